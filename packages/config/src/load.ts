@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { ConfigError, describePlace, type ConfigPlace, type ConfigProblem } from './errors.js';
+import { parseIni } from './ini-bridge.js';
+import { optionMeta } from './options.js';
+import { sectionsOf, type ConfigSchema, type ConfigValues, type SectionInfo } from './schema.js';
+import { closest } from './suggest.js';
+
+export interface LoadConfigOptions {
+  /**
+   * Files read in order, each overriding the ones before (after the schema's defaults).
+   * A missing file is an error unless it is marked `optional`.
+   */
+  files?: ReadonlyArray<string | { path: string; optional?: boolean }>;
+  /** Environment variables to read overrides from (`MG_<SECTION>_<OPTION>`). Default: none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Prefix of override variables. Default `MG_`. */
+  envPrefix?: string;
+}
+
+export interface LoadedConfig<V> {
+  values: V;
+  /** Where each value that is not a default came from, by `SECTION.option`. */
+  origins: Record<string, ConfigPlace>;
+  /** Files actually read, in order. */
+  files: string[];
+  /** Things the user should fix but that do not stop the application (unknown options...). */
+  warnings: string[];
+  /** Things worth logging at INFO (values taken from the environment). */
+  notices: string[];
+}
+
+interface RawValue {
+  value: string;
+  place: ConfigPlace;
+}
+
+/**
+ * Loads, merges and validates a configuration: schema defaults, then each file, then
+ * environment overrides. Throws a ConfigError listing every problem found.
+ */
+export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfigOptions = {}): LoadedConfig<ConfigValues<S>> {
+  const sections = sectionsOf(schema);
+  const byLowerName = new Map(sections.map((s) => [s.name.toLowerCase(), s]));
+  const raw = new Map<string, Map<string, RawValue>>(sections.map((s) => [s.name, new Map()]));
+  const problems: ConfigProblem[] = [];
+  const warnings: string[] = [];
+  const notices: string[] = [];
+  const files: string[] = [];
+
+  for (const spec of options.files ?? []) {
+    const { path, optional = false } = typeof spec === 'string' ? { path: spec } : spec;
+    const text = readConfigFile(path, optional);
+    if (text === undefined) continue;
+    files.push(path);
+    const parsed = parseIni(text, path);
+    problems.push(...parsed.problems);
+    for (const [name, entry] of parsed.sections) {
+      const info = byLowerName.get(name.toLowerCase());
+      if (!info) {
+        warnings.push(unknown(`section [${name}]`, name, { file: path, line: entry.line }, sections.map((s) => s.name), true));
+        continue;
+      }
+      for (const [opt, { value, line }] of entry.options) {
+        if (!info.passthrough && !info.options.has(opt)) {
+          warnings.push(unknown(`option "${opt}" in [${info.name}]`, opt, { file: path, line }, info.options.keys()));
+          continue;
+        }
+        raw.get(info.name)!.set(opt, { value, place: { file: path, line } });
+      }
+    }
+  }
+
+  applyEnv(sections, raw, options, notices);
+
+  const values: Record<string, Record<string, unknown>> = {};
+  const origins: Record<string, ConfigPlace> = {};
+  for (const info of sections) {
+    const given = raw.get(info.name)!;
+    const out: Record<string, unknown> = info.passthrough ? Object.create(null) : {};
+    if (info.passthrough) {
+      for (const [opt, { value, place }] of given) {
+        out[opt] = value;
+        origins[`${info.name}.${opt}`] = place;
+      }
+    } else {
+      for (const [opt, schemaOf] of info.options) {
+        const r = given.get(opt);
+        const text = r?.value ?? optionMeta(schemaOf)!.default;
+        const result = schemaOf.safeParse(text);
+        if (result.success) {
+          out[opt] = result.data;
+          if (r) origins[`${info.name}.${opt}`] = r.place;
+        } else {
+          const expected = result.error.issues[0]?.message ?? 'invalid value';
+          problems.push({ ...(r?.place ?? {}), section: info.name, option: opt, value: text, expected });
+        }
+      }
+    }
+    values[info.name] = out;
+  }
+
+  if (problems.length > 0) throw new ConfigError('CONFIG_INVALID', problems);
+  return { values: values as ConfigValues<S>, origins, files, warnings, notices };
+}
+
+function readConfigFile(path: string, optional: boolean): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      if (optional) return undefined;
+      throw new ConfigError('CONFIG_FILE_MISSING', [{ file: path, expected: 'the configuration file does not exist; check the path given with -c/--conf' }], { cause });
+    }
+    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? cause);
+    throw new ConfigError('CONFIG_FILE_UNREADABLE', [{ file: path, expected: `the configuration file cannot be read (${why})` }], { cause });
+  }
+}
+
+function applyEnv(sections: SectionInfo[], raw: Map<string, Map<string, RawValue>>, options: LoadConfigOptions, notices: string[]): void {
+  const env = options.env;
+  if (!env) return;
+  const prefix = options.envPrefix ?? 'MG_';
+  for (const info of sections) {
+    const head = `${prefix}${info.name.toUpperCase()}_`;
+    const names = info.passthrough
+      ? Object.keys(env).filter((k) => k.startsWith(head) && k.length > head.length)
+      : [...info.options.keys()].map((o) => head + o.toUpperCase());
+    for (const variable of names) {
+      const value = env[variable];
+      if (value === undefined) continue;
+      const opt = variable.slice(head.length).toLowerCase();
+      raw.get(info.name)!.set(opt, { value, place: { env: variable } });
+      notices.push(`[${info.name}] ${opt} is set by environment variable ${variable}`);
+    }
+  }
+}
+
+function unknown(what: string, name: string, place: ConfigPlace, known: Iterable<string>, isSection = false): string {
+  const guess = closest(name, known);
+  const hint = guess === undefined ? '' : `did you mean ${isSection ? `[${guess}]` : `"${guess}"`}? `;
+  return `${describePlace(place)}: unknown ${what}; ${hint}it is ignored`;
+}

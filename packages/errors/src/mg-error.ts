@@ -1,0 +1,38 @@
+/** Options every @mg error accepts. */
+export interface MgErrorOptions {
+  /** The underlying error, kept for diagnosis (standard `Error.cause`). */
+  cause?: unknown;
+}
+
+/**
+ * The base of every error @mg throws on purpose.
+ *
+ * `code` is stable and machine-readable (`CONFIG_INVALID_VALUE`, `MAP_AMBIGUOUS_ALIAS`, ...);
+ * `message` says what happened, where, and what to do about it.
+ */
+export class MgError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options: MgErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    // `name` follows the concrete class so logs and stack traces say which error it is.
+    this.name = new.target.name;
+  }
+}
+
+/** True when `err` is an MgError (optionally with the given code). */
+export function isMgError(err: unknown, code?: string): err is MgError {
+  return err instanceof MgError && (code === undefined || err.code === code);
+}
+
+/** The message of anything thrown, for logs: never `[object Object]`. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  try {
+    return JSON.stringify(err) ?? String(err);
+  } catch {
+    return String(err);
+  }
+}
