@@ -1,0 +1,15 @@
+export { createAppProperties } from './app.js';
+export type { AppProperties, AppPropertiesOptions } from './app.js';
+export { resolvePath, candidatePaths } from './paths.js';
+export type { ResolvePathOptions } from './paths.js';
+export { parseCommandLine, helpText, CommandLineError } from './cli.js';
+export type { CommandLine } from './cli.js';
+export { readTextFile, readJsonFile, parseJsonText, FileError } from './files.js';
+export { createLogging } from './logging.js';
+export type { Logging, LoggingOptions } from './logging.js';
+export { logSection } from './log-settings.js';
+export type { LogSettings } from './log-settings.js';
+export { LEVELS, silentLogger } from './logger.js';
+export type { Level, Logger, LogSink } from './logger.js';
+export { EmailTransport } from './email-transport.js';
+export type { EmailTransportOptions } from './email-transport.js';

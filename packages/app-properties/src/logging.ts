@@ -1,0 +1,111 @@
+import type { Writable } from 'node:stream';
+import winston from 'winston';
+import type TransportStream from 'winston-transport';
+import { EmailTransport } from './email-transport.js';
+import { RotatingFileTransport } from './rotating-file-transport.js';
+import type { LogSettings } from './log-settings.js';
+import { LEVELS, type Level, type Logger } from './logger.js';
+
+export interface LoggingOptions {
+  appName: string;
+  /** `[LOG]` values; `logfilename` must already be resolved (empty for no file). */
+  settings: LogSettings;
+  /** Streams for the console outputs. Default: process.stdout and process.stderr. */
+  stdout?: Writable;
+  stderr?: Writable;
+}
+
+/** The application's log outputs and the loggers that write to them. */
+export interface Logging {
+  /** A named logger on the shared outputs: `logging.logger('core')`. */
+  logger(name: string): Logger;
+  /** Flushes files and pending mails; loggers must not be used afterwards. */
+  close(): Promise<void>;
+}
+
+const { combine, timestamp, printf } = winston.format;
+
+const line = printf((info) => `${String(info.timestamp)} ${String(info.name ?? '-')} ${info.level.toUpperCase()}: ${String(info.message)}`);
+
+/**
+ * Builds the outputs of SPEC §6: standard error at WARN and above (always), standard output at
+ * `consolelevel`, a rotating file at `filelevel`, and email for CRITICAL records. Every logger
+ * made by `logger(name)` shares them. Nothing global: each call builds its own set.
+ */
+export function createLogging(options: LoggingOptions): Logging {
+  const { settings, appName } = options;
+  const transports: TransportStream[] = [];
+  const stderr = options.stderr ?? process.stderr;
+  const stdout = options.stdout ?? process.stdout;
+  transports.push(new winston.transports.Stream({ stream: stderr, level: 'warn' }));
+  if (settings.consolelevel !== 'none') {
+    transports.push(new winston.transports.Stream({ stream: stdout, level: settings.consolelevel }));
+  }
+  let file: RotatingFileTransport | undefined;
+  if (settings.logfilename !== '' && settings.filelevel !== 'none') {
+    file = new RotatingFileTransport({
+      filename: settings.logfilename,
+      level: settings.filelevel,
+      maxBytes: settings.filesize * 1024,
+      backups: settings.filenum,
+    });
+    transports.push(file);
+  }
+  let email: EmailTransport | undefined;
+  if (settings.emailhost !== '' && settings.emailaddress !== '') {
+    email = new EmailTransport({
+      appName,
+      host: settings.emailhost,
+      port: settings.emailport,
+      to: settings.emailaddress,
+      from: settings.emailfrom,
+      user: settings.emailuser,
+      password: settings.emailpassword,
+      secure: settings.emailsecure,
+      onError: (message) => stderr.write(`${new Date().toISOString()} ${appName}.logging ERROR: ${message}\n`),
+    });
+    transports.push(email);
+  }
+
+  // The most verbose level any output wants: below it, no record is even built.
+  const maxLevel = Math.max(...transports.map((t) => LEVELS[(t.level ?? 'debug') as Level]));
+  const root = winston.createLogger({
+    levels: LEVELS,
+    level: (Object.keys(LEVELS) as Level[])[maxLevel],
+    format: combine(timestamp({ format: 'YYYY-MM-DD HH:mm:ss.SSS' }), line),
+    transports,
+    exitOnError: false,
+  });
+
+  const make = (name: string, w: winston.Logger): Logger => {
+    const at = (level: Level) => (message: string) => {
+      if (LEVELS[level] <= maxLevel) w.log(level, message);
+    };
+    return {
+      name,
+      critical: at('critical'),
+      error: at('error'),
+      warn: at('warn'),
+      info: at('info'),
+      debug: at('debug'),
+      isLevelEnabled: (level) => LEVELS[level] <= maxLevel,
+      child: (child) => {
+        const full = `${name}.${child}`;
+        return make(full, root.child({ name: full }));
+      },
+    };
+  };
+
+  let closed: Promise<void> | undefined;
+  return {
+    logger: (name) => make(name ? `${appName}.${name}` : appName, root.child({ name: name ? `${appName}.${name}` : appName })),
+    close: () => {
+      closed ??= (async () => {
+        await email?.flush();
+        root.close();
+        file?.close();
+      })();
+      return closed;
+    },
+  };
+}
