@@ -1,0 +1,264 @@
+import type { Socket } from 'node:net';
+import type { Logger } from '@mg/app-properties';
+import { Throttle } from '@mg/throttled-error';
+import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { Backoff } from './backoff.js';
+import type { Counters } from './counters.js';
+import { describeConnectionError } from './connection-errors.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
+
+export interface ConnectionOptions {
+  /** `mqtt://host:port`, `mqtts://...`, `ws://host:port/path`, `wss://...`. */
+  url: string;
+  clientId: string;
+  keepalive: number;
+  clean: boolean;
+  version: 4 | 5;
+  /** MQTT 5 session expiry (s) when `clean` is off. */
+  sessionExpiry: number;
+  username?: string;
+  password?: string;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  rejectUnauthorized: boolean;
+  /** Subscribed on every (re)connection. */
+  subscriptions: readonly string[];
+  subQos: 0 | 1 | 2;
+  /** Retained `online` on connect, `offline` as last will and on stop. Undefined: off. */
+  availabilityTopic?: string;
+  outboxSize: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  /** How long to wait for the broker's CONNACK. Default 10 s. */
+  connectTimeoutMs?: number;
+}
+
+export interface ConnectionContext {
+  logger: Logger;
+  counters: Counters;
+  /** Called for every message received; `correlation` is the MQTT 5 correlation data. */
+  onMessage(topic: string, payload: Buffer, correlation?: string): void;
+  /** Randomness for the reconnection jitter; tests pass a fixed one. */
+  random?: () => number;
+  /** Time source. Default `Date.now`. */
+  clock?: () => number;
+}
+
+export interface PublishOptions {
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  /** A status: while disconnected, a newer one on the same topic replaces it. */
+  coalesce: boolean;
+  correlation?: string;
+}
+
+// A connection the broker closes sooner than this after accepting it counts as "kicked".
+const SHORT_SESSION_MS = 3_000;
+const KICKS_BEFORE_WARNING = 3;
+
+/**
+ * The broker connection, over MQTT.js and its own reconnection, with what a gateway needs
+ * on top: growing reconnection delays with jitter, subscriptions on every connection,
+ * availability with a last will, TCP_NODELAY, a bounded outbox while disconnected, clear
+ * messages for refused credentials, TLS failures and a duplicate client id, all throttled.
+ */
+export class Connection {
+  private client: MqttClient | undefined;
+  private readonly outbox: Outbox;
+  private readonly backoff: Backoff;
+  private readonly log: Logger;
+  private readonly clock: () => number;
+  private readonly errors = new Throttle({ kind: 'connection' });
+  private readonly drops = new Throttle({ kind: 'outbox drop' });
+  private readonly waiting = new Throttle({ kind: 'reconnection' });
+  private connectedAt = 0;
+  private kicks = 0;
+  private stopping = false;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly options: ConnectionOptions,
+    private readonly ctx: ConnectionContext,
+  ) {
+    this.outbox = new Outbox(options.outboxSize);
+    this.backoff = new Backoff({ minMs: options.reconnectMinMs, maxMs: options.reconnectMaxMs, random: ctx.random });
+    this.log = ctx.logger;
+    this.clock = ctx.clock ?? Date.now;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  /** Messages waiting for the broker. */
+  get pending(): number {
+    return this.outbox.size;
+  }
+
+  /** Starts connecting; returns at once (the connection comes and goes by itself from then on). */
+  start(): void {
+    const o = this.options;
+    const mqttOptions: IClientOptions = {
+      clientId: o.clientId,
+      keepalive: o.keepalive,
+      clean: o.clean,
+      protocolVersion: o.version,
+      username: o.username || undefined,
+      password: o.password || undefined,
+      ca: o.ca,
+      cert: o.cert,
+      key: o.key,
+      rejectUnauthorized: o.rejectUnauthorized,
+      reconnectPeriod: this.backoff.next(),
+      reconnectOnConnackError: true,
+      connectTimeout: o.connectTimeoutMs ?? 10_000,
+      // Subscriptions are made on every connection here, and the outbox replaces MQTT.js's
+      // unbounded offline queue.
+      resubscribe: false,
+      queueQoSZero: false,
+      properties: o.version === 5 && !o.clean ? { sessionExpiryInterval: o.sessionExpiry } : undefined,
+      will: o.availabilityTopic ? { topic: o.availabilityTopic, payload: Buffer.from('offline'), qos: 1, retain: true } : undefined,
+    };
+    this.log.info(`connecting to ${o.url} as "${o.clientId}" (MQTT ${o.version === 5 ? '5' : '3.1.1'})`);
+    const client = mqtt.connect(o.url, mqttOptions);
+    this.client = client;
+    // Prepended so they run before MQTT.js's own handlers: the delay must be set before it
+    // arms the reconnection timer, and Nagle turned off before it flushes queued packets.
+    client.prependListener('connect', () => this.onConnect());
+    client.prependListener('close', () => this.onClose());
+    client.on('error', (err) => this.onError(err));
+    client.on('disconnect', (packet) => {
+      if (packet.reasonCode === 142) this.kickedMessage('the broker says another client took over the session');
+      else this.log.warn(`broker disconnected this client: reason code ${packet.reasonCode ?? '?'}${packet.properties?.reasonString ? ` (${packet.properties.reasonString})` : ''}`);
+    });
+    client.on('message', (topic, payload, packet) => {
+      const data = packet.properties?.correlationData;
+      this.ctx.onMessage(topic, payload, data ? data.toString('utf8') : undefined);
+    });
+  }
+
+  /** Resolves once connected (or at once when already). */
+  waitConnected(): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Publishes now when connected, else queues in the bounded outbox. */
+  publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
+    const entry: OutboxEntry = { topic, payload, qos: options.qos, retain: options.retain, correlation: options.correlation };
+    if (this.client?.connected) {
+      this.send(entry);
+      return;
+    }
+    if (this.outbox.push(entry, options.coalesce) > 0) {
+      this.ctx.counters.dropped += 1;
+      const v = this.drops.hit(`outbox full (${this.outbox.limit} messages) while the broker is away: dropped the oldest message`);
+      if (v.trigger) this.log.warn(v.count > 1 ? `${v.count} outgoing messages dropped: outbox full (${this.outbox.limit}) while the broker is away` : v.report);
+    }
+  }
+
+  /**
+   * Graceful stop: what is queued is sent if the broker is there, `offline` is published,
+   * the session ends with a DISCONNECT (so the last will is not sent). Never throws.
+   */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    const client = this.client;
+    if (!client || this.stopping) return;
+    this.stopping = true;
+    const o = this.options;
+    if (client.connected) {
+      for (const entry of this.outbox.drain()) this.send(entry);
+      if (o.availabilityTopic) this.send({ topic: o.availabilityTopic, payload: 'offline', qos: 1, retain: true });
+      const ended = client.endAsync(false).catch(() => undefined);
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
+      if ((await Promise.race([ended, timer])) === 'timeout') {
+        this.log.warn(`the broker did not acknowledge the last messages within ${timeoutMs} ms; closing anyway`);
+        await client.endAsync(true).catch(() => undefined);
+      }
+    } else {
+      if (this.outbox.size > 0) this.log.warn(`stopping while disconnected: ${this.outbox.size} outgoing messages were never sent`);
+      await client.endAsync(true).catch(() => undefined);
+    }
+    this.log.info('disconnected from the broker');
+  }
+
+  private send(entry: OutboxEntry): void {
+    const opts: IClientPublishOptions = { qos: entry.qos, retain: entry.retain };
+    if (entry.correlation !== undefined && this.options.version === 5) {
+      opts.properties = { correlationData: Buffer.from(entry.correlation) };
+    }
+    this.client!.publish(entry.topic, entry.payload, opts);
+    this.ctx.counters.published += 1;
+  }
+
+  private onConnect(): void {
+    const client = this.client!;
+    (client.stream as Partial<Socket>).setNoDelay?.(true);
+    this.connectedAt = this.clock();
+    this.ctx.counters.connections += 1;
+    this.errors.reset();
+    this.waiting.reset();
+    const o = this.options;
+    this.log.info(`connected to ${o.url}`);
+    if (o.subscriptions.length > 0) {
+      client.subscribe([...o.subscriptions], { qos: o.subQos }, (err, granted) => {
+        if (err) {
+          this.log.error(`subscription failed: ${err.message}`);
+          return;
+        }
+        const refused = (granted ?? []).filter((g) => g.qos === 128 || g.qos > 2);
+        for (const g of refused) this.log.error(`the broker refused the subscription to "${g.topic}" (not authorised, or an invalid filter)`);
+        const ok = (granted ?? []).filter((g) => !refused.includes(g)).map((g) => g.topic);
+        if (ok.length > 0) this.log.info(`subscribed to ${ok.join(', ')}`);
+      });
+    } else {
+      this.log.warn('no topics to subscribe to: the gateway will receive nothing (set topics, or mapping and a map file)');
+    }
+    if (o.availabilityTopic) this.send({ topic: o.availabilityTopic, payload: 'online', qos: 1, retain: true });
+    const queued = this.outbox.drain();
+    if (queued.length > 0) {
+      this.log.info(`sending ${queued.length} messages queued while disconnected`);
+      for (const entry of queued) this.send(entry);
+    }
+    for (const resolve of this.waiters.splice(0)) resolve();
+  }
+
+  private onClose(): void {
+    if (this.stopping || !this.client) return;
+    const wasConnected = this.connectedAt > 0;
+    if (wasConnected) {
+      this.ctx.counters.disconnections += 1;
+      const lasted = this.clock() - this.connectedAt;
+      this.connectedAt = 0;
+      if (lasted < SHORT_SESSION_MS) {
+        this.kicks += 1;
+        if (this.kicks === KICKS_BEFORE_WARNING) {
+          this.kickedMessage(`the broker closed the connection ${this.kicks} times right after accepting it`);
+        }
+      } else {
+        this.kicks = 0;
+        this.backoff.reset();
+      }
+    }
+    const delay = this.backoff.next();
+    this.client.options.reconnectPeriod = delay;
+    const v = this.waiting.hit('broker not reachable');
+    if (wasConnected) this.log.warn(`connection to ${this.options.url} lost; reconnecting in ${(delay / 1000).toFixed(1)} s`);
+    else if (v.trigger) this.log.warn(`waiting for the broker at ${this.options.url}; next attempt in ${(delay / 1000).toFixed(1)} s (delays grow to ${this.options.reconnectMaxMs / 1000} s)`);
+  }
+
+  private onError(err: Error): void {
+    const { message, fatal } = describeConnectionError(err, this.options);
+    if (fatal) this.backoff.toMax();
+    const v = this.errors.hit(message);
+    if (v.trigger) this.log.error(v.report);
+  }
+
+  private kickedMessage(why: string): void {
+    this.log.error(
+      `${why}: another client probably uses the client id "${this.options.clientId}". ` +
+        'Give each gateway instance its own [MQTT] clientid.',
+    );
+  }
+}

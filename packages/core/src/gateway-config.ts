@@ -1,0 +1,50 @@
+import { logSection } from '@mg/app-properties';
+import { bool, choice, defineConfig, int, list, number, passthroughSection, port, section, string, type ConfigValues } from '@mg/config';
+
+/** The `[MQTT]` section: the broker, the map, and what @mg adds to the original. */
+export const mqttSection = section(
+  {
+    host: string('127.0.0.1', 'Broker host name or address.'),
+    port: port(1883, 'Broker port (8883 is usual for mqtts, 443 or 8083 for wss).'),
+    keepalive: int(60, 'Seconds between keepalive pings; 0 turns them off.', { min: 0, max: 65535 }),
+    clientid: string('', 'MQTT client id; empty for the application name. Keep it stable when clean is off.'),
+    timeout: number(0.01, 'Seconds between two turns of the polling loop (interfaces with loop()).', { min: 0.001, max: 60 }),
+    mapping: bool(false, 'Use a map file for the topic root, the subscriptions and the vocabulary.'),
+    mapfilename: string('.', 'Map file, when mapping is on: "." for <app>.map next to this file; relative names follow the path rules. Blank turns mapping off.'),
+    root: string('', 'Topic root when mapping is off (may have several levels, home/ground).'),
+    topics: list([], 'Topics to subscribe to when mapping is off, comma-separated; wildcards allowed.'),
+    protocol: choice(['mqtt', 'mqtts', 'ws', 'wss'], 'mqtt', 'Transport: mqtt (TCP), mqtts (TLS), ws or wss (WebSocket, plain or TLS).'),
+    wspath: string('/mqtt', 'URL path of the broker WebSocket endpoint (ws and wss).'),
+    version: choice(['3.1.1', '5'], '3.1.1', 'MQTT protocol version: 3.1.1, or 5 (correlation data, session expiry, reason codes).'),
+    username: string('', 'User name; empty for anonymous.'),
+    password: string('', 'Password; prefer passwordfile to keep it out of this file.', { secret: true }),
+    passwordfile: string('', 'File whose first line is the password (overrides password); relative names follow the path rules.'),
+    cafile: string('', 'CA certificate (PEM) to verify the broker with; empty for the system CAs.'),
+    certfile: string('', 'Client certificate (PEM) for mutual TLS.'),
+    keyfile: string('', 'Private key (PEM) of the client certificate.'),
+    tlsverify: bool(true, 'Verify the broker certificate and host name. Turn off only to test with a self-signed broker.'),
+    subqos: choice(['0', '1', '2'], '0', 'QoS of the subscriptions.'),
+    pubqos: choice(['0', '1', '2'], '0', 'QoS of published messages.'),
+    retain: bool(false, 'Publish status messages (type S) retained; commands are never retained.'),
+    clean: bool(true, 'Start a clean session; off keeps subscriptions and queued QoS 1/2 messages across reconnections (needs a stable clientid).'),
+    sessionexpiry: int(3600, 'MQTT 5, clean off: seconds the broker keeps the session after a disconnection.', { min: 0 }),
+    sharedgroup: string('', 'Shared subscription group ($share/<group>/topic) so several instances split the commands; empty for none.'),
+    availabilitytopic: string('{root}/{clientid}/availability', 'Retained "online"/"offline" topic ({root}, {app}, {clientid} are replaced); the broker publishes "offline" when the gateway dies. Blank turns it off.'),
+    statstopic: string('{root}/{clientid}/stats', 'Topic of the JSON counters (messages in, out, rejected, dropped, reconnections).'),
+    statsinterval: int(60, 'Seconds between two publications of the counters; 0 turns them off.', { min: 0 }),
+    outboxsize: int(1000, 'Outgoing messages kept while disconnected; beyond it the oldest are dropped and counted.', { min: 1 }),
+    reconnectmin: number(1, 'First delay in seconds before reconnecting; it doubles after each failure.', { min: 0.1 }),
+    reconnectmax: number(60, 'Longest delay in seconds between two reconnection attempts.', { min: 1 }),
+  },
+  'The MQTT broker, the map, and how messages are published.',
+);
+
+export const interfaceSection = passthroughSection('Options of the interface, passed to it as they are (strings).');
+
+/** Every section of a gateway's configuration file. Applications may add their own. */
+export const gatewaySections = { MQTT: mqttSection, LOG: logSection, INTERFACE: interfaceSection } as const;
+
+export const gatewayConfigSchema = defineConfig(gatewaySections);
+
+export type GatewayConfig = ConfigValues<typeof gatewayConfigSchema>;
+export type MqttSettings = GatewayConfig['MQTT'];

@@ -1,0 +1,147 @@
+import { connectClient, SHARED_BROKER_URL, waitFor, type TestClient } from '@mg/test-helpers';
+import { InternalMessage, type GatewayInterface, type InterfaceContext } from './index.js';
+import { mqttLines, runGateway, type Harness } from './test-support/gateway-harness.js';
+import { EventEcho, PollingEcho } from './test-support/interfaces.js';
+
+// The dummy map's root is fixed, so each test uses its own client id and availability topic,
+// and the tests in this file run one after the other (jest runs a file's tests in sequence).
+const ROOT = 'testmqttgtw';
+let client: TestClient;
+let gw: Harness | undefined;
+
+beforeEach(async () => {
+  client = await connectClient(SHARED_BROKER_URL);
+});
+afterEach(async () => {
+  await gw?.stop();
+  gw = undefined;
+  await client.end();
+});
+
+describe.each([
+  ['polling', PollingEcho],
+  ['event-driven', EventEcho],
+])('%s mode against the shared broker', (_mode, Echo) => {
+  it('translates a command for the interface and publishes its reply', async () => {
+    const id = `gw-${_mode}-${process.pid}`;
+    gw = await runGateway(Echo, mqttLines(SHARED_BROKER_URL, { clientid: id }));
+    await client.subscribe(`${ROOT}/+/+/+/+/+/S`);
+    await client.subscribe(`${ROOT}/${id}/availability`);
+    await client.waitFor((m) => m.topic === `${ROOT}/${id}/availability` && m.payload === 'online', 'online');
+    await client.publish(`${ROOT}/audiovideo/dummy/office/amp/tester/C`, '{"action":"mute_toggle","level":3}');
+    const reply = await client.waitFor((m) => m.topic === `${ROOT}/audiovideo/dummy/office/amp/dummy2mqtt/S`, 'the reply');
+    expect(JSON.parse(reply.payload)).toEqual({ action: 'mute_toggle', response: 'OK', reason: 'done MUTE_TGL' });
+    expect(Echo.seen[0]).toMatchObject({ isCmd: true, function: 'AudioVideo', gateway: 'Dummy', location: 'Office', device: 'amp', sender: 'tester', action: 'MUTE_TGL' });
+    expect(Echo.seen[0]!.arguments.level).toBe(3);
+    expect(gw.log()).toMatch(/dummy2mqtt\.core DEBUG: received C function=AudioVideo .*action=MUTE_TGL/);
+    expect(gw.log()).toMatch(/subscribed to testmqttgtw\/\+\/dummy\/\+\/\+\/\+\/C, testmqttgtw\/dummyfunction\/\+\/\+\/\+\/\+\/C/);
+  });
+});
+
+describe('gateway behaviour', () => {
+  it('does not feed its own messages back to the interface (echo suppression)', async () => {
+    class Announcer implements GatewayInterface {
+      static seen: InternalMessage[] = [];
+      constructor(private readonly ctx: InterfaceContext) {
+        Announcer.seen = [];
+      }
+      start(): void {
+        // Published on testmqttgtw/dummyfunction//office//dummy2mqtt/C: inside our own subscription.
+        this.ctx.outgoing.push(new InternalMessage({ isCmd: true, function: 'DummyFunction', location: 'Office', action: 'MUTE_ON' }));
+        void (async () => {
+          for await (const m of this.ctx.incoming.until(this.ctx.signal)) Announcer.seen.push(m);
+        })();
+      }
+    }
+    await client.subscribe(`${ROOT}/dummyfunction/#`);
+    gw = await runGateway(Announcer, mqttLines(SHARED_BROKER_URL, { clientid: `gw-echo-${process.pid}` }));
+    await client.waitFor((m) => m.topic === `${ROOT}/dummyfunction//office//dummy2mqtt/C` && m.payload === 'mute_on', 'the announcement');
+    await waitFor(() => gw!.handle.counters.rejected.echo >= 1, 'the echo to come back');
+    expect(Announcer.seen).toEqual([]);
+    // Someone else's command on the same topic shape does reach it.
+    await client.publish(`${ROOT}/dummyfunction//office//someone/C`, 'mute_on');
+    await waitFor(() => Announcer.seen.length === 1, 'the other sender');
+    expect(Announcer.seen[0]).toMatchObject({ sender: 'someone', action: 'MUTE_ON' });
+  });
+
+  it('rejects malformed messages with a logged reason and keeps going', async () => {
+    gw = await runGateway(PollingEcho, mqttLines(SHARED_BROKER_URL, { clientid: `gw-bad-${process.pid}` }));
+    await client.subscribe(`${ROOT}/+/+/+/+/+/S`);
+    await waitFor(() => gw!.handle.counters.connections === 1, 'connection');
+    await new Promise((r) => setTimeout(r, 200)); // subscriptions in place
+    const bad: [string, string | Buffer][] = [
+      [`${ROOT}/lighting/dummy/office/lamp/t/X`, 'light_on'],
+      [`${ROOT}/lighting/dummy/office/lamp/t/C`, ''],
+      [`${ROOT}/lighting/dummy/office/lamp/t/C`, Buffer.from([0xff, 0xfe])],
+      [`${ROOT}/lighting/dummy/office/lamp/t/C`, '{"action": '],
+      [`${ROOT}/lighting/dummy/office/lamp/t/C`, '{"level": 1}'],
+      [`${ROOT}/lighting/dummy/office/lamp/t/C`, 'self_destruct'],
+      [`${ROOT}/lighting/dummy/office/lamp/t/C`, '{"action":"light_on","__proto__":{"x":1}}'],
+    ];
+    for (const [topic, payload] of bad) await client.publish(topic, payload);
+    await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on');
+    await client.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/office/lamp/dummy2mqtt/S`, 'the reply to the good message');
+    await waitFor(() => gw!.handle.counters.received >= 7, 'all messages');
+    const r = gw.handle.counters.rejected;
+    expect([r['payload-empty'], r['payload-encoding'], r['payload-json'], r['payload-no-action'], r['strict-miss']]).toEqual([1, 1, 1, 1, 1]);
+    // X is not a type the subscription matches, so the broker never delivered it.
+    expect(PollingEcho.seen.map((m) => m.action)).toEqual(['LIGHT_ON', 'LIGHT_ON']);
+    expect(Object.keys(PollingEcho.seen[0]!.arguments)).toEqual(['__proto__']);
+    expect(gw.log()).toMatch(/incoming message rejected \(payload-encoding\): payload of 2 bytes is not valid UTF-8/);
+  });
+
+  it('logs an exception thrown by loop() and keeps running', async () => {
+    class Flaky extends PollingEcho {
+      private turns = 0;
+      override loop(): void {
+        this.turns += 1;
+        if (this.turns % 2 === 1) throw new Error('serial port hiccup');
+        super.loop();
+      }
+    }
+    gw = await runGateway(Flaky, mqttLines(SHARED_BROKER_URL, { clientid: `gw-flaky-${process.pid}` }));
+    await client.subscribe(`${ROOT}/+/+/+/+/+/S`);
+    await waitFor(() => gw!.handle.counters.connections === 1, 'connection');
+    await new Promise((r) => setTimeout(r, 200));
+    await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on');
+    await client.waitFor((m) => m.topic.endsWith('/dummy2mqtt/S'), 'a reply despite the exceptions');
+    expect(gw.handle.counters.interfaceErrors).toBeGreaterThan(1);
+    expect(gw.log()).toMatch(/ERROR: interface loop\(\) threw: serial port hiccup; the gateway goes on/);
+    // Throttled: many exceptions, one line (the first); the next report comes after the lag.
+    expect(gw.errors().match(/serial port hiccup/g)).toHaveLength(1);
+  });
+
+  it('publishes retained availability and the counters, and says offline on stop', async () => {
+    const id = `gw-avail-${process.pid}`;
+    gw = await runGateway(PollingEcho, mqttLines(SHARED_BROKER_URL, { clientid: id, statsinterval: 1 }));
+    await client.subscribe(`${ROOT}/${id}/#`);
+    await client.waitFor((m) => m.topic === `${ROOT}/${id}/availability` && m.payload === 'online', 'online');
+    const stats = await client.waitFor((m) => m.topic === `${ROOT}/${id}/stats`, 'the counters', 3_000);
+    expect(JSON.parse(stats.payload)).toMatchObject({ connections: 1, rejected: { echo: 0 } });
+    await gw.stop();
+    gw = undefined;
+    await client.waitFor((m) => m.topic === `${ROOT}/${id}/availability` && m.payload === 'offline', 'offline');
+    const late = await connectClient(SHARED_BROKER_URL);
+    await late.subscribe(`${ROOT}/${id}/availability`);
+    const retained = await late.waitFor(() => true, 'the retained availability');
+    expect(retained).toMatchObject({ payload: 'offline', retain: true });
+    await late.client.publishAsync(`${ROOT}/${id}/availability`, '', { retain: true });
+    await late.end();
+  });
+
+  it('carries MQTT 5 correlation data from a command to its reply', async () => {
+    const v5 = await connectClient(SHARED_BROKER_URL, { protocolVersion: 5 });
+    try {
+      gw = await runGateway(EventEcho, mqttLines(SHARED_BROKER_URL, { clientid: `gw-v5-${process.pid}`, version: 5 }));
+      await v5.subscribe(`${ROOT}/+/+/+/+/+/S`);
+      await waitFor(() => gw!.handle.counters.connections === 1, 'connection');
+      await new Promise((r) => setTimeout(r, 200));
+      await v5.publish(`${ROOT}/lighting/dummy/kitchen/lamp/app/C`, 'light_on', { properties: { correlationData: Buffer.from('req-42') } });
+      const reply = await v5.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/kitchen/lamp/dummy2mqtt/S`, 'the reply');
+      expect(String(reply.properties?.correlationData)).toBe('req-42');
+      expect(JSON.parse(reply.payload)).toMatchObject({ action: 'light_on', response: 'OK', correlation: 'req-42' });
+    } finally {
+      await v5.end();
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import type { InternalMessage } from './message.js';
+
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
+/**
+ * A FIFO of messages between the gateway and its interface. `pull()` never blocks: it returns
+ * `undefined` when empty (polling interfaces); `for await (const msg of list)` waits for
+ * messages (event-driven interfaces) until the list is closed or the signal aborts.
+ */
+export class MessageList implements AsyncIterable<InternalMessage> {
+  // A growable ring buffer: push and pull are O(1) with no per-message allocation.
+  private items: (InternalMessage | undefined)[] = new Array(16);
+  private head = 0;
+  private count = 0;
+  private waiters: ((value: IteratorResult<InternalMessage>) => void)[] = [];
+  private listeners: (() => void)[] = [];
+  private closed = false;
+
+  get size(): number {
+    return this.count;
+  }
+
+  push(msg: InternalMessage): void {
+    if (this.closed) throw new Error('message list is closed');
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter({ value: msg, done: false });
+    } else {
+      if (this.count === this.items.length) this.grow();
+      this.items[(this.head + this.count) % this.items.length] = msg;
+      this.count += 1;
+    }
+    for (const listener of this.listeners) listener();
+  }
+
+  pull(): InternalMessage | undefined {
+    if (this.count === 0) return undefined;
+    const msg = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head = (this.head + 1) % this.items.length;
+    this.count -= 1;
+    return msg;
+  }
+
+  /** Calls `listener` after every push (the gateway uses it to publish at once in event mode). */
+  onPush(listener: () => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Ends async iteration: waiting iterators finish; `pull()` still returns what is left. */
+  close(): void {
+    this.closed = true;
+    for (const waiter of this.waiters.splice(0)) waiter(DONE);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<InternalMessage> {
+    return { next: () => this.next(), return: () => Promise.resolve(DONE) };
+  }
+
+  /** Iterates until `signal` aborts or the list closes; a message pushed later is not lost. */
+  until(signal: AbortSignal): AsyncIterable<InternalMessage> {
+    return {
+      [Symbol.asyncIterator]: () => ({ next: () => this.next(signal), return: () => Promise.resolve(DONE) }),
+    };
+  }
+
+  private next(signal?: AbortSignal): Promise<IteratorResult<InternalMessage>> {
+    const msg = this.pull();
+    if (msg) return Promise.resolve({ value: msg, done: false });
+    if (this.closed || signal?.aborted) return Promise.resolve(DONE);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(DONE);
+      };
+      const waiter = (result: IteratorResult<InternalMessage>) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(result);
+      };
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private grow(): void {
+    const bigger: (InternalMessage | undefined)[] = new Array(this.items.length * 2);
+    for (let i = 0; i < this.count; i++) bigger[i] = this.items[(this.head + i) % this.items.length];
+    this.items = bigger;
+    this.head = 0;
+  }
+}

@@ -1,0 +1,178 @@
+import { readJsonFile } from '@mg/app-properties';
+import { InternalMessage, type JsonValue, type MessageArguments } from './message.js';
+import { describeIssues, MapError } from './map-errors.js';
+import { CHARACTERISTICS, mapFileSchema, type Characteristic, type MapFile } from './map-schema.js';
+import { buildPayload, parsePayload } from './payload.js';
+import { reject, type Converted } from './reject.js';
+import { IDENTITY, TokenMap } from './token-map.js';
+import { buildTopic, parseTopic, rootLevels } from './topic.js';
+
+export interface MessageMapOptions {
+  /**
+   * This gateway's name: outgoing messages with an empty sender are sent as it, and incoming
+   * messages whose (mapped) sender is it are dropped as echoes. Empty: neither happens.
+   */
+  gatewayName?: string;
+}
+
+/** An outgoing message, ready to publish. */
+export interface MqttMessage {
+  topic: string;
+  payload: string;
+  correlation?: string;
+}
+
+/**
+ * Translates between MQTT messages and internal messages: topic syntax, payload syntax and the
+ * vocabulary of each characteristic.
+ */
+export class MessageMap {
+  readonly root: string;
+  readonly topics: readonly string[];
+  readonly gatewayName: string;
+  private readonly rootLevels: readonly string[];
+  private readonly maps: Readonly<Record<Characteristic, TokenMap>>;
+
+  private constructor(file: MapFile, options: MessageMapOptions) {
+    this.root = file.root;
+    this.topics = [...file.topics];
+    this.gatewayName = options.gatewayName ?? '';
+    this.rootLevels = rootLevels(file.root);
+    const maps = {} as Record<Characteristic, TokenMap>;
+    for (const c of CHARACTERISTICS) {
+      const spec = file[c];
+      maps[c] = spec ? new TokenMap(spec.maptype, spec.map) : IDENTITY;
+    }
+    this.maps = maps;
+  }
+
+  /** Validates a parsed map (`source` names it in errors: usually the file path). */
+  static fromObject(data: unknown, source = 'map', options: MessageMapOptions = {}): MessageMap {
+    const parsed = mapFileSchema.safeParse(data);
+    if (!parsed.success) {
+      const lines = describeIssues(parsed.error.issues, data, knownKeys);
+      throw new MapError('MAP_INVALID', `${source} is not a valid map:\n  ${lines.join('\n  ')}`);
+    }
+    return new MessageMap(parsed.data, options);
+  }
+
+  /** Reads and validates a map file. */
+  static fromFile(path: string, options: MessageMapOptions = {}): MessageMap {
+    let data: unknown;
+    try {
+      data = readJsonFile(path, 'map file');
+    } catch (err) {
+      throw new MapError('MAP_UNREADABLE', (err as Error).message, { cause: err });
+    }
+    return MessageMap.fromObject(data, `map file ${path}`, options);
+  }
+
+  /** No vocabulary mapping: the configured root and topics, tokens unchanged. */
+  static passthrough(root: string, topics: readonly string[], options: MessageMapOptions = {}): MessageMap {
+    return MessageMap.fromObject({ root, topics: [...topics] }, 'configuration [MQTT] root/topics', options);
+  }
+
+  /** The map type of each characteristic, for `--check` and logs. */
+  describe(): Record<Characteristic, string> {
+    const out = {} as Record<Characteristic, string>;
+    for (const c of CHARACTERISTICS) out[c] = this.maps[c].type;
+    return out;
+  }
+
+  /** MQTT -> internal. `correlation` is the MQTT 5 correlation data, when there is one. */
+  toInternal(topic: string, payload: Uint8Array | string, correlation?: string): Converted<InternalMessage> {
+    const t = parseTopic(topic, this.rootLevels);
+    if (!t.ok) return t;
+    const p = parsePayload(payload);
+    if (!p.ok) return p;
+    const m = this.maps;
+    const tokens = t.value;
+    const fn = m.function.toInternal(tokens.function);
+    if (fn === undefined) return miss('function', tokens.function, topic);
+    const gateway = m.gateway.toInternal(tokens.gateway);
+    if (gateway === undefined) return miss('gateway', tokens.gateway, topic);
+    const location = m.location.toInternal(tokens.location);
+    if (location === undefined) return miss('location', tokens.location, topic);
+    const device = m.device.toInternal(tokens.device);
+    if (device === undefined) return miss('device', tokens.device, topic);
+    const sender = m.sender.toInternal(tokens.sender);
+    if (sender === undefined) return miss('sender', tokens.sender, topic);
+    if (this.gatewayName !== '' && sender === this.gatewayName) {
+      return reject('echo', `message on "${topic}" was sent by this gateway`);
+    }
+    const action = m.action.toInternal(p.value.action);
+    if (action === undefined) return miss('action', p.value.action, topic);
+    const args = this.mapArguments(p.value.arguments, 'toInternal');
+    if (!args.ok) return { ...args, detail: `${args.detail} (message on "${topic}")` };
+    return {
+      ok: true,
+      value: new InternalMessage({
+        isCmd: tokens.isCmd,
+        function: fn,
+        gateway,
+        location,
+        device,
+        sender,
+        action,
+        arguments: args.value,
+        correlation: correlation ?? p.value.correlation,
+      }),
+    };
+  }
+
+  /** Internal -> MQTT. An empty sender becomes this gateway's name. */
+  toMqtt(msg: InternalMessage): Converted<MqttMessage> {
+    const m = this.maps;
+    const fn = m.function.toMqtt(msg.function);
+    if (fn === undefined) return miss('function', msg.function);
+    const gateway = m.gateway.toMqtt(msg.gateway);
+    if (gateway === undefined) return miss('gateway', msg.gateway);
+    const location = m.location.toMqtt(msg.location);
+    if (location === undefined) return miss('location', msg.location);
+    const device = m.device.toMqtt(msg.device);
+    if (device === undefined) return miss('device', msg.device);
+    const sender = m.sender.toMqtt(msg.sender === '' ? this.gatewayName : msg.sender);
+    if (sender === undefined) return miss('sender', msg.sender);
+    const action = m.action.toMqtt(msg.action);
+    if (action === undefined) return miss('action', msg.action);
+    const topic = buildTopic(this.root, { function: fn, gateway, location, device, sender, isCmd: msg.isCmd });
+    if (!topic.ok) return topic;
+    const args = this.mapArguments(msg.arguments, 'toMqtt');
+    if (!args.ok) return args;
+    const payload = buildPayload(action, args.value, msg.correlation);
+    if (!payload.ok) return payload;
+    return {
+      ok: true,
+      value: msg.correlation === undefined ? { topic: topic.value, payload: payload.value } : { topic: topic.value, payload: payload.value, correlation: msg.correlation },
+    };
+  }
+
+  private mapArguments(source: MessageArguments, direction: 'toInternal' | 'toMqtt'): Converted<MessageArguments> {
+    const keyMap = this.maps.argkey;
+    const valueMap = this.maps.argvalue;
+    if (keyMap === IDENTITY && valueMap === IDENTITY) return { ok: true, value: source };
+    const out = Object.create(null) as MessageArguments;
+    for (const key of Object.keys(source)) {
+      const mappedKey = keyMap[direction](key);
+      if (mappedKey === undefined) return miss('argkey', key);
+      let value: JsonValue = source[key]!;
+      // Vocabulary applies to string values; numbers, booleans and structures keep their JSON type.
+      if (typeof value === 'string') {
+        const mapped = valueMap[direction](value);
+        if (mapped === undefined) return miss('argvalue', value);
+        value = mapped;
+      }
+      out[mappedKey] = value;
+    }
+    return { ok: true, value: out };
+  }
+}
+
+function miss(characteristic: Characteristic, token: string, topic?: string) {
+  return reject('strict-miss', `${characteristic} "${token}" is not in the strict map${topic ? ` (message on "${topic}")` : ''}`);
+}
+
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  if (path.length === 0) return Object.keys(mapFileSchema.shape);
+  return ['maptype', 'map'];
+}

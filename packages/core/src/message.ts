@@ -1,0 +1,108 @@
+import { MgError } from '@mg/errors';
+
+/** A JSON value, as carried by message arguments. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Message arguments. Null-prototype records: a key like `__proto__` is just a key. */
+export type MessageArguments = Record<string, JsonValue>;
+
+/** The eight characteristics of a message (SPEC §2), plus the correlation of a request. */
+export interface MessageFields {
+  /** Command (`C`) when true, status (`S`) when false. */
+  isCmd: boolean;
+  function: string;
+  gateway: string;
+  location: string;
+  device: string;
+  sender: string;
+  action: string;
+  arguments: MessageArguments;
+  /**
+   * Identifies the request a status answers: taken from an incoming command's MQTT 5
+   * correlation data or its `correlation` argument, and carried back by `reply()`.
+   */
+  correlation?: string;
+}
+
+export interface ArgumentOptions {
+  /** Throw a clear error when the argument is missing. */
+  required?: boolean;
+  /** Value returned when the argument is missing. */
+  default?: JsonValue;
+}
+
+export class MessageError extends MgError {}
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/** Copies arguments into a fresh null-prototype record (deep enough: values are immutable JSON). */
+export function toArguments(source: Readonly<Record<string, unknown>> | undefined): MessageArguments {
+  const out = Object.create(null) as MessageArguments;
+  if (source) for (const key of Object.keys(source)) out[key] = source[key] as JsonValue;
+  return out;
+}
+
+/**
+ * The internal representation of a message, independent of MQTT topics and vocabulary.
+ * Missing characteristics are empty strings.
+ */
+export class InternalMessage implements MessageFields {
+  isCmd: boolean;
+  function: string;
+  gateway: string;
+  location: string;
+  device: string;
+  sender: string;
+  action: string;
+  arguments: MessageArguments;
+  correlation?: string;
+
+  constructor(fields: Partial<MessageFields> = {}) {
+    this.isCmd = fields.isCmd ?? false;
+    this.function = fields.function ?? '';
+    this.gateway = fields.gateway ?? '';
+    this.location = fields.location ?? '';
+    this.device = fields.device ?? '';
+    this.sender = fields.sender ?? '';
+    this.action = fields.action ?? '';
+    this.arguments = toArguments(fields.arguments);
+    if (fields.correlation !== undefined) this.correlation = fields.correlation;
+  }
+
+  /** An independent copy (arguments included). */
+  copy(): InternalMessage {
+    return new InternalMessage(this);
+  }
+
+  /**
+   * The status that answers this command: same function, gateway, location, device and
+   * action, sent by this gateway (empty sender), with `response` and `reason` arguments and
+   * the command's correlation.
+   */
+  reply(response: string, reason: string): InternalMessage {
+    return new InternalMessage({
+      ...this,
+      isCmd: false,
+      sender: '',
+      arguments: { response, reason },
+    });
+  }
+
+  /** An argument's value, its default, or a clear error when required and missing. */
+  argument(key: string, options: ArgumentOptions = {}): JsonValue | undefined {
+    if (hasOwn(this.arguments, key)) return this.arguments[key];
+    if (options.required) {
+      throw new MessageError('ARGUMENT_MISSING', `argument "${key}" is required but missing from ${this.toString()}`);
+    }
+    return options.default;
+  }
+
+  toString(): string {
+    const args = Object.keys(this.arguments).length > 0 ? ` ${JSON.stringify(this.arguments)}` : '';
+    const corr = this.correlation !== undefined ? ` correlation=${JSON.stringify(this.correlation)}` : '';
+    return (
+      `${this.isCmd ? 'C' : 'S'} function=${this.function} gateway=${this.gateway} location=${this.location} ` +
+      `device=${this.device} sender=${this.sender} action=${this.action}${args}${corr}`
+    );
+  }
+}

@@ -1,0 +1,57 @@
+export interface OutboxEntry {
+  topic: string;
+  payload: string | Buffer;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  correlation?: string;
+}
+
+/**
+ * Outgoing messages waiting for the broker. Bounded: past `limit` the oldest message is
+ * dropped and counted. A status (`coalesce`) replaces a waiting status on the same topic, in
+ * its place in the queue: only the latest state of a device matters once the broker is back.
+ */
+export class Outbox {
+  // Map keeps insertion order and updates in place: O(1) push, replace, drop-oldest and drain.
+  private readonly entries = new Map<string | number, OutboxEntry>();
+  private seq = 0;
+  private droppedCount = 0;
+
+  constructor(readonly limit: number) {
+    if (!(limit >= 1)) throw new RangeError(`outbox limit must be at least 1, got ${limit}`);
+  }
+
+  /** Queues a message; returns how many were dropped to make room (0 or 1). */
+  push(entry: OutboxEntry, coalesce: boolean): number {
+    const key = coalesce ? `S\u0000${entry.topic}` : this.seq++;
+    if (coalesce && this.entries.has(key)) {
+      this.entries.set(key, entry);
+      return 0;
+    }
+    let dropped = 0;
+    if (this.entries.size >= this.limit) {
+      const oldest = this.entries.keys().next().value as string | number;
+      this.entries.delete(oldest);
+      dropped = 1;
+      this.droppedCount += 1;
+    }
+    this.entries.set(key, entry);
+    return dropped;
+  }
+
+  /** Takes every waiting message, oldest first. */
+  drain(): OutboxEntry[] {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    return all;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Messages dropped since the start. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import type { AppProperties } from '@mg/app-properties';
+import { MgError } from '@mg/errors';
+import type { ConnectionOptions } from './connection.js';
+import type { MqttSettings } from './gateway-config.js';
+import { MessageMap } from './message-map.js';
+import { expandTopic } from './topic-template.js';
+
+export class SettingsError extends MgError {}
+
+/** Reads a file named by an `[MQTT]` option; a failure names the option and the file. */
+function readOptionFile(app: AppProperties, option: string, given: string, configFile: string | undefined): Buffer {
+  const path = app.filePath(given, '', configFile);
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${String(code ?? cause)})`;
+    throw new SettingsError('SETTINGS_FILE', `[MQTT] ${option}: file ${path} ${why}`, { cause });
+  }
+}
+
+/** The message map the settings ask for: the map file, or the configured root and topics. */
+export function loadMap(app: AppProperties, mqtt: MqttSettings, configFile: string | undefined): { map: MessageMap; file?: string } {
+  const options = { gatewayName: app.name };
+  if (mqtt.mapping && mqtt.mapfilename.trim() !== '') {
+    const file = app.filePath(mqtt.mapfilename, '.map', configFile);
+    return { map: MessageMap.fromFile(file, options), file };
+  }
+  return { map: MessageMap.passthrough(mqtt.root, mqtt.topics, options) };
+}
+
+/** The connection options the `[MQTT]` section describes. */
+export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: MessageMap, configFile: string | undefined): ConnectionOptions {
+  const clientId = mqtt.clientid.trim() || app.name;
+  const host = mqtt.host.includes(':') ? `[${mqtt.host}]` : mqtt.host;
+  const ws = mqtt.protocol === 'ws' || mqtt.protocol === 'wss';
+  const path = ws ? (mqtt.wspath.startsWith('/') ? mqtt.wspath : `/${mqtt.wspath}`) : '';
+  const password =
+    mqtt.passwordfile.trim() !== ''
+      ? (readOptionFile(app, 'passwordfile', mqtt.passwordfile, configFile).toString('utf8').split(/\r?\n/)[0] ?? '')
+      : mqtt.password;
+  const file = (option: 'cafile' | 'certfile' | 'keyfile') =>
+    mqtt[option].trim() !== '' ? readOptionFile(app, option, mqtt[option], configFile) : undefined;
+  const prefix = mqtt.sharedgroup.trim() !== '' ? `$share/${mqtt.sharedgroup.trim()}/` : '';
+  const topicValues = { root: map.root, app: app.name, clientid: clientId };
+  const availability = mqtt.availabilitytopic.trim();
+  return {
+    url: `${mqtt.protocol}://${host}:${mqtt.port}${path}`,
+    clientId,
+    keepalive: mqtt.keepalive,
+    clean: mqtt.clean,
+    version: mqtt.version === '5' ? 5 : 4,
+    sessionExpiry: mqtt.sessionexpiry,
+    username: mqtt.username,
+    password,
+    ca: file('cafile'),
+    cert: file('certfile'),
+    key: file('keyfile'),
+    rejectUnauthorized: mqtt.tlsverify,
+    subscriptions: map.topics.map((t) => prefix + t),
+    subQos: Number(mqtt.subqos) as 0 | 1 | 2,
+    availabilityTopic: availability === '' ? undefined : expandTopic(availability, topicValues),
+    outboxSize: mqtt.outboxsize,
+    reconnectMinMs: mqtt.reconnectmin * 1000,
+    reconnectMaxMs: Math.max(mqtt.reconnectmax, mqtt.reconnectmin) * 1000,
+  };
+}
+
+/** The stats topic, or undefined when statistics are off. */
+export function statsTopic(app: AppProperties, mqtt: MqttSettings, map: MessageMap): string | undefined {
+  if (mqtt.statsinterval === 0 || mqtt.statstopic.trim() === '') return undefined;
+  return expandTopic(mqtt.statstopic.trim(), { root: map.root, app: app.name, clientid: mqtt.clientid.trim() || app.name });
+}

@@ -1,0 +1,76 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+export interface Received {
+  topic: string;
+  payload: string;
+  retain: boolean;
+  properties?: Record<string, unknown>;
+}
+
+/** An MQTT client for tests that records everything it receives. */
+export interface TestClient {
+  client: MqttClient;
+  messages: Received[];
+  subscribe(topic: string | string[], qos?: 0 | 1 | 2): Promise<void>;
+  publish(topic: string, payload: string | Buffer, options?: mqtt.IClientPublishOptions): Promise<void>;
+  /** Resolves with the first message (already received or to come) that matches. */
+  waitFor(match: (m: Received) => boolean, what: string, timeoutMs?: number): Promise<Received>;
+  end(): Promise<void>;
+}
+
+function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
+
+export { topicMatches };
+
+export async function connectClient(url: string, options: IClientOptions = {}): Promise<TestClient> {
+  const client = await mqtt.connectAsync(url, { reconnectPeriod: 200, connectTimeout: 5_000, ...options });
+  const messages: Received[] = [];
+  const listeners = new Set<() => void>();
+  client.on('message', (topic, payload, packet) => {
+    messages.push({ topic, payload: payload.toString(), retain: packet.retain, properties: packet.properties as Record<string, unknown> | undefined });
+    for (const l of listeners) l();
+  });
+  return {
+    client,
+    messages,
+    async subscribe(topic, qos = 0) {
+      await client.subscribeAsync(topic, { qos });
+    },
+    async publish(topic, payload, opts = {}) {
+      await client.publishAsync(topic, payload, opts);
+    },
+    waitFor(match, what, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = messages.find(match);
+          if (found) {
+            cleanup();
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received: ${JSON.stringify(messages.slice(-10))}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+    async end() {
+      await client.endAsync(true);
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export { freePort, waitForPort, waitFor } from './ports.js';
+export { startMosquitto, mosquittoBinary } from './mosquitto.js';
+export type { Mosquitto, MosquittoOptions } from './mosquitto.js';
+export { connectClient, topicMatches } from './client.js';
+export type { TestClient, Received } from './client.js';
+export { SHARED_BROKER_URL, uniqueRoot } from './shared.js';
