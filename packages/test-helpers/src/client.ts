@@ -32,12 +32,20 @@ function topicMatches(filter: string, topic: string): boolean {
 export { topicMatches };
 
 export async function connectClient(url: string, options: IClientOptions = {}): Promise<TestClient> {
-  const client = await mqtt.connectAsync(url, { reconnectPeriod: 200, connectTimeout: 5_000, ...options });
+  // Listen before the connection exists: a persistent session delivers right after CONNACK.
+  const client = mqtt.connect(url, { reconnectPeriod: 200, connectTimeout: 5_000, ...options });
   const messages: Received[] = [];
   const listeners = new Set<() => void>();
   client.on('message', (topic, payload, packet) => {
     messages.push({ topic, payload: payload.toString(), retain: packet.retain, properties: packet.properties as Record<string, unknown> | undefined });
     for (const l of listeners) l();
+  });
+  await new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', (err) => {
+      client.end(true);
+      reject(err);
+    });
   });
   return {
     client,

@@ -1,0 +1,145 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { connectClient, freePort, startMosquitto, startTcpProxy, waitFor, type Mosquitto } from '@mg/test-helpers';
+import { InternalMessage, type GatewayInterface, type InterfaceContext } from './index.js';
+import { mqttLines, runGateway, type Harness } from './test-support/gateway-harness.js';
+import { PollingEcho } from './test-support/interfaces.js';
+
+// Tests that stop, restart or reconfigure a broker run against their own mosquitto.
+const ROOT = 'testmqttgtw';
+let broker: Mosquitto | undefined;
+let gw: Harness | undefined;
+
+afterEach(async () => {
+  await gw?.stop();
+  gw = undefined;
+  await broker?.dispose();
+  broker = undefined;
+});
+
+/** An interface the test drives: it pushes what the test gives it. */
+class Pusher implements GatewayInterface {
+  static current: Pusher;
+  constructor(readonly ctx: InterfaceContext) {
+    Pusher.current = this;
+  }
+  start(): void {}
+  status(device: string, action: string): void {
+    this.ctx.outgoing.push(new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device, action }));
+  }
+}
+
+it('reconnects by itself after the broker restarts, subscribes again and answers', async () => {
+  broker = await startMosquitto();
+  gw = await runGateway(PollingEcho, mqttLines(broker.url));
+  await waitFor(() => gw!.handle.counters.connections === 1, 'the first connection');
+  await broker.kill();
+  await new Promise((r) => setTimeout(r, 500));
+  await broker.start();
+  await waitFor(() => gw!.handle.counters.connections === 2, 'the reconnection', 15_000);
+  const client = await connectClient(broker.url);
+  await client.subscribe(`${ROOT}/+/+/+/+/+/S`);
+  await waitFor(() => /subscribed to/.test(gw!.log().split('connected to').pop() ?? ''), 'the new subscriptions');
+  await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on');
+  await client.waitFor((m) => m.topic.endsWith('/lamp/dummy2mqtt/S'), 'the reply after the restart');
+  await client.end();
+  expect(gw.handle.counters.disconnections).toBe(1);
+  expect(gw.log()).toMatch(/connection to mqtt:\/\/127\.0\.0\.1:\d+ lost; reconnecting in \d\.\d s/);
+});
+
+it('starts while the broker is down, says it is waiting, and works once the broker appears', async () => {
+  const port = await freePort();
+  gw = await runGateway(PollingEcho, mqttLines(`mqtt://127.0.0.1:${port}`));
+  await waitFor(() => /waiting for the broker at mqtt:\/\/127\.0\.0\.1:\d+; next attempt in/.test(gw!.log()), 'the waiting message');
+  expect(gw.errors()).toMatch(/cannot connect to mqtt:\/\/127\.0\.0\.1:\d+: connection refused \(is the broker running\?\)/);
+  broker = await startMosquitto({ port });
+  await waitFor(() => gw!.handle.counters.connections === 1, 'the connection', 15_000);
+});
+
+it('keeps outgoing messages while disconnected: bounded, latest status per topic, drops counted, sent on return', async () => {
+  broker = await startMosquitto();
+  // The gateway reaches the broker through a link the test can cut; the watcher stays connected.
+  const link = await startTcpProxy(broker.port);
+  const watcher = await connectClient(broker.url);
+  await watcher.subscribe(`${ROOT}/lighting/#`, 1);
+  try {
+    gw = await runGateway(Pusher, mqttLines(link.url, { outboxsize: 5, pubqos: 1 }));
+    await waitFor(() => gw!.handle.counters.connections === 1, 'the first connection');
+    await link.cut();
+    await waitFor(() => gw!.handle.counters.disconnections === 1, 'the disconnection');
+    Pusher.current.status('lamp0', 'LIGHT_ON');
+    Pusher.current.status('lamp0', 'LIGHT_OFF');
+    for (let i = 1; i <= 8; i++) Pusher.current.status(`lamp${i}`, 'LIGHT_ON');
+    // 9 distinct topics (lamp0 twice: coalesced) for a bound of 5: 4 dropped.
+    expect(gw.handle.counters.dropped).toBe(4);
+    expect(gw.errors()).toMatch(/outbox full \(5 messages\) while the broker is away/);
+    expect(watcher.messages).toEqual([]);
+    await link.restore();
+    await watcher.waitFor(() => watcher.messages.length >= 5, 'the queued statuses', 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    // The oldest were dropped (lamp0's latest state, lamp1..3): lamp4..8 arrive, in order.
+    expect(watcher.messages.map((m) => `${m.topic.split('/')[4]} ${m.payload}`)).toEqual(['lamp4 light_on', 'lamp5 light_on', 'lamp6 light_on', 'lamp7 light_on', 'lamp8 light_on']);
+    expect(gw.log()).toMatch(/sending 5 messages queued while disconnected/);
+  } finally {
+    await watcher.end();
+    await link.close();
+  }
+});
+
+it('publishes only the latest state of a device that changed while disconnected', async () => {
+  broker = await startMosquitto();
+  const link = await startTcpProxy(broker.port);
+  const watcher = await connectClient(broker.url);
+  await watcher.subscribe(`${ROOT}/lighting/#`, 1);
+  try {
+    gw = await runGateway(Pusher, mqttLines(link.url, { outboxsize: 5, pubqos: 1 }));
+    await waitFor(() => gw!.handle.counters.connections === 1, 'the first connection');
+    await link.cut();
+    await waitFor(() => gw!.handle.counters.disconnections === 1, 'the disconnection');
+    Pusher.current.status('lamp0', 'LIGHT_ON');
+    Pusher.current.status('lamp1', 'LIGHT_ON');
+    Pusher.current.status('lamp0', 'LIGHT_OFF');
+    await link.restore();
+    await watcher.waitFor(() => watcher.messages.length >= 2, 'the statuses', 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(watcher.messages.map((m) => `${m.topic.split('/')[4]} ${m.payload}`)).toEqual(['lamp0 light_off', 'lamp1 light_on']);
+    expect(gw.handle.counters.dropped).toBe(0);
+  } finally {
+    await watcher.end();
+    await link.close();
+  }
+});
+
+it('says clearly when the broker refuses the credentials, and does not storm it', async () => {
+  const port = await freePort();
+  const passwords = join(mkdtempSync(join(tmpdir(), 'mg-passwd-')), 'passwd');
+  execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'gateway', 'right-password']);
+  chmodSync(dirname(passwords), 0o755);
+  chmodSync(passwords, 0o644);
+  broker = await startMosquitto({ port, defaultListener: false, extraConfig: [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwords}`] });
+  gw = await runGateway(PollingEcho, mqttLines(broker.url, { username: 'gateway', password: 'wrong-password', reconnectmin: 0.1, reconnectmax: 2 }));
+  await waitFor(() => /refused user "gateway"/.test(gw!.errors()), 'the refusal');
+  await new Promise((r) => setTimeout(r, 2500));
+  expect(gw.errors()).toMatch(/the broker at mqtt:\/\/127\.0\.0\.1:\d+ refused user "gateway": Connection refused: Not authorized\. Check \[MQTT\] username and password/);
+  // One clear line, and after it attempts only at the longest delay (2 s here): at most 3 in 2.5 s.
+  expect(gw.errors().match(/refused user/g)).toHaveLength(1);
+  expect(gw.errors() + gw.log()).not.toContain('wrong-password');
+});
+
+it('recognises a duplicate client id: connected, then kicked again and again', async () => {
+  broker = await startMosquitto();
+  gw = await runGateway(PollingEcho, mqttLines(broker.url, { clientid: 'same-id', reconnectmin: 0.1, reconnectmax: 1 }));
+  const twin = await runGateway(PollingEcho, mqttLines(broker.url, { clientid: 'same-id', reconnectmin: 0.1, reconnectmax: 1 }));
+  try {
+    await waitFor(
+      () => /another client probably uses the client id "same-id"\. Give each gateway instance its own \[MQTT\] clientid/.test(gw!.errors() + twin.errors()),
+      'the duplicate client id diagnosis',
+      15_000,
+    );
+  } finally {
+    await twin.stop();
+  }
+});
+
