@@ -1,5 +1,5 @@
 import { logSection } from '@mg/app-properties';
-import { bool, choice, defineConfig, int, list, number, passthroughSection, port, section, string, type ConfigValues } from '@mg/config';
+import { bool, choice, defineConfig, int, list, number, passthroughSection, port, renderDefaults, section, string, type ConfigValues } from '@mg/config';
 
 /** The `[MQTT]` section: the broker, the map, and what @mg adds to the original. */
 export const mqttSection = section(
@@ -48,3 +48,12 @@ export const gatewayConfigSchema = defineConfig(gatewaySections);
 
 export type GatewayConfig = ConfigValues<typeof gatewayConfigSchema>;
 export type MqttSettings = GatewayConfig['MQTT'];
+
+/** The shipped `default.conf`: every option, its default and its meaning, from the schema. */
+export function renderGatewayDefaults(): string {
+  return renderDefaults(gatewayConfigSchema, [
+    'Defaults of every @mg gateway option. Generated from the schema in @mg/core: do not edit.',
+    'A gateway configuration file overrides only what it sets; [INTERFACE] options go to the interface.',
+    'Syntax: "option: value" or "option = value"; lines starting with # or ; are comments.',
+  ]);
+}

@@ -24,5 +24,5 @@ export { Backoff } from './backoff.js';
 export type { BackoffOptions } from './backoff.js';
 export { Outbox } from './outbox.js';
 export type { OutboxEntry } from './outbox.js';
-export { gatewayConfigSchema, gatewaySections, mqttSection, interfaceSection } from './gateway-config.js';
+export { gatewayConfigSchema, gatewaySections, mqttSection, interfaceSection, renderGatewayDefaults } from './gateway-config.js';
 export type { GatewayConfig, MqttSettings } from './gateway-config.js';

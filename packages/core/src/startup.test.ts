@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { startGateway, type GatewayOptions, type InterfaceClass } from './index.js';
+import { PollingEcho } from './test-support/interfaces.js';
+import { DUMMY_MAP_PATH } from './test-support/fixtures.js';
+
+let dir: string;
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mg-start-'))));
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function conf(text: string, name = 'app.conf'): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** Runs startGateway as a library (no process handling) and collects what it prints. */
+async function run(argv: string[], options: Partial<GatewayOptions> = {}, Interface: InterfaceClass = PollingEcho) {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString()));
+  const handle = await startGateway(Interface, { appName: 'app', version: '2.0.0', argv, env: {}, cwd: dir, launcherDir: dir, stdout: out, stderr: out, handleProcess: false, ...options });
+  const code = await handle.done;
+  return { handle, code, text };
+}
+
+const mapLines = `[MQTT]\nmapping: on\nmapfilename: ${DUMMY_MAP_PATH}\n`;
+
+describe('startGateway before connecting', () => {
+  it('prints help and the version', async () => {
+    const help = await run(['--help'], { description: 'A test gateway.' });
+    expect(help).toMatchObject({ code: 0 });
+    expect(help.handle.running).toBe(false);
+    expect(help.text).toContain('Usage: app [-c PATH] [--check]\n\nA test gateway.');
+    expect((await run(['-V'])).text).toMatch(/^app 2\.0\.0 \(@mg\/core \d+\.\d+\.\d+\)\n$/);
+  });
+
+  it('--check validates configuration and map, prints what it found, and does not connect', async () => {
+    const path = conf(`${mapLines}host: broker.invalid\npassword: s3cret\nhots: typo\n`);
+    const { code, text, handle } = await run(['--check', '-c', path]);
+    expect(code).toBe(0);
+    expect(handle.running).toBe(false);
+    expect(text).toContain('app 2.0.0: configuration and map are valid');
+    expect(text).toContain(`configuration file: ${path}`);
+    expect(text).toContain(`map file: ${DUMMY_MAP_PATH}`);
+    expect(text).toContain('subscriptions: testmqttgtw/+/dummy/+/+/+/C, testmqttgtw/dummyfunction/+/+/+/+/C');
+    expect(text).toContain('vocabulary: function loose, gateway strict, location loose, device none, sender none, action strict, argkey none, argvalue none');
+    expect(text).toContain('broker: mqtt://broker.invalid:1883 as "app"');
+    expect(text).toContain('availability: testmqttgtw/app/availability');
+    expect(text).toContain(`warning: ${path}:6: unknown option "hots" in [MQTT]; did you mean "host"? it is ignored`);
+    expect(text).toContain('[MQTT] password = ********');
+    expect(text).not.toContain('s3cret');
+  });
+
+  it('finds <app>.conf in the working directory by default', async () => {
+    conf(mapLines);
+    expect((await run(['--check'])).text).toContain(`configuration file: ${join(dir, 'app.conf')}`);
+  });
+
+  it.each<[string, string, RegExp]>([
+    ['a missing configuration file', '', /configuration file not found \(looked for .*\/app\.conf\); give one with -c PATH/],
+    ['a bad value', '[MQTT]\nport: 99999\n', /app\.conf:2: \[MQTT\] port = "99999": expected an integer from 1 to 65535/],
+    ['a missing map file', '[MQTT]\nmapping: on\nmapfilename: nope.json\n', /map file .*\/nope\.json does not exist/],
+    ['a password file that is missing', '[MQTT]\npasswordfile: secret.txt\n', /\[MQTT\] passwordfile: file .*\/secret\.txt does not exist/],
+    ['a CA file that is missing', '[MQTT]\nprotocol: mqtts\ncafile: /nonexistent/ca.pem\n', /\[MQTT\] cafile: file \/nonexistent\/ca\.pem does not exist/],
+  ])('refuses to start with %s, with a clear message', async (_name, text, message) => {
+    if (text) conf(text);
+    await expect(run(['--check'])).rejects.toThrow(message);
+  });
+
+  it('names the JSON path of a broken map file', async () => {
+    const map = join(dir, 'bad.map.json');
+    writeFileSync(map, JSON.stringify({ root: 'r', topics: ['r/#'], action: { maptype: 'strict' } }));
+    conf(`[MQTT]\nmapping: on\nmapfilename: bad.map.json\n`);
+    await expect(run(['--check'])).rejects.toThrow(`map file ${map} is not a valid map:\n  $.action.map: is required when maptype is "strict"`);
+  });
+
+  it('refuses an interface with neither loop() nor start()', async () => {
+    conf(mapLines);
+    class Nothing {}
+    await expect(run([], {}, Nothing as unknown as InterfaceClass)).rejects.toThrow('interface Nothing has neither loop() (polling) nor start() (event-driven)');
+  });
+
+  it('takes environment overrides and reads the password from a file', async () => {
+    writeFileSync(join(dir, 'pw.txt'), 'from-file\nignored second line\n');
+    conf(`${mapLines}passwordfile: pw.txt\n`);
+    const { text } = await run(['--check'], { env: { MG_MQTT_HOST: 'env-broker' } });
+    expect(text).toContain('broker: mqtt://env-broker:1883');
+    expect(text).toContain('[MQTT] host = "env-broker" (environment variable MG_MQTT_HOST)');
+  });
+
+  it('subscribes through a shared group when asked', async () => {
+    conf(`${mapLines}sharedgroup: gateways\n`);
+    expect((await run(['--check'])).text).toContain('subscriptions: $share/gateways/testmqttgtw/+/dummy/+/+/+/C');
+  });
+
+  it('rejects unknown command line arguments', async () => {
+    await expect(run(['--frobnicate'])).rejects.toThrow(/Unknown option '--frobnicate'; try --help/);
+  });
+});
