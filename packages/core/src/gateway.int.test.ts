@@ -1,11 +1,13 @@
-import { connectClient, SHARED_BROKER_URL, waitFor, type TestClient } from '@mg/test-helpers';
+import { connectClient, SHARED_BROKER_URL, uniqueRoot, waitFor, type TestClient } from '@mg/test-helpers';
+import { dummyMapWithRoot } from './test-support/fixtures.js';
 import { InternalMessage, type GatewayInterface, type InterfaceContext } from './index.js';
 import { mqttLines, runGateway, type Harness } from './test-support/gateway-harness.js';
 import { EventEcho, PollingEcho } from './test-support/interfaces.js';
 
-// The dummy map's root is fixed, so each test uses its own client id and availability topic,
-// and the tests in this file run one after the other (jest runs a file's tests in sequence).
-const ROOT = 'testmqttgtw';
+// The dummy map under a root of this run's own: the shared broker may carry other tests' traffic.
+const ROOT = uniqueRoot();
+const MAP = dummyMapWithRoot(ROOT);
+const lines = (extra: Record<string, string | number>) => mqttLines(SHARED_BROKER_URL, { mapfilename: MAP, ...extra });
 let client: TestClient;
 let gw: Harness | undefined;
 
@@ -24,7 +26,7 @@ describe.each([
 ])('%s mode against the shared broker', (_mode, Echo) => {
   it('translates a command for the interface and publishes its reply', async () => {
     const id = `gw-${_mode}-${process.pid}`;
-    gw = await runGateway(Echo, mqttLines(SHARED_BROKER_URL, { clientid: id }));
+    gw = await runGateway(Echo, lines({ clientid: id }));
     await client.subscribe(`${ROOT}/+/+/+/+/+/S`);
     await client.subscribe(`${ROOT}/${id}/availability`);
     await client.waitFor((m) => m.topic === `${ROOT}/${id}/availability` && m.payload === 'online', 'online');
@@ -34,7 +36,7 @@ describe.each([
     expect(Echo.seen[0]).toMatchObject({ isCmd: true, function: 'AudioVideo', gateway: 'Dummy', location: 'Office', device: 'amp', sender: 'tester', action: 'MUTE_TGL' });
     expect(Echo.seen[0]!.arguments.level).toBe(3);
     expect(gw.log()).toMatch(/dummy2mqtt\.core DEBUG: received C function=AudioVideo .*action=MUTE_TGL/);
-    expect(gw.log()).toMatch(/subscribed to testmqttgtw\/\+\/dummy\/\+\/\+\/\+\/C, testmqttgtw\/dummyfunction\/\+\/\+\/\+\/\+\/C/);
+    expect(gw.log()).toContain(`subscribed to ${ROOT}/+/dummy/+/+/+/C, ${ROOT}/dummyfunction/+/+/+/+/C`);
   });
 });
 
@@ -46,7 +48,7 @@ describe('gateway behaviour', () => {
         Announcer.seen = [];
       }
       start(): void {
-        // Published on testmqttgtw/dummyfunction//office//dummy2mqtt/C: inside our own subscription.
+        // Published on <root>/dummyfunction//office//dummy2mqtt/C: inside our own subscription.
         this.ctx.outgoing.push(new InternalMessage({ isCmd: true, function: 'DummyFunction', location: 'Office', action: 'MUTE_ON' }));
         void (async () => {
           for await (const m of this.ctx.incoming.until(this.ctx.signal)) Announcer.seen.push(m);
@@ -54,7 +56,7 @@ describe('gateway behaviour', () => {
       }
     }
     await client.subscribe(`${ROOT}/dummyfunction/#`);
-    gw = await runGateway(Announcer, mqttLines(SHARED_BROKER_URL, { clientid: `gw-echo-${process.pid}` }));
+    gw = await runGateway(Announcer, lines({ clientid: `gw-echo-${process.pid}` }));
     await client.waitFor((m) => m.topic === `${ROOT}/dummyfunction//office//dummy2mqtt/C` && m.payload === 'mute_on', 'the announcement');
     await waitFor(() => gw!.handle.counters.rejected.echo >= 1, 'the echo to come back');
     expect(Announcer.seen).toEqual([]);
@@ -65,7 +67,7 @@ describe('gateway behaviour', () => {
   });
 
   it('rejects malformed messages with a logged reason and keeps going', async () => {
-    gw = await runGateway(PollingEcho, mqttLines(SHARED_BROKER_URL, { clientid: `gw-bad-${process.pid}` }));
+    gw = await runGateway(PollingEcho, lines({ clientid: `gw-bad-${process.pid}` }));
     await client.subscribe(`${ROOT}/+/+/+/+/+/S`);
     await waitFor(() => gw!.handle.counters.connections === 1, 'connection');
     await new Promise((r) => setTimeout(r, 200)); // subscriptions in place
@@ -99,7 +101,7 @@ describe('gateway behaviour', () => {
         super.loop();
       }
     }
-    gw = await runGateway(Flaky, mqttLines(SHARED_BROKER_URL, { clientid: `gw-flaky-${process.pid}` }));
+    gw = await runGateway(Flaky, lines({ clientid: `gw-flaky-${process.pid}` }));
     await client.subscribe(`${ROOT}/+/+/+/+/+/S`);
     await waitFor(() => gw!.handle.counters.connections === 1, 'connection');
     await new Promise((r) => setTimeout(r, 200));
@@ -113,7 +115,7 @@ describe('gateway behaviour', () => {
 
   it('publishes retained availability and the counters, and says offline on stop', async () => {
     const id = `gw-avail-${process.pid}`;
-    gw = await runGateway(PollingEcho, mqttLines(SHARED_BROKER_URL, { clientid: id, statsinterval: 1 }));
+    gw = await runGateway(PollingEcho, lines({ clientid: id, statsinterval: 1 }));
     await client.subscribe(`${ROOT}/${id}/#`);
     await client.waitFor((m) => m.topic === `${ROOT}/${id}/availability` && m.payload === 'online', 'online');
     const stats = await client.waitFor((m) => m.topic === `${ROOT}/${id}/stats`, 'the counters', 3_000);
@@ -132,7 +134,7 @@ describe('gateway behaviour', () => {
   it('carries MQTT 5 correlation data from a command to its reply', async () => {
     const v5 = await connectClient(SHARED_BROKER_URL, { protocolVersion: 5 });
     try {
-      gw = await runGateway(EventEcho, mqttLines(SHARED_BROKER_URL, { clientid: `gw-v5-${process.pid}`, version: 5 }));
+      gw = await runGateway(EventEcho, lines({ clientid: `gw-v5-${process.pid}`, version: 5 }));
       await v5.subscribe(`${ROOT}/+/+/+/+/+/S`);
       await waitFor(() => gw!.handle.counters.connections === 1, 'connection');
       await new Promise((r) => setTimeout(r, 200));

@@ -116,7 +116,7 @@ export class MessageMap {
         action,
         arguments: args.value,
         correlation: correlation ?? p.value.correlation,
-      }),
+      }, true),
     };
   }
 

@@ -57,7 +57,12 @@ export class InternalMessage implements MessageFields {
   arguments: MessageArguments;
   correlation?: string;
 
-  constructor(fields: Partial<MessageFields> = {}) {
+  /**
+   * @param fields characteristics; missing ones are empty.
+   * @param adoptArguments internal: take `fields.arguments` as is (already a fresh
+   *   null-prototype record) instead of copying it, on the per-message path.
+   */
+  constructor(fields: Partial<MessageFields> = {}, adoptArguments = false) {
     this.isCmd = fields.isCmd ?? false;
     this.function = fields.function ?? '';
     this.gateway = fields.gateway ?? '';
@@ -65,7 +70,7 @@ export class InternalMessage implements MessageFields {
     this.device = fields.device ?? '';
     this.sender = fields.sender ?? '';
     this.action = fields.action ?? '';
-    this.arguments = toArguments(fields.arguments);
+    this.arguments = adoptArguments && fields.arguments ? fields.arguments : toArguments(fields.arguments);
     if (fields.correlation !== undefined) this.correlation = fields.correlation;
   }
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { JsonValue, MessageArguments } from './message.js';
 import { reject, type Converted } from './reject.js';
 
@@ -12,7 +13,6 @@ export interface PayloadContent {
 /** The argument that carries a request's correlation id in JSON payloads. */
 export const CORRELATION_KEY = 'correlation';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads a payload: the action alone as plain text (`light_on`), or a JSON object
@@ -23,11 +23,9 @@ export function parsePayload(payload: Uint8Array | string): Converted<PayloadCon
   if (typeof payload === 'string') {
     text = payload;
   } else {
-    try {
-      text = decoder.decode(payload);
-    } catch {
-      return reject('payload-encoding', `payload of ${payload.length} bytes is not valid UTF-8`);
-    }
+    // isUtf8 (simdutf) then a plain decode is several times faster than a fatal TextDecoder.
+    if (!isUtf8(payload)) return reject('payload-encoding', `payload of ${payload.length} bytes is not valid UTF-8`);
+    text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
   }
   const trimmed = text.trim();
   if (trimmed === '') return reject('payload-empty', 'payload is empty');

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { connectClient, startMosquitto, waitFor, type Mosquitto, type TestClient } from '@mg/test-helpers';
 import { mqttLines } from './test-support/gateway-harness.js';
 
+// Availability is retained: each wait below takes only live messages (retain flag off), never
+// the value a previous test left on the broker.
 // A real gateway child process (test/fixtures/echo-gateway.js, on the built package) against a
 // private broker: what a user sees when the gateway is killed or stopped by a service manager.
 const SCRIPT = join(__dirname, '..', 'test', 'fixtures', 'echo-gateway.js');
@@ -55,16 +57,16 @@ it('kill -9: the broker publishes the last will "offline"; a restart says "onlin
   await client.subscribe(AVAILABILITY, 1);
   await client.subscribe(`${ROOT}/+/+/+/+/+/S`, 1);
   const first = launch();
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online', 'online');
+  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online');
   await waitFor(() => output.includes('subscribed to'), 'the subscriptions');
   first.kill('SIGKILL');
   await exitOf(first);
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline', 'the last will');
+  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline' && !m.retain, 'the last will');
   // QoS 1 commands while the gateway is down wait in its persistent session.
   await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on', { qos: 1 });
   client.messages.length = 0;
   launch();
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online', 'online again');
+  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online again');
   const reply = await client.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/office/lamp/echo2mqtt/S`, 'the reply to the queued command');
   expect(JSON.parse(reply.payload)).toMatchObject({ action: 'light_on', response: 'OK' });
 });
@@ -72,10 +74,10 @@ it('kill -9: the broker publishes the last will "offline"; a restart says "onlin
 it('SIGTERM: stop() output is published, then "offline", and the exit code is 0', async () => {
   await client.subscribe(`${ROOT}/#`, 1);
   const p = launch(['[INTERFACE]', 'onstop: 50']);
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online', 'online');
+  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online');
   p.kill('SIGTERM');
   expect(await exitOf(p)).toEqual({ code: 0, signal: null });
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline', 'offline');
+  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline' && !m.retain, 'offline');
   const statuses = client.messages.filter((m) => /\/office\/d\d+\/echo2mqtt\/S$/.test(m.topic));
   expect(statuses).toHaveLength(50);
   expect(statuses.every((m) => m.payload === 'light_off')).toBe(true);
