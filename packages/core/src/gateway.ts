@@ -7,7 +7,7 @@ import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { MessageList } from './message-list.js';
 import { REJECT_REASONS, type RejectReason } from './reject.js';
 import { statsTopic } from './settings.js';
-import { checkReport, earlyExit, logStart, parseArgs, prepare, type GatewayOptions, type Prepared } from './startup.js';
+import { checkReport, earlyExit, logStart, parseArgs, prepare, type GatewayOptions, type Prepared, type StartedService } from './startup.js';
 
 /** A running (or finished) gateway. */
 export interface GatewayHandle {
@@ -58,12 +58,15 @@ export async function startGateway(Interface: InterfaceClass, options: GatewayOp
 
   const logging = prepared.app.startLogging(prepared.config.LOG, prepared.configFile, { stdout, stderr });
   logStart(logging, prepared);
+  let service: StartedService | undefined;
   try {
-    const gateway = new Gateway(Interface, prepared, logging, options);
+    service = (await options.beforeConnect?.({ config: prepared.config, logger: logging.logger('service'), configFile: prepared.configFile })) ?? undefined;
+    const gateway = new Gateway(Interface, prepared, logging, options, service);
     if (processMode) gateway.handleSignals();
     return gateway.handle;
   } catch (err) {
     logging.logger('core').critical(`cannot start: ${errorMessage(err)}`);
+    await service?.close();
     await logging.close();
     if (!processMode) throw err;
     return finished(1);
@@ -101,6 +104,7 @@ class Gateway {
     private readonly p: Prepared,
     private readonly logging: Logging,
     options: GatewayOptions,
+    private readonly service: StartedService | undefined,
   ) {
     this.log = logging.logger('core');
     this.rejects = Object.fromEntries(REJECT_REASONS.map((r) => [r, new Throttle({ kind: r })])) as Record<RejectReason, Throttle>;
@@ -114,6 +118,7 @@ class Gateway {
       logger: logging.logger('interface'),
       signal: this.controller.signal,
       appName: p.app.name,
+      configFile: p.configFile,
     });
     this.connection = new Connection(p.connection, {
       logger: logging.logger('mqtt'),
@@ -248,6 +253,7 @@ class Gateway {
     this.incoming.close();
     this.outgoing.close();
     await this.connection.stop();
+    await this.service?.close();
     this.log.info(`stopped; counters ${JSON.stringify(this.counters.toJSON())}`);
     this.removeSignals?.();
     await this.logging.close();

@@ -1,6 +1,7 @@
 export { startGateway } from './gateway.js';
 export type { GatewayHandle } from './gateway.js';
-export type { GatewayOptions } from './startup.js';
+export type { GatewayOptions, ServiceContext, StartedService } from './startup.js';
+export { requireParam, InterfaceConfigError } from './interface.js';
 export type { InterfaceContext, GatewayInterface, InterfaceClass } from './interface.js';
 export { InternalMessage, MessageError, toArguments } from './message.js';
 export type { MessageFields, MessageArguments, JsonValue, ArgumentOptions } from './message.js';

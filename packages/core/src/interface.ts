@@ -1,4 +1,5 @@
 import type { Logger } from '@mg/app-properties';
+import { MgError } from '@mg/errors';
 import type { MessageList } from './message-list.js';
 
 /** What a gateway gives its interface when it builds it. */
@@ -15,6 +16,8 @@ export interface InterfaceContext {
   signal: AbortSignal;
   /** The application name (`dummy2mqtt`). */
   appName: string;
+  /** The configuration file the options came from (for error messages). */
+  configFile: string;
 }
 
 /**
@@ -31,3 +34,21 @@ export interface GatewayInterface {
 
 /** The class a launcher hands to `startGateway`. */
 export type InterfaceClass = new (context: InterfaceContext) => GatewayInterface;
+
+/** An interface cannot work with the configuration it was given. */
+export class InterfaceConfigError extends MgError {}
+
+/**
+ * An `[INTERFACE]` option the interface cannot do without; a missing or empty one stops the
+ * gateway at start with a message naming the option, the file and what to put there.
+ */
+export function requireParam(ctx: Pick<InterfaceContext, 'params' | 'configFile'>, name: string, hint: string): string {
+  const value = ctx.params[name.toLowerCase()];
+  if (value === undefined || value.trim() === '') {
+    throw new InterfaceConfigError(
+      'INTERFACE_OPTION_MISSING',
+      `[INTERFACE] ${name.toLowerCase()} is missing in ${ctx.configFile}: ${hint}`,
+    );
+  }
+  return value.trim();
+}

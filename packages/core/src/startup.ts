@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { isMgError, MgError } from '@mg/errors';
 import type { Writable } from 'node:stream';
-import { createAppProperties, helpText, parseCommandLine, type AppProperties, type CommandLine, type Logging } from '@mg/app-properties';
+import { createAppProperties, helpText, parseCommandLine, type AppProperties, type CommandLine, type Logger, type Logging } from '@mg/app-properties';
 import { defineConfig, describeConfig, loadConfig, type LoadedConfig, type SectionSchema } from '@mg/config';
 import { gatewaySections, type GatewayConfig } from './gateway-config.js';
 import type { MessageMap } from './message-map.js';
@@ -35,6 +35,23 @@ export interface GatewayOptions {
   handleProcess?: boolean;
   /** Randomness for reconnection jitter (tests). */
   random?: () => number;
+  /**
+   * Runs after configuration and logging, before connecting (not for `--check`): start what
+   * the gateway needs, such as an embedded broker. What it returns is closed after the
+   * gateway has disconnected.
+   */
+  beforeConnect?: (context: ServiceContext) => Promise<StartedService | undefined | void>;
+}
+
+export interface ServiceContext {
+  /** The whole validated configuration, the application's own sections included. */
+  config: GatewayConfig & Record<string, Record<string, unknown>>;
+  logger: Logger;
+  configFile: string;
+}
+
+export interface StartedService {
+  close(): Promise<void>;
 }
 
 /** Everything known before connecting. */

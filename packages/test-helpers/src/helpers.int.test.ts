@@ -1,4 +1,6 @@
-import { connectClient, startMosquitto, topicMatches } from './index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectClient, startMosquitto, topicMatches, waitFor } from './index.js';
 
 describe('topicMatches', () => {
   it.each<[string, string, boolean]>([
@@ -21,7 +23,7 @@ describe('startMosquitto', () => {
       const a = await connectClient(broker.url);
       await a.publish('t/x', 'kept', { qos: 1, retain: true });
       await a.end();
-      await new Promise((r) => setTimeout(r, 1500)); // autosave_interval 1 s
+      await waitFor(() => existsSync(join(broker.dir, 'mosquitto.db')), 'the broker to save its database');
       await broker.kill();
       await broker.start();
       const b = await connectClient(broker.url);

@@ -45,7 +45,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const lines = [
     ...(options.defaultListener === false ? [] : [`listener ${port} 127.0.0.1`, 'allow_anonymous true']),
     `persistence ${options.persistence ? 'true' : 'false'}`,
-    ...(options.persistence ? [`persistence_location ${dir}/`, 'autosave_interval 1'] : []),
+    // Save after every change: a test that kills the broker must find what it stored.
+    ...(options.persistence ? [`persistence_location ${dir}/`, 'autosave_on_changes true', 'autosave_interval 1'] : []),
     'log_dest stderr',
     'log_type error',
     'log_type warning',
