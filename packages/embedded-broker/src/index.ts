@@ -1,0 +1,6 @@
+export { startEmbeddedBroker, EmbeddedBrokerError } from './broker.js';
+export type { EmbeddedBroker, EmbeddedBrokerOptions, BrokerLog } from './broker.js';
+export { brokerSection } from './settings.js';
+export type { BrokerSettings } from './settings.js';
+export { embeddedBrokerHook } from './hook.js';
+export type { BrokerHookContext } from './hook.js';
