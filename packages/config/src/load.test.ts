@@ -239,5 +239,7 @@ describe('describeConfig', () => {
     expect(lines).toContain(`[INTERFACE] port = "5" (${path}:5)`);
     expect(lines).toContain('[MQTT] port = 1883');
     expect(lines.join('\n')).not.toMatch(/hunter2|k3y/);
+    const set = describeConfig(schema, loadConfig(schema, { files: [path] }), { onlySet: true });
+    expect(set).toEqual([`[MQTT] password = ******** (${path}:2)`, `[INTERFACE] api_key = ******** (${path}:4)`, `[INTERFACE] port = "5" (${path}:5)`]);
   });
 });

@@ -30,9 +30,13 @@ export function renderDefaults(schema: ConfigSchema, header: readonly string[] =
 
 /**
  * The effective configuration as lines for a log, secrets replaced by `********`, each with
- * where its value came from when it is not the default.
+ * where its value came from when it is not the default (`onlySet`: only those).
  */
-export function describeConfig(schema: ConfigSchema, loaded: LoadedConfig<Record<string, Record<string, unknown>>>): string[] {
+export function describeConfig(
+  schema: ConfigSchema,
+  loaded: LoadedConfig<Record<string, Record<string, unknown>>>,
+  options: { onlySet?: boolean } = {},
+): string[] {
   const lines: string[] = [];
   for (const info of sectionsOf(schema)) {
     const values = loaded.values[info.name] ?? {};
@@ -40,6 +44,7 @@ export function describeConfig(schema: ConfigSchema, loaded: LoadedConfig<Record
       const secret = info.passthrough ? SECRET_NAME.test(name) : optionMeta(info.options.get(name)!)?.secret === true;
       const shown = secret && value !== '' ? REDACTED : JSON.stringify(value);
       const origin = loaded.origins[`${info.name}.${name}`];
+      if (options.onlySet && !origin) continue;
       lines.push(`[${info.name}] ${name} = ${shown}${origin ? ` (${describePlace(origin)})` : ''}`);
     }
   }

@@ -58,13 +58,33 @@ export async function startGateway(Interface: InterfaceClass, options: GatewayOp
 
   const logging = prepared.app.startLogging(prepared.config.LOG, prepared.configFile, { stdout, stderr });
   logStart(logging, prepared);
+  // One listener per signal for the whole run: a signal that arrives while services start is
+  // kept and acted on once the gateway exists. (Swapping listeners can lose a signal that
+  // libuv has caught but not yet dispatched.)
+  let onSignal: ((signal: NodeJS.Signals) => void) | undefined;
+  let pending: NodeJS.Signals | undefined;
+  const listener = (signal: NodeJS.Signals) => (onSignal ? onSignal(signal) : (pending ??= signal));
+  if (processMode) {
+    process.on('SIGINT', listener);
+    process.on('SIGTERM', listener);
+  }
+  const removeSignals = () => {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  };
   let service: StartedService | undefined;
   try {
     service = (await options.beforeConnect?.({ config: prepared.config, logger: logging.logger('service'), configFile: prepared.configFile })) ?? undefined;
     const gateway = new Gateway(Interface, prepared, logging, options, service);
-    if (processMode) gateway.handleSignals();
+    onSignal = (signal) => {
+      logging.logger('core').info(`${signal} received: stopping`);
+      void gateway.stop();
+    };
+    if (pending) onSignal(pending);
+    void gateway.handle.done.then(removeSignals);
     return gateway.handle;
   } catch (err) {
+    removeSignals();
     logging.logger('core').critical(`cannot start: ${errorMessage(err)}`);
     await service?.close();
     await logging.close();
@@ -97,7 +117,6 @@ class Gateway {
   private timers: NodeJS.Timeout[] = [];
   private stopping: Promise<void> | undefined;
   private resolveDone!: (code: number) => void;
-  private removeSignals: (() => void) | undefined;
 
   constructor(
     Interface: InterfaceClass,
@@ -130,21 +149,6 @@ class Gateway {
     this.startStats();
     if (typeof this.iface.loop === 'function') this.startPolling();
     else this.startEvents();
-  }
-
-  handleSignals(): void {
-    const onSignal = (signal: string) => {
-      this.log.info(`${signal} received: stopping`);
-      void this.stop();
-    };
-    const onInt = () => onSignal('SIGINT');
-    const onTerm = () => onSignal('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-    this.removeSignals = () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    };
   }
 
   private receive(topic: string, payload: Buffer, correlation: string | undefined): void {
@@ -255,7 +259,6 @@ class Gateway {
     await this.connection.stop();
     await this.service?.close();
     this.log.info(`stopped; counters ${JSON.stringify(this.counters.toJSON())}`);
-    this.removeSignals?.();
     await this.logging.close();
     this.resolveDone(0);
   }

@@ -65,6 +65,8 @@ export interface Prepared {
   mapFile?: string;
   connection: ConnectionOptions;
   configLines: string[];
+  /** Only the options the files or the environment set. */
+  setLines: string[];
 }
 
 export function coreVersion(): string {
@@ -105,7 +107,8 @@ export function prepare(options: GatewayOptions, args: CommandLine): Prepared {
   const { map, file: mapFile } = loadMap(app, config.MQTT, configFile);
   const connection = connectionOptions(app, config.MQTT, map, configFile);
   const configLines = describeConfig(schema, loaded);
-  return { app, args, configFile, loaded, config, map, mapFile, connection, configLines };
+  const setLines = describeConfig(schema, loaded, { onlySet: true });
+  return { app, args, configFile, loaded, config, map, mapFile, connection, configLines, setLines };
 }
 
 /** What `--check` prints. */
@@ -133,7 +136,9 @@ export function logStart(logging: Logging, p: Prepared): void {
   const log = logging.logger('core');
   log.info(`${p.app.name} ${p.app.version} starting (@mg/core ${coreVersion()}, Node ${process.version}, pid ${process.pid})`);
   log.info(`configuration file: ${p.configFile}${p.mapFile ? `; map file: ${p.mapFile}` : ''}`);
-  for (const line of p.configLines) log.info(line);
+  // The options that differ from the defaults at INFO; the whole configuration at DEBUG.
+  for (const line of p.setLines) log.info(line);
+  if (log.isLevelEnabled('debug')) for (const line of p.configLines) log.debug(line);
   for (const w of p.loaded.warnings) log.warn(w);
   for (const n of p.loaded.notices) log.info(n);
 }

@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
 import { MgError } from '@mg/errors';
 
 /** The smallest logger this package needs. */
@@ -30,6 +29,9 @@ export class EmbeddedBrokerError extends MgError {}
 /** Starts an MQTT broker (aedes) in this process, listening on TCP. */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
+  // Loaded here, not at import: reading brokerSection must not load a broker. (aedes is
+  // ESM-only; Node 20.19+ require()s it.)
+  const { Aedes } = require('aedes') as typeof import('aedes');
   const aedes = await Aedes.createBroker();
   const server: Server = createServer((socket) => {
     socket.setNoDelay(true);

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig, loadConfig, optionMeta } from '@mg/config';
+import { gatewaySections, MessageMap } from '@mg/core';
+import { brokerSection } from '@mg/embedded-broker';
+
+const pkgDir = join(__dirname, '..');
+const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+const schema = defineConfig({ ...gatewaySections, BROKER: brokerSection });
+
+describe('the @mg/interface-dummy package', () => {
+  it('depends only on @mg/core and the optional embedded broker', () => {
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/core', '@mg/embedded-broker']);
+  });
+
+  it.each(['dummy2mqtt.conf', 'demo.conf'])('%s loads without a warning', (file) => {
+    const loaded = loadConfig(schema, { files: [join(pkgDir, file)] });
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.values.INTERFACE.port).toBe('/dev/ttyDUMMY');
+    expect(loaded.values.MQTT.mapping).toBe(true);
+  });
+
+  it('dummy2mqtt.conf shows every option, set or commented out with its default', () => {
+    const text = readFileSync(join(pkgDir, 'dummy2mqtt.conf'), 'utf8');
+    const missing: string[] = [];
+    for (const [section, s] of Object.entries(schema.shape)) {
+      expect(text).toContain(`[${section}]`);
+      if (!('shape' in s)) continue;
+      for (const [name, option] of Object.entries(s.shape as Record<string, Parameters<typeof optionMeta>[0]>)) {
+        const def = optionMeta(option)!.default;
+        const shown = new RegExp(`^(# )?${name}:( .*)?$`, 'm').exec(text);
+        if (!shown) missing.push(`[${section}] ${name}`);
+        else if (shown[1] && (shown[2] ?? '').trim() !== def) missing.push(`[${section}] ${name} commented with ${shown[2]}, default is ${def}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('ships the dummy map, valid', () => {
+    const map = MessageMap.fromFile(join(pkgDir, 'dummy.map.json'));
+    expect(map.root).toBe('testmqttgtw');
+  });
+});
