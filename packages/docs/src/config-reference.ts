@@ -1,0 +1,54 @@
+import { defineConfig, optionMeta, type SectionSchema } from '@mg/config';
+import { gatewaySections } from '@mg/core';
+import { brokerSection } from '@mg/embedded-broker';
+
+const schema = defineConfig({ ...gatewaySections, BROKER: brokerSection });
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/** docs/configuration.md: every option, its default and meaning, from the schemas themselves. */
+export function renderConfigReference(): string {
+  const out = [
+    '# Configuration reference',
+    '',
+    '<!-- Generated from the schemas by `pnpm --filter @mg/docs generate`; a test keeps it current. -->',
+    '',
+    'A gateway reads one INI file (`-c PATH`, default `<app>.conf`, see the path rules below) in the syntax of',
+    "Python's configparser: `option: value` or `option = value`, `#` and `;` comment lines, case-insensitive",
+    'option names, empty values allowed, no `%` interpolation, indented lines continue a value. The file',
+    'overrides only the options it sets. An unknown section or option is warned about, with the closest',
+    'known name, and ignored. Every invalid value is reported at once as',
+    '`file:line: [SECTION] option = "value": what was expected`, and the gateway does not start.',
+    '',
+    '- **Environment**: `MG_<SECTION>_<OPTION>=value` overrides the file (`MG_MQTT_HOST=broker.lan`,',
+    '  `MG_INTERFACE_PORT=/dev/ttyS0`); the start log says which values came from the environment.',
+    '- **Booleans**: on/off, true/false, yes/no, 1/0. **Levels**: CRITICAL, ERROR, WARN or WARNING, INFO,',
+    '  DEBUG, NONE.',
+    '- **Path rules** for every file name (`-c`, `mapfilename`, `logfilename`, `passwordfile`, TLS files):',
+    '  empty or `.` means `<app>` plus the default extension (`.conf`, `.map`, `.log`); a name ending in `/`',
+    '  is a directory that gets that default name; absolute names are used as they are; relative names are',
+    '  looked up next to the configuration file, then in the working directory, then next to the launcher,',
+    '  and the first that exists wins. The configuration file itself is looked up in the working directory,',
+    '  then next to the launcher.',
+    '- **Secrets** (`password`, `emailpassword`, and `[INTERFACE]` options whose names contain password,',
+    '  secret, token, key...) are logged as `********`.',
+    '- `--check` prints the effective configuration and exits without connecting.',
+    '',
+  ];
+  for (const [name, section] of Object.entries(schema.shape) as [string, SectionSchema][]) {
+    const meta = (section.meta() ?? {}) as { description?: string; passthrough?: boolean };
+    out.push(`## [${name}]`, '', meta.description ?? '', '');
+    if (meta.passthrough) {
+      out.push('Free-form: every option is passed to the interface as a string. Each interface documents its own', '(the dummy: `port`, required, and `interval`, seconds between MUTE_ON commands, default 30).', '');
+      continue;
+    }
+    out.push('| option | default | meaning |', '| --- | --- | --- |');
+    for (const [option, s] of Object.entries((section as { shape: Record<string, Parameters<typeof optionMeta>[0]> }).shape)) {
+      const m = optionMeta(s)!;
+      out.push(`| \`${option}\` | ${m.default === '' ? '(empty)' : `\`${cell(m.default)}\``} | ${cell(m.description)} |`);
+    }
+    out.push('');
+  }
+  out.push('`[BROKER]` exists in launchers that offer the embedded broker (`@mg/embedded-broker`), such as `dummy2mqtt`.', '');
+  return out.join('\n');
+}

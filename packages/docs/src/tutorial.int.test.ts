@@ -1,0 +1,79 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { connectClient, SHARED_BROKER_URL, uniqueRoot, waitFor } from '@mg/test-helpers';
+import { codeBlocks } from './code-blocks.js';
+
+// Builds the gateway of docs/tutorial.md from its code blocks, compiles it with the
+// repository's TypeScript settings, and runs it against a simulated intercom and the broker.
+const TUTORIAL = join(__dirname, '..', '..', '..', 'docs', 'tutorial.md');
+const WORK = join(__dirname, '..', '.tutorial'); // inside the package, so @mg/core resolves
+const blocks = codeBlocks(readFileSync(TUTORIAL, 'utf8'));
+
+beforeAll(() => {
+  rmSync(WORK, { recursive: true, force: true });
+  for (const b of blocks.filter((b) => b.file)) {
+    mkdirSync(dirname(join(WORK, b.file!)), { recursive: true });
+    writeFileSync(join(WORK, b.file!), b.code);
+  }
+  writeFileSync(
+    join(WORK, 'tsconfig.json'),
+    JSON.stringify({ extends: '../../../tsconfig.base.json', compilerOptions: { rootDir: 'src', outDir: 'dist', types: ['node'] }, include: ['src'] }),
+  );
+});
+afterAll(() => rmSync(WORK, { recursive: true, force: true }));
+
+it('names a file for every code block that is part of the gateway', () => {
+  const files = blocks.filter((b) => b.file).map((b) => b.file);
+  expect(files).toEqual(['src/intercom-interface.ts', 'src/launcher.ts', 'intercom2mqtt.conf', 'intercom2mqtt.map.json', 'intercom2mqtt.service']);
+  expect(blocks.filter((b) => b.lang === 'ts' && !b.file)).toEqual([]);
+});
+
+it('compiles, and the gateway it builds works against an intercom and a broker', async () => {
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(WORK, 'tsconfig.json')], { stdio: 'pipe' });
+  // Its own root on the shared broker; the map is the tutorial's otherwise.
+  const root = uniqueRoot('tut');
+  const mapPath = join(WORK, 'intercom2mqtt.map.json');
+  writeFileSync(mapPath, readFileSync(mapPath, 'utf8').replace(/"home/g, `"${root}`));
+
+  let intercom: Socket | undefined;
+  let heard = '';
+  const server = createServer((s) => {
+    intercom = s;
+    s.on('data', (d: Buffer) => (heard += d.toString()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const intercomPort = (server.address() as { port: number }).port;
+  const { hostname, port } = new URL(SHARED_BROKER_URL);
+  const client = await connectClient(SHARED_BROKER_URL);
+  await client.subscribe(`${root}/#`);
+  const gateway = spawn(process.execPath, [join(WORK, 'dist', 'launcher.js')], {
+    cwd: WORK,
+    env: { ...process.env, MG_INTERFACE_ADDRESS: `127.0.0.1:${intercomPort}`, MG_MQTT_HOST: hostname, MG_MQTT_PORT: port || '1883' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  gateway.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  gateway.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const exit = new Promise<number | null>((resolve) => gateway.once('exit', (code) => resolve(code)));
+  try {
+    await waitFor(() => intercom !== undefined && /subscribed to/.test(log), 'the gateway to reach the intercom and the broker');
+    intercom!.write('BELL\n');
+    await client.waitFor((m) => m.topic === `${root}/security//entrance/intercom/intercom2mqtt/S` && m.payload === 'bell_ring', 'bell_ring');
+    await client.publish(`${root}/security//front_door/intercom/me/C`, 'open_gate');
+    await waitFor(() => heard === 'RELEASE\n', 'RELEASE on the serial line');
+    const reply = await client.waitFor((m) => m.topic === `${root}/security//entrance/intercom/intercom2mqtt/S` && m.payload.startsWith('{'), 'the reply');
+    expect(JSON.parse(reply.payload)).toEqual({ action: 'gate_release', response: 'OK', reason: 'gate released' });
+    gateway.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(readFileSync(join(WORK, 'intercom2mqtt.log'), 'utf8')).toContain('intercom2mqtt.interface INFO: connected to the intercom');
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\ngateway log:\n${log}`);
+  } finally {
+    gateway.kill('SIGKILL');
+    await client.end();
+    server.close();
+    intercom?.destroy();
+  }
+});
