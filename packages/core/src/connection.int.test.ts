@@ -58,9 +58,13 @@ it('starts while the broker is down, says it is waiting, and works once the brok
   await waitFor(() => gw!.handle.counters.connections === 1, 'the connection', 15_000);
 });
 
-it('keeps outgoing messages while disconnected: bounded, latest status per topic, drops counted, sent on return', async () => {
+/**
+ * The gateway reaches its broker through a link the test cuts; a watcher on the broker itself
+ * stays connected. `whileCut` pushes statuses; returns "device payload" of what the watcher
+ * got once the link is back.
+ */
+async function throughCutLink(expected: number, whileCut: () => void): Promise<string[]> {
   broker = await startMosquitto();
-  // The gateway reaches the broker through a link the test can cut; the watcher stays connected.
   const link = await startTcpProxy(broker.port);
   const watcher = await connectClient(broker.url);
   await watcher.subscribe(`${ROOT}/lighting/#`, 1);
@@ -69,47 +73,40 @@ it('keeps outgoing messages while disconnected: bounded, latest status per topic
     await waitFor(() => gw!.handle.counters.connections === 1, 'the first connection');
     await link.cut();
     await waitFor(() => gw!.handle.counters.disconnections === 1, 'the disconnection');
+    whileCut();
+    expect(watcher.messages).toEqual([]);
+    await link.restore();
+    await watcher.waitFor(() => watcher.messages.length >= expected, 'the queued statuses', 15_000);
+    await new Promise((r) => setTimeout(r, 300)); // nothing more should come
+    return watcher.messages.map((m) => `${m.topic.split('/')[4]} ${m.payload}`);
+  } finally {
+    await watcher.end();
+    await link.close();
+  }
+}
+
+it('keeps outgoing messages while disconnected: bounded, drops counted, sent on return', async () => {
+  const got = await throughCutLink(5, () => {
     Pusher.current.status('lamp0', 'LIGHT_ON');
     Pusher.current.status('lamp0', 'LIGHT_OFF');
     for (let i = 1; i <= 8; i++) Pusher.current.status(`lamp${i}`, 'LIGHT_ON');
     // 9 distinct topics (lamp0 twice: coalesced) for a bound of 5: 4 dropped.
-    expect(gw.handle.counters.dropped).toBe(4);
-    expect(gw.errors()).toMatch(/outbox full \(5 messages\) while the broker is away/);
-    expect(watcher.messages).toEqual([]);
-    await link.restore();
-    await watcher.waitFor(() => watcher.messages.length >= 5, 'the queued statuses', 15_000);
-    await new Promise((r) => setTimeout(r, 300));
-    // The oldest were dropped (lamp0's latest state, lamp1..3): lamp4..8 arrive, in order.
-    expect(watcher.messages.map((m) => `${m.topic.split('/')[4]} ${m.payload}`)).toEqual(['lamp4 light_on', 'lamp5 light_on', 'lamp6 light_on', 'lamp7 light_on', 'lamp8 light_on']);
-    expect(gw.log()).toMatch(/sending 5 messages queued while disconnected/);
-  } finally {
-    await watcher.end();
-    await link.close();
-  }
+    expect(gw!.handle.counters.dropped).toBe(4);
+    expect(gw!.errors()).toMatch(/outbox full \(5 messages\) while the broker is away/);
+  });
+  // The oldest were dropped (lamp0's latest state, lamp1..3): lamp4..8 arrive, in order.
+  expect(got).toEqual(['lamp4 light_on', 'lamp5 light_on', 'lamp6 light_on', 'lamp7 light_on', 'lamp8 light_on']);
+  expect(gw!.log()).toMatch(/sending 5 messages queued while disconnected/);
 });
 
 it('publishes only the latest state of a device that changed while disconnected', async () => {
-  broker = await startMosquitto();
-  const link = await startTcpProxy(broker.port);
-  const watcher = await connectClient(broker.url);
-  await watcher.subscribe(`${ROOT}/lighting/#`, 1);
-  try {
-    gw = await runGateway(Pusher, mqttLines(link.url, { outboxsize: 5, pubqos: 1 }));
-    await waitFor(() => gw!.handle.counters.connections === 1, 'the first connection');
-    await link.cut();
-    await waitFor(() => gw!.handle.counters.disconnections === 1, 'the disconnection');
+  const got = await throughCutLink(2, () => {
     Pusher.current.status('lamp0', 'LIGHT_ON');
     Pusher.current.status('lamp1', 'LIGHT_ON');
     Pusher.current.status('lamp0', 'LIGHT_OFF');
-    await link.restore();
-    await watcher.waitFor(() => watcher.messages.length >= 2, 'the statuses', 15_000);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(watcher.messages.map((m) => `${m.topic.split('/')[4]} ${m.payload}`)).toEqual(['lamp0 light_off', 'lamp1 light_on']);
-    expect(gw.handle.counters.dropped).toBe(0);
-  } finally {
-    await watcher.end();
-    await link.close();
-  }
+  });
+  expect(got).toEqual(['lamp0 light_off', 'lamp1 light_on']);
+  expect(gw!.handle.counters.dropped).toBe(0);
 });
 
 it('says clearly when the broker refuses the credentials, and does not storm it', async () => {
