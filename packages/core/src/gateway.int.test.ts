@@ -146,4 +146,48 @@ describe('gateway behaviour', () => {
       await v5.end();
     }
   });
+
+  it('logs a rejected start() and a throwing stop(), and still stops cleanly', async () => {
+    class Broken implements GatewayInterface {
+      constructor(readonly ctx: InterfaceContext) {}
+      async start(): Promise<void> {
+        throw new Error('bus adapter not found');
+      }
+      stop(): void {
+        throw new Error('cannot close the bus');
+      }
+    }
+    const id = `gw-broken-${process.pid}`;
+    gw = await runGateway(Broken, lines({ clientid: id }));
+    await waitFor(() => /interface start\(\) threw: bus adapter not found; the gateway goes on/.test(gw!.errors()), 'the start() error');
+    await waitFor(() => gw!.handle.counters.connections === 1, 'the connection, despite start()');
+    await gw.handle.stop();
+    expect(await gw.handle.done).toBe(0);
+    expect(gw.errors()).toMatch(/interface stop\(\) threw: cannot close the bus/);
+    expect(gw.handle.counters.interfaceErrors).toBe(2);
+  });
+
+  it('publishes statuses retained when [MQTT] retain is on, never commands', async () => {
+    class Reporter implements GatewayInterface {
+      constructor(readonly ctx: InterfaceContext) {}
+      start(): void {
+        this.ctx.outgoing.push(new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: 'lamp', action: 'LIGHT_ON' }));
+        this.ctx.outgoing.push(new InternalMessage({ isCmd: true, function: 'Lighting', gateway: 'Dummy', location: 'Office', device: 'lamp2', action: 'LIGHT_ON' }));
+      }
+    }
+    const id = `gw-retain-${process.pid}`;
+    gw = await runGateway(Reporter, lines({ clientid: id, retain: 'on', pubqos: 1 }));
+    await waitFor(() => gw!.handle.counters.published >= 3, 'online and the two messages');
+    const late = await connectClient(SHARED_BROKER_URL);
+    try {
+      await late.subscribe(`${ROOT}/lighting/#`);
+      const status = await late.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/office/lamp/dummy2mqtt/S`, 'the retained status');
+      expect(status).toMatchObject({ payload: 'light_on', retain: true });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(late.messages.filter((m) => m.topic.endsWith('/C'))).toEqual([]);
+      await late.client.publishAsync(status.topic, '', { retain: true });
+    } finally {
+      await late.end();
+    }
+  });
 });

@@ -113,7 +113,8 @@ class Gateway {
   private readonly connection: Connection;
   private readonly iface: GatewayInterface;
   private readonly rejects: Record<RejectReason, Throttle>;
-  private readonly interfaceErrors = new Throttle({ kind: 'interface' });
+  // One throttle per method: a storm of loop() errors must not hide the one from stop().
+  private readonly interfaceErrors = new Map<string, Throttle>();
   private timers: NodeJS.Timeout[] = [];
   private stopping: Promise<void> | undefined;
   private resolveDone!: (code: number) => void;
@@ -233,7 +234,9 @@ class Gateway {
 
   private interfaceError(where: string, err: unknown): void {
     this.counters.interfaceErrors += 1;
-    const v = this.interfaceErrors.hit(`${where} threw: ${errorMessage(err)}`);
+    let throttle = this.interfaceErrors.get(where);
+    if (!throttle) this.interfaceErrors.set(where, (throttle = new Throttle({ kind: `interface ${where}` })));
+    const v = throttle.hit(`${where} threw: ${errorMessage(err)}`);
     if (v.trigger) {
       this.log.error(`interface ${v.report}; the gateway goes on`);
       if (err instanceof Error && err.stack && this.log.isLevelEnabled('debug')) this.log.debug(err.stack);

@@ -6,3 +6,5 @@ export { startTcpProxy } from './tcp-proxy.js';
 export type { TcpProxy } from './tcp-proxy.js';
 export type { TestClient, Received } from './client.js';
 export { SHARED_BROKER_URL, uniqueRoot } from './shared.js';
+export { makeTestPki } from './tls.js';
+export type { TestPki } from './tls.js';
