@@ -116,6 +116,8 @@ class Gateway {
   // One throttle per method: a storm of loop() errors must not hide the one from stop().
   private readonly interfaceErrors = new Map<string, Throttle>();
   private timers: NodeJS.Timeout[] = [];
+  private readonly qos: 0 | 1 | 2;
+  private readonly retainStatus: boolean;
   private stopping: Promise<void> | undefined;
   private resolveDone!: (code: number) => void;
 
@@ -127,6 +129,8 @@ class Gateway {
     private readonly service: StartedService | undefined,
   ) {
     this.log = logging.logger('core');
+    this.qos = Number(p.config.MQTT.pubqos) as 0 | 1 | 2;
+    this.retainStatus = p.config.MQTT.retain;
     this.rejects = Object.fromEntries(REJECT_REASONS.map((r) => [r, new Throttle({ kind: r })])) as Record<RejectReason, Throttle>;
     const done = new Promise<number>((resolve) => (this.resolveDone = resolve));
     this.handle = { stop: () => this.stop(), done, counters: this.counters, running: true };
@@ -180,8 +184,7 @@ class Gateway {
 
   /** Publishes everything the interface has pushed. */
   private publishOutgoing(): void {
-    const qos = Number(this.p.config.MQTT.pubqos) as 0 | 1 | 2;
-    const retainStatus = this.p.config.MQTT.retain;
+    const { qos, retainStatus } = this;
     for (let msg = this.outgoing.pull(); msg; msg = this.outgoing.pull()) {
       const r = this.p.map.toMqtt(msg);
       if (!r.ok) {

@@ -67,26 +67,48 @@ export class MessageList implements AsyncIterable<InternalMessage> {
   /** Iterates until `signal` aborts or the list closes; a message pushed later is not lost. */
   until(signal: AbortSignal): AsyncIterable<InternalMessage> {
     return {
-      [Symbol.asyncIterator]: () => ({ next: () => this.next(signal), return: () => Promise.resolve(DONE) }),
+      [Symbol.asyncIterator]: () => {
+        // One abort listener for the whole iteration, not one per wait: adding and removing
+        // listeners on an AbortSignal for every message costs more than the rest of the step.
+        let current: ((result: IteratorResult<InternalMessage>) => void) | undefined;
+        const onAbort = () => {
+          const waiter = current;
+          current = undefined;
+          if (waiter) {
+            this.waiters = this.waiters.filter((w) => w !== waiter);
+            waiter(DONE);
+          }
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        const finish = () => {
+          signal.removeEventListener('abort', onAbort);
+          return Promise.resolve(DONE);
+        };
+        return {
+          next: () => {
+            const msg = this.pull();
+            if (msg) return Promise.resolve({ value: msg, done: false });
+            if (this.closed || signal.aborted) return finish();
+            return new Promise<IteratorResult<InternalMessage>>((resolve) => {
+              const waiter = (result: IteratorResult<InternalMessage>) => {
+                current = undefined;
+                resolve(result);
+              };
+              current = waiter;
+              this.waiters.push(waiter);
+            });
+          },
+          return: finish,
+        };
+      },
     };
   }
 
-  private next(signal?: AbortSignal): Promise<IteratorResult<InternalMessage>> {
+  private next(): Promise<IteratorResult<InternalMessage>> {
     const msg = this.pull();
     if (msg) return Promise.resolve({ value: msg, done: false });
-    if (this.closed || signal?.aborted) return Promise.resolve(DONE);
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(DONE);
-      };
-      const waiter = (result: IteratorResult<InternalMessage>) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(result);
-      };
-      this.waiters.push(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    if (this.closed) return Promise.resolve(DONE);
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   private grow(): void {

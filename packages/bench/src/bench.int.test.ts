@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The benchmark harness itself, in its quick mode: it must run end to end and report what it
+// promises. Speeds are not asserted (machines are noisy); correctness of the counts is.
+it('runs every target through the broker and reports loss, latency, CPU, memory and ratios', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-bench-test-'));
+  const out = join(dir, 'results.json');
+  try {
+    const stdout = execFileSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js')], {
+      env: { ...process.env, BENCH_QUICK: '1', BENCH_OUT: out },
+      timeout: 120_000,
+    }).toString();
+    const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: { target: string; phase: string; sent: number; lost: number; duplicates: number; p99: number; cpuUs: number; maxRss: number }[]; soak: { sent: number; rssStart: number; rssEnd: number } };
+    expect(results.rows.map((r) => r.target)).toEqual(expect.arrayContaining(['raw MQTT.js relay', '@mg, no map', '@mg, dummy map']));
+    for (const r of results.rows) {
+      expect(r.sent).toBeGreaterThan(0);
+      expect(r.lost + r.duplicates).toBe(0); // at these tiny rates nothing may be lost
+      expect(r.p99).toBeGreaterThan(0);
+      expect(r.cpuUs).toBeGreaterThan(0);
+      expect(r.maxRss).toBeGreaterThan(0);
+    }
+    expect(results.soak.sent).toBe(5_000);
+    expect(stdout).toMatch(/\| @mg, dummy map +\| steady 500\/s, QoS 0 .*\| +\d+\.\d\dx \|/);
+    expect(stdout).toContain('MQTT -> internal, JSON payload, dummy map');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 180_000);

@@ -1,0 +1,102 @@
+// pnpm bench: the @mg gateway against a raw MQTT.js relay, through one broker, in one run.
+import { execFileSync, fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedBroker } from '@mg/embedded-broker';
+import { mosquittoBinary, startMosquitto } from '@mg/test-helpers';
+import { type LoadRequest, type LoadResult } from './protocol.js';
+import { next, statsOf, TARGETS, type TargetSpec } from './targets.js';
+import { formatTable, type Row } from './report.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const PLAN = QUICK
+  ? { burst: 2_000, steady: [500], seconds: 1, qos1: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS.slice(0, 3) }
+  : { burst: 100_000, steady: [500, 2_000, 10_000], seconds: 10, qos1: 20_000, soak: 1_000_000, soakRate: 10_000, targets: TARGETS };
+const OUT = process.env.BENCH_OUT ?? join(__dirname, '..', '..', '..', 'bench-results.json');
+
+function hasMosquitto(): boolean {
+  return mosquittoBinary() !== 'mosquitto' || spawnSync('mosquitto', ['-h'], { stdio: 'ignore' }).error === undefined;
+}
+
+async function startBroker(): Promise<{ url: string; kind: string; close(): Promise<void> }> {
+  if (hasMosquitto()) {
+    // No per-client queue or in-flight limit: a burst measures the clients, not mosquitto's
+    // defaults (1000 queued, 20 in flight), which drop messages for a subscriber that lags.
+    const m = await startMosquitto({ extraConfig: ['max_queued_messages 0', 'max_inflight_messages 0'] });
+    return { url: m.url, kind: 'a private mosquitto (set_tcp_nodelay true)', close: () => m.dispose() };
+  }
+  const b = await startEmbeddedBroker({ port: 0 });
+  return { url: b.url, kind: 'the embedded broker (aedes): mosquitto is not installed', close: () => b.close() };
+}
+
+async function session(target: TargetSpec, url: string, qos: 0 | 1, phases: LoadRequest[]): Promise<{ results: { req: LoadRequest; result: LoadResult; cpuUs: number }[]; maxRss: number; rssStart: number; rssEnd: number }> {
+  const t = target.spawn(url, qos);
+  const load: ChildProcess = fork(join(__dirname, 'loadgen.js'), [url], { stdio: 'inherit' });
+  try {
+    await next(t, 'ready');
+    await next(load, 'ready');
+    const start = await statsOf(t);
+    const results = [];
+    for (const req of phases) {
+      const before = await statsOf(t);
+      const reply = next<{ result: LoadResult }>(load, 'result');
+      load.send(req);
+      const { result } = await reply;
+      const after = await statsOf(t);
+      // Per message relayed (came back), so that messages lost before the target are not counted.
+      results.push({ req, result, cpuUs: (after.cpuUs - before.cpuUs) / Math.max(1, result.received) });
+    }
+    const end = await statsOf(t);
+    return { results, maxRss: end.maxRss, rssStart: start.rss, rssEnd: end.rss };
+  } finally {
+    load.send({ type: 'stop' });
+    t.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    t.kill('SIGKILL');
+  }
+}
+
+const label = (req: LoadRequest) =>
+  req.type === 'burst' ? `burst ${req.count.toLocaleString('en')}, QoS ${req.qos}` : req.type === 'steady' ? `steady ${req.rate.toLocaleString('en')}/s, QoS ${req.qos}` : '';
+
+async function main(): Promise<void> {
+  const broker = await startBroker();
+  const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  console.log(`@mg bench${QUICK ? ' (quick)' : ''}: ${machine}; broker: ${broker.kind}`);
+  const rows: Row[] = [];
+  const peaks: Record<string, number> = {};
+  try {
+    for (const target of PLAN.targets) {
+      console.log(`  measuring ${target.name} ...`);
+      const qos0: LoadRequest[] = [
+        { type: 'burst', count: PLAN.burst, qos: 0 },
+        ...PLAN.steady.map((rate): LoadRequest => ({ type: 'steady', rate, seconds: PLAN.seconds, qos: 0 })),
+      ];
+      const s0 = await session(target, broker.url, 0, qos0);
+      const s1 = await session(target, broker.url, 1, [{ type: 'burst', count: PLAN.qos1, qos: 1 }]);
+      peaks[target.name] = Math.max(s0.maxRss, s1.maxRss);
+      for (const r of [...s0.results, ...s1.results]) rows.push({ target: target.name, phase: label(r.req), ...r.result, cpuUs: r.cpuUs, maxRss: peaks[target.name]! });
+    }
+    console.log(`  soak: ${PLAN.soak.toLocaleString('en')} messages through @mg with the dummy map ...`);
+    const soak = await session(PLAN.targets[2]!, broker.url, 0, [{ type: 'steady', rate: PLAN.soakRate, seconds: PLAN.soak / PLAN.soakRate, qos: 0 }]);
+    const soakResult = soak.results[0]!.result;
+    console.log('  in-process conversions ...');
+    const convert = join(require.resolve('@mg/core/package.json'), '..', 'bench', 'convert.js');
+    const micro = existsSync(convert) ? execFileSync(process.execPath, [convert], { env: { ...process.env, N: QUICK ? '50000' : '1000000' } }).toString() : '';
+    console.log('');
+    console.log(formatTable(rows));
+    console.log('');
+    console.log(`soak: ${soakResult.sent.toLocaleString('en')} sent, ${soakResult.lost} lost; gateway RSS ${(soak.rssStart / 2 ** 20).toFixed(1)} MB at start, ${(soak.rssEnd / 2 ** 20).toFixed(1)} MB at end (growth ${((soak.rssEnd - soak.rssStart) / 2 ** 20).toFixed(1)} MB)`);
+    console.log(micro.trim());
+    writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rows, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n') }, null, 2)}\n`);
+    console.log(`\nwrote ${OUT}`);
+  } finally {
+    await broker.close();
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(`bench: ${err.stack ?? err.message}`);
+  process.exitCode = 1;
+});
