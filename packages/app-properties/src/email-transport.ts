@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { Throttle } from '@mg/throttled-error';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import Transport from 'winston-transport';
 
 export interface EmailTransportOptions {
@@ -22,12 +22,14 @@ const MESSAGE = Symbol.for('message');
 
 /** Mails CRITICAL records over SMTP (nodemailer), throttled so a crash loop cannot flood a mailbox. */
 export class EmailTransport extends Transport {
-  private readonly mailer: nodemailer.Transporter;
+  private readonly mailer: Transporter;
   private readonly throttle: Throttle;
   private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly options: EmailTransportOptions) {
     super({ level: 'critical' });
+    // Loaded only when mail is configured: nodemailer adds ~10 MB to every gateway otherwise.
+    const nodemailer = require('nodemailer') as typeof import('nodemailer');
     this.mailer = nodemailer.createTransport({
       host: options.host,
       port: options.port,
