@@ -1,0 +1,66 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connectClient, SHARED_BROKER_URL, uniqueRoot, waitFor } from '@mg/test-helpers';
+import { generate, NameError } from './index.js';
+
+// Generated inside this package so that @mg/core, TypeScript and jest resolve from the
+// workspace without an install; built, tested and run as a user would, then removed.
+const GEN = join(__dirname, '..', '.gen');
+const bin = (pkg: string, file: string) => join(require.resolve(`${pkg}/package.json`), '..', file);
+
+beforeAll(() => mkdirSync(GEN, { recursive: true }));
+afterAll(() => rmSync(GEN, { recursive: true, force: true }));
+
+it.each(['Foo Bar', 'foo_bar', '2fast', 'x--y', '', 'Intercom'])('refuses the name %j with a clear message', (name) => {
+  expect(() => generate(name, { parentDir: GEN })).toThrow(NameError);
+  expect(() => generate(name, { parentDir: GEN })).toThrow(/is not a valid interface name: use lower-case letters, digits and single dashes/);
+});
+
+it('refuses to overwrite an existing interface', () => {
+  const parent = mkdtempSync(join(GEN, 'exists-'));
+  generate('lamp', { parentDir: parent, workspace: true });
+  expect(() => generate('lamp', { parentDir: parent, workspace: true })).toThrow(/interface-lamp already exists and is not empty/);
+});
+
+it('generates a package that builds, passes its tests, checks its configuration and runs', async () => {
+  const dir = generate('knx-ip', { parentDir: mkdtempSync(join(GEN, 'pkg-')), workspace: true });
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; bin: Record<string, string>; dependencies: Record<string, string> };
+  expect(pkg).toMatchObject({ name: '@mg/interface-knx-ip', bin: { 'knx-ip2mqtt': './dist/launcher.js' }, dependencies: { '@mg/core': 'workspace:^' } });
+  for (const f of ['src/knx-ip-interface.ts', 'src/launcher.ts', 'src/knx-ip-interface.test.ts', 'knx-ip2mqtt.conf', 'knx-ip.map.json', 'knx-ip2mqtt.service', 'README.md']) {
+    expect(readFileSync(join(dir, f), 'utf8').length).toBeGreaterThan(0);
+  }
+  execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.build.json')], { stdio: 'pipe' });
+  const tests = execFileSync(process.execPath, [bin('jest', 'bin/jest.js'), '--rootDir', dir, '--ci'], { cwd: dir, stdio: 'pipe' });
+  expect(tests.toString()).toBe(''); // jest reports on stderr; a failure throws above
+  const check = execFileSync(process.execPath, [join(dir, 'dist', 'launcher.js'), '--check'], { cwd: dir }).toString();
+  expect(check).toContain(`configuration file: ${join(dir, 'knx-ip2mqtt.conf')}`);
+
+  // A live run: a command in, the reply out, through the shared broker.
+  const root = uniqueRoot('gen');
+  const mapPath = join(dir, 'knx-ip.map.json');
+  writeFileSync(mapPath, readFileSync(mapPath, 'utf8').replace(/"home/g, `"${root}`));
+  const client = await connectClient(SHARED_BROKER_URL);
+  await client.subscribe(`${root}/#`);
+  const { hostname, port } = new URL(SHARED_BROKER_URL);
+  const gw = spawn(process.execPath, [join(dir, 'dist', 'launcher.js')], {
+    cwd: dir,
+    env: { ...process.env, MG_MQTT_HOST: hostname, MG_MQTT_PORT: port || '1883', MG_MQTT_CLIENTID: `gen-${process.pid}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  gw.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  gw.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const exit = new Promise<number | null>((resolve) => gw.once('exit', (code) => resolve(code)));
+  try {
+    await waitFor(() => /subscribed to/.test(log), 'the generated gateway to subscribe');
+    await client.publish(`${root}/lighting/knx-ip/kitchen/lamp/me/C`, 'light_on');
+    const reply = await client.waitFor((m) => m.topic === `${root}/lighting/knx-ip/kitchen/lamp/knx-ip2mqtt/S`, 'the reply');
+    expect(JSON.parse(reply.payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'LIGHT_ON done' });
+    gw.kill('SIGTERM');
+    expect(await exit).toBe(0);
+  } finally {
+    gw.kill('SIGKILL');
+    await client.end();
+  }
+}, 90_000);
