@@ -1,0 +1,147 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectClient, SHARED_BROKER_URL, uniqueRoot, waitFor } from '@mg/test-helpers';
+
+// "Install only what you need", for real: every package is published to a verdaccio registry
+// on loopback (third-party packages proxied from the usual registry), then installed with
+// plain npm in empty directories outside the workspace.
+const REPO = join(__dirname, '..', '..', '..');
+const WORK = mkdtempSync(join(tmpdir(), 'mg-install-'));
+let registry: ChildProcess;
+let url = '';
+let npmrc = '';
+
+const npm = (cwd: string, args: string[]) =>
+  execFileSync('npm', [...args, '--userconfig', npmrc, '--cache', join(WORK, 'npm-cache'), '--no-audit', '--no-fund', '--loglevel', 'error'], { cwd, stdio: 'pipe', timeout: 240_000 }).toString();
+
+function project(name: string): string {
+  const dir = join(WORK, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `try-${name}`, version: '1.0.0', private: true }));
+  return dir;
+}
+
+/** Every package name in an installed tree (`npm ls --all`). */
+function tree(dir: string): Set<string> {
+  const names = new Set<string>();
+  const walk = (deps: Record<string, { dependencies?: Record<string, unknown> }> | undefined) => {
+    for (const [name, d] of Object.entries(deps ?? {})) {
+      names.add(name);
+      walk(d.dependencies as never);
+    }
+  };
+  walk((JSON.parse(npm(dir, ['ls', '--all', '--json'])) as { dependencies?: never }).dependencies);
+  return names;
+}
+
+beforeAll(async () => {
+  const storage = join(WORK, 'registry');
+  mkdirSync(storage);
+  const upstream = execFileSync('npm', ['config', 'get', 'registry']).toString().trim();
+  registry = spawn(process.execPath, [join(__dirname, '..', 'test', 'registry.js'), storage, upstream], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  registry.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  registry.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  await waitFor(() => /READY \d+/.test(out), `verdaccio to start: ${out}`, 30_000);
+  url = `http://127.0.0.1:${/READY (\d+)/.exec(out)![1]}/`;
+  const res = await fetch(`${url}-/user/org.couchdb.user:mgtest`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'mgtest', password: 'mgtest-password' }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  npmrc = join(WORK, '.npmrc');
+  writeFileSync(npmrc, `registry=${url}\n${url.replace(/^http:/, '')}:_authToken=${token}\n`);
+  // pnpm turns workspace:^ into real versions while it publishes.
+  execFileSync('pnpm', ['publish', '-r', '--no-git-checks', '--registry', url], {
+    cwd: REPO,
+    stdio: 'pipe',
+    env: { ...process.env, npm_config_userconfig: npmrc },
+    timeout: 240_000,
+  });
+}, 300_000);
+
+afterAll(() => {
+  registry?.kill('SIGTERM');
+  rmSync(WORK, { recursive: true, force: true });
+});
+
+it('publishes every public package, with real versions instead of workspace ranges', async () => {
+  for (const name of ['@mg/errors', '@mg/throttled-error', '@mg/config', '@mg/app-properties', '@mg/core', '@mg/embedded-broker', '@mg/interface-dummy', 'create-mg-interface']) {
+    const meta = (await (await fetch(`${url}${name.replace('/', '%2f')}`)).json()) as { versions: Record<string, { dependencies?: Record<string, string> }> };
+    const latest = Object.values(meta.versions).pop()!;
+    expect(JSON.stringify(latest.dependencies ?? {})).not.toContain('workspace:');
+  }
+  const privateOne = await fetch(`${url}@mg%2ftest-helpers`);
+  expect(privateOne.status).toBe(404);
+}, 60_000);
+
+it('npm install @mg/throttled-error brings no MQTT, logging or configuration library', () => {
+  const dir = project('throttled');
+  npm(dir, ['install', '@mg/throttled-error']);
+  expect([...tree(dir)].sort()).toEqual(['@mg/errors', '@mg/throttled-error']);
+}, 300_000);
+
+it('npm install @mg/config brings ini and zod, and no MQTT', () => {
+  const dir = project('config');
+  npm(dir, ['install', '@mg/config']);
+  const names = tree(dir);
+  expect([...names].filter((n) => n.startsWith('@mg/')).sort()).toEqual(['@mg/config', '@mg/errors']);
+  expect(names.has('ini') && names.has('zod')).toBe(true);
+  expect([...names].some((n) => /mqtt|winston|aedes/.test(n))).toBe(false);
+}, 300_000);
+
+it('npm install @mg/interface-dummy: dummy2mqtt --check, then its smoke test against the broker', () => {
+  const dir = project('dummy');
+  npm(dir, ['install', '@mg/interface-dummy']);
+  const mg = [...tree(dir)].filter((n) => n.startsWith('@mg/')).sort();
+  expect(mg).toEqual(['@mg/app-properties', '@mg/config', '@mg/core', '@mg/embedded-broker', '@mg/errors', '@mg/interface-dummy', '@mg/throttled-error']);
+  const check = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt'), ['--check'], { cwd: dir }).toString();
+  expect(check).toContain('dummy2mqtt 0.1.0: configuration and map are valid');
+  const smoke = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt-smoke'), { cwd: dir, timeout: 60_000 }).toString();
+  expect(smoke).toContain('smoke: all checks passed');
+}, 300_000);
+
+it('npm install @mg/core alone runs a 20-line gateway in plain JavaScript', async () => {
+  const dir = project('core');
+  npm(dir, ['install', '@mg/core']);
+  const root = uniqueRoot('inst');
+  writeFileSync(
+    join(dir, 'ok2mqtt.js'),
+    `const { startGateway } = require('@mg/core');
+
+class OkInterface {
+  constructor(ctx) {
+    this.ctx = ctx;
+  }
+  loop() {
+    for (let msg = this.ctx.incoming.pull(); msg; msg = this.ctx.incoming.pull()) {
+      if (msg.isCmd) this.ctx.outgoing.push(msg.reply('OK', 'done ' + msg.action));
+    }
+  }
+}
+
+startGateway(OkInterface, { appName: 'ok2mqtt', version: '1.0.0' });
+`,
+  );
+  const { hostname, port } = new URL(SHARED_BROKER_URL);
+  writeFileSync(join(dir, 'ok2mqtt.conf'), `[MQTT]\nhost: ${hostname}\nport: ${port || 1883}\nroot: ${root}\ntopics: ${root}/+/+/+/+/+/C\n[LOG]\nconsolelevel: INFO\n`);
+  const client = await connectClient(SHARED_BROKER_URL);
+  await client.subscribe(`${root}/#`);
+  const gw = spawn(process.execPath, ['ok2mqtt.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  gw.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  gw.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  try {
+    await waitFor(() => /subscribed to/.test(log), `the gateway to subscribe: ${log}`, 20_000);
+    await client.publish(`${root}/lighting//kitchen/lamp/me/C`, 'light_on');
+    const reply = await client.waitFor((m) => m.topic === `${root}/lighting//kitchen/lamp/ok2mqtt/S`, 'the reply');
+    expect(JSON.parse(reply.payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'done light_on' });
+    expect(readFileSync(join(dir, 'ok2mqtt.js'), 'utf8').trim().split('\n').length).toBeLessThanOrEqual(20);
+  } finally {
+    gw.kill('SIGTERM');
+    await client.end();
+  }
+}, 120_000);
