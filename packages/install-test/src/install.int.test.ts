@@ -13,8 +13,16 @@ let registry: ChildProcess;
 let url = '';
 let npmrc = '';
 
+// Run under pnpm, the environment carries npm_config_* variables (the registry among them)
+// that would win over our .npmrc: the children get a clean environment and explicit flags.
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
 const npm = (cwd: string, args: string[]) =>
-  execFileSync('npm', [...args, '--userconfig', npmrc, '--cache', join(WORK, 'npm-cache'), '--no-audit', '--no-fund', '--loglevel', 'error'], { cwd, stdio: 'pipe', timeout: 240_000 }).toString();
+  execFileSync('npm', [...args, '--registry', url, '--userconfig', npmrc, '--cache', join(WORK, 'npm-cache'), '--no-audit', '--no-fund', '--loglevel', 'error'], {
+    cwd,
+    env: cleanEnv,
+    stdio: 'pipe',
+    timeout: 240_000,
+  }).toString();
 
 function project(name: string): string {
   const dir = join(WORK, name);
@@ -39,7 +47,7 @@ function tree(dir: string): Set<string> {
 beforeAll(async () => {
   const storage = join(WORK, 'registry');
   mkdirSync(storage);
-  const upstream = execFileSync('npm', ['config', 'get', 'registry']).toString().trim();
+  const upstream = execFileSync('npm', ['config', 'get', 'registry'], { env: cleanEnv }).toString().trim();
   registry = spawn(process.execPath, [join(__dirname, '..', 'test', 'registry.js'), storage, upstream], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   registry.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -58,7 +66,7 @@ beforeAll(async () => {
   execFileSync('pnpm', ['publish', '-r', '--no-git-checks', '--registry', url], {
     cwd: REPO,
     stdio: 'pipe',
-    env: { ...process.env, npm_config_userconfig: npmrc },
+    env: { ...cleanEnv, npm_config_userconfig: npmrc },
     timeout: 240_000,
   });
 }, 300_000);
@@ -98,9 +106,9 @@ it('npm install @mg/interface-dummy: dummy2mqtt --check, then its smoke test aga
   npm(dir, ['install', '@mg/interface-dummy']);
   const mg = [...tree(dir)].filter((n) => n.startsWith('@mg/')).sort();
   expect(mg).toEqual(['@mg/app-properties', '@mg/config', '@mg/core', '@mg/embedded-broker', '@mg/errors', '@mg/interface-dummy', '@mg/throttled-error']);
-  const check = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt'), ['--check'], { cwd: dir }).toString();
+  const check = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt'), ['--check'], { cwd: dir, env: cleanEnv }).toString();
   expect(check).toContain('dummy2mqtt 0.1.0: configuration and map are valid');
-  const smoke = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt-smoke'), { cwd: dir, timeout: 60_000 }).toString();
+  const smoke = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt-smoke'), { cwd: dir, env: cleanEnv, timeout: 60_000 }).toString();
   expect(smoke).toContain('smoke: all checks passed');
 }, 300_000);
 
