@@ -153,3 +153,18 @@ startGateway(OkInterface, { appName: 'ok2mqtt', version: '1.0.0' });
     await client.end();
   }
 }, 120_000);
+
+it('npm create mg-interface makes a package that installs, builds and passes its tests outside the workspace', () => {
+  const dir = join(WORK, 'create');
+  mkdirSync(dir);
+  npm(dir, ['create', 'mg-interface', 'porch-light', '--yes']);
+  const pkgDir = join(dir, 'porch-light2mqtt');
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+  expect(pkg.name).toBe('porch-light2mqtt');
+  expect(pkg.dependencies['@mg/core']).toMatch(/^\^\d+\.\d+\.\d+$/);
+  npm(pkgDir, ['install']);
+  npm(pkgDir, ['run', 'build']);
+  npm(pkgDir, ['test']);
+  expect(npm(pkgDir, ['run', 'check'])).toContain('porch-light2mqtt 0.1.0: configuration and map are valid');
+}, 400_000);
+
