@@ -10,6 +10,8 @@ export class Counters {
   published = 0;
   /** Outgoing messages dropped because the outbox was full while disconnected. */
   dropped = 0;
+  /** Incoming messages dropped because the interface did not pull them in time. */
+  incomingDropped = 0;
   /** Connections made, the first one included. */
   connections = 0;
   /** Connections lost. */
@@ -31,6 +33,7 @@ export class Counters {
       delivered: this.delivered,
       published: this.published,
       dropped: this.dropped,
+      incomingDropped: this.incomingDropped,
       connections: this.connections,
       disconnections: this.disconnections,
       interfaceErrors: this.interfaceErrors,

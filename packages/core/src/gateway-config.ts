@@ -33,6 +33,7 @@ export const mqttSection = section(
     statstopic: string('{root}/{clientid}/stats', 'Topic of the JSON counters (messages in, out, rejected, dropped, reconnections).'),
     statsinterval: int(60, 'Seconds between two publications of the counters; 0 turns them off.', { min: 0 }),
     outboxsize: int(1000, 'Outgoing messages kept while disconnected; beyond it the oldest are dropped and counted.', { min: 1 }),
+    incomingsize: int(10000, 'Incoming messages waiting for the interface; beyond it (an interface that stopped pulling) the oldest are dropped and counted.', { min: 1 }),
     reconnectmin: number(1, 'First delay in seconds before reconnecting; it doubles after each failure.', { min: 0.1 }),
     reconnectmax: number(60, 'Longest delay in seconds between two reconnection attempts.', { min: 1 }),
   },

@@ -190,4 +190,18 @@ describe('gateway behaviour', () => {
       await late.end();
     }
   });
+
+  it('bounds the incoming list when the interface stops pulling, and counts the drops', async () => {
+    class Deaf implements GatewayInterface {
+      loop(): void {} // never pulls
+    }
+    gw = await runGateway(Deaf, lines({ clientid: `gw-deaf-${process.pid}`, incomingsize: 5 }));
+    await waitFor(() => gw!.handle.counters.connections === 1, 'the connection');
+    await new Promise((r) => setTimeout(r, 200));
+    for (let i = 0; i < 12; i++) await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on');
+    await waitFor(() => gw!.handle.counters.received === 12, 'all commands');
+    expect(gw.handle.counters.incomingDropped).toBe(7);
+    expect(gw.errors()).toMatch(/incoming messages dropped so far: the interface does not pull them \(\[MQTT\] incomingsize 5 reached\)/);
+  });
 });
+

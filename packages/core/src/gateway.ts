@@ -107,7 +107,8 @@ class Gateway {
   readonly counters = new Counters();
   readonly handle: GatewayHandle;
   private readonly log: Logger;
-  private readonly incoming = new MessageList();
+  private readonly incoming: MessageList;
+  private readonly incomingDrops = new Throttle({ kind: 'incoming drop' });
   private readonly outgoing = new MessageList();
   private readonly controller = new AbortController();
   private readonly connection: Connection;
@@ -129,6 +130,7 @@ class Gateway {
     private readonly service: StartedService | undefined,
   ) {
     this.log = logging.logger('core');
+    this.incoming = new MessageList({ limit: p.config.MQTT.incomingsize });
     this.qos = Number(p.config.MQTT.pubqos) as 0 | 1 | 2;
     this.retainStatus = p.config.MQTT.retain;
     this.rejects = Object.fromEntries(REJECT_REASONS.map((r) => [r, new Throttle({ kind: r })])) as Record<RejectReason, Throttle>;
@@ -162,7 +164,11 @@ class Gateway {
     if (r.ok) {
       this.counters.delivered += 1;
       if (this.log.isLevelEnabled('debug')) this.log.debug(`received ${r.value.toString()} (from "${topic}")`);
-      this.incoming.push(r.value);
+      if (!this.incoming.push(r.value)) {
+        this.counters.incomingDropped += 1;
+        const v = this.incomingDrops.hit('the interface is not taking incoming messages');
+        if (v.trigger) this.log.warn(`${this.counters.incomingDropped} incoming messages dropped so far: the interface does not pull them ([MQTT] incomingsize ${this.incoming.limit} reached)`);
+      }
       return;
     }
     this.rejected(r.reason, r.detail, 'incoming');

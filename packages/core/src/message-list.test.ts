@@ -70,4 +70,13 @@ describe('MessageList', () => {
     list.push(msg('c'));
     expect(calls).toBe(2);
   });
+
+  it('keeps at most `limit` messages, dropping the oldest and counting them', () => {
+    const list = new MessageList({ limit: 3 });
+    const kept = ['a', 'b', 'c', 'd', 'e'].map((a) => list.push(msg(a)));
+    expect(kept).toEqual([true, true, true, false, false]);
+    expect(list.dropped).toBe(2);
+    expect([list.pull()?.action, list.pull()?.action, list.pull()?.action]).toEqual(['c', 'd', 'e']);
+    expect(() => new MessageList({ limit: 0 })).toThrow(RangeError);
+  });
 });

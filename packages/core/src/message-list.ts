@@ -8,6 +8,9 @@ const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
  * messages (event-driven interfaces) until the list is closed or the signal aborts.
  */
 export class MessageList implements AsyncIterable<InternalMessage> {
+  /** Most messages held; past it the oldest is dropped. Default: no limit. */
+  readonly limit: number;
+  private droppedCount = 0;
   // A growable ring buffer: push and pull are O(1) with no per-message allocation.
   private items: (InternalMessage | undefined)[] = new Array(16);
   private head = 0;
@@ -16,21 +19,40 @@ export class MessageList implements AsyncIterable<InternalMessage> {
   private listeners: (() => void)[] = [];
   private closed = false;
 
+  constructor(options: { limit?: number } = {}) {
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
+    if (!(limit >= 1)) throw new RangeError(`message list limit must be at least 1, got ${limit}`);
+    this.limit = limit;
+  }
+
   get size(): number {
     return this.count;
   }
 
-  push(msg: InternalMessage): void {
+  /** Messages dropped because the list was full. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  /** Adds a message; returns false when the list was full and its oldest message was dropped. */
+  push(msg: InternalMessage): boolean {
     if (this.closed) throw new Error('message list is closed');
+    let kept = true;
     const waiter = this.waiters.shift();
     if (waiter) {
       waiter({ value: msg, done: false });
     } else {
+      if (this.count >= this.limit) {
+        this.pull();
+        this.droppedCount += 1;
+        kept = false;
+      }
       if (this.count === this.items.length) this.grow();
       this.items[(this.head + this.count) % this.items.length] = msg;
       this.count += 1;
     }
     for (const listener of this.listeners) listener();
+    return kept;
   }
 
   pull(): InternalMessage | undefined {
