@@ -1,7 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectClient, SHARED_BROKER_URL, uniqueRoot, waitFor } from '@mg/test-helpers';
+import { connectClient, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor } from '@mg/test-helpers';
 import { generate, NameError } from './index.js';
 
 // Generated inside this package so that @mg/core, TypeScript and jest resolve from the
@@ -43,22 +43,18 @@ it('generates a package that builds, passes its tests, checks its configuration 
   const client = await connectClient(SHARED_BROKER_URL);
   await client.subscribe(`${root}/#`);
   const { hostname, port } = new URL(SHARED_BROKER_URL);
-  const gw = spawn(process.execPath, [join(dir, 'dist', 'launcher.js')], {
+  const run = spawnNode(join(dir, 'dist', 'launcher.js'), [], {
     cwd: dir,
     env: { ...process.env, MG_MQTT_HOST: hostname, MG_MQTT_PORT: port || '1883', MG_MQTT_CLIENTID: `gen-${process.pid}` },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let log = '';
-  gw.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  gw.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const exit = new Promise<number | null>((resolve) => gw.once('exit', (code) => resolve(code)));
+  const gw = run.child;
   try {
-    await waitFor(() => /subscribed to/.test(log), 'the generated gateway to subscribe');
+    await waitFor(() => /subscribed to/.test(run.output()), 'the generated gateway to subscribe');
     await client.publish(`${root}/lighting/knx-ip/kitchen/lamp/me/C`, 'light_on');
     const reply = await client.waitFor((m) => m.topic === `${root}/lighting/knx-ip/kitchen/lamp/knx-ip2mqtt/S`, 'the reply');
     expect(JSON.parse(reply.payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'LIGHT_ON done' });
     gw.kill('SIGTERM');
-    expect(await exit).toBe(0);
+    expect(await run.exit).toBe(0);
   } finally {
     gw.kill('SIGKILL');
     await client.end();

@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { connectClient, SHARED_BROKER_URL, uniqueRoot, waitFor } from '@mg/test-helpers';
+import { connectClient, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor } from '@mg/test-helpers';
 import { codeBlocks } from './code-blocks.js';
 
 // Builds the gateway of docs/tutorial.md from its code blocks, compiles it with the
@@ -48,17 +48,15 @@ it('compiles, and the gateway it builds works against an intercom and a broker',
   const { hostname, port } = new URL(SHARED_BROKER_URL);
   const client = await connectClient(SHARED_BROKER_URL);
   await client.subscribe(`${root}/#`);
-  const gateway = spawn(process.execPath, [join(WORK, 'dist', 'launcher.js')], {
+  const gw = spawnNode(join(WORK, 'dist', 'launcher.js'), [], {
     cwd: WORK,
     env: { ...process.env, MG_INTERFACE_ADDRESS: `127.0.0.1:${intercomPort}`, MG_MQTT_HOST: hostname, MG_MQTT_PORT: port || '1883' },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let log = '';
-  gateway.stdout.on('data', (d: Buffer) => (log += d.toString()));
-  gateway.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const exit = new Promise<number | null>((resolve) => gateway.once('exit', (code) => resolve(code)));
+  const gateway = gw.child;
+  const log = () => gw.output();
+  const exit = gw.exit;
   try {
-    await waitFor(() => intercom !== undefined && /subscribed to/.test(log), 'the gateway to reach the intercom and the broker');
+    await waitFor(() => intercom !== undefined && /subscribed to/.test(log()), 'the gateway to reach the intercom and the broker');
     intercom!.write('BELL\n');
     await client.waitFor((m) => m.topic === `${root}/security//entrance/intercom/intercom2mqtt/S` && m.payload === 'bell_ring', 'bell_ring');
     await client.publish(`${root}/security//front_door/intercom/me/C`, 'open_gate');
@@ -69,7 +67,7 @@ it('compiles, and the gateway it builds works against an intercom and a broker',
     expect(await exit).toBe(0);
     expect(readFileSync(join(WORK, 'intercom2mqtt.log'), 'utf8')).toContain('intercom2mqtt.interface INFO: connected to the intercom');
   } catch (err) {
-    throw new Error(`${(err as Error).message}\ngateway log:\n${log}`);
+    throw new Error(`${(err as Error).message}\ngateway log:\n${log()}`);
   } finally {
     gateway.kill('SIGKILL');
     await client.end();

@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectClient, SHARED_BROKER_URL, uniqueRoot, waitFor } from '@mg/test-helpers';
+import { connectClient, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor } from '@mg/test-helpers';
 
 // "Install only what you need", for real: every package is published to a verdaccio registry
 // on loopback (third-party packages proxied from the usual registry), then installed with
@@ -138,12 +138,10 @@ startGateway(OkInterface, { appName: 'ok2mqtt', version: '1.0.0' });
   writeFileSync(join(dir, 'ok2mqtt.conf'), `[MQTT]\nhost: ${hostname}\nport: ${port || 1883}\nroot: ${root}\ntopics: ${root}/+/+/+/+/+/C\n[LOG]\nconsolelevel: INFO\n`);
   const client = await connectClient(SHARED_BROKER_URL);
   await client.subscribe(`${root}/#`);
-  const gw = spawn(process.execPath, ['ok2mqtt.js'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  gw.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  gw.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  const run = spawnNode('ok2mqtt.js', [], { cwd: dir, env: cleanEnv });
+  const gw = run.child;
   try {
-    await waitFor(() => /subscribed to/.test(log), `the gateway to subscribe: ${log}`, 20_000);
+    await waitFor(() => /subscribed to/.test(run.output()), 'the gateway to subscribe', 20_000);
     await client.publish(`${root}/lighting//kitchen/lamp/me/C`, 'light_on');
     const reply = await client.waitFor((m) => m.topic === `${root}/lighting//kitchen/lamp/ok2mqtt/S`, 'the reply');
     expect(JSON.parse(reply.payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'done light_on' });

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitFor } from '@mg/test-helpers';
+import { freePort, spawnNode, waitFor } from '@mg/test-helpers';
 
 // The built launcher, as a user runs it.
 const LAUNCHER = join(__dirname, '..', 'dist', 'launcher.js');
@@ -12,15 +11,7 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'dummy-launch-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [LAUNCHER, ...args], { cwd: dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exit, out: () => out, err: () => err };
-}
+const run = (args: string[], env: Record<string, string> = {}) => spawnNode(LAUNCHER, args, { cwd: dir, env: { ...process.env, ...env } });
 
 it('--check finds the shipped dummy2mqtt.conf and map from an empty directory', async () => {
   const r = run(['--check']);

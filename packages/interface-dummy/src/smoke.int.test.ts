@@ -1,16 +1,12 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '@mg/test-helpers';
+import { freePort, spawnNode } from '@mg/test-helpers';
 
 // The smoke test users run to prove an installation, run here as they would run it.
 const SMOKE = join(__dirname, '..', 'dist', 'smoke.js');
 
-function smoke(env: Record<string, string>) {
-  const child = spawn(process.execPath, [SMOKE], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise<{ code: number | null; out: string }>((resolve) => child.once('exit', (code) => resolve({ code, out })));
+async function smoke(env: Record<string, string>) {
+  const p = spawnNode(SMOKE, [], { env: { ...process.env, ...env } });
+  return { code: await p.exit, out: p.output() };
 }
 
 it.each([
