@@ -203,5 +203,16 @@ describe('gateway behaviour', () => {
     expect(gw.handle.counters.incomingDropped).toBe(7);
     expect(gw.errors()).toMatch(/incoming messages dropped so far: the interface does not pull them \(\[MQTT\] incomingsize 5 reached\)/);
   });
+
+  it('ignores its own availability and counters when a wide subscription brings them back', async () => {
+    const id = `gw-wide-${process.pid}`;
+    const root = uniqueRoot(); // a root of its own: other tests leave retained availability under ROOT
+    gw = await runGateway(PollingEcho, [...lines({ clientid: id, statsinterval: 1 }).filter((l) => !/^mapping|^mapfilename/.test(l)), 'mapping: off', `root: ${root}`, `topics: ${root}/#`]);
+    await client.subscribe(`${root}/${id}/stats`);
+    await client.waitFor((m) => m.topic === `${root}/${id}/stats`, 'the counters', 3_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(gw.handle.counters.rejected['topic-levels']).toBe(0);
+    expect(gw.errors()).not.toMatch(/rejected/);
+  });
 });
 

@@ -81,7 +81,12 @@ export async function startGateway(Interface: InterfaceClass, options: GatewayOp
       void gateway.stop();
     };
     if (pending) onSignal(pending);
-    void gateway.handle.done.then(removeSignals);
+    void gateway.handle.done.then(() => {
+      removeSignals();
+      // An interface that left a socket or a timer open would keep the process alive after a
+      // clean stop; give the event loop a moment to empty, then exit with the code set.
+      if (processMode) setTimeout(() => process.exit(), 3_000).unref();
+    });
     return gateway.handle;
   } catch (err) {
     removeSignals();
@@ -118,6 +123,8 @@ class Gateway {
   private readonly interfaceErrors = new Map<string, Throttle>();
   private timers: NodeJS.Timeout[] = [];
   private readonly qos: 0 | 1 | 2;
+  /** Availability and counters topics: a wide subscription (root/#) sees them come back. */
+  private readonly ownTopics: Set<string>;
   private readonly retainStatus: boolean;
   private stopping: Promise<void> | undefined;
   private resolveDone!: (code: number) => void;
@@ -131,6 +138,7 @@ class Gateway {
   ) {
     this.log = logging.logger('core');
     this.incoming = new MessageList({ limit: p.config.MQTT.incomingsize });
+    this.ownTopics = new Set([p.connection.availabilityTopic, statsTopic(p.app, p.config.MQTT, p.map)].filter((t): t is string => t !== undefined));
     this.qos = Number(p.config.MQTT.pubqos) as 0 | 1 | 2;
     this.retainStatus = p.config.MQTT.retain;
     this.rejects = Object.fromEntries(REJECT_REASONS.map((r) => [r, new Throttle({ kind: r })])) as Record<RejectReason, Throttle>;
@@ -159,6 +167,7 @@ class Gateway {
   }
 
   private receive(topic: string, payload: Buffer, correlation: string | undefined): void {
+    if (this.ownTopics.has(topic)) return;
     this.counters.received += 1;
     const r = this.p.map.toInternal(topic, payload, correlation);
     if (r.ok) {
@@ -233,6 +242,7 @@ class Gateway {
 
   private startStats(): void {
     const topic = statsTopic(this.p.app, this.p.config.MQTT, this.p.map);
+    // (also in ownTopics: its messages coming back are not rejected as malformed)
     if (!topic) return;
     const timer = setInterval(() => {
       this.connection.publish(topic, JSON.stringify(this.counters.toJSON()), { qos: 0, retain: false, coalesce: true });
