@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { MgError } from '@mg/errors';
+import { fileErrorReason, MgError } from '@mg/errors';
 import { jsonErrorOffset } from './json-position.js';
 
 export class FileError extends MgError {}
@@ -11,8 +11,7 @@ export function readTextFile(path: string, what = 'file'): string {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new FileError('FILE_MISSING', `${what} ${path} does not exist`, { cause });
-    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? cause);
-    throw new FileError('FILE_UNREADABLE', `${what} ${path} cannot be read (${why})`, { cause });
+    throw new FileError('FILE_UNREADABLE', `${what} ${path} cannot be read (${fileErrorReason(cause)})`, { cause });
   }
 }
 

@@ -1,3 +1,4 @@
+import { fileErrorReason } from '@mg/errors';
 import { readFileSync } from 'node:fs';
 import { ConfigError, describePlace, type ConfigPlace, type ConfigProblem } from './errors.js';
 import { parseIni } from './ini-bridge.js';
@@ -112,8 +113,7 @@ function readConfigFile(path: string, optional: boolean): string | undefined {
       if (optional) return undefined;
       throw new ConfigError('CONFIG_FILE_MISSING', [{ file: path, expected: 'the configuration file does not exist; check the path given with -c/--conf' }], { cause });
     }
-    const why = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code ?? cause);
-    throw new ConfigError('CONFIG_FILE_UNREADABLE', [{ file: path, expected: `the configuration file cannot be read (${why})` }], { cause });
+    throw new ConfigError('CONFIG_FILE_UNREADABLE', [{ file: path, expected: `the configuration file cannot be read (${fileErrorReason(cause)})` }], { cause });
   }
 }
 

@@ -125,6 +125,7 @@ class Gateway {
   private readonly qos: 0 | 1 | 2;
   /** Availability and counters topics: a wide subscription (root/#) sees them come back. */
   private readonly ownTopics: Set<string>;
+  private readonly statsTopic: string | undefined;
   private readonly retainStatus: boolean;
   private stopping: Promise<void> | undefined;
   private resolveDone!: (code: number) => void;
@@ -138,7 +139,8 @@ class Gateway {
   ) {
     this.log = logging.logger('core');
     this.incoming = new MessageList({ limit: p.config.MQTT.incomingsize });
-    this.ownTopics = new Set([p.connection.availabilityTopic, statsTopic(p.app, p.config.MQTT, p.map)].filter((t): t is string => t !== undefined));
+    this.statsTopic = statsTopic(p.app, p.config.MQTT, p.map);
+    this.ownTopics = new Set([p.connection.availabilityTopic, this.statsTopic].filter((t): t is string => t !== undefined));
     this.qos = Number(p.config.MQTT.pubqos) as 0 | 1 | 2;
     this.retainStatus = p.config.MQTT.retain;
     this.rejects = Object.fromEntries(REJECT_REASONS.map((r) => [r, new Throttle({ kind: r })])) as Record<RejectReason, Throttle>;
@@ -241,8 +243,7 @@ class Gateway {
   }
 
   private startStats(): void {
-    const topic = statsTopic(this.p.app, this.p.config.MQTT, this.p.map);
-    // (also in ownTopics: its messages coming back are not rejected as malformed)
+    const topic = this.statsTopic;
     if (!topic) return;
     const timer = setInterval(() => {
       this.connection.publish(topic, JSON.stringify(this.counters.toJSON()), { qos: 0, retain: false, coalesce: true });

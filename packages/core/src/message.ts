@@ -42,21 +42,14 @@ export function toArguments(source: Readonly<Record<string, unknown>> | undefine
   return out;
 }
 
+// The class takes its fields from MessageFields (declaration merging): one list, not two.
+export interface InternalMessage extends MessageFields {}
+
 /**
  * The internal representation of a message, independent of MQTT topics and vocabulary.
  * Missing characteristics are empty strings.
  */
-export class InternalMessage implements MessageFields {
-  isCmd: boolean;
-  function: string;
-  gateway: string;
-  location: string;
-  device: string;
-  sender: string;
-  action: string;
-  arguments: MessageArguments;
-  correlation?: string;
-
+export class InternalMessage {
   /**
    * @param fields characteristics; missing ones are empty.
    * @param adoptArguments internal: take `fields.arguments` as is (already a fresh

@@ -1,23 +1,12 @@
-import { readFileSync } from 'node:fs';
-import type { AppProperties } from '@mg/app-properties';
-import { MgError } from '@mg/errors';
+import { readTextFile, type AppProperties } from '@mg/app-properties';
 import type { ConnectionOptions } from './connection.js';
 import type { MqttSettings } from './gateway-config.js';
 import { MessageMap } from './message-map.js';
 import { expandTopic } from './topic-template.js';
 
-export class SettingsError extends MgError {}
-
 /** Reads a file named by an `[MQTT]` option; a failure names the option and the file. */
-function readOptionFile(app: AppProperties, option: string, given: string, configFile: string | undefined): Buffer {
-  const path = app.filePath(given, '', configFile);
-  try {
-    return readFileSync(path);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${String(code ?? cause)})`;
-    throw new SettingsError('SETTINGS_FILE', `[MQTT] ${option}: file ${path} ${why}`, { cause });
-  }
+function readOptionFile(app: AppProperties, option: string, given: string, configFile: string | undefined): string {
+  return readTextFile(app.filePath(given, '', configFile), `[MQTT] ${option}: file`);
 }
 
 /** The message map the settings ask for: the map file, or the configured root and topics. */
@@ -38,10 +27,10 @@ export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: M
   const path = ws ? (mqtt.wspath.startsWith('/') ? mqtt.wspath : `/${mqtt.wspath}`) : '';
   const password =
     mqtt.passwordfile.trim() !== ''
-      ? (readOptionFile(app, 'passwordfile', mqtt.passwordfile, configFile).toString('utf8').split(/\r?\n/)[0] ?? '')
+      ? (readOptionFile(app, 'passwordfile', mqtt.passwordfile, configFile).split(/\r?\n/)[0] ?? '')
       : mqtt.password;
   const file = (option: 'cafile' | 'certfile' | 'keyfile') =>
-    mqtt[option].trim() !== '' ? readOptionFile(app, option, mqtt[option], configFile) : undefined;
+    mqtt[option].trim() !== '' ? Buffer.from(readOptionFile(app, option, mqtt[option], configFile)) : undefined;
   const prefix = mqtt.sharedgroup.trim() !== '' ? `$share/${mqtt.sharedgroup.trim()}/` : '';
   const topicValues = { root: map.root, app: app.name, clientid: clientId };
   const availability = mqtt.availabilitytopic.trim();

@@ -1,2 +1,2 @@
-export { MgError, isMgError, errorMessage } from './mg-error.js';
+export { MgError, isMgError, errorMessage, fileErrorReason } from './mg-error.js';
 export type { MgErrorOptions } from './mg-error.js';

@@ -1,4 +1,4 @@
-import { MgError, errorMessage, isMgError } from './index.js';
+import { MgError, errorMessage, fileErrorReason, isMgError } from './index.js';
 
 class MapError extends MgError {}
 
@@ -35,4 +35,13 @@ describe('MgError', () => {
     circular.self = circular;
     expect(errorMessage(circular)).toBe('[object Object]');
   });
+
+  it('fileErrorReason says why a file could not be read', () => {
+    const err = (code: string) => Object.assign(new Error('x'), { code });
+    expect(['ENOENT', 'EACCES', 'EISDIR', 'EMFILE'].map((c) => fileErrorReason(err(c)))).toEqual([
+      'it does not exist', 'permission denied', 'it is a directory', 'EMFILE',
+    ]);
+    expect(fileErrorReason(new Error('odd'))).toBe('odd');
+  });
 });
+

@@ -36,3 +36,12 @@ export function errorMessage(err: unknown): string {
     return String(err);
   }
 }
+
+/** Why a file operation failed, in words (`permission denied`, `it is a directory`, ...). */
+export function fileErrorReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'it does not exist';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a directory';
+  return code ?? errorMessage(err);
+}
