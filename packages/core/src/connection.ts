@@ -240,12 +240,16 @@ export class Connection {
         this.kicks = 0;
         this.backoff.reset();
       }
+    } else {
+      // An attempt that failed: the broker is away (restarting), which a kick never looks like.
+      this.kicks = 0;
     }
     const delay = this.backoff.next();
     this.client.options.reconnectPeriod = delay;
     const v = this.waiting.hit('broker not reachable');
     if (wasConnected) this.log.warn(`connection to ${this.options.url} lost; reconnecting in ${(delay / 1000).toFixed(1)} s`);
     else if (v.trigger) this.log.warn(`waiting for the broker at ${this.options.url}; next attempt in ${(delay / 1000).toFixed(1)} s (delays grow to ${this.options.reconnectMaxMs / 1000} s)`);
+    else this.log.debug(`broker still not reachable; next attempt in ${(delay / 1000).toFixed(1)} s`);
   }
 
   private onError(err: Error): void {

@@ -40,11 +40,17 @@ export async function connectClient(url: string, options: IClientOptions = {}): 
     messages.push({ topic, payload: payload.toString(), retain: packet.retain, properties: packet.properties as Record<string, unknown> | undefined });
     for (const l of listeners) l();
   });
+  // A failed first connection ends the client; later errors (a broker restart) must not, or the
+  // client would stop reconnecting.
   await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', (err) => {
+    const failed = (err: Error) => {
       client.end(true);
       reject(err);
+    };
+    client.once('error', failed);
+    client.once('connect', () => {
+      client.off('error', failed);
+      resolve();
     });
   });
   return {

@@ -1,0 +1,91 @@
+// probe2mqtt: a real gateway process whose interface tells the suite (over IPC) every command
+// it received, and pushes or misbehaves on request. Started with fork() by probe.ts.
+//
+// [INTERFACE] mode = polling | event; startfault = on makes start() reject (event mode).
+import { InternalMessage, startGateway, type GatewayHandle, type GatewayInterface, type InterfaceContext } from '@mg/core';
+import type { ProbeReport, ProbeRequest } from './probe-protocol.js';
+
+const status = (device: string) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device, action: 'LIGHT_ON' });
+
+/** Messages the map or the topic syntax must refuse on the way out, in turn. */
+const INVALID: ReadonlyArray<(i: number) => InternalMessage> = [
+  (i) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: `a/b${i}`, action: 'LIGHT_ON' }),
+  (i) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: `#${i}`, action: 'LIGHT_ON' }),
+  (i) => new InternalMessage({ function: 'Lighting', gateway: 'NotInTheMap', location: 'Office', device: `x${i}`, action: 'LIGHT_ON' }),
+  (i) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: `empty${i}` }),
+];
+
+abstract class Probe {
+  static current: Probe | undefined;
+  loopFault = false;
+  private received: string[] = [];
+
+  constructor(readonly ctx: InterfaceContext) {
+    Probe.current = this;
+  }
+
+  /** Answers each command and reports its device (the suite's message id) to the parent. */
+  drain(): void {
+    for (let msg = this.ctx.incoming.pull(); msg; msg = this.ctx.incoming.pull()) {
+      if (!msg.isCmd) continue;
+      this.received.push(msg.device);
+      this.ctx.outgoing.push(msg.reply('OK', 'probe'));
+    }
+    if (this.received.length > 0) {
+      process.send?.({ type: 'received', ids: this.received });
+      this.received = [];
+    }
+  }
+
+  push(prefix: string, count: number): void {
+    for (let i = 0; i < count; i++) this.ctx.outgoing.push(status(`${prefix}${i}`));
+  }
+
+  pushInvalid(count: number): void {
+    for (let i = 0; i < count; i++) this.ctx.outgoing.push(INVALID[i % INVALID.length]!(i));
+  }
+}
+
+class PollingProbe extends Probe implements GatewayInterface {
+  loop(): void {
+    this.drain();
+    if (this.loopFault) throw new Error('serial port read failed (injected by the suite)');
+  }
+}
+
+class EventProbe extends Probe implements GatewayInterface {
+  start(): Promise<void> {
+    // Answer as messages come, then fail the way a device that is not plugged in does.
+    this.ctx.incoming.onPush(() => this.drain());
+    if (this.ctx.params.startfault === 'on') return Promise.reject(new Error('device /dev/ttyUSB9 not found (injected by the suite)'));
+    return new Promise((resolve) => this.ctx.signal.addEventListener('abort', () => resolve()));
+  }
+}
+
+function report(handle: GatewayHandle | undefined): ProbeReport {
+  const polluted = Object.keys(Object.prototype).length > 0 || ({} as Record<string, unknown>).polluted !== undefined;
+  return { type: 'report', counters: handle ? handle.counters.toJSON() : null, rss: process.memoryUsage().rss, polluted };
+}
+
+const mode = process.argv.includes('--event') ? EventProbe : PollingProbe;
+let handle: GatewayHandle | undefined;
+process.on('message', (m: ProbeRequest) => {
+  const probe = Probe.current;
+  if (m.type === 'report') process.send?.(report(handle));
+  else if (!probe) return;
+  else if (m.type === 'push') probe.push(m.prefix, m.count);
+  else if (m.type === 'push-invalid') probe.pushInvalid(m.count);
+  else if (m.type === 'loop-fault') probe.loopFault = m.on;
+  if (m.type !== 'report') process.send?.({ type: 'done', request: m.type });
+});
+
+void startGateway(mode, { appName: 'probe2mqtt', version: '0.0.0', argv: process.argv.slice(2).filter((a) => a !== '--event') }).then((h) => {
+  handle = h;
+  const wait = setInterval(() => {
+    if (h.counters.connections > 0) {
+      clearInterval(wait);
+      process.send?.({ type: 'connected' });
+    }
+  }, 20);
+  wait.unref();
+});

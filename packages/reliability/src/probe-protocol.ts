@@ -1,0 +1,27 @@
+/** What the suite and a probe2mqtt process say to each other over IPC. */
+export type ProbeRequest =
+  | { type: 'push'; prefix: string; count: number }
+  | { type: 'push-invalid'; count: number }
+  | { type: 'loop-fault'; on: boolean }
+  | { type: 'report' };
+
+export interface ProbeReport {
+  type: 'report';
+  /** The gateway's counters (what it publishes on its stats topic). */
+  counters: {
+    received: number;
+    delivered: number;
+    published: number;
+    dropped: number;
+    incomingDropped: number;
+    connections: number;
+    disconnections: number;
+    interfaceErrors: number;
+    rejected: Record<string, number>;
+  } | null;
+  rss: number;
+  /** Whether anything was added to Object.prototype. */
+  polluted: boolean;
+}
+
+export type ProbeEvent = { type: 'connected' } | { type: 'received'; ids: string[] } | { type: 'done'; request: string } | ProbeReport;
