@@ -47,6 +47,8 @@ export function helpText(appName: string, description = ''): string {
     `  -c, --conf PATH  configuration file (default: ${appName}.conf, looked up in the`,
     '                   working directory, then next to the launcher)',
     '      --check      validate the configuration and the map file, print them, and exit',
+    '                   (exit 0: valid; 1: invalid; 2: valid but with warnings, like an',
+    '                   unknown option)',
     '  -h, --help       show this help and exit',
     '  -V, --version    show the version and exit',
     '',

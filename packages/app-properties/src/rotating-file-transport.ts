@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileErrorReason, MgError } from '@mg/errors';
 import Transport from 'winston-transport';
 
 export interface RotatingFileOptions {
@@ -25,8 +26,16 @@ export class RotatingFileTransport extends Transport {
 
   constructor(private readonly options: RotatingFileOptions) {
     super({ level: options.level });
-    mkdirSync(dirname(options.filename), { recursive: true });
-    this.open();
+    try {
+      mkdirSync(dirname(options.filename), { recursive: true });
+      this.open();
+    } catch (err) {
+      throw new MgError(
+        'LOG_FILE_UNWRITABLE',
+        `[LOG] logfilename: cannot write the log file ${options.filename}: ${fileErrorReason(err)}; give a path in a directory the gateway may write to`,
+        { cause: err },
+      );
+    }
   }
 
   override log(info: Record<string | symbol, unknown>, callback: () => void): void {

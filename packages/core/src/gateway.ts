@@ -35,7 +35,16 @@ export async function startGateway(Interface: InterfaceClass, options: GatewayOp
     return { stop: async () => undefined, done: Promise.resolve(code), counters: new Counters(), running: false };
   };
 
+  // Before the logs exist, a startup failure is one line on stderr (with the stack under MG_DEBUG).
+  const failed = (err: unknown): GatewayHandle => {
+    if (!processMode) throw err;
+    stderr.write(`${options.appName}: ${errorMessage(err)}\n`);
+    if (process.env.MG_DEBUG && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
+    return finished(1);
+  };
+
   let prepared: Prepared;
+  let logging: Logging;
   try {
     const args = parseArgs(options);
     const early = earlyExit(options, args);
@@ -46,17 +55,14 @@ export async function startGateway(Interface: InterfaceClass, options: GatewayOp
     prepared = prepare(options, args);
     if (args.check) {
       stdout.write(checkReport(prepared));
-      return finished(0);
+      // Like a linter: a run goes on past an unknown option (a warning), a check does not.
+      return finished(prepared.loaded.warnings.length > 0 ? 2 : 0);
     }
     checkInterface(Interface);
+    logging = prepared.app.startLogging(prepared.config.LOG, prepared.configFile, { stdout, stderr });
   } catch (err) {
-    if (!processMode) throw err;
-    stderr.write(`${options.appName}: ${errorMessage(err)}\n`);
-    if (process.env.MG_DEBUG && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
-    return finished(1);
+    return failed(err);
   }
-
-  const logging = prepared.app.startLogging(prepared.config.LOG, prepared.configFile, { stdout, stderr });
   logStart(logging, prepared);
   // One listener per signal for the whole run: a signal that arrives while services start is
   // kept and acted on once the gateway exists. (Swapping listeners can lose a signal that

@@ -40,6 +40,7 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], data: unknow
     }
     const found = valueAt(data, issue.path);
     const shown = found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 80);
+    if (found === undefined && issue.code === 'invalid_type') return `${where}: is missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`;
     const message = issue.code === 'custom' ? issue.message : `${issue.message} (found ${shown})`;
     return `${where}: ${message}`;
   });

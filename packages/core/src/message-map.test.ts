@@ -127,7 +127,7 @@ describe('map validation', () => {
     ['an ambiguous keyword', { root: 'r', topics: [], location: { maptype: 'loose', map: { A: ['x'], 'B b': ['y', 'x'] } } }, '$.location.map["B b"][1]: MQTT keyword "x" is also listed under "A": it would be ambiguous'],
     ['a keyword that is not a topic level', { root: 'r', topics: [], device: { maptype: 'loose', map: { A: ['a/b'] } } }, '$.device.map.A[0]: MQTT keyword "a/b" contains "/"'],
     ['a misspelt characteristic', { root: 'r', topics: [], locaton: { maptype: 'none' } }, '$: unknown key "locaton"; did you mean "location"?'],
-    ['a missing root', { topics: [] }, '$.root: Invalid input: expected string, received undefined (found nothing)'],
+    ['a missing root', { topics: [] }, '$.root: is missing (expected string)'],
     ['a root with a wildcard', { root: 'home/#', topics: [] }, '$.root: must be topic levels'],
     ['topics that are not a list', { root: 'r', topics: 'r/#' }, '$.topics: Invalid input: expected array, received string (found "r/#")'],
     ['not an object', [1, 2], '$: Invalid input: expected object, received array'],

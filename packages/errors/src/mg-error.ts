@@ -43,5 +43,6 @@ export function fileErrorReason(err: unknown): string {
   if (code === 'ENOENT') return 'it does not exist';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ENOTDIR' || code === 'EEXIST') return 'a file stands where the path needs a directory';
   return code ?? errorMessage(err);
 }
