@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectClient, spawnNode, startMosquitto, waitFor, type LoggedProcess, type Mosquitto, type TestClient } from '@mg/test-helpers';
+import { connectClient, spawnNode, startMosquitto, type LoggedProcess, type Mosquitto, type TestClient } from '@mg/test-helpers';
 import { mqttLines } from './test-support/gateway-harness.js';
 
 // Availability is retained: each wait below takes only live messages (retain flag off), never
@@ -40,24 +40,6 @@ function launch(extra: string[] = []): LoggedProcess {
   child = spawnNode(SCRIPT, ['-c', conf]);
   return child;
 }
-
-it('kill -9: the broker publishes the last will "offline"; a restart says "online" and gets the commands sent meanwhile', async () => {
-  await client.subscribe(AVAILABILITY, 1);
-  await client.subscribe(`${ROOT}/+/+/+/+/+/S`, 1);
-  const first = launch();
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online');
-  await waitFor(() => first.output().includes('subscribed to'), 'the subscriptions');
-  first.child.kill('SIGKILL');
-  await first.exit;
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline' && !m.retain, 'the last will');
-  // QoS 1 commands while the gateway is down wait in its persistent session.
-  await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on', { qos: 1 });
-  client.messages.length = 0;
-  launch();
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online again');
-  const reply = await client.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/office/lamp/echo2mqtt/S`, 'the reply to the queued command');
-  expect(JSON.parse(reply.payload)).toMatchObject({ action: 'light_on', response: 'OK' });
-});
 
 it('SIGTERM: stop() output is published, then "offline", and the exit code is 0', async () => {
   await client.subscribe(`${ROOT}/#`, 1);

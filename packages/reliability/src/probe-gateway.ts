@@ -11,6 +11,8 @@ const status = (device: string) => new InternalMessage({ function: 'Lighting', g
 const INVALID: ReadonlyArray<(i: number) => InternalMessage> = [
   (i) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: `a/b${i}`, action: 'LIGHT_ON' }),
   (i) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: `#${i}`, action: 'LIGHT_ON' }),
+  (i) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: `+/office${i}`, device: 'lamp', action: 'LIGHT_ON' }),
+  (i) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: `lamp\u0000${i}`, action: 'LIGHT_ON' }),
   (i) => new InternalMessage({ function: 'Lighting', gateway: 'NotInTheMap', location: 'Office', device: `x${i}`, action: 'LIGHT_ON' }),
   (i) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: `empty${i}` }),
 ];
@@ -81,6 +83,8 @@ process.on('message', (m: ProbeRequest) => {
 
 void startGateway(mode, { appName: 'probe2mqtt', version: '0.0.0', argv: process.argv.slice(2).filter((a) => a !== '--event') }).then((h) => {
   handle = h;
+  // The IPC channel would keep the process alive after --check or a stop: let it go then.
+  void h.done.then(() => process.disconnect?.());
   const wait = setInterval(() => {
     if (h.counters.connections > 0) {
       clearInterval(wait);

@@ -46,8 +46,8 @@ export interface ProbeProcess {
 }
 
 /** Starts probe2mqtt as a separate Node process, the way a service manager would. */
-export function launchProbe(conf: string, options: { event?: boolean; env?: Record<string, string> } = {}): ProbeProcess {
-  const child = fork(SCRIPT, ['-c', conf, ...(options.event ? ['--event'] : [])], {
+export function launchProbe(conf: string, options: { event?: boolean; env?: Record<string, string>; args?: string[] } = {}): ProbeProcess {
+  const child = fork(SCRIPT, ['-c', conf, ...(options.event ? ['--event'] : []), ...(options.args ?? [])], {
     silent: true,
     env: { ...process.env, ...options.env },
   });

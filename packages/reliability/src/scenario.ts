@@ -1,7 +1,8 @@
+import { basename } from 'node:path';
 import { recordRow, type Row } from './table.js';
 
 /** What a scenario fills in while it runs; the wrapper adds the result. */
-export type Tally = Omit<Row, 'scenario' | 'result'>;
+export type Tally = Omit<Row, 'scenario' | 'result' | 'file'>;
 
 /**
  * A jest test that leaves one row in the suite's table. The row's result is the test's own:
@@ -17,7 +18,7 @@ export function scenario(name: string, run: (tally: Tally) => Promise<void>, tim
         await run(tally);
         result = 'pass';
       } finally {
-        recordRow({ scenario: name, ...tally, result });
+        recordRow({ scenario: name, file: basename(expect.getState().testPath ?? ''), ...tally, result });
       }
     },
     timeoutMs,

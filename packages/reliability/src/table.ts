@@ -4,6 +4,8 @@ import { join } from 'node:path';
 /** One line of the suite's table: what a scenario sent, what arrived, and whether it held. */
 export interface Row {
   scenario: string;
+  /** The test file the row comes from (rows are grouped by file, in SUITE_ORDER). */
+  file?: string;
   /** Messages sent (or inputs tried); null where counting messages makes no sense. */
   sent: number | null;
   /** Of those, how many arrived where they should (unique). */
@@ -33,6 +35,18 @@ export function readRows(file = ROWS_FILE): Row[] {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as Row);
+}
+
+/** Test files in the order the table shows them (jest runs them in whatever order it likes). */
+export const SUITE_ORDER = ['faults', 'bad-input', 'security', 'scale-out'];
+
+/** Rows grouped by file in SUITE_ORDER, each file's rows in the order they ran. */
+export function orderRows(rows: readonly Row[]): Row[] {
+  const rank = (r: Row) => {
+    const i = SUITE_ORDER.indexOf((r.file ?? '').replace(/\.int\.test\.ts$/, ''));
+    return i < 0 ? SUITE_ORDER.length : i;
+  };
+  return rows.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
 }
 
 const HEADERS = ['Scenario', 'Sent', 'Delivered', 'Lost', 'Duplicated', 'Result', 'Notes'] as const;

@@ -1,0 +1,187 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectClient, freePort, makeTestPki, startMosquitto, waitFor, type Mosquitto, type TestClient } from '@mg/test-helpers';
+import { STATUS_FILTER, commandTopic, idOf, launchProbe, writeConf, type ProbeProcess } from './probe.js';
+import { scenario, tallyIds } from './scenario.js';
+
+// Security: TLS with verification on, credentials, secrets kept out of every output, and
+// messages crafted to escape their topic or pollute prototypes.
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let cleanup: Array<() => Promise<unknown> | void> = [];
+afterEach(async () => {
+  for (const c of cleanup.reverse()) await c();
+  cleanup = [];
+});
+function probe(...args: Parameters<typeof launchProbe>): ProbeProcess {
+  const p = launchProbe(...args);
+  cleanup.push(() => void p.child.kill('SIGKILL'));
+  return p;
+}
+async function client(url: string): Promise<TestClient> {
+  const c = await connectClient(url);
+  cleanup.push(() => c.end());
+  return c;
+}
+/** Sends commands on `url` and counts what the probe received. */
+async function exchange(gw: ProbeProcess, url: string, prefix: string, count = 20) {
+  await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
+  const device = await client(url);
+  const ids = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+  for (const id of ids) await device.publish(commandTopic(id), 'light_on', { qos: 1 });
+  await waitFor(() => tallyIds(ids, gw.received).lost === 0, 'the commands', 10_000).catch(() => undefined);
+  return tallyIds(ids, gw.received);
+}
+
+scenario('TLS: a CA made with openssl works; the wrong CA and the system CAs are refused, with a clear message', async (t) => {
+  const pki = makeTestPki();
+  const tlsPort = await freePort();
+  const broker = await startMosquitto({ extraConfig: [`listener ${tlsPort} 127.0.0.1`, `cafile ${pki.caCert}`, `certfile ${pki.serverCert}`, `keyfile ${pki.serverKey}`] });
+  cleanup.push(() => rmSync(pki.dir, { recursive: true, force: true }), () => broker.dispose());
+  const tls = `mqtt://127.0.0.1:${tlsPort}`;
+  const good = probe(writeConf(tls, { protocol: 'mqtts', cafile: pki.caCert }));
+  const wrong = probe(writeConf(tls, { protocol: 'mqtts', cafile: pki.otherCaCert, clientid: 'wrong-ca' }));
+  const system = probe(writeConf(tls, { protocol: 'mqtts', clientid: 'system-cas' }));
+  await good.connected;
+  const r = await exchange(good, broker.url, 'tls');
+  await waitFor(() => /TLS handshake/.test(wrong.err()) && /TLS handshake/.test(system.err()), 'the TLS refusals');
+  await sleep(1000);
+  Object.assign(t, { ...r, notes: 'commands over TLS; wrong CA and no CA (system CAs): refused, never connected; tlsverify on by default' });
+  expect(r.missing).toEqual([]);
+  for (const p of [wrong, system]) {
+    expect(p.err()).toMatch(/TLS handshake with mqtts:\/\/127\.0\.0\.1:\d+ failed \(\w+\): .*Check \[MQTT\] cafile \(the CA that signed the broker certificate\)/);
+    expect(p.out()).not.toMatch(/connected to/);
+  }
+});
+
+scenario('Password file on the broker: right password works; a wrong one is one clear error, no reconnect storm', async (t) => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'mg-passwd-'));
+  const passwords = join(dir, 'passwd');
+  execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'gateway', 'right-Pa55word']);
+  chmodSync(dir, 0o755);
+  chmodSync(passwords, 0o644);
+  writeFileSync(join(dir, 'gateway.pw'), 'right-Pa55word\n');
+  const broker: Mosquitto = await startMosquitto({
+    port,
+    defaultListener: false,
+    extraConfig: [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwords}`, 'log_type notice'],
+  });
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => broker.dispose());
+  const good = probe(writeConf(broker.url, { username: 'gateway', passwordfile: join(dir, 'gateway.pw') }));
+  await good.connected;
+  const watcher = await connectClient(broker.url, { username: 'gateway', password: 'right-Pa55word' });
+  cleanup.push(() => watcher.end());
+  const before = (broker.output.match(/New connection from/g) ?? []).length;
+  const bad = probe(writeConf(broker.url, { username: 'gateway', password: 'wrong-Pa55word', clientid: 'bad-password', reconnectmin: 0.2, reconnectmax: 5 }));
+  await waitFor(() => /refused user "gateway"/.test(bad.err()), 'the refusal');
+  await sleep(6000);
+  const attempts = (broker.output.match(/New connection from/g) ?? []).length - before;
+  // Commands from an authorised client reach the gateway that logged in with its password file.
+  await waitFor(() => /subscribed to/.test(good.out()), 'the subscriptions');
+  const ids = Array.from({ length: 20 }, (_, i) => `pw${i}`);
+  for (const id of ids) await watcher.publish(commandTopic(id), 'light_on', { qos: 1 });
+  await waitFor(() => tallyIds(ids, good.received).lost === 0, 'the commands', 10_000).catch(() => undefined);
+  const r = tallyIds(ids, good.received);
+  Object.assign(t, { ...r, notes: `wrong password: 1 error line, ${attempts} connection attempts in 6 s (refused credentials jump to [MQTT] reconnectmax)` });
+  expect(r.missing).toEqual([]);
+  expect(bad.err().match(/refused user "gateway"/g)).toHaveLength(1);
+  expect(bad.err()).toMatch(/the broker at mqtt:\/\/127\.0\.0\.1:\d+ refused user "gateway": Connection refused: Not authorized\. Check \[MQTT\] username and password/);
+  expect(attempts).toBeGreaterThanOrEqual(1);
+  expect(attempts).toBeLessThanOrEqual(3);
+});
+
+scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a failed login, --check or a startup error', async (t) => {
+  const SECRET = 'Zebra-7731-secret';
+  const MAIL_SECRET = 'Mail-4242-secret';
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'mg-secret-'));
+  const passwords = join(dir, 'passwd');
+  execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'gateway', SECRET]);
+  chmodSync(dir, 0o777);
+  chmodSync(passwords, 0o644);
+  const broker = await startMosquitto({ port, defaultListener: false, extraConfig: [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwords}`] });
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => broker.dispose());
+  const logFile = join(dir, 'probe2mqtt.log');
+  const log = { consolelevel: 'DEBUG', logfilename: logFile, filelevel: 'DEBUG', emailpassword: MAIL_SECRET };
+  const env = { MG_DEBUG: '1' };
+  const runs: ProbeProcess[] = [];
+  // 1. A full run: connect, exchange commands, stop.
+  const full = probe(writeConf(broker.url, { username: 'gateway', password: SECRET, version: '5' }, { LOG: log }), { env });
+  runs.push(full);
+  await full.connected;
+  const watcher = await connectClient(broker.url, { username: 'gateway', password: SECRET });
+  cleanup.push(() => watcher.end());
+  await waitFor(() => /subscribed to/.test(full.out()), 'the subscriptions');
+  const ids = Array.from({ length: 20 }, (_, i) => `sec${i}`);
+  for (const id of ids) await watcher.publish(commandTopic(id), `{"action":"light_on","token":"x"}`, { qos: 1 });
+  await waitFor(() => tallyIds(ids, full.received).lost === 0, 'the commands', 10_000).catch(() => undefined);
+  full.child.kill('SIGTERM');
+  await full.exit;
+  // 2. A refused login (the password is in the error path), 3. --check (prints the configuration),
+  // 4. a startup error with MG_DEBUG=1 (prints a stack).
+  const refused = probe(writeConf(broker.url, { username: 'gateway', password: `${SECRET}-wrong`, clientid: 'refused' }, { LOG: log }), { env });
+  runs.push(refused);
+  await waitFor(() => /refused user/.test(refused.err()), 'the refusal');
+  const check = probe(writeConf(broker.url, { password: SECRET }, { LOG: log }), { env, args: ['--check'] });
+  const broken = probe(writeConf(broker.url, { password: SECRET, port: 'none' }, { LOG: log }), { env });
+  runs.push(check, broken);
+  await Promise.all([check.exit, broken.exit]);
+  const everything = [...runs.flatMap((p) => [p.out(), p.err()]), readFileSync(logFile, 'utf8')].join('\n');
+  const r = tallyIds(ids, full.received);
+  Object.assign(t, { ...r, notes: `4 runs at DEBUG with MG_DEBUG=1, log file included: ${(everything.length / 1024).toFixed(0)} kB searched, 0 secrets found` });
+  expect(r.missing).toEqual([]);
+  expect(check.out()).toMatch(/\[MQTT\] password = \*{8} \(/);
+  expect(broken.err()).toMatch(/\n\s+at /);
+  expect(everything.length).toBeGreaterThan(10_000);
+  expect(everything).not.toContain(SECRET);
+  expect(everything).not.toContain(MAIL_SECRET);
+});
+
+scenario('Topic injection and prototype pollution: crafted messages stay in their topic, prototypes untouched', async (t) => {
+  const broker = await startMosquitto();
+  cleanup.push(() => broker.dispose());
+  const gw = probe(writeConf(broker.url, { subqos: 1, pubqos: 1 }));
+  const watcher = await client(broker.url);
+  await watcher.subscribe('#', 1);
+  await gw.connected;
+  await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
+  const attacks = [
+    '{"action":"light_on","__proto__":{"polluted":"yes"}}',
+    '{"action":"light_on","constructor":{"prototype":{"polluted":"yes"}}}',
+    '{"action":"light_on","device":"x/../../other","function":"#","correlation":"a/b/#"}',
+    '{"action":"light_on","arguments":{"__proto__":{"polluted":"yes"}}}',
+  ];
+  let sent = 0;
+  for (let i = 0; i < 50; i++) {
+    for (const [k, payload] of attacks.entries()) {
+      await watcher.publish(commandTopic(`atk${i}x${k}`), payload, { qos: 1 });
+      sent += 1;
+    }
+    for (const device of ['__proto__', 'constructor', 'prototype']) {
+      await watcher.publish(commandTopic(device), '{"action":"light_on","polluted":"yes"}', { qos: 1 });
+      sent += 1;
+    }
+  }
+  // And the interface itself pushes tokens holding "/", "#", "+" or NUL.
+  await gw.request({ type: 'push-invalid', count: 600 });
+  sent += 600;
+  await waitFor(() => gw.received.length >= 350, 'the crafted commands', 10_000).catch(() => undefined);
+  await sleep(500);
+  const report = await gw.report();
+  const published = watcher.messages.filter((m) => m.topic.endsWith('/S'));
+  // Every status the gateway published is a reply on a 7-level topic of a command it received.
+  const escaped = published.filter((m) => m.topic.split('/').length !== 7 || !gw.received.includes(idOf(m.topic)));
+  const badToken = report.counters!.rejected['bad-token']!;
+  Object.assign(t, {
+    sent,
+    delivered: null,
+    notes: `${gw.received.length} crafted commands delivered as plain data, ${published.length} replies all in their own topic, ${badToken} unsafe tokens refused; Object.prototype untouched`,
+  });
+  expect(escaped).toEqual([]);
+  expect(report.polluted).toBe(false);
+  // Four of the six kinds of invalid pushes hold an unsafe token (the others: strict-map miss, empty).
+  expect(badToken).toBe(400);
+  expect(gw.received.length).toBe(350);
+});
