@@ -37,10 +37,10 @@ describe('startGateway before connecting', () => {
     expect((await run(['-V'])).text).toMatch(/^app 2\.0\.0 \(@mg\/core \d+\.\d+\.\d+\)\n$/);
   });
 
-  it('--check validates configuration and map, prints what it found, and does not connect', async () => {
+  it('--check validates configuration and map, prints what it found, and does not connect; exit 2 for warnings', async () => {
     const path = conf(`${mapLines}host: broker.invalid\npassword: s3cret\nhots: typo\n`);
     const { code, text, handle } = await run(['--check', '-c', path]);
-    expect(code).toBe(0);
+    expect(code).toBe(2);
     expect(handle.running).toBe(false);
     expect(text).toContain('app 2.0.0: configuration and map are valid');
     expect(text).toContain(`configuration file: ${path}`);
@@ -56,7 +56,9 @@ describe('startGateway before connecting', () => {
 
   it('finds <app>.conf in the working directory by default', async () => {
     conf(mapLines);
-    expect((await run(['--check'])).text).toContain(`configuration file: ${join(dir, 'app.conf')}`);
+    const { code, text } = await run(['--check']);
+    expect(text).toContain(`configuration file: ${join(dir, 'app.conf')}`);
+    expect(code).toBe(0);
   });
 
   it.each<[string, string, RegExp]>([

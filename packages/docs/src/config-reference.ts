@@ -32,7 +32,13 @@ export function renderConfigReference(): string {
     '  then next to the launcher.',
     '- **Secrets** (`password`, `emailpassword`, and `[INTERFACE]` options whose names contain password,',
     '  secret, token, key...) are logged as `********`.',
-    '- `--check` prints the effective configuration and exits without connecting.',
+    '- `--check` validates the configuration and the map, prints the effective configuration and exits',
+    '  without connecting: exit code 0 when all is valid, 1 when something is invalid, 2 when it is valid',
+    '  but with warnings (an unknown option or section, which a normal run reports and ignores, as the',
+    '  original did). Use it in a deploy script to catch a misspelt option.',
+    '- **Errors** in the configuration or the map stop the gateway at start with one message that names',
+    '  the file, the line (or the JSON path) and what is expected, and exit code 1; `MG_DEBUG=1` adds the',
+    '  stack trace for a bug report.',
     '',
   ];
   for (const [name, section] of Object.entries(schema.shape) as [string, SectionSchema][]) {

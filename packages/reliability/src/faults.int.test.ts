@@ -182,7 +182,7 @@ scenario('Interface loop() throws on every turn for 3 s: errors logged (throttle
   const r = tallyIds(ids, gw.received);
   const replies = tallyIds(ids, statusIds(device));
   const lines = gw.err().split('\n').filter((l) => l.includes('loop() threw')).length;
-  Object.assign(t, { ...r, notes: `${report.counters!.interfaceErrors} loop() errors, ${lines} log lines; ${replies.delivered} replies published` });
+  Object.assign(t, { ...r, notes: `${report.counters!.interfaceErrors} loop() errors, log lines: ${lines}; ${replies.delivered} replies published` });
   expect(r.missing).toEqual([]);
   expect(replies.missing).toEqual([]);
   expect(report.counters!.interfaceErrors).toBeGreaterThan(100);

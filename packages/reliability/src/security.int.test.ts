@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, freePort, makeTestPki, startMosquitto, waitFor, type Mosquitto, type TestClient } from '@mg/test-helpers';
-import { STATUS_FILTER, commandTopic, idOf, launchProbe, writeConf, type ProbeProcess } from './probe.js';
+import { commandTopic, idOf, launchProbe, writeConf, type ProbeProcess } from './probe.js';
 import { scenario, tallyIds } from './scenario.js';
 
 // Security: TLS with verification on, credentials, secrets kept out of every output, and
