@@ -96,6 +96,7 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'bad environment override', env: { MG_MQTT_PORT: 'notaport' }, says: /environment variable MG_MQTT_PORT: \[MQTT\] port = "notaport": expected an integer from 1 to 65535/ },
   { name: 'unknown command-line option', args: ['--bogus'], says: /Unknown option '--bogus'; try --help/ },
   { name: 'missing map file', mqtt: { mapfilename: 'nope.map.json' }, says: /map file .*nope\.map\.json does not exist/ },
+  { name: 'map path that cannot be read', mqtt: { mapfilename: tmpdir() }, says: /map file .* cannot be read \(it is a directory\)/ },
   { name: 'broken JSON map', map: '{"root": "x",\n  "topics": [', says: /map file .*map\.json:2:14 is not valid JSON/ },
   { name: 'empty map file', map: '', says: /map file .*map\.json:1:1 is not valid JSON/ },
   { name: 'map that is a JSON array', map: '[1, 2]', says: /map file .*map\.json is not a valid map:\n {2}\$: / },

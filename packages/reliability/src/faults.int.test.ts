@@ -1,31 +1,13 @@
-import { connectClient, freePort, startMosquitto, startTcpProxy, waitFor, type Mosquitto, type TestClient } from '@mg/test-helpers';
-import { AVAILABILITY, STATUS_FILTER, commandTopic, idOf, launchProbe, writeConf, type ProbeProcess } from './probe.js';
+import { freePort, startTcpProxy, waitFor, type TestClient } from '@mg/test-helpers';
+import { AVAILABILITY, STATUS_FILTER, commandTopic, idOf, writeConf } from './probe.js';
+import { useResources } from './resources.js';
 import { scenario, tallyIds } from './scenario.js';
 
 // Faults a gateway meets in months of unattended running: the broker dies, the gateway dies,
 // the broker is not there yet, the network is gone for long, the interface misbehaves.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MB = 1024 * 1024;
-let cleanup: Array<() => Promise<unknown> | void> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-});
-async function broker(options: Parameters<typeof startMosquitto>[0] = {}): Promise<Mosquitto> {
-  const b = await startMosquitto(options);
-  cleanup.push(() => b.dispose());
-  return b;
-}
-function probe(...args: Parameters<typeof launchProbe>): ProbeProcess {
-  const p = launchProbe(...args);
-  cleanup.push(() => void p.child.kill('SIGKILL'));
-  return p;
-}
-async function client(url: string, options: Parameters<typeof connectClient>[1] = {}): Promise<TestClient> {
-  const c = await connectClient(url, options);
-  cleanup.push(() => c.end());
-  return c;
-}
+const { add, broker, probe, client } = useResources();
 const statusIds = (c: TestClient) => c.messages.map((m) => idOf(m.topic));
 
 scenario('Broker kill -9 three times during a QoS 1 stream both ways (persistent session)', async (t) => {
@@ -46,7 +28,7 @@ scenario('Broker kill -9 three times during a QoS 1 stream both ways (persistent
     gw.child.send({ type: 'push', prefix: `s${n}x`, count: 1 });
     n += 1;
   }, 20);
-  cleanup.push(() => clearInterval(stream));
+  add(() => clearInterval(stream));
   for (let kill = 0; kill < 3; kill++) {
     await sleep(1500);
     await b.kill();
@@ -124,7 +106,7 @@ scenario('Broker down at start: waits, retries with growing delays, works once t
 scenario('Long outage while the interface pushes 600,000 statuses: memory bounded, drops counted', async (t) => {
   const b = await broker();
   const link = await startTcpProxy(b.port);
-  cleanup.push(() => link.close());
+  add(() => link.close());
   const watcher = await client(b.url);
   await watcher.subscribe(STATUS_FILTER, 1);
   const gw = probe(writeConf(link.url, { pubqos: 1, outboxsize: 1000 }));

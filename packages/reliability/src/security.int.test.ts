@@ -2,28 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectClient, freePort, makeTestPki, startMosquitto, waitFor, type Mosquitto, type TestClient } from '@mg/test-helpers';
-import { commandTopic, idOf, launchProbe, writeConf, type ProbeProcess } from './probe.js';
+import { freePort, makeTestPki, waitFor, type Mosquitto } from '@mg/test-helpers';
+import { commandTopic, idOf, writeConf, type ProbeProcess } from './probe.js';
+import { useResources } from './resources.js';
 import { scenario, tallyIds } from './scenario.js';
 
 // Security: TLS with verification on, credentials, secrets kept out of every output, and
 // messages crafted to escape their topic or pollute prototypes.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let cleanup: Array<() => Promise<unknown> | void> = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c();
-  cleanup = [];
-});
-function probe(...args: Parameters<typeof launchProbe>): ProbeProcess {
-  const p = launchProbe(...args);
-  cleanup.push(() => void p.child.kill('SIGKILL'));
-  return p;
-}
-async function client(url: string): Promise<TestClient> {
-  const c = await connectClient(url);
-  cleanup.push(() => c.end());
-  return c;
-}
+const { add, broker: startBroker, probe, client } = useResources();
 /** Sends commands on `url` and counts what the probe received. */
 async function exchange(gw: ProbeProcess, url: string, prefix: string, count = 20) {
   await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
@@ -37,8 +24,8 @@ async function exchange(gw: ProbeProcess, url: string, prefix: string, count = 2
 scenario('TLS: a CA made with openssl works; the wrong CA and the system CAs are refused, with a clear message', async (t) => {
   const pki = makeTestPki();
   const tlsPort = await freePort();
-  const broker = await startMosquitto({ extraConfig: [`listener ${tlsPort} 127.0.0.1`, `cafile ${pki.caCert}`, `certfile ${pki.serverCert}`, `keyfile ${pki.serverKey}`] });
-  cleanup.push(() => rmSync(pki.dir, { recursive: true, force: true }), () => broker.dispose());
+  const broker = await startBroker({ extraConfig: [`listener ${tlsPort} 127.0.0.1`, `cafile ${pki.caCert}`, `certfile ${pki.serverCert}`, `keyfile ${pki.serverKey}`] });
+  add(() => rmSync(pki.dir, { recursive: true, force: true }));
   const tls = `mqtt://127.0.0.1:${tlsPort}`;
   const good = probe(writeConf(tls, { protocol: 'mqtts', cafile: pki.caCert }));
   const wrong = probe(writeConf(tls, { protocol: 'mqtts', cafile: pki.otherCaCert, clientid: 'wrong-ca' }));
@@ -63,16 +50,15 @@ scenario('Password file on the broker: right password works; a wrong one is one 
   chmodSync(dir, 0o755);
   chmodSync(passwords, 0o644);
   writeFileSync(join(dir, 'gateway.pw'), 'right-Pa55word\n');
-  const broker: Mosquitto = await startMosquitto({
+  const broker: Mosquitto = await startBroker({
     port,
     defaultListener: false,
     extraConfig: [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwords}`, 'log_type notice'],
   });
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => broker.dispose());
+  add(() => rmSync(dir, { recursive: true, force: true }));
   const good = probe(writeConf(broker.url, { username: 'gateway', passwordfile: join(dir, 'gateway.pw') }));
   await good.connected;
-  const watcher = await connectClient(broker.url, { username: 'gateway', password: 'right-Pa55word' });
-  cleanup.push(() => watcher.end());
+  const watcher = await client(broker.url, { username: 'gateway', password: 'right-Pa55word' });
   const before = (broker.output.match(/New connection from/g) ?? []).length;
   const bad = probe(writeConf(broker.url, { username: 'gateway', password: 'wrong-Pa55word', clientid: 'bad-password', reconnectmin: 0.2, reconnectmax: 5 }));
   await waitFor(() => /refused user "gateway"/.test(bad.err()), 'the refusal');
@@ -101,8 +87,8 @@ scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a f
   execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'gateway', SECRET]);
   chmodSync(dir, 0o777);
   chmodSync(passwords, 0o644);
-  const broker = await startMosquitto({ port, defaultListener: false, extraConfig: [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwords}`] });
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }), () => broker.dispose());
+  const broker = await startBroker({ port, defaultListener: false, extraConfig: [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwords}`] });
+  add(() => rmSync(dir, { recursive: true, force: true }));
   const logFile = join(dir, 'probe2mqtt.log');
   const log = { consolelevel: 'DEBUG', logfilename: logFile, filelevel: 'DEBUG', emailpassword: MAIL_SECRET };
   const env = { MG_DEBUG: '1' };
@@ -111,8 +97,7 @@ scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a f
   const full = probe(writeConf(broker.url, { username: 'gateway', password: SECRET, version: '5' }, { LOG: log }), { env });
   runs.push(full);
   await full.connected;
-  const watcher = await connectClient(broker.url, { username: 'gateway', password: SECRET });
-  cleanup.push(() => watcher.end());
+  const watcher = await client(broker.url, { username: 'gateway', password: SECRET });
   await waitFor(() => /subscribed to/.test(full.out()), 'the subscriptions');
   const ids = Array.from({ length: 20 }, (_, i) => `sec${i}`);
   for (const id of ids) await watcher.publish(commandTopic(id), `{"action":"light_on","token":"x"}`, { qos: 1 });
@@ -140,8 +125,7 @@ scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a f
 });
 
 scenario('Topic injection and prototype pollution: crafted messages stay in their topic, prototypes untouched', async (t) => {
-  const broker = await startMosquitto();
-  cleanup.push(() => broker.dispose());
+  const broker = await startBroker();
   const gw = probe(writeConf(broker.url, { subqos: 1, pubqos: 1 }));
   const watcher = await client(broker.url);
   await watcher.subscribe('#', 1);
