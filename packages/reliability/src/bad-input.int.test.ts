@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { connectClient, freePort, spawnNode, startMosquitto, waitFor } from '@mg/test-helpers';
 import { fuzzMessages } from './fuzz-cases.js';
 import { MAP_FILE, launchProbe, writeConf } from './probe.js';
-import { scenario, tallyIds } from './scenario.js';
+import { tallyIds, tallyWhenDone } from './deliveries.js';
+import { scenario } from './scenario.js';
 
 const MB = 1024 * 1024;
 const LAUNCHER = join(dirname(require.resolve('@mg/interface-dummy/package.json')), 'dist', 'launcher.js');
@@ -31,7 +32,7 @@ scenario('Fuzz: 100,000 malformed messages interleaved with 2,000 valid commands
         await Promise.all(messages.slice(i, i + 500).map((m) => fuzzer.publish(m.topic, m.payload, { qos: 1 })));
       }
       await waitFor(async () => (await gw.report()).counters!.received >= messages.length, 'the gateway to take every message', 60_000).catch(() => undefined);
-      await waitFor(() => tallyIds(valid, gw.received).lost === 0, 'every valid command', 10_000).catch(() => undefined);
+      await tallyWhenDone(valid, () => gw.received, 'every valid command');
     } finally {
       clearInterval(sampler);
     }

@@ -1,7 +1,8 @@
 import { freePort, startTcpProxy, waitFor, type TestClient } from '@mg/test-helpers';
 import { AVAILABILITY, STATUS_FILTER, commandTopic, idOf, writeConf } from './probe.js';
 import { useResources } from './resources.js';
-import { scenario, tallyIds } from './scenario.js';
+import { messageIds, sendCommands, tallyIds, tallyWhenDone } from './deliveries.js';
+import { scenario } from './scenario.js';
 
 // Faults a gateway meets in months of unattended running: the broker dies, the gateway dies,
 // the broker is not there yet, the network is gone for long, the interface misbehaves.
@@ -68,13 +69,12 @@ scenario('Gateway kill -9: last will "offline", restart "online", QoS 1 commands
   await first.exit;
   await watcher.waitFor(live('offline'), 'the last will');
   // Sent while no gateway runs: they wait in its persistent session on the broker.
-  const ids = Array.from({ length: 100 }, (_, i) => `k${i}`);
-  for (const id of ids) await watcher.publish(commandTopic(id), 'light_on', { qos: 1 });
+  const ids = messageIds('k', 100);
+  await sendCommands(watcher, ids);
   watcher.messages.length = 0;
   const second = probe(conf);
   await watcher.waitFor(live('online'), 'online again');
-  await waitFor(() => tallyIds(ids, second.received).lost === 0, 'the queued commands', 15_000).catch(() => undefined);
-  const r = tallyIds(ids, second.received);
+  const r = await tallyWhenDone(ids, () => second.received, 'the queued commands', 15_000);
   Object.assign(t, { ...r, notes: 'commands sent while the gateway was dead, received by the restarted process' });
   expect(r.missing).toEqual([]);
 });
@@ -95,10 +95,9 @@ scenario('Broker down at start: waits, retries with growing delays, works once t
   await gw.connected;
   await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
   const device = await client(b.url);
-  const ids = Array.from({ length: 50 }, (_, i) => `w${i}`);
-  for (const id of ids) await device.publish(commandTopic(id), 'light_on', { qos: 1 });
-  await waitFor(() => tallyIds(ids, gw.received).lost === 0, 'the commands', 10_000).catch(() => undefined);
-  const r = tallyIds(ids, gw.received);
+  const ids = messageIds('w', 50);
+  await sendCommands(device, ids);
+  const r = await tallyWhenDone(ids, () => gw.received, 'the commands');
   Object.assign(t, { ...r, notes: `attempts ${delays.length} in 4 s, delays ${delays.join(' → ')} s; then connected` });
   expect(r.missing).toEqual([]);
 });
@@ -154,7 +153,7 @@ scenario('Interface loop() throws on every turn for 3 s: errors logged (throttle
   await gw.connected;
   await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
   await gw.request({ type: 'loop-fault', on: true });
-  const ids = Array.from({ length: 300 }, (_, i) => `l${i}`);
+  const ids = messageIds('l', 300);
   for (const [i, id] of ids.entries()) {
     await device.publish(commandTopic(id), 'light_on', { qos: 1 });
     if (i % 30 === 0) await sleep(100);
@@ -181,8 +180,8 @@ scenario('Interface start() rejects: logged once, the gateway stays connected an
   await gw.connected;
   await waitFor(() => /start\(\) threw/.test(gw.err()), 'the start() error');
   await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
-  const ids = Array.from({ length: 50 }, (_, i) => `r${i}`);
-  for (const id of ids) await device.publish(commandTopic(id), 'light_on', { qos: 1 });
+  const ids = messageIds('r', 50);
+  await sendCommands(device, ids);
   await waitFor(() => new Set(statusIds(device)).size >= ids.length, 'the replies', 10_000).catch(() => undefined);
   const r = tallyIds(ids, statusIds(device));
   gw.child.kill('SIGTERM');
@@ -204,7 +203,7 @@ scenario('Interface pushes 20,000 invalid messages among 200 valid ones: invalid
     await gw.request({ type: 'push', prefix: `v${i}x`, count: 10 });
   }
   const ids = Array.from({ length: 200 }, (_, i) => `v${Math.floor(i / 10)}x${i % 10}`);
-  await waitFor(() => tallyIds(ids, statusIds(watcher)).lost === 0, 'the valid statuses', 10_000).catch(() => undefined);
+  await tallyWhenDone(ids, () => statusIds(watcher), 'the valid statuses');
   await sleep(300);
   const report = await gw.report();
   const r = tallyIds(ids, statusIds(watcher));

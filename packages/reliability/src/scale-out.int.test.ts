@@ -1,6 +1,7 @@
 import { connectClient, startMosquitto, waitFor } from '@mg/test-helpers';
-import { ROOT, commandTopic, launchProbe, writeConf } from './probe.js';
-import { scenario, tallyIds } from './scenario.js';
+import { messageIds, sendCommands, tallyIds, tallyWhenDone } from './deliveries.js';
+import { ROOT, launchProbe, writeConf } from './probe.js';
+import { scenario } from './scenario.js';
 
 // Scale-out: two instances in one [MQTT] sharedgroup split the commands through the broker;
 // when one is killed, the other takes them all.
@@ -13,18 +14,18 @@ scenario('Scale-out: two instances in a $share group split 400 commands; one is 
     await device.subscribe(`${ROOT}/scale-a/availability`, 1);
     for (const p of [a, b]) await waitFor(() => /subscribed to \$share\/probes\//.test(p.out()), 'the shared subscriptions');
     const send = async (prefix: string) => {
-      const ids = Array.from({ length: 200 }, (_, i) => `${prefix}${i}`);
-      for (const id of ids) await device.publish(commandTopic(id), 'light_on', { qos: 1 });
+      const ids = messageIds(prefix, 200);
+      await sendCommands(device, ids);
       return ids;
     };
     const both = () => [...a.received, ...b.received];
     const first = await send('split');
-    await waitFor(() => tallyIds(first, both()).lost === 0, 'the first 200 commands', 10_000).catch(() => undefined);
+    await tallyWhenDone(first, both, 'the first 200 commands');
     const split = [tallyIds(first, a.received).delivered!, tallyIds(first, b.received).delivered!];
     a.child.kill('SIGKILL');
     await device.waitFor((m) => m.payload === 'offline' && !m.retain, "scale-a's last will");
     const second = await send('failover');
-    await waitFor(() => tallyIds(second, b.received).lost === 0, 'the next 200 commands', 10_000).catch(() => undefined);
+    await tallyWhenDone(second, () => b.received, 'the next 200 commands');
     const all = tallyIds([...first, ...second], both());
     Object.assign(t, { ...all, notes: `split ${split[0]}/${split[1]}; after kill -9 of one, the other took ${tallyIds(second, b.received).delivered} of 200` });
     expect(all.missing).toEqual([]);

@@ -24,17 +24,3 @@ export function scenario(name: string, run: (tally: Tally) => Promise<void>, tim
     timeoutMs,
   );
 }
-
-/** Counts of ids received against ids sent: unique deliveries, losses, duplicates. */
-export function tallyIds(sent: Iterable<string>, received: readonly string[]): Pick<Tally, 'sent' | 'delivered' | 'lost' | 'duplicated'> & { missing: string[] } {
-  const expected = new Set(sent);
-  const seen = new Set<string>();
-  let duplicated = 0;
-  for (const id of received) {
-    if (!expected.has(id)) continue;
-    if (seen.has(id)) duplicated += 1;
-    else seen.add(id);
-  }
-  const missing = [...expected].filter((id) => !seen.has(id));
-  return { sent: expected.size, delivered: seen.size, lost: missing.length, duplicated, missing };
-}

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { freePort, makeTestPki, waitFor, type Mosquitto } from '@mg/test-helpers';
 import { commandTopic, idOf, writeConf, type ProbeProcess } from './probe.js';
 import { useResources } from './resources.js';
-import { scenario, tallyIds } from './scenario.js';
+import { messageIds, sendCommands, tallyWhenDone } from './deliveries.js';
+import { scenario } from './scenario.js';
 
 // Security: TLS with verification on, credentials, secrets kept out of every output, and
 // messages crafted to escape their topic or pollute prototypes.
@@ -15,10 +16,9 @@ const { add, broker: startBroker, probe, client } = useResources();
 async function exchange(gw: ProbeProcess, url: string, prefix: string, count = 20) {
   await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
   const device = await client(url);
-  const ids = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
-  for (const id of ids) await device.publish(commandTopic(id), 'light_on', { qos: 1 });
-  await waitFor(() => tallyIds(ids, gw.received).lost === 0, 'the commands', 10_000).catch(() => undefined);
-  return tallyIds(ids, gw.received);
+  const ids = messageIds(prefix, count);
+  await sendCommands(device, ids);
+  return tallyWhenDone(ids, () => gw.received, 'the commands');
 }
 
 scenario('TLS: a CA made with openssl works; the wrong CA and the system CAs are refused, with a clear message', async (t) => {
@@ -66,10 +66,9 @@ scenario('Password file on the broker: right password works; a wrong one is one 
   const attempts = (broker.output.match(/New connection from/g) ?? []).length - before;
   // Commands from an authorised client reach the gateway that logged in with its password file.
   await waitFor(() => /subscribed to/.test(good.out()), 'the subscriptions');
-  const ids = Array.from({ length: 20 }, (_, i) => `pw${i}`);
-  for (const id of ids) await watcher.publish(commandTopic(id), 'light_on', { qos: 1 });
-  await waitFor(() => tallyIds(ids, good.received).lost === 0, 'the commands', 10_000).catch(() => undefined);
-  const r = tallyIds(ids, good.received);
+  const ids = messageIds('pw', 20);
+  await sendCommands(watcher, ids);
+  const r = await tallyWhenDone(ids, () => good.received, 'the commands');
   Object.assign(t, { ...r, notes: `wrong password: 1 error line, ${attempts} connection attempts in 6 s (refused credentials jump to [MQTT] reconnectmax)` });
   expect(r.missing).toEqual([]);
   expect(bad.err().match(/refused user "gateway"/g)).toHaveLength(1);
@@ -99,9 +98,9 @@ scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a f
   await full.connected;
   const watcher = await client(broker.url, { username: 'gateway', password: SECRET });
   await waitFor(() => /subscribed to/.test(full.out()), 'the subscriptions');
-  const ids = Array.from({ length: 20 }, (_, i) => `sec${i}`);
-  for (const id of ids) await watcher.publish(commandTopic(id), `{"action":"light_on","token":"x"}`, { qos: 1 });
-  await waitFor(() => tallyIds(ids, full.received).lost === 0, 'the commands', 10_000).catch(() => undefined);
+  const ids = messageIds('sec', 20);
+  await sendCommands(watcher, ids, '{"action":"light_on","token":"x"}');
+  const r = await tallyWhenDone(ids, () => full.received, 'the commands');
   full.child.kill('SIGTERM');
   await full.exit;
   // 2. A refused login (the password is in the error path), 3. --check (prints the configuration),
@@ -114,7 +113,6 @@ scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a f
   runs.push(check, broken);
   await Promise.all([check.exit, broken.exit]);
   const everything = [...runs.flatMap((p) => [p.out(), p.err()]), readFileSync(logFile, 'utf8')].join('\n');
-  const r = tallyIds(ids, full.received);
   Object.assign(t, { ...r, notes: `4 runs at DEBUG with MG_DEBUG=1, log file included: ${(everything.length / 1024).toFixed(0)} kB searched, 0 secrets found` });
   expect(r.missing).toEqual([]);
   expect(check.out()).toMatch(/\[MQTT\] password = \*{8} \(/);

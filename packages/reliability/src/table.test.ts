@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatTable, orderRows, readRows, recordRow, type Row } from './table.js';
-import { tallyIds } from './scenario.js';
+import { tallyIds } from './deliveries.js';
 
 const row = (over: Partial<Row>): Row => ({ scenario: 'x', sent: 1, delivered: 1, lost: 0, duplicated: 0, result: 'pass', notes: '', ...over });
 
