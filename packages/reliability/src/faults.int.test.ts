@@ -112,15 +112,19 @@ scenario('Long outage while the interface pushes 600,000 statuses: memory bounde
   await gw.connected;
   await link.cut();
   await waitFor(() => /connection to .* lost/.test(gw.err()), 'the disconnection');
-  // RSS is a sawtooth (the garbage collector runs now and then): bounded means the second
-  // half of the outage peaks no higher than the first.
+  // RSS is a sawtooth that depends on when the garbage collector runs (and on what else the
+  // machine does), so it is reported; the bound is asserted on the heap after a full
+  // collection, which is what the gateway really holds: it must not grow with what it drops.
   const rss: number[] = [];
   const batches = 30;
+  let heapEarly = 0;
   for (let batch = 0; batch < batches; batch++) {
     await gw.request({ type: 'push', prefix: `o${batch}x`, count: 20_000 });
     await sleep(100); // a few polling turns: what was pushed reaches the outbox
     rss.push(gw.rss() / MB);
+    if (batch === 4) heapEarly = (await gw.report()).heapAfterGc / MB;
   }
+  const heapLate = (await gw.report()).heapAfterGc / MB;
   await link.restore();
   const sent = batches * 20_000;
   await waitFor(() => watcher.messages.length >= 1000, 'the outbox, sent after the outage', 20_000).catch(() => undefined);
@@ -128,21 +132,19 @@ scenario('Long outage while the interface pushes 600,000 statuses: memory bounde
   const report = await gw.report();
   const delivered = new Set(statusIds(watcher)).size;
   const dropped = report.counters!.dropped;
-  const firstPeak = Math.max(...rss.slice(0, batches / 2));
-  const lastPeak = Math.max(...rss.slice(batches / 2));
   Object.assign(t, {
     sent,
     delivered,
     lost: sent - delivered - dropped,
     duplicated: watcher.messages.length - delivered,
-    notes: `${dropped.toLocaleString('en-US')} dropped beyond [MQTT] outboxsize 1000, counted and logged; RSS ${Math.min(...rss).toFixed(0)}-${firstPeak.toFixed(0)} MB in the first 300k, peak ${lastPeak.toFixed(0)} MB in the last 300k`,
+    notes: `${dropped.toLocaleString('en-US')} dropped beyond [MQTT] outboxsize 1000, counted and logged; heap after GC ${heapEarly.toFixed(1)} MB after 100k, ${heapLate.toFixed(1)} MB after 600k; RSS ${Math.min(...rss).toFixed(0)}-${Math.max(...rss).toFixed(0)} MB`,
   });
   expect(delivered).toBe(1000);
   // The newest 1000 are kept: the last batch's last statuses.
   expect(statusIds(watcher)).toContain(`o${batches - 1}x19999`);
   expect(dropped).toBe(sent - 1000);
   expect(gw.err()).toMatch(/outbox full \(1000 messages\) while the broker is away/);
-  expect(lastPeak).toBeLessThan(firstPeak + 16);
+  expect(heapLate).toBeLessThan(heapEarly + 8);
 });
 
 scenario('Interface loop() throws on every turn for 3 s: errors logged (throttled), commands still answered', async (t) => {
@@ -166,7 +168,8 @@ scenario('Interface loop() throws on every turn for 3 s: errors logged (throttle
   Object.assign(t, { ...r, notes: `${report.counters!.interfaceErrors} loop() errors, log lines: ${lines}; ${replies.delivered} replies published` });
   expect(r.missing).toEqual([]);
   expect(replies.missing).toEqual([]);
-  expect(report.counters!.interfaceErrors).toBeGreaterThan(100);
+  // Dozens of failed turns at the least (about 200 on an idle machine), and still at most 3 lines.
+  expect(report.counters!.interfaceErrors).toBeGreaterThan(50);
   expect(lines).toBeGreaterThanOrEqual(1);
   expect(lines).toBeLessThanOrEqual(3);
   expect(gw.err()).toMatch(/interface loop\(\) threw: serial port read failed \(injected by the suite\); the gateway goes on/);

@@ -20,6 +20,8 @@ export interface ProbeReport {
     rejected: Record<string, number>;
   } | null;
   rss: number;
+  /** Heap in use right after a full garbage collection: what the process really holds. */
+  heapAfterGc: number;
   /** Whether anything was added to Object.prototype. */
   polluted: boolean;
 }

@@ -49,6 +49,7 @@ export interface ProbeProcess {
 export function launchProbe(conf: string, options: { event?: boolean; env?: Record<string, string>; args?: string[] } = {}): ProbeProcess {
   const child = fork(SCRIPT, ['-c', conf, ...(options.event ? ['--event'] : []), ...(options.args ?? [])], {
     silent: true,
+    execArgv: ['--expose-gc'],
     env: { ...process.env, ...options.env },
   });
   let out = '';
