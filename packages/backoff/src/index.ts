@@ -1,0 +1,2 @@
+export { Backoff } from './backoff.js';
+export type { BackoffOptions } from './backoff.js';
