@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import type { Logger } from '@mg/app-properties';
 import { Throttle } from '@mg/throttled-error';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
@@ -34,11 +35,26 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
 }
 
+/** A message read from the broker. */
+export interface ReceivedPacket {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  /** The MQTT 5 correlation data, as text. */
+  correlation?: string;
+}
+
 export interface ConnectionContext {
   logger: Logger;
   counters: Counters;
-  /** Called for every message received; `correlation` is the MQTT 5 correlation data. */
-  onMessage(topic: string, payload: Buffer, correlation?: string): void;
+  /**
+   * Called for every message received. The client reads nothing more, and does not acknowledge
+   * this message, until `ack` is called: calling it later is how the gateway applies
+   * backpressure to the broker.
+   */
+  onMessage(packet: ReceivedPacket, ack: () => void): void;
+  /** The connection was lost: acknowledgements not yet sent can no longer be. */
+  onConnectionLost?(): void;
   /** Randomness for the reconnection jitter; tests pass a fixed one. */
   random?: () => number;
   /** Time source. Default `Date.now`. */
@@ -48,10 +64,15 @@ export interface ConnectionContext {
 export interface PublishOptions {
   qos: 0 | 1 | 2;
   retain: boolean;
-  /** A status: while disconnected, a newer one on the same topic replaces it. */
+  /** A state: while it waits for the broker, a newer one on the same topic replaces it. */
   coalesce: boolean;
   correlation?: string;
 }
+
+// QoS 1/2 messages published and not yet acknowledged by the broker: past this, publishing
+// waits (in the outbox) as it does for a full socket, so that memory stays bounded when a
+// broker is slow to acknowledge.
+const MAX_IN_FLIGHT = 1_000;
 
 // A connection the broker closes sooner than this after accepting it counts as "kicked".
 const SHORT_SESSION_MS = 3_000;
@@ -76,6 +97,10 @@ export class Connection {
   private kicks = 0;
   private stopping = false;
   private readonly waiters: (() => void)[] = [];
+  private readonly drainWaiters: (() => void)[] = [];
+  private inFlight = 0;
+  private flushArmed = false;
+  private pingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: ConnectionOptions,
@@ -94,6 +119,11 @@ export class Connection {
   /** Messages waiting for the broker. */
   get pending(): number {
     return this.outbox.size;
+  }
+
+  /** The URL of the broker. */
+  get url(): string {
+    return this.options.url;
   }
 
   /** Starts connecting; returns at once (the connection comes and goes by itself from then on). */
@@ -132,10 +162,38 @@ export class Connection {
       if (packet.reasonCode === 142) this.kickedMessage('the broker says another client took over the session');
       else this.log.warn(`broker disconnected this client: reason code ${packet.reasonCode ?? '?'}${packet.properties?.reasonString ? ` (${packet.properties.reasonString})` : ''}`);
     });
-    client.on('message', (topic, payload, packet) => {
+    // MQTT.js reads the next packet, and acknowledges this one, only once the callback is
+    // called: the gateway's flow control (nothing acknowledged is ever dropped).
+    client.handleMessage = (packet, done) => {
       const data = packet.properties?.correlationData;
-      this.ctx.onMessage(topic, payload, data ? data.toString('utf8') : undefined);
-    });
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      const received: ReceivedPacket = { topic: packet.topic, payload, qos: packet.qos };
+      if (data) received.correlation = data.toString('utf8');
+      this.ctx.onMessage(received, () => done());
+    };
+  }
+
+  /**
+   * While reading is paused (the interface is not taking messages), MQTT.js cannot see the
+   * broker's PINGRESP and would end the connection after 1.5 keepalives: the broker would then
+   * publish the last will and redeliver what was in flight. Instead, keep the session alive by
+   * sending PINGREQ ourselves and holding off MQTT.js's own timeout; a dead socket still shows
+   * as a write error or a close.
+   */
+  setReadingPaused(paused: boolean): void {
+    if (paused && !this.pingTimer && this.options.keepalive > 0) {
+      this.pingTimer = setInterval(() => {
+        const c = this.client;
+        if (!c?.connected) return;
+        c.sendPing();
+        c.reschedulePing(true);
+      }, (this.options.keepalive * 1000) / 3);
+      this.pingTimer.unref();
+    } else if (!paused && this.pingTimer) {
+      clearInterval(this.pingTimer);
+      this.pingTimer = undefined;
+      if (this.client?.connected) this.client.reschedulePing(true);
+    }
   }
 
   /** Resolves once connected (or at once when already). */
@@ -144,18 +202,38 @@ export class Connection {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Publishes now when connected, else queues in the bounded outbox. */
+  /**
+   * Publishes now when connected and the socket takes more; otherwise queues in the bounded
+   * outbox, which is sent in order as soon as the socket drains or the broker is back.
+   */
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
     const entry: OutboxEntry = { topic, payload, qos: options.qos, retain: options.retain, correlation: options.correlation };
-    if (this.client?.connected) {
+    const client = this.client;
+    if (client?.connected && this.outbox.size === 0 && !this.congested(client)) {
       this.send(entry);
       return;
     }
-    if (this.outbox.push(entry, options.coalesce) > 0) {
+    const r = this.outbox.push(entry, options.coalesce);
+    if (r.coalesced) this.ctx.counters.coalesced += 1;
+    if (r.dropped > 0) {
       this.ctx.counters.dropped += 1;
-      const v = this.drops.hit(`outbox full (${this.outbox.limit} messages) while the broker is away: dropped the oldest message`);
-      if (v.trigger) this.log.warn(v.count > 1 ? `${v.count} outgoing messages dropped: outbox full (${this.outbox.limit}) while the broker is away` : v.report);
+      const why = client?.connected ? 'while the connection is slower than the interface' : 'while the broker is away';
+      const v = this.drops.hit(`outbox full (${this.outbox.limit} messages) ${why}: dropped the oldest message`);
+      if (v.trigger) this.log.warn(v.count > 1 ? `${v.count} outgoing messages dropped: outbox full (${this.outbox.limit}) ${why}` : v.report);
     }
+    if (client?.connected) this.armFlush(client);
+  }
+
+  /** Resolves when nothing waits for the broker: the outbox is empty and the socket takes more. */
+  drained(): Promise<void> {
+    const client = this.client;
+    if (this.stopping || (this.outbox.size === 0 && !(client?.connected && this.congested(client)))) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  /** Final drop counts that were muted by the throttle, for the last words at stop. */
+  unreportedDrops(): number {
+    return this.drops.pending;
   }
 
   /**
@@ -166,6 +244,8 @@ export class Connection {
     const client = this.client;
     if (!client || this.stopping) return;
     this.stopping = true;
+    this.setReadingPaused(false);
+    for (const resolve of this.drainWaiters.splice(0)) resolve();
     const o = this.options;
     if (client.connected) {
       for (const entry of this.outbox.drain()) this.send(entry);
@@ -188,8 +268,48 @@ export class Connection {
     if (entry.correlation !== undefined && this.options.version === 5) {
       opts.properties = { correlationData: Buffer.from(entry.correlation) };
     }
-    this.client!.publish(entry.topic, entry.payload, opts);
+    if (entry.qos > 0) {
+      this.inFlight += 1;
+      this.client!.publish(entry.topic, entry.payload, opts, this.onAcked);
+    } else {
+      this.client!.publish(entry.topic, entry.payload, opts);
+    }
     this.ctx.counters.published += 1;
+  }
+
+  private readonly onAcked = (): void => {
+    this.inFlight -= 1;
+    if (this.flushArmed && this.inFlight < MAX_IN_FLIGHT && this.client) {
+      this.flushArmed = false;
+      this.flush(this.client);
+    }
+  };
+
+  private congested(client: MqttClient): boolean {
+    return this.inFlight >= MAX_IN_FLIGHT || ((client.stream as Partial<Writable> | undefined)?.writableNeedDrain ?? false);
+  }
+
+  /** Sends from the outbox while the socket takes more; then waits for 'drain' or acknowledgements. */
+  private flush(client: MqttClient): void {
+    while (this.outbox.size > 0 && client.connected && !this.congested(client)) this.send(this.outbox.shift()!);
+    if (this.outbox.size > 0) {
+      if (client.connected) this.armFlush(client);
+      return;
+    }
+    if (!this.congested(client)) for (const resolve of this.drainWaiters.splice(0)) resolve();
+    else this.armFlush(client);
+  }
+
+  private armFlush(client: MqttClient): void {
+    if (this.flushArmed) return;
+    this.flushArmed = true;
+    if (this.inFlight >= MAX_IN_FLIGHT) return; // onAcked flushes
+    const stream = client.stream as Writable;
+    stream.once('drain', () => {
+      if (!this.flushArmed || this.client !== client) return;
+      this.flushArmed = false;
+      this.flush(client);
+    });
   }
 
   private onConnect(): void {
@@ -216,16 +336,16 @@ export class Connection {
       this.log.warn('no topics to subscribe to: the gateway will receive nothing (set topics, or mapping and a map file)');
     }
     if (o.availabilityTopic) this.send({ topic: o.availabilityTopic, payload: 'online', qos: 1, retain: true });
-    const queued = this.outbox.drain();
-    if (queued.length > 0) {
-      this.log.info(`sending ${queued.length} messages queued while disconnected`);
-      for (const entry of queued) this.send(entry);
-    }
+    // (QoS 1/2 messages in flight stay counted: MQTT.js sends them again and calls back.)
+    this.flushArmed = false;
+    if (this.outbox.size > 0) this.log.info(`sending ${this.outbox.size} messages queued while disconnected`);
+    this.flush(client);
     for (const resolve of this.waiters.splice(0)) resolve();
   }
 
   private onClose(): void {
     if (this.stopping || !this.client) return;
+    this.ctx.onConnectionLost?.();
     const wasConnected = this.connectedAt > 0;
     if (wasConnected) {
       this.ctx.counters.disconnections += 1;

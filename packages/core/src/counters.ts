@@ -8,10 +8,18 @@ export class Counters {
   delivered = 0;
   /** Messages published (from the interface, after mapping). */
   published = 0;
-  /** Outgoing messages dropped because the outbox was full while disconnected. */
+  /** Outgoing messages dropped because the outbox was full (broker away, or a slow connection). */
   dropped = 0;
-  /** Incoming messages dropped because the interface did not pull them in time. */
+  /** Outgoing statuses replaced, while waiting, by a newer one on the same topic. */
+  coalesced = 0;
+  /** Incoming messages dropped to make room (only with `[MQTT] incomingoverflow: dropoldest`). */
   incomingDropped = 0;
+  /** Times reading from the broker paused because the incoming list was full. */
+  incomingPauses = 0;
+  /** Milliseconds spent paused, in total. */
+  incomingPausedMs = 0;
+  /** True while reading is paused. */
+  incomingPaused = false;
   /** Connections made, the first one included. */
   connections = 0;
   /** Connections lost. */
@@ -33,7 +41,11 @@ export class Counters {
       delivered: this.delivered,
       published: this.published,
       dropped: this.dropped,
+      coalesced: this.coalesced,
       incomingDropped: this.incomingDropped,
+      incomingPauses: this.incomingPauses,
+      incomingPausedMs: this.incomingPausedMs,
+      incomingPaused: this.incomingPaused,
       connections: this.connections,
       disconnections: this.disconnections,
       interfaceErrors: this.interfaceErrors,

@@ -1,10 +1,12 @@
 import type { Logger, Logging } from '@mg/app-properties';
 import { errorMessage, MgError } from '@mg/errors';
 import { Throttle } from '@mg/throttled-error';
-import { Connection } from './connection.js';
+import { Connection, type ReceivedPacket } from './connection.js';
 import { Counters } from './counters.js';
+import { IncomingFlow } from './incoming-flow.js';
 import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { MessageList } from './message-list.js';
+import { isReply } from './message.js';
 import { REJECT_REASONS, type RejectReason } from './reject.js';
 import { statsTopic } from './settings.js';
 import { checkReport, earlyExit, logStart, parseArgs, prepare, type GatewayOptions, type Prepared, type StartedService } from './startup.js';
@@ -119,8 +121,11 @@ class Gateway {
   readonly handle: GatewayHandle;
   private readonly log: Logger;
   private readonly incoming: MessageList;
+  private readonly flow: IncomingFlow;
   private readonly incomingDrops = new Throttle({ kind: 'incoming drop' });
-  private readonly outgoing = new MessageList();
+  // One report a minute at most: a slow interface pauses and resumes reading all the time.
+  private readonly pauses = new Throttle({ kind: 'incoming pause', lagMs: 60_000 });
+  private readonly outgoing: MessageList;
   private readonly controller = new AbortController();
   private readonly connection: Connection;
   private readonly iface: GatewayInterface;
@@ -128,6 +133,9 @@ class Gateway {
   // One throttle per method: a storm of loop() errors must not hide the one from stop().
   private readonly interfaceErrors = new Map<string, Throttle>();
   private timers: NodeJS.Timeout[] = [];
+  private pollTimer: NodeJS.Timeout | undefined;
+  private turnQueued = false;
+  private turnRunning = false;
   private readonly qos: 0 | 1 | 2;
   /** Availability and counters topics: a wide subscription (root/#) sees them come back. */
   private readonly ownTopics: Set<string>;
@@ -145,6 +153,12 @@ class Gateway {
   ) {
     this.log = logging.logger('core');
     this.incoming = new MessageList({ limit: p.config.MQTT.incomingsize });
+    this.flow = new IncomingFlow(this.incoming, { overflow: p.config.MQTT.incomingoverflow }, {
+      paused: (waiting) => this.onPaused(waiting),
+      resumed: (ms) => this.onResumed(ms),
+      dropped: () => this.onIncomingDropped(),
+    });
+    this.outgoing = new MessageList({ drained: () => this.outgoingDrained() });
     this.statsTopic = statsTopic(p.app, p.config.MQTT, p.map);
     this.ownTopics = new Set([p.connection.availabilityTopic, this.statsTopic].filter((t): t is string => t !== undefined));
     this.qos = Number(p.config.MQTT.pubqos) as 0 | 1 | 2;
@@ -165,7 +179,8 @@ class Gateway {
     this.connection = new Connection(p.connection, {
       logger: logging.logger('mqtt'),
       counters: this.counters,
-      onMessage: (topic, payload, correlation) => this.receive(topic, payload, correlation),
+      onMessage: (packet, ack) => this.receive(packet, ack),
+      onConnectionLost: () => this.flow.connectionLost(),
       random: options.random,
     });
     this.connection.start();
@@ -174,21 +189,51 @@ class Gateway {
     else this.startEvents();
   }
 
-  private receive(topic: string, payload: Buffer, correlation: string | undefined): void {
-    if (this.ownTopics.has(topic)) return;
+  /** A message from the broker: `ack` once it is in the incoming list (or rejected). */
+  private receive(packet: ReceivedPacket, ack: () => void): void {
+    const { topic } = packet;
+    if (this.ownTopics.has(topic)) return ack();
     this.counters.received += 1;
-    const r = this.p.map.toInternal(topic, payload, correlation);
-    if (r.ok) {
-      this.counters.delivered += 1;
-      if (this.log.isLevelEnabled('debug')) this.log.debug(`received ${r.value.toString()} (from "${topic}")`);
-      if (!this.incoming.push(r.value)) {
-        this.counters.incomingDropped += 1;
-        const v = this.incomingDrops.hit('the interface is not taking incoming messages');
-        if (v.trigger) this.log.warn(`${this.counters.incomingDropped} incoming messages dropped so far: the interface does not pull them ([MQTT] incomingsize ${this.incoming.limit} reached)`);
-      }
-      return;
+    const r = this.p.map.toInternal(topic, packet.payload, packet.correlation);
+    if (!r.ok) {
+      this.rejected(r.reason, r.detail, 'incoming');
+      return ack();
     }
-    this.rejected(r.reason, r.detail, 'incoming');
+    this.counters.delivered += 1;
+    if (this.log.isLevelEnabled('debug')) this.log.debug(`received ${r.value.toString()} (from "${topic}")`);
+    this.flow.offer(r.value, ack, packet.qos > 0 && !this.p.connection.clean);
+  }
+
+  private onPaused(waiting: number): void {
+    this.counters.incomingPauses += 1;
+    this.counters.incomingPaused = true;
+    this.connection.setReadingPaused(true);
+    const v = this.pauses.hit('the interface is not keeping up');
+    if (v.trigger) {
+      this.log.warn(
+        `the interface is not keeping up: ${waiting} incoming messages wait for it ([MQTT] incomingsize ${this.incoming.limit}); ` +
+          `reading from the broker pauses until it has taken ${waiting - this.flow.resumeAt} of them (new messages wait at the broker; paused ${this.counters.incomingPauses} times so far)`,
+      );
+    }
+  }
+
+  private onResumed(ms: number): void {
+    this.counters.incomingPaused = false;
+    this.counters.incomingPausedMs += ms;
+    this.connection.setReadingPaused(false);
+    if (this.log.isLevelEnabled('debug')) this.log.debug(`reading from the broker again after ${ms} ms`);
+  }
+
+  private onIncomingDropped(): void {
+    this.counters.incomingDropped += 1;
+    const v = this.incomingDrops.hit('the interface is not taking incoming messages');
+    if (v.trigger) this.log.warn(`${this.counters.incomingDropped} incoming messages dropped so far: the interface does not keep up ([MQTT] incomingsize ${this.incoming.limit} reached, incomingoverflow dropoldest)`);
+  }
+
+  /** `ctx.outgoing.drained()`: publish what the interface pushed, then wait for the socket. */
+  private outgoingDrained(): Promise<void> {
+    this.publishOutgoing();
+    return this.connection.drained();
   }
 
   private rejected(reason: RejectReason, detail: string, direction: 'incoming' | 'outgoing'): void {
@@ -218,26 +263,58 @@ class Gateway {
       this.connection.publish(r.value.topic, r.value.payload, {
         qos,
         retain: !msg.isCmd && retainStatus,
-        coalesce: !msg.isCmd,
+        // Only a device's state may be replaced by a newer one: a command, or the reply to one
+        // (it carries the request's correlation), is always sent.
+        coalesce: !msg.isCmd && msg.correlation === undefined && !isReply(msg),
         correlation: r.value.correlation,
       });
     }
   }
 
+  /**
+   * Polling mode: `loop()` runs as soon as incoming messages wait (after the network events
+   * that brought them, like the original's loop), and at least every `[MQTT] timeout`
+   * otherwise. Then what the interface pushed is published.
+   */
   private startPolling(): void {
     const everyMs = this.p.config.MQTT.timeout * 1000;
-    this.log.info(`polling mode: loop() every ${everyMs} ms`);
-    const turn = async () => {
-      if (this.controller.signal.aborted) return;
-      try {
-        await this.iface.loop!();
-      } catch (err) {
-        this.interfaceError('loop()', err);
-      }
-      this.publishOutgoing();
-      if (!this.controller.signal.aborted) this.timers[0] = setTimeout(turn, everyMs);
+    this.log.info(`polling mode: loop() when messages arrive, and at least every ${everyMs} ms`);
+    const run = () => {
+      this.turnQueued = false;
+      if (this.pollTimer) clearTimeout(this.pollTimer);
+      this.pollTimer = undefined;
+      void this.turn(everyMs);
     };
-    this.timers[0] = setTimeout(turn, 0);
+    this.wakeTurn = () => {
+      if (this.turnQueued || this.turnRunning || this.controller.signal.aborted) return;
+      this.turnQueued = true;
+      setImmediate(run);
+    };
+    this.incoming.onPush(() => this.wakeTurn());
+    this.wakeTurn();
+  }
+
+  private wakeTurn: () => void = () => undefined;
+
+  private async turn(everyMs: number): Promise<void> {
+    if (this.controller.signal.aborted) return;
+    this.turnRunning = true;
+    const before = this.incoming.pulls;
+    try {
+      await this.iface.loop!();
+    } catch (err) {
+      this.interfaceError('loop()', err);
+    }
+    this.turnRunning = false;
+    this.publishOutgoing();
+    if (this.controller.signal.aborted) return;
+    // Again at once while messages wait and the interface takes them; an interface that does
+    // not take them is called every timeout, not in a busy loop.
+    if (this.incoming.size > 0 && this.incoming.pulls !== before) this.wakeTurn();
+    else this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      this.wakeTurn();
+    }, everyMs);
   }
 
   private startEvents(): void {
@@ -269,6 +346,27 @@ class Gateway {
     }
   }
 
+  /**
+   * The last words: reports the throttles held back, and the totals of every drop and refusal,
+   * so that a short run does not end with "1 dropped so far" when thousands were.
+   */
+  private finalReport(leftToBroker: number): void {
+    const c = this.counters;
+    if (this.incomingDrops.pending > 0) this.log.warn(`${c.incomingDropped} incoming messages were dropped in all (incomingoverflow dropoldest)`);
+    if (this.connection.unreportedDrops() > 0) this.log.warn(`${c.dropped} outgoing messages were dropped in all (outbox full)`);
+    for (const [reason, throttle] of Object.entries(this.rejects)) {
+      if (throttle.pending > 0) this.log.warn(`${c.rejected[reason as RejectReason]} messages were rejected in all (${reason})`);
+    }
+    if (leftToBroker > 0) this.log.info(`${leftToBroker} incoming messages read but not acknowledged were left to the broker`);
+    const rejected = Object.entries(c.rejected).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`);
+    this.log.info(
+      `stopped. Totals: received ${c.received}, delivered ${c.delivered}, published ${c.published}, ` +
+        `outgoing dropped ${c.dropped}, coalesced ${c.coalesced}, incoming dropped ${c.incomingDropped}, ` +
+        `reading paused ${c.incomingPauses} times (${(c.incomingPausedMs / 1000).toFixed(1)} s), interface errors ${c.interfaceErrors}, ` +
+        `rejected ${rejected.length > 0 ? rejected.join(', ') : 'none'}`,
+    );
+  }
+
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
@@ -277,6 +375,8 @@ class Gateway {
   private async shutdown(): Promise<void> {
     this.controller.abort();
     for (const t of this.timers) clearTimeout(t);
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    const left = this.flow.close();
     try {
       await this.iface.stop?.();
     } catch (err) {
@@ -287,7 +387,7 @@ class Gateway {
     this.outgoing.close();
     await this.connection.stop();
     await this.service?.close();
-    this.log.info(`stopped; counters ${JSON.stringify(this.counters.toJSON())}`);
+    this.finalReport(left);
     await this.logging.close();
     this.resolveDone(0);
   }

@@ -8,9 +8,10 @@ const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
  * messages (event-driven interfaces) until the list is closed or the signal aborts.
  */
 export class MessageList implements AsyncIterable<InternalMessage> {
-  /** Most messages held; past it the oldest is dropped. Default: no limit. */
+  /** Most messages held; past it `push` drops the oldest. Default: no limit. */
   readonly limit: number;
   private droppedCount = 0;
+  private pullCount = 0;
   // A growable ring buffer: push and pull are O(1) with no per-message allocation.
   private items: (InternalMessage | undefined)[] = new Array(16);
   private head = 0;
@@ -18,15 +19,31 @@ export class MessageList implements AsyncIterable<InternalMessage> {
   private waiters: ((value: IteratorResult<InternalMessage>) => void)[] = [];
   private listeners: (() => void)[] = [];
   private closed = false;
+  // One low-watermark watcher (the gateway's flow control): checked on every pull, so kept to
+  // a field and a comparison rather than a listener list.
+  private lowLevel = -1;
+  private onLow: (() => void) | undefined;
+  private readonly drainedBy: (() => Promise<void>) | undefined;
 
-  constructor(options: { limit?: number } = {}) {
+  constructor(options: { limit?: number; drained?: () => Promise<void> } = {}) {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     if (!(limit >= 1)) throw new RangeError(`message list limit must be at least 1, got ${limit}`);
     this.limit = limit;
+    this.drainedBy = options.drained;
+  }
+
+  /** True when the list holds `limit` messages: the next `push` would drop the oldest. */
+  get full(): boolean {
+    return this.count >= this.limit;
   }
 
   get size(): number {
     return this.count;
+  }
+
+  /** Messages taken out so far (the gateway tells from it whether a polling turn took any). */
+  get pulls(): number {
+    return this.pullCount;
   }
 
   /** Messages dropped because the list was full. */
@@ -61,7 +78,42 @@ export class MessageList implements AsyncIterable<InternalMessage> {
     this.items[this.head] = undefined;
     this.head = (this.head + 1) % this.items.length;
     this.count -= 1;
+    this.pullCount += 1;
+    if (this.count <= this.lowLevel) this.fireLow();
     return msg;
+  }
+
+  /**
+   * Calls `listener` once, as soon as the list holds `level` messages or fewer (at once when it
+   * already does). A new call replaces the previous watcher. Returns a function that cancels it.
+   */
+  whenAtMost(level: number, listener: () => void): () => void {
+    this.lowLevel = level;
+    this.onLow = listener;
+    if (this.count <= level) this.fireLow();
+    return () => {
+      if (this.onLow === listener) {
+        this.onLow = undefined;
+        this.lowLevel = -1;
+      }
+    };
+  }
+
+  /**
+   * Resolves when what was pushed so far has left the gateway (written to the broker's socket,
+   * or at least off the gateway's queues): an interface that produces faster than the network
+   * takes can `await ctx.outgoing.drained()` between batches. On a list the gateway does not
+   * drain, it resolves at once.
+   */
+  drained(): Promise<void> {
+    return this.drainedBy ? this.drainedBy() : Promise.resolve();
+  }
+
+  private fireLow(): void {
+    const listener = this.onLow;
+    this.onLow = undefined;
+    this.lowLevel = -1;
+    listener?.();
   }
 
   /** Calls `listener` after every push (the gateway uses it to publish at once in event mode). */

@@ -1,4 +1,4 @@
-import { InternalMessage, MessageError } from './message.js';
+import { InternalMessage, isReply, MessageError } from './message.js';
 
 describe('InternalMessage', () => {
   it('fills missing characteristics with empty strings', () => {
@@ -51,5 +51,16 @@ describe('InternalMessage', () => {
   it('describes itself on one line', () => {
     const msg = new InternalMessage({ isCmd: true, function: 'F', location: 'L', action: 'A', arguments: { n: 1 } });
     expect(msg.toString()).toBe('C function=F gateway= location=L device= sender= action=A {"n":1}');
+  });
+});
+
+describe('isReply', () => {
+  it('tells a reply from a status with the same fields, and survives no copy', () => {
+    const cmd = new InternalMessage({ isCmd: true, function: 'Lighting', device: 'lamp', action: 'LIGHT_ON' });
+    const reply = cmd.reply('OK', '');
+    expect(isReply(reply)).toBe(true);
+    expect(isReply(new InternalMessage({ ...reply }))).toBe(false);
+    expect(isReply(cmd)).toBe(false);
+    expect(Object.keys(reply)).not.toContain('isReply');
   });
 });

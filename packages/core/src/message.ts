@@ -35,6 +35,14 @@ export class MessageError extends MgError {}
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
+// Marks the statuses made by reply(): kept off the fields so that messages compare and print as before.
+const REPLY = Symbol('mg.reply');
+
+/** True for a status made by `reply()`: it answers one command, so it is never merged with another. */
+export function isReply(msg: InternalMessage): boolean {
+  return (msg as InternalMessage & { [REPLY]?: boolean })[REPLY] === true;
+}
+
 /** Copies arguments into a fresh null-prototype record (deep enough: values are immutable JSON). */
 export function toArguments(source: Readonly<Record<string, unknown>> | undefined): MessageArguments {
   const out = Object.create(null) as MessageArguments;
@@ -78,12 +86,14 @@ export class InternalMessage {
    * the command's correlation.
    */
   reply(response: string, reason: string): InternalMessage {
-    return new InternalMessage({
+    const status = new InternalMessage({
       ...this,
       isCmd: false,
       sender: '',
       arguments: { response, reason },
     });
+    Object.defineProperty(status, REPLY, { value: true }); // not enumerable: spreads and JSON ignore it
+    return status;
   }
 
   /** An argument's value, its default, or a clear error when required and missing. */

@@ -21,12 +21,15 @@ export class Outbox {
     if (!(limit >= 1)) throw new RangeError(`outbox limit must be at least 1, got ${limit}`);
   }
 
-  /** Queues a message; returns how many were dropped to make room (0 or 1). */
-  push(entry: OutboxEntry, coalesce: boolean): number {
+  /**
+   * Queues a message: a coalescing one replaces a waiting one on the same topic (`coalesced`),
+   * else it goes last; `dropped` says how many old ones were dropped to make room (0 or 1).
+   */
+  push(entry: OutboxEntry, coalesce: boolean): { dropped: number; coalesced: boolean } {
     const key = coalesce ? `S\u0000${entry.topic}` : this.seq++;
     if (coalesce && this.entries.has(key)) {
       this.entries.set(key, entry);
-      return 0;
+      return { dropped: 0, coalesced: true };
     }
     let dropped = 0;
     if (this.entries.size >= this.limit) {
@@ -36,7 +39,15 @@ export class Outbox {
       this.droppedCount += 1;
     }
     this.entries.set(key, entry);
-    return dropped;
+    return { dropped, coalesced: false };
+  }
+
+  /** Takes the oldest waiting message. */
+  shift(): OutboxEntry | undefined {
+    const first = this.entries.entries().next();
+    if (first.done) return undefined;
+    this.entries.delete(first.value[0]);
+    return first.value[1];
   }
 
   /** Takes every waiting message, oldest first. */

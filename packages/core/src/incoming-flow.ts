@@ -1,0 +1,147 @@
+import type { InternalMessage } from './message.js';
+import type { MessageList } from './message-list.js';
+
+/**
+ * What happens when the incoming list is full: `pause` stops reading from the broker until the
+ * interface has taken messages (nothing acknowledged is lost; messages wait at the broker);
+ * `dropoldest` keeps reading and drops the oldest waiting message (the freshest state wins).
+ */
+export const INCOMING_OVERFLOW = ['pause', 'dropoldest'] as const;
+export type IncomingOverflow = (typeof INCOMING_OVERFLOW)[number];
+
+export interface IncomingFlowOptions {
+  overflow: IncomingOverflow;
+  /** Reading resumes once the list holds this many messages or fewer. Default: half the limit. */
+  resumeAt?: number;
+}
+
+/** What the flow tells the gateway (counted, logged, emitted as events). */
+export interface IncomingFlowEvents {
+  /** The list is full: reading from the broker stops; `waiting` messages are in the list. */
+  paused?(waiting: number): void;
+  /** The interface took messages: reading goes on after `pausedMs`. */
+  resumed?(pausedMs: number): void;
+  /** `dropoldest` only: a message was dropped to make room. */
+  dropped?(): void;
+}
+
+interface Held {
+  msg: InternalMessage;
+  /** Acknowledges the message to the broker and lets the client read the next packet. */
+  ack: () => void;
+  /** The broker sends it again if it is not acknowledged (QoS 1/2 on a persistent session). */
+  redeliverable: boolean;
+}
+
+const NOOP = () => undefined;
+
+/**
+ * Flow control between the broker and the interface. A message read from the broker is
+ * acknowledged (PUBACK, PUBCOMP; for QoS 0, the next packet read) only once it is in the
+ * incoming list. When the list is full the message is held with its acknowledgement, and since
+ * the MQTT client reads the next packet only after that acknowledgement, reading stops: further
+ * messages wait at the broker (its session for QoS 1/2, its queue policy for QoS 0) and memory
+ * stays bounded by the list's limit. Reading resumes at the low watermark (hysteresis, so that
+ * a busy interface does not flip the connection between paused and reading for every message).
+ */
+export class IncomingFlow {
+  readonly resumeAt: number;
+  private readonly held: Held[] = [];
+  private pausedAt = 0;
+  private cancelWatch: (() => void) | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly list: MessageList,
+    private readonly options: IncomingFlowOptions,
+    private readonly events: IncomingFlowEvents = {},
+    private readonly clock: () => number = Date.now,
+  ) {
+    const limit = list.limit;
+    const resumeAt = options.resumeAt ?? (Number.isFinite(limit) ? Math.floor(limit / 2) : 0);
+    if (!(resumeAt >= 0 && resumeAt < limit)) throw new RangeError(`resumeAt must be between 0 and the list limit - 1, got ${resumeAt}`);
+    this.resumeAt = resumeAt;
+  }
+
+  /** True while reading from the broker is stopped. */
+  get paused(): boolean {
+    return this.held.length > 0;
+  }
+
+  /** Messages read but not yet in the list (and not acknowledged). */
+  get waiting(): number {
+    return this.held.length;
+  }
+
+  /**
+   * A message read from the broker. `ack` is called once it is in the list: now, or when the
+   * interface has made room.
+   */
+  offer(msg: InternalMessage, ack: () => void, redeliverable: boolean): void {
+    if (this.closed) return; // stopping: not acknowledged, the broker keeps what it can
+    if (this.options.overflow === 'dropoldest') {
+      if (!this.list.push(msg)) this.events.dropped?.();
+      ack();
+      return;
+    }
+    if (this.held.length === 0 && !this.list.full) {
+      this.list.push(msg);
+      ack();
+      return;
+    }
+    this.held.push({ msg, ack, redeliverable });
+    if (this.held.length === 1) {
+      this.pausedAt = this.clock();
+      this.events.paused?.(this.list.size);
+      this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+    }
+  }
+
+  /**
+   * The connection is gone: the acknowledgements held can no longer be sent. A message the broker
+   * will send again (QoS 1/2, persistent session) is left to it, so that it is not delivered
+   * twice; any other is kept (delivered when there is room) since nothing would bring it back.
+   */
+  connectionLost(): void {
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      const h = this.held[i]!;
+      if (h.redeliverable) this.held.splice(i, 1);
+      else h.ack = NOOP;
+    }
+    if (this.held.length === 0) this.resume();
+  }
+
+  /** Stops taking messages; what is held is left unacknowledged (to the broker). Returns how many. */
+  close(): number {
+    this.closed = true;
+    const left = this.held.length;
+    this.held.length = 0;
+    this.cancelWatch?.();
+    this.cancelWatch = undefined;
+    return left;
+  }
+
+  private release(): void {
+    this.cancelWatch = undefined;
+    // Room was made: the held messages go in first (oldest first). The acknowledgements are
+    // sent once the state is settled: one may make the client read (and offer) the next packet.
+    const acks: (() => void)[] = [];
+    while (this.held.length > 0 && !this.list.full) {
+      const h = this.held.shift()!;
+      this.list.push(h.msg);
+      acks.push(h.ack);
+    }
+    if (this.held.length > 0) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+    else this.resume();
+    for (const ack of acks) ack();
+  }
+
+  private resume(): void {
+    if (this.pausedAt === 0) return;
+    const pausedMs = this.clock() - this.pausedAt;
+    this.pausedAt = 0;
+    this.cancelWatch?.();
+    this.cancelWatch = undefined;
+    this.events.resumed?.(pausedMs);
+  }
+}
