@@ -63,8 +63,8 @@ async function main(): Promise<void> {
   const send = (seq: number, qos: 0 | 1) =>
     pub.publish(commandTopic(seq), JSON.stringify({ action: 'volume_up', seq, ts: now() }), { qos });
 
-  const finish = async (sent: number, firstSend: number): Promise<LoadResult> => {
-    // Until everything came back, or nothing came for IDLE_MS.
+  const finish = async (sent: number, firstSend: number, idleMs = IDLE_MS): Promise<LoadResult> => {
+    // Until everything came back, or nothing came for idleMs.
     let last = collector.received;
     let lastChange = now();
     while (collector.received < sent) {
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
       if (collector.received !== last) {
         last = collector.received;
         lastChange = now();
-      } else if (now() - lastChange > IDLE_MS) break;
+      } else if (now() - lastChange > idleMs) break;
     }
     const lat = Array.from(collector.latencies.subarray(0, collector.received)).sort((a, b) => a - b);
     const pct = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))]! : Number.NaN);
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
         for (; seq < end; seq++) send(seq, req.qos);
         await new Promise((r) => setImmediate(r)); // let the collector read between chunks
       }
-      process.send?.({ type: 'result', result: await finish(req.count, first) });
+      process.send?.({ type: 'result', result: await finish(req.count, first, req.idleMs) });
     } else {
       const total = Math.round(req.rate * req.seconds);
       collector.reset(total);

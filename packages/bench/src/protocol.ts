@@ -24,8 +24,18 @@ export function processStats(): ProcessStats {
   return { cpuUs: cpu.user + cpu.system, rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 };
 }
 
+/**
+ * How the target's interface behaves during a phase: `delayMs` of asynchronous device time per
+ * message, one at a time (a slow interface); `stuckMs`: it takes nothing for that long, then
+ * resumes (a stuck interface).
+ */
+export interface Behaviour {
+  delayMs?: number;
+  stuckMs?: number;
+}
+
 export type LoadRequest =
-  | { type: 'burst'; count: number; qos: 0 | 1 }
+  | { type: 'burst'; count: number; qos: 0 | 1; behaviour?: Behaviour; name?: string; idleMs?: number }
   | { type: 'steady'; rate: number; seconds: number; qos: 0 | 1 }
   | { type: 'stop' };
 

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { startEmbeddedBroker } from '@mg/embedded-broker';
 import { mosquittoBinary, startMosquitto } from '@mg/test-helpers';
 import { type LoadRequest, type LoadResult } from './protocol.js';
-import { next, statsOf, TARGETS, type TargetSpec } from './targets.js';
+import { next, statsOf, STUCK_KEEPALIVE_S, TARGETS, type TargetSpec } from './targets.js';
 import { formatTable, type Row } from './report.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const PLAN = QUICK
-  ? { burst: 2_000, steady: [500], seconds: 1, qos1: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS.slice(0, 3) }
-  : { burst: 100_000, steady: [500, 2_000, 10_000], seconds: 10, qos1: 20_000, soak: 1_000_000, soakRate: 10_000, targets: TARGETS };
+  ? { burst: 2_000, steady: [500], seconds: 1, qos1: 500, slow: 300, stuck: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS }
+  : { burst: 100_000, steady: [500, 2_000, 10_000], seconds: 10, qos1: 20_000, slow: 20_000, stuck: 20_000, soak: 1_000_000, soakRate: 10_000, targets: TARGETS };
 const OUT = process.env.BENCH_OUT ?? join(__dirname, '..', '..', '..', 'bench-results.json');
 
 function hasMosquitto(): boolean {
@@ -39,6 +39,11 @@ async function session(target: TargetSpec, url: string, qos: 0 | 1, phases: Load
     const start = await statsOf(t);
     const results = [];
     for (const req of phases) {
+      if (req.type === 'burst' && req.behaviour) {
+        const ok = next(t, 'behaving');
+        t.send({ type: 'behave', behaviour: req.behaviour });
+        await ok;
+      }
       const before = await statsOf(t);
       const reply = next<{ result: LoadResult }>(load, 'result');
       load.send(req);
@@ -58,7 +63,7 @@ async function session(target: TargetSpec, url: string, qos: 0 | 1, phases: Load
 }
 
 const label = (req: LoadRequest) =>
-  req.type === 'burst' ? `burst ${req.count.toLocaleString('en')}, QoS ${req.qos}` : req.type === 'steady' ? `steady ${req.rate.toLocaleString('en')}/s, QoS ${req.qos}` : '';
+  req.type === 'burst' && req.name ? req.name : req.type === 'burst' ? `burst ${req.count.toLocaleString('en')}, QoS ${req.qos}` : req.type === 'steady' ? `steady ${req.rate.toLocaleString('en')}/s, QoS ${req.qos}` : '';
 
 async function main(): Promise<void> {
   const broker = await startBroker();
@@ -74,7 +79,14 @@ async function main(): Promise<void> {
         ...PLAN.steady.map((rate): LoadRequest => ({ type: 'steady', rate, seconds: PLAN.seconds, qos: 0 })),
       ];
       const s0 = await session(target, broker.url, 0, qos0);
-      const s1 = await session(target, broker.url, 1, [{ type: 'burst', count: PLAN.qos1, qos: 1 }]);
+      const qos1: LoadRequest[] = [{ type: 'burst', count: PLAN.qos1, qos: 1 }];
+      if (target.gateway) {
+        qos1.push(
+          { type: 'burst', count: PLAN.slow, qos: 1, behaviour: { delayMs: 1 }, name: `slow 1 ms/msg, ${PLAN.slow.toLocaleString('en')} QoS 1`, idleMs: 10_000 },
+          { type: 'burst', count: PLAN.stuck, qos: 1, behaviour: { stuckMs: 2 * STUCK_KEEPALIVE_S * 1000 }, name: `stuck ${2 * STUCK_KEEPALIVE_S} s, ${PLAN.stuck.toLocaleString('en')} QoS 1`, idleMs: 2 * STUCK_KEEPALIVE_S * 1000 + 5_000 },
+        );
+      }
+      const s1 = await session(target, broker.url, 1, qos1);
       peaks[target.name] = Math.max(s0.maxRss, s1.maxRss);
       for (const r of [...s0.results, ...s1.results]) rows.push({ target: target.name, phase: label(r.req), ...r.result, cpuUs: r.cpuUs, maxRss: peaks[target.name]! });
     }

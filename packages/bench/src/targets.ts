@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { COMMAND_FILTER, ROOT, type ProcessStats } from './protocol.js';
 
+/** The keepalive of the QoS 1 sessions; the stuck phase stops pulling for twice as long. */
+export const STUCK_KEEPALIVE_S = 2;
+
 export interface TargetSpec {
   name: string;
+  /** A gateway with an interface whose behaviour can be set per phase (slow, stuck). */
+  gateway: boolean;
   /** Starts the target process for a broker URL and a QoS. */
   spawn(url: string, qos: 0 | 1): ChildProcess;
 }
@@ -28,6 +33,8 @@ function gatewayConf(url: string, qos: 0 | 1, mapping: boolean, name: string): s
     `host: ${hostname}`,
     `port: ${port}`,
     `clientid: bench-${name}-${process.pid}`,
+    // QoS 1 sessions are persistent, with a short keepalive: the stuck-interface phase outlasts it.
+    ...(qos === 1 ? ['clean: off', `keepalive: ${STUCK_KEEPALIVE_S}`] : []),
     `subqos: ${qos}`,
     `pubqos: ${qos}`,
     'statsinterval: 0',
@@ -45,10 +52,10 @@ function gatewayConf(url: string, qos: 0 | 1, mapping: boolean, name: string): s
 const script = (name: string) => join(__dirname, 'targets', `${name}.js`);
 
 export const TARGETS: TargetSpec[] = [
-  { name: 'raw MQTT.js relay', spawn: (url, qos) => fork(script('relay'), [url, String(qos)], { stdio: 'inherit' }) },
-  { name: '@mg, no map', spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, false, 'nomap'), 'event'], { stdio: 'inherit' }) },
-  { name: '@mg, dummy map', spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, true, 'map'), 'event'], { stdio: 'inherit' }) },
-  { name: '@mg, dummy map, polling', spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, true, 'poll'), 'polling'], { stdio: 'inherit' }) },
+  { name: 'raw MQTT.js relay', gateway: false, spawn: (url, qos) => fork(script('relay'), [url, String(qos)], { stdio: 'inherit' }) },
+  { name: '@mg, no map', gateway: true, spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, false, 'nomap'), 'event'], { stdio: 'inherit' }) },
+  { name: '@mg, dummy map', gateway: true, spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, true, 'map'), 'event'], { stdio: 'inherit' }) },
+  { name: '@mg, dummy map, polling', gateway: true, spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, true, 'poll'), 'polling'], { stdio: 'inherit' }) },
 ];
 
 /** Waits for one IPC message of a type. */
