@@ -1,0 +1,102 @@
+import { errorMessage, MgError, type MgErrorOptions } from '@mg/errors';
+
+/**
+ * The base of every error @mg/device-io throws, rejects with or reports. The `code` says which
+ * one it is (`DEVICE_IO_TIMEOUT`, ...); the subclasses below fix it.
+ */
+export class DeviceIoError extends MgError {}
+
+/** True when `err` is a DeviceIoError (optionally with the given code). */
+export function isDeviceIoError(err: unknown, code?: string): err is DeviceIoError {
+  return err instanceof DeviceIoError && (code === undefined || err.code === code);
+}
+
+/** Options that cannot work (a negative spacing, an empty terminator). Thrown by constructors. */
+export class DeviceOptionError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_BAD_OPTION', message, options);
+  }
+}
+
+/** An address that is neither `tcp://host:port` nor a device path. Thrown by constructors. */
+export class DeviceAddressError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_BAD_ADDRESS', message, options);
+  }
+}
+
+/**
+ * A serial port was asked for but the optional `serialport` package is missing
+ * (`DEVICE_IO_SERIALPORT_MISSING`) or cannot load its native part (`DEVICE_IO_SERIALPORT_BROKEN`).
+ */
+export class SerialportUnavailableError extends DeviceIoError {
+  constructor(code: 'DEVICE_IO_SERIALPORT_MISSING' | 'DEVICE_IO_SERIALPORT_BROKEN', message: string, options?: MgErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/**
+ * Why the device could not be reached or was lost (refused, not found, closed by the device).
+ * Never thrown: it is the `error` of a `disconnected` state change and of `retry` events.
+ * `reason` is the short form, for a status message (`ECONNREFUSED`, `ENOENT`, `closed`).
+ */
+export class DeviceConnectionError extends DeviceIoError {
+  constructor(
+    message: string,
+    readonly reason: string,
+    options?: MgErrorOptions,
+  ) {
+    super('DEVICE_IO_CONNECTION', message, options);
+  }
+}
+
+/** A write or request made while the device is not connected, or cut short by a disconnection. */
+export class DeviceNotConnectedError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_NOT_CONNECTED', message, options);
+  }
+}
+
+/** A write or request made after stop(), or still waiting when stop() was called. */
+export class DeviceStoppedError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_STOPPED', message, options);
+  }
+}
+
+/** The write queue is full: commands come faster than the spacing lets them out. */
+export class WriteQueueFullError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_QUEUE_FULL', message, options);
+  }
+}
+
+/** The bytes could not be handed to the socket or port (it failed while writing). */
+export class DeviceWriteError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_WRITE_FAILED', message, options);
+  }
+}
+
+/** No answer matched a request within its timeout. */
+export class RequestTimeoutError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_TIMEOUT', message, options);
+  }
+}
+
+/** A listener of the transport (or a request's match function) threw; the transport went on. */
+export class ListenerError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_LISTENER_FAILED', message, options);
+  }
+}
+
+/**
+ * The message of anything thrown. Unlike an `instanceof Error` test, this also reads errors made
+ * in another realm, as the native part of serialport makes them when run under jest's sandbox.
+ */
+export function messageOf(err: unknown): string {
+  const message = (err as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : errorMessage(err);
+}
