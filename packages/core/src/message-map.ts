@@ -1,11 +1,16 @@
 import { readJsonFile } from '@mg/app-properties';
-import { InternalMessage, type JsonValue, type MessageArguments } from './message.js';
+import { InternalMessage, newArguments, type JsonValue, type MessageArguments } from './message.js';
 import { describeIssues, MapError } from './map-errors.js';
 import { CHARACTERISTICS, mapFileSchema, type Characteristic, type MapFile } from './map-schema.js';
 import { buildPayload, parsePayload } from './payload.js';
 import { reject, type Converted } from './reject.js';
 import { IDENTITY, TokenMap } from './token-map.js';
-import { buildTopic, parseTopic, rootLevels } from './topic.js';
+import { TokenCache } from './topic-cache.js';
+import { buildTopic, parseTopic, rootLevels, type TopicTokens } from './topic.js';
+
+// Topics repeat (a gateway sees a few hundred devices): their parse and vocabulary lookups are
+// kept, rejections included. Bounded: past this many distinct topics the cache starts over.
+const TOPIC_CACHE_SIZE = 4096;
 
 export interface MessageMapOptions {
   /**
@@ -32,6 +37,8 @@ export class MessageMap {
   readonly gatewayName: string;
   private readonly rootLevels: readonly string[];
   private readonly maps: Readonly<Record<Characteristic, TokenMap>>;
+  private readonly topicCache = new Map<string, Converted<TopicTokens>>();
+  private readonly outCache = new TokenCache<Converted<string>>(TOPIC_CACHE_SIZE);
 
   private constructor(file: MapFile, options: MessageMapOptions) {
     this.root = file.root;
@@ -41,7 +48,7 @@ export class MessageMap {
     const maps = {} as Record<Characteristic, TokenMap>;
     for (const c of CHARACTERISTICS) {
       const spec = file[c];
-      maps[c] = spec ? new TokenMap(spec.maptype, spec.map) : IDENTITY;
+      maps[c] = spec && spec.maptype !== 'none' ? new TokenMap(spec.maptype, spec.map) : IDENTITY;
     }
     this.maps = maps;
   }
@@ -81,10 +88,40 @@ export class MessageMap {
 
   /** MQTT -> internal. `correlation` is the MQTT 5 correlation data, when there is one. */
   toInternal(topic: string, payload: Uint8Array | string, correlation?: string): Converted<InternalMessage> {
-    const t = parseTopic(topic, this.rootLevels);
+    let t = this.topicCache.get(topic);
+    if (t === undefined) {
+      t = this.topicToInternal(topic);
+      if (this.topicCache.size >= TOPIC_CACHE_SIZE) this.topicCache.clear();
+      this.topicCache.set(topic, t);
+    }
     if (!t.ok) return t;
     const p = parsePayload(payload);
     if (!p.ok) return p;
+    const tokens = t.value;
+    const action = this.maps.action.toInternal(p.value.action);
+    if (action === undefined) return miss('action', p.value.action, topic);
+    const args = this.mapArguments(p.value.arguments, 'toInternal');
+    if (!args.ok) return { ...args, detail: `${args.detail} (message on "${topic}")` };
+    return {
+      ok: true,
+      value: new InternalMessage({
+        isCmd: tokens.isCmd,
+        function: tokens.function,
+        gateway: tokens.gateway,
+        location: tokens.location,
+        device: tokens.device,
+        sender: tokens.sender,
+        action,
+        arguments: args.value,
+        correlation: correlation ?? p.value.correlation,
+      }, true),
+    };
+  }
+
+  /** The topic's levels in internal vocabulary, or why the topic is refused. */
+  private topicToInternal(topic: string): Converted<TopicTokens> {
+    const t = parseTopic(topic, this.rootLevels);
+    if (!t.ok) return t;
     const m = this.maps;
     const tokens = t.value;
     const fn = m.function.toInternal(tokens.function);
@@ -100,28 +137,31 @@ export class MessageMap {
     if (this.gatewayName !== '' && sender === this.gatewayName) {
       return reject('echo', `message on "${topic}" was sent by this gateway`);
     }
-    const action = m.action.toInternal(p.value.action);
-    if (action === undefined) return miss('action', p.value.action, topic);
-    const args = this.mapArguments(p.value.arguments, 'toInternal');
-    if (!args.ok) return { ...args, detail: `${args.detail} (message on "${topic}")` };
-    return {
-      ok: true,
-      value: new InternalMessage({
-        isCmd: tokens.isCmd,
-        function: fn,
-        gateway,
-        location,
-        device,
-        sender,
-        action,
-        arguments: args.value,
-        correlation: correlation ?? p.value.correlation,
-      }, true),
-    };
+    return { ok: true, value: { function: fn, gateway, location, device, sender, isCmd: tokens.isCmd } };
   }
 
   /** Internal -> MQTT. An empty sender becomes this gateway's name. */
   toMqtt(msg: InternalMessage): Converted<MqttMessage> {
+    let topic = this.outCache.get(msg.function, msg.gateway, msg.location, msg.device, msg.sender, msg.isCmd);
+    if (topic === undefined) {
+      topic = this.topicToMqtt(msg);
+      this.outCache.set(msg.function, msg.gateway, msg.location, msg.device, msg.sender, msg.isCmd, topic);
+    }
+    if (!topic.ok) return topic;
+    const action = this.maps.action.toMqtt(msg.action);
+    if (action === undefined) return miss('action', msg.action);
+    const args = this.mapArguments(msg.arguments, 'toMqtt');
+    if (!args.ok) return args;
+    const payload = buildPayload(action, args.value, msg.correlation);
+    if (!payload.ok) return payload;
+    return {
+      ok: true,
+      value: msg.correlation === undefined ? { topic: topic.value, payload: payload.value } : { topic: topic.value, payload: payload.value, correlation: msg.correlation },
+    };
+  }
+
+  /** The topic of an outgoing message, or why there can be none. */
+  private topicToMqtt(msg: InternalMessage): Converted<string> {
     const m = this.maps;
     const fn = m.function.toMqtt(msg.function);
     if (fn === undefined) return miss('function', msg.function);
@@ -133,25 +173,14 @@ export class MessageMap {
     if (device === undefined) return miss('device', msg.device);
     const sender = m.sender.toMqtt(msg.sender === '' ? this.gatewayName : msg.sender);
     if (sender === undefined) return miss('sender', msg.sender);
-    const action = m.action.toMqtt(msg.action);
-    if (action === undefined) return miss('action', msg.action);
-    const topic = buildTopic(this.root, { function: fn, gateway, location, device, sender, isCmd: msg.isCmd });
-    if (!topic.ok) return topic;
-    const args = this.mapArguments(msg.arguments, 'toMqtt');
-    if (!args.ok) return args;
-    const payload = buildPayload(action, args.value, msg.correlation);
-    if (!payload.ok) return payload;
-    return {
-      ok: true,
-      value: msg.correlation === undefined ? { topic: topic.value, payload: payload.value } : { topic: topic.value, payload: payload.value, correlation: msg.correlation },
-    };
+    return buildTopic(this.root, { function: fn, gateway, location, device, sender, isCmd: msg.isCmd });
   }
 
   private mapArguments(source: MessageArguments, direction: 'toInternal' | 'toMqtt'): Converted<MessageArguments> {
     const keyMap = this.maps.argkey;
     const valueMap = this.maps.argvalue;
     if (keyMap === IDENTITY && valueMap === IDENTITY) return { ok: true, value: source };
-    const out = Object.create(null) as MessageArguments;
+    const out = newArguments();
     for (const key of Object.keys(source)) {
       const mappedKey = keyMap[direction](key);
       if (mappedKey === undefined) return miss('argkey', key);

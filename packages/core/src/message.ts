@@ -43,9 +43,21 @@ export function isReply(msg: InternalMessage): boolean {
   return (msg as InternalMessage & { [REPLY]?: boolean })[REPLY] === true;
 }
 
-/** Copies arguments into a fresh null-prototype record (deep enough: values are immutable JSON). */
+// Argument records inherit nothing from Object.prototype, so `__proto__` or `constructor` is just
+// a key. They are made by a constructor whose prototype is a null-prototype object rather than
+// by Object.create(null): V8 starts the latter as a slow dictionary, and this is the hot path.
+function ArgumentRecord(): void {}
+ArgumentRecord.prototype = Object.create(null) as object;
+const Record_ = ArgumentRecord as unknown as new () => MessageArguments;
+
+/** A new, empty arguments record (no inherited keys: `__proto__` is an ordinary key there). */
+export function newArguments(): MessageArguments {
+  return new Record_();
+}
+
+/** Copies arguments into a fresh record (deep enough: values are immutable JSON). */
 export function toArguments(source: Readonly<Record<string, unknown>> | undefined): MessageArguments {
-  const out = Object.create(null) as MessageArguments;
+  const out = new Record_();
   if (source) for (const key of Object.keys(source)) out[key] = source[key] as JsonValue;
   return out;
 }

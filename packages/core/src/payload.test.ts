@@ -22,7 +22,9 @@ describe('parsePayload', () => {
     const r = parsePayload(utf8('{"action":"x","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}'));
     if (!r.ok) throw new Error(r.detail);
     expect(Object.keys(r.value.arguments).sort()).toEqual(['__proto__', 'constructor']);
-    expect(Object.getPrototypeOf(r.value.arguments)).toBeNull();
+    // Nothing inherited from Object.prototype: no __proto__ setter, no toString.
+    expect(Object.prototype.isPrototypeOf(r.value.arguments)).toBe(false);
+    expect('toString' in r.value.arguments).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as unknown as Record<string, unknown>).polluted).toBeUndefined();
   });
@@ -74,5 +76,25 @@ describe('buildPayload', () => {
   it('refuses a message with neither action nor arguments', () => {
     const r = buildPayload('', toArguments({}));
     expect(r.ok ? 'built' : r.reason).toBe('empty-message');
+  });
+});
+
+describe('buildPayload and parsePayload', () => {
+  it.each<[string, Record<string, unknown>, string | undefined]>([
+    ['x', { level: 5, s: 'é"\\', o: { a: [1, null] } }, undefined],
+    ['x', {}, 'req-1'],
+    ['x', { n: 1 }, 'c"2'],
+    ['x', { action: 'other', correlation: 'arg' }, 'req-3'],
+    ['x', JSON.parse('{"__proto__":1,"constructor":2}') as Record<string, unknown>, undefined],
+  ])('round-trips action %j with %j and correlation %j', (action, args, correlation) => {
+    const built = buildPayload(action, toArguments(args), correlation);
+    if (!built.ok) throw new Error(built.detail);
+    const back = parsePayload(built.value);
+    if (!back.ok) throw new Error(back.detail);
+    const expected = JSON.parse(built.value) as Record<string, unknown>;
+    expect(back.value.action).toBe(expected.action ?? (built.value.startsWith('{') ? undefined : built.value));
+    expect(back.value.correlation).toBe(correlation);
+    const { action: _a, correlation: _c, ...rest } = expected;
+    expect({ ...back.value.arguments }).toEqual(rest);
   });
 });
