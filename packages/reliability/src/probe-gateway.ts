@@ -17,10 +17,15 @@ const INVALID: ReadonlyArray<(i: number) => InternalMessage> = [
   (i) => new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: `empty${i}` }),
 ];
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 abstract class Probe {
   static current: Probe | undefined;
   loopFault = false;
+  delayMs = 0;
+  stuckUntil = 0;
   private received: string[] = [];
+  private working = false;
 
   constructor(readonly ctx: InterfaceContext) {
     Probe.current = this;
@@ -39,6 +44,31 @@ abstract class Probe {
     }
   }
 
+  /** True when the interface is slow or stuck: commands go through `work()`. */
+  get misbehaving(): boolean {
+    return this.delayMs > 0 || this.stuckUntil > Date.now();
+  }
+
+  /**
+   * A slow or stuck device: takes nothing while stuck, then one command at a time with
+   * `delayMs` of asynchronous device time each (reported one by one).
+   */
+  async work(): Promise<void> {
+    if (this.working) return;
+    this.working = true;
+    try {
+      if (this.stuckUntil > Date.now()) await sleep(this.stuckUntil - Date.now());
+      for (let msg = this.ctx.incoming.pull(); msg; msg = this.ctx.incoming.pull()) {
+        if (this.delayMs > 0) await sleep(this.delayMs);
+        if (!msg.isCmd) continue;
+        this.ctx.outgoing.push(msg.reply('OK', 'probe'));
+        process.send?.({ type: 'received', ids: [msg.device] });
+      }
+    } finally {
+      this.working = false;
+    }
+  }
+
   push(prefix: string, count: number): void {
     for (let i = 0; i < count; i++) this.ctx.outgoing.push(status(`${prefix}${i}`));
   }
@@ -49,7 +79,8 @@ abstract class Probe {
 }
 
 class PollingProbe extends Probe implements GatewayInterface {
-  loop(): void {
+  loop(): void | Promise<void> {
+    if (this.misbehaving) return this.work();
     this.drain();
     if (this.loopFault) throw new Error('serial port read failed (injected by the suite)');
   }
@@ -58,7 +89,7 @@ class PollingProbe extends Probe implements GatewayInterface {
 class EventProbe extends Probe implements GatewayInterface {
   start(): Promise<void> {
     // Answer as messages come, then fail the way a device that is not plugged in does.
-    this.ctx.incoming.onPush(() => this.drain());
+    this.ctx.incoming.onPush(() => (this.misbehaving ? void this.work() : this.drain()));
     if (this.ctx.params.startfault === 'on') return Promise.reject(new Error('device /dev/ttyUSB9 not found (injected by the suite)'));
     return new Promise((resolve) => this.ctx.signal.addEventListener('abort', () => resolve()));
   }
@@ -80,6 +111,11 @@ process.on('message', (m: ProbeRequest) => {
   else if (m.type === 'push') probe.push(m.prefix, m.count);
   else if (m.type === 'push-invalid') probe.pushInvalid(m.count);
   else if (m.type === 'loop-fault') probe.loopFault = m.on;
+  else if (m.type === 'behave') {
+    probe.delayMs = m.delayMs ?? 0;
+    probe.stuckUntil = m.stuckMs ? Date.now() + m.stuckMs : 0;
+    if (m.stuckMs && probe instanceof EventProbe) setTimeout(() => void probe.work(), m.stuckMs);
+  }
   if (m.type !== 'report') process.send?.({ type: 'done', request: m.type });
 });
 

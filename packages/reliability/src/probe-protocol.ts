@@ -3,6 +3,8 @@ export type ProbeRequest =
   | { type: 'push'; prefix: string; count: number }
   | { type: 'push-invalid'; count: number }
   | { type: 'loop-fault'; on: boolean }
+  /** `delayMs` of asynchronous device time per command, one at a time; `stuckMs`: take nothing for that long. */
+  | { type: 'behave'; delayMs?: number; stuckMs?: number }
   | { type: 'report' };
 
 export interface ProbeReport {
@@ -14,6 +16,7 @@ export interface ProbeReport {
     published: number;
     dropped: number;
     incomingDropped: number;
+    incomingPauses: number;
     connections: number;
     disconnections: number;
     interfaceErrors: number;
