@@ -5,6 +5,8 @@ export interface ConfigPlace {
   file?: string;
   line?: number;
   env?: string;
+  /** Values given by a program (`loadConfig({ values })`): what gave them. */
+  source?: string;
 }
 
 /** One thing wrong with the configuration, with everything needed to find and fix it. */
@@ -18,6 +20,7 @@ export interface ConfigProblem extends ConfigPlace {
 
 export function describePlace(place: ConfigPlace): string {
   if (place.env) return `environment variable ${place.env}`;
+  if (place.source) return place.source;
   if (place.file) return place.line ? `${place.file}:${place.line}` : place.file;
   return 'built-in defaults';
 }

@@ -1,5 +1,5 @@
 export { loadConfig } from './load.js';
-export type { LoadConfigOptions, LoadedConfig } from './load.js';
+export type { LoadConfigOptions, LoadedConfig, ConfigInput } from './load.js';
 export { defineConfig, section, passthroughSection } from './schema.js';
 export type { ConfigSchema, ConfigValues, SectionSchema, SectionShape, SectionMeta } from './schema.js';
 export { string, int, number, port, bool, choice, level, list, optionMeta, LOG_LEVELS } from './options.js';

@@ -243,3 +243,27 @@ describe('describeConfig', () => {
     expect(set).toEqual([`[MQTT] password = ******** (${path}:2)`, `[INTERFACE] api_key = ******** (${path}:4)`, `[INTERFACE] port = "5" (${path}:5)`]);
   });
 });
+
+describe('loadConfig values (a program gives the configuration)', () => {
+  it('takes typed values over the files, validated like text, the environment still last', () => {
+    const path = file('v.conf', '[MQTT]\nport: 1884\nhost: from-file\n');
+    const loaded = loadConfig(schema, {
+      files: [path],
+      values: { MQTT: { port: 1885, mapping: true, topics: ['a/#', 'b/#'] }, INTERFACE: { interval: 5 } },
+      env: { MG_MQTT_HOST: 'from-env' },
+    });
+    expect(loaded.values.MQTT).toMatchObject({ port: 1885, host: 'from-env', mapping: true, topics: ['a/#', 'b/#'] });
+    expect(loaded.values.INTERFACE).toEqual({ interval: '5' });
+    expect(loaded.origins['MQTT.port']).toEqual({ source: 'configuration object' });
+  });
+
+  it('names the source, the option and what was expected for a bad value; warns about unknown names', () => {
+    const err = problemsOf(() => loadConfig(schema, { values: { MQTT: { port: 70000 } }, valuesSource: 'createGateway()' }));
+    expect(err.message).toContain('createGateway(): [MQTT] port = "70000"');
+    const loaded = loadConfig(schema, { values: { MQTT: { prot: 1 }, MQT: {} }, valuesSource: 'createGateway()' });
+    expect(loaded.warnings).toEqual([
+      'createGateway(): unknown option "prot" in [MQTT]; did you mean "port"? it is ignored',
+      'createGateway(): unknown section [MQT]; did you mean [MQTT]? it is ignored',
+    ]);
+  });
+});

@@ -12,6 +12,14 @@ export interface LoadConfigOptions {
    * A missing file is an error unless it is marked `optional`.
    */
   files?: ReadonlyArray<string | { path: string; optional?: boolean }>;
+  /**
+   * Values given by a program rather than a file (a library call): `{ MQTT: { port: 1884 } }`,
+   * applied after the files and before the environment, validated the same way. Numbers and
+   * booleans are taken as they are; lists may be arrays. `source` names them in messages.
+   */
+  values?: Readonly<Record<string, Readonly<Record<string, ConfigInput>>>>;
+  /** How messages name `values`. Default "configuration object". */
+  valuesSource?: string;
   /** Environment variables to read overrides from (`MG_<SECTION>_<OPTION>`). Default: none. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Prefix of override variables. Default `MG_`. */
@@ -29,6 +37,9 @@ export interface LoadedConfig<V> {
   /** Things worth logging at INFO (values taken from the environment). */
   notices: string[];
 }
+
+/** A value given in `LoadConfigOptions.values`. */
+export type ConfigInput = string | number | boolean | readonly string[];
 
 interface RawValue {
   value: string;
@@ -71,6 +82,7 @@ export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfi
     }
   }
 
+  applyValues(sections, byLowerName, raw, options, warnings);
   applyEnv(sections, raw, options, notices);
 
   const values: Record<string, Record<string, unknown>> = {};
@@ -114,6 +126,33 @@ function readConfigFile(path: string, optional: boolean): string | undefined {
       throw new ConfigError('CONFIG_FILE_MISSING', [{ file: path, expected: 'the configuration file does not exist; check the path given with -c/--conf' }], { cause });
     }
     throw new ConfigError('CONFIG_FILE_UNREADABLE', [{ file: path, expected: `the configuration file cannot be read (${fileErrorReason(cause)})` }], { cause });
+  }
+}
+
+function applyValues(
+  sections: SectionInfo[],
+  byLowerName: Map<string, SectionInfo>,
+  raw: Map<string, Map<string, RawValue>>,
+  options: LoadConfigOptions,
+  warnings: string[],
+): void {
+  const source = options.valuesSource ?? 'configuration object';
+  for (const [name, given] of Object.entries(options.values ?? {})) {
+    const info = byLowerName.get(name.toLowerCase());
+    if (!info) {
+      warnings.push(unknown(`section [${name}]`, name, { source }, sections.map((s) => s.name), true));
+      continue;
+    }
+    for (const [key, value] of Object.entries(given)) {
+      const opt = key.toLowerCase();
+      if (!info.passthrough && !info.options.has(opt)) {
+        warnings.push(unknown(`option "${opt}" in [${info.name}]`, opt, { source }, info.options.keys()));
+        continue;
+      }
+      // Written as a file would have it, so that one parser validates both.
+      const text = typeof value === 'boolean' ? (value ? 'on' : 'off') : Array.isArray(value) ? value.join(', ') : String(value);
+      raw.get(info.name)!.set(opt, { value: text, place: { source } });
+    }
   }
 }
 
