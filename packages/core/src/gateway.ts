@@ -120,6 +120,8 @@ class Gateway {
   readonly counters = new Counters();
   readonly handle: GatewayHandle;
   private readonly log: Logger;
+  // Asked once: the level does not change while running, and the hot path asks per message.
+  private readonly debug: boolean;
   private readonly incoming: MessageList;
   private readonly flow: IncomingFlow;
   private readonly incomingDrops = new Throttle({ kind: 'incoming drop' });
@@ -152,6 +154,7 @@ class Gateway {
     private readonly service: StartedService | undefined,
   ) {
     this.log = logging.logger('core');
+    this.debug = this.log.isLevelEnabled('debug');
     this.incoming = new MessageList({ limit: p.config.MQTT.incomingsize });
     this.flow = new IncomingFlow(this.incoming, { overflow: p.config.MQTT.incomingoverflow }, {
       paused: (waiting) => this.onPaused(waiting),
@@ -200,7 +203,7 @@ class Gateway {
       return ack();
     }
     this.counters.delivered += 1;
-    if (this.log.isLevelEnabled('debug')) this.log.debug(`received ${r.value.toString()} (from "${topic}")`);
+    if (this.debug) this.log.debug(`received ${r.value.toString()} (from "${topic}")`);
     this.flow.offer(r.value, ack, packet.qos > 0 && !this.p.connection.clean);
   }
 
@@ -212,7 +215,7 @@ class Gateway {
     if (v.trigger) {
       this.log.warn(
         `the interface is not keeping up: ${waiting} incoming messages wait for it ([MQTT] incomingsize ${this.incoming.limit}); ` +
-          `reading from the broker pauses until it has taken ${waiting - this.flow.resumeAt} of them (new messages wait at the broker; paused ${this.counters.incomingPauses} times so far)`,
+          `reading from the broker pauses until it has taken ${waiting - this.flow.resumeAt} of them (new messages wait at the broker; pause number ${this.counters.incomingPauses})`,
       );
     }
   }
@@ -259,7 +262,7 @@ class Gateway {
         this.rejected(r.reason, `${r.detail}: ${msg.toString()}`, 'outgoing');
         continue;
       }
-      if (this.log.isLevelEnabled('debug')) this.log.debug(`publishing ${r.value.payload} on "${r.value.topic}"`);
+      if (this.debug) this.log.debug(`publishing ${r.value.payload} on "${r.value.topic}"`);
       this.connection.publish(r.value.topic, r.value.payload, {
         qos,
         retain: !msg.isCmd && retainStatus,
@@ -274,7 +277,7 @@ class Gateway {
   /**
    * Polling mode: `loop()` runs as soon as incoming messages wait (after the network events
    * that brought them, like the original's loop), and at least every `[MQTT] timeout`
-   * otherwise. Then what the interface pushed is published.
+   * otherwise. What the interface pushes is published at once.
    */
   private startPolling(): void {
     const everyMs = this.p.config.MQTT.timeout * 1000;
@@ -291,6 +294,9 @@ class Gateway {
       setImmediate(run);
     };
     this.incoming.onPush(() => this.wakeTurn());
+    // Published as soon as pushed, as in event mode: a long loop() (a slow device) must not hold
+    // back its replies, nor grow the outgoing list, until it returns.
+    this.outgoing.onPush(() => this.publishOutgoing());
     this.wakeTurn();
   }
 
