@@ -228,7 +228,10 @@ export class Connection {
   drained(): Promise<void> {
     const client = this.client;
     if (this.stopping || (this.outbox.size === 0 && !(client?.connected && this.congested(client)))) return Promise.resolve();
-    return new Promise((resolve) => this.drainWaiters.push(resolve));
+    const waiting = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    // The socket may be full with an empty outbox (the last write filled it): watch it drain.
+    if (client?.connected) this.armFlush(client);
+    return waiting;
   }
 
   /** Final drop counts that were muted by the throttle, for the last words at stop. */
