@@ -1,0 +1,174 @@
+import type { MessageArguments } from '@mg/core';
+import type { DeviceEncoding, TerminatorFraming } from '@mg/device-io';
+import { ProfileError } from '../errors.js';
+import { argumentEncoder, type ArgumentEncoder } from './command-arguments.js';
+import { compileLinePattern } from './line-pattern.js';
+import type { Profile } from './schema.js';
+import { statusArgumentReader, type StatusArgumentReader } from './status-arguments.js';
+import { parseTemplate, renderTemplate, type Template } from './template.js';
+
+/** The line to send for a command, or why it cannot be sent (worded for the MQTT sender). */
+export type CommandResult = { ok: true; line: string } | { ok: false; reason: string };
+
+/** What a device line means: the action and arguments of a status message. */
+export interface ParsedStatus {
+  action: string;
+  arguments: MessageArguments;
+}
+
+export interface ProfileQueries {
+  /** Sent on every connection (at start and when the device comes back). */
+  readonly atStart: readonly string[];
+  /** Sent every `intervalMs` while connected. */
+  readonly every?: { readonly intervalMs: number; readonly send: readonly string[] };
+}
+
+/** The LineTransport options a profile sets (`new LineTransport({ address, ...profile.transportOptions() })`). */
+export interface ProfileTransportOptions {
+  framing: TerminatorFraming & { terminator: readonly string[]; maxLineBytes: number };
+  encoding: DeviceEncoding;
+  sendTerminator: string;
+  spacingMs: number;
+}
+
+interface CompiledCommand {
+  readonly action: string;
+  readonly template: Template;
+  readonly encoders: readonly ArgumentEncoder[];
+  readonly confirm: RegExp | undefined;
+}
+
+interface CompiledStatus {
+  readonly action: string;
+  readonly regex: RegExp;
+  readonly readers: readonly (readonly [string, StatusArgumentReader])[];
+}
+
+// The schema's checks compile the same things: this only fires if they ever disagree.
+function invalid(where: string, path: string, why: string): never {
+  throw new ProfileError('PROFILE_INVALID', `${where}: invalid profile, 1 problem:\n  ${path}: ${why}`, { issues: [{ path, message: why }] });
+}
+
+/** Keys an MQTT payload may carry besides the arguments of the command (core strips most of them). */
+const IGNORED_ARGUMENTS = new Set(['correlation']);
+
+/**
+ * A validated profile, ready to use: every template and regular expression compiled once.
+ * Stateless after construction: one instance may serve any number of devices.
+ */
+export class CompiledProfile {
+  readonly name: string;
+  readonly description: string;
+  /** Where the profile came from (a file path, "profile denon-avr"), for messages. */
+  readonly where: string;
+  /** The validated profile, defaults filled in (for `--check` output). */
+  readonly definition: Profile;
+  /** The actions it has commands for, in the profile's order. */
+  readonly actions: readonly string[];
+  /** The actions of the statuses it can report, each once, in the profile's order. */
+  readonly statusActions: readonly string[];
+  readonly queries: ProfileQueries;
+  private readonly commands = new Map<string, CompiledCommand>();
+  private readonly statuses: readonly CompiledStatus[];
+
+  constructor(profile: Profile, where: string) {
+    this.name = profile.name;
+    this.description = profile.description;
+    this.where = where;
+    this.definition = profile;
+    const rules = { terminators: this.terminators(profile), encoding: profile.framing.encoding };
+    for (const [action, def] of Object.entries(profile.commands)) {
+      const parsed = parseTemplate(def.send);
+      if (!parsed.ok) invalid(where, `commands.${action}.send`, parsed.problems.join('; '));
+      const confirm = def.confirm === undefined ? undefined : compileLinePattern(def.confirm);
+      if (confirm && !confirm.ok) invalid(where, `commands.${action}.confirm`, confirm.problems.join('; '));
+      const encoders = Object.entries(def.arguments ?? {}).map(([name, arg]) => argumentEncoder(name, arg, rules));
+      this.commands.set(action, { action, template: parsed.template, encoders, confirm: confirm?.pattern.regex });
+    }
+    this.actions = [...this.commands.keys()];
+    this.statuses = profile.statuses.map((def, i) => {
+      const compiled = compileLinePattern(def.match);
+      if (!compiled.ok) invalid(where, `statuses[${i}].match`, compiled.problems.join('; '));
+      const readers = Object.entries(def.arguments ?? {}).map(([name, arg]) => [name, statusArgumentReader(arg)] as const);
+      return { action: def.action, regex: compiled.pattern.regex, readers };
+    });
+    this.statusActions = [...new Set(this.statuses.map((s) => s.action))];
+    const every = profile.queries.every;
+    this.queries = every ? { atStart: profile.queries.atStart, every: { intervalMs: every.seconds * 1000, send: every.send } } : { atStart: profile.queries.atStart };
+  }
+
+  /** The line that sends `action` with `args` (a JSON number or a numeric string for numbers; action names ignore case). */
+  commandFor(action: string, args: Readonly<Record<string, unknown>> = {}): CommandResult {
+    const command = this.commands.get(action) ?? this.commands.get(action.toUpperCase());
+    if (!command) return { ok: false, reason: `unknown action ${JSON.stringify(action)} for this device (known: ${this.actions.join(', ') || 'none'})` };
+    const problems: string[] = [];
+    const values: Record<string, string> = {};
+    for (const encoder of command.encoders) {
+      if (!Object.hasOwn(args, encoder.name)) {
+        problems.push(`argument "${encoder.name}" is missing: ${command.action} needs ${encoder.domain}`);
+        continue;
+      }
+      const encoded = encoder.encode(args[encoder.name]);
+      if (encoded.ok) values[encoder.name] = encoded.text;
+      else problems.push(encoded.reason);
+    }
+    const takes = command.encoders.map((e) => e.name);
+    for (const key of Object.keys(args)) {
+      if (takes.includes(key) || IGNORED_ARGUMENTS.has(key)) continue;
+      problems.push(takes.length === 0 ? `${command.action} takes no arguments, got "${key}"` : `${command.action} takes no argument "${key}" (it takes: ${takes.join(', ')})`);
+    }
+    if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
+    return { ok: true, line: renderTemplate(command.template, values) };
+  }
+
+  /** What a device line means, or undefined for a line no status recognises (the first match wins). */
+  parseLine(line: string): ParsedStatus | undefined {
+    for (const status of this.statuses) {
+      const match = status.regex.exec(line);
+      if (!match) continue;
+      const args = Object.create(null) as MessageArguments;
+      let matched = true;
+      for (const [name, read] of status.readers) {
+        const result = read(match);
+        if (result.skip) {
+          matched = false;
+          break;
+        }
+        if (result.value !== undefined) args[name] = result.value;
+      }
+      if (matched) return { action: status.action, arguments: args };
+    }
+    return undefined;
+  }
+
+  /** Whether `line` confirms a command for `action`: its `confirm` pattern, or else any line a status recognises. */
+  isConfirmation(action: string, line: string): boolean {
+    return this.confirmationFor(action)?.(line) ?? false;
+  }
+
+  /** The test of `isConfirmation` for one action (a `match` for LineTransport's request()), or undefined for an unknown action. */
+  confirmationFor(action: string): ((line: string) => boolean) | undefined {
+    const command = this.commands.get(action) ?? this.commands.get(action.toUpperCase());
+    if (!command) return undefined;
+    const confirm = command.confirm;
+    return confirm ? (line) => confirm.test(line) : (line) => this.parseLine(line) !== undefined;
+  }
+
+  transportOptions(): ProfileTransportOptions {
+    const framing = this.definition.framing;
+    const terminator = typeof framing.terminator === 'string' ? [framing.terminator] : [...framing.terminator];
+    return {
+      framing: { terminator, maxLineBytes: framing.maxLineBytes, skipEmpty: true },
+      encoding: framing.encoding,
+      sendTerminator: framing.sendTerminator ?? terminator[0]!,
+      spacingMs: this.definition.spacingMs,
+    };
+  }
+
+  private terminators(profile: Profile): string[] {
+    const t = profile.framing.terminator;
+    const list = typeof t === 'string' ? [t] : [...t];
+    if (profile.framing.sendTerminator) list.push(profile.framing.sendTerminator);
+    return list;
+  }
+}

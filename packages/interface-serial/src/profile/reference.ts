@@ -1,0 +1,121 @@
+/**
+ * docs/profile-reference.md, rendered from the profile's JSON Schema (itself generated from the
+ * zod schema), so the page cannot drift from what the loader accepts.
+ */
+import { profileJsonSchema } from './json-schema.js';
+
+type Node = Record<string, unknown>;
+
+const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+const code = (value: unknown) => `\`${JSON.stringify(value)}\``;
+
+function typeOf(node: Node): string {
+  if (node.const !== undefined) return code(node.const);
+  if (Array.isArray(node.enum)) return node.enum.map(code).join(' or ');
+  const variants = (node.anyOf ?? node.oneOf) as Node[] | undefined;
+  if (variants) return variants.map(typeOf).join(' or ');
+  if (Array.isArray(node.type)) return node.type.join(' or ');
+  // zod bounds integers to the safe range: not worth a reader's attention.
+  const bound = (v: unknown) => (typeof v === 'number' && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : undefined);
+  const [lo, hi, above] = [bound(node.minimum), bound(node.maximum), bound(node.exclusiveMinimum)];
+  const range = above !== undefined ? ` > ${above}` : lo !== undefined && hi !== undefined ? ` ${lo} to ${hi}` : lo !== undefined ? ` ≥ ${lo}` : hi !== undefined ? ` ≤ ${hi}` : '';
+  switch (node.type) {
+    case 'array':
+      return `list of ${isNode(node.items) ? typeOf(node.items) : 'values'}${node.minItems ? ` (at least ${node.minItems})` : ''}`;
+    case 'object':
+      if (isNode(node.additionalProperties)) return `object: key → ${isNode(node.additionalProperties.properties) || node.additionalProperties.oneOf ? 'object' : typeOf(node.additionalProperties)}`;
+      return 'object';
+    case 'integer':
+    case 'number':
+      return `${node.type}${range}`;
+    case 'string':
+      return node.pattern ? `string matching \`${node.pattern}\`` : 'string';
+    default:
+      return 'value';
+  }
+}
+
+interface Section {
+  title: string;
+  node: Node;
+}
+
+function table(section: Section, children: Section[]): string[] {
+  const properties = (section.node.properties ?? {}) as Record<string, Node>;
+  const required = (section.node.required ?? []) as string[];
+  const rows = ['| key | type | default | meaning |', '| --- | --- | --- | --- |'];
+  for (const [key, node] of Object.entries(properties)) {
+    const def = node.default !== undefined ? code(node.default) : required.includes(key) ? '(required)' : '(optional)';
+    rows.push(`| \`${key}\` | ${cell(typeOf(node))} | ${cell(def)} | ${cell(String(node.description ?? ''))} |`);
+    const path = section.title === 'Top level' ? key : `${section.title}.${key}`;
+    const record = isNode(node.additionalProperties) ? node.additionalProperties : undefined;
+    if (isNode(node.properties)) children.push({ title: path, node });
+    else if (record && (isNode(record.properties) || record.oneOf)) {
+      const name = String((node.propertyNames as Node | undefined)?.pattern ?? '').startsWith('^[A-Z]') ? '<ACTION>' : '<name>';
+      children.push({ title: `${path}.${name}`, node: record });
+    } else if (isNode(node.items) && isNode(node.items.properties)) children.push({ title: `${path}[]`, node: node.items });
+  }
+  return rows;
+}
+
+/** A section, then the sections of its nested objects, depth first (the order of the file). */
+function sections(section: Section, out: string[] = []): string[] {
+  const children: Section[] = [];
+  out.push(`## ${section.title === 'Top level' ? section.title : `\`${section.title}\``}`, '');
+  if (typeof section.node.description === 'string') out.push(section.node.description, '');
+  const variants = section.node.oneOf as Node[] | undefined;
+  for (const variant of variants ?? []) {
+    const type = ((variant.properties as Record<string, Node>).type?.const ?? '?') as string;
+    out.push(`### type \`"${type}"\``, '', ...table({ title: section.title, node: variant }, children), '');
+  }
+  if (!variants) out.push(...table(section, children), '');
+  for (const child of children) sections(child, out);
+  return out;
+}
+
+const INTRO = `# Profile reference
+
+<!-- Generated from the profile schema by \`pnpm --filter @mg/interface-serial generate\`; a test keeps it current (UPDATE_DOCS=1 rewrites it). -->
+
+A profile is a JSON file that says how a line-protocol device talks: how its lines end, the
+line each internal action sends, what each line it sends means, and what to ask it at start.
+Start it with \`"$schema": "<path or URL of profile.schema.json>"\` and an editor completes and
+checks it as you type (the schema ships as \`@mg/interface-serial/profile.schema.json\`).
+
+Every problem is reported at once, each with its JSON path:
+
+\`\`\`text
+my-device.json: invalid profile, 2 problems:
+  commands.VOL_SET.send: placeholder {lvl} is not a declared argument (declared: level)
+  statuses[2].match: invalid regular expression: Unterminated group
+\`\`\`
+
+## Templates (\`commands.<ACTION>.send\`)
+
+- Literal text is sent as it is; \`{name}\` is replaced by the value of the argument \`name\`.
+- \`{{\` and \`}}\` are a literal \`{\` and \`}\`; any other \`{\` or \`}\` is an error.
+- Every placeholder must be a declared argument, and every declared argument must be used.
+- How a value is written is part of the argument, not of the template: \`pad\`, \`decimalSeparator\`,
+  \`map\`. With \`{ "type": "number", "pad": 2, "decimalSeparator": "" }\`, \`MV{level}\` sends \`MV05\`
+  for 5, \`MV45\` for 45 and \`MV455\` for 45.5.
+- Nothing sent may contain a line terminator (the send terminator is added to each line), and
+  string arguments accept printable characters only: a sender cannot slip in a second command.
+
+## Patterns (\`statuses[].match\`, \`commands.<ACTION>.confirm\`, string \`pattern\`)
+
+- JavaScript regular expressions, in JSON strings (so \`\\\\d\` for \`\\d\`), matched against the whole
+  line: \`MV(\\\\d\\\\d)\` is tested as \`^(?:MV(\\\\d\\\\d))$\`. Write \`SI.*\` for "starts with SI".
+- Groups are numbered from 1 in the order of their \`(\`; \`(?<level>\\\\d+)\` names one.
+- An unbounded quantifier inside a repeated group (\`(a+)+\`, \`(.*)*\`) is refused: on a long garbage
+  line it can take exponential time. Prefer bounded classes (\`[A-Z0-9/]{1,16}\` rather than \`.+\`).
+- Statuses are tried in order; the first whose pattern matches and whose arguments read wins.
+  A number that does not read, or a token missing from a \`map\`, makes the line not match that
+  status, and the next one is tried. A line no status recognises is unknown.
+
+`;
+
+/** The Markdown reference of the profile format. */
+export function renderProfileReference(): string {
+  return `${INTRO}${sections({ title: 'Top level', node: profileJsonSchema() }).join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import { checkCommand, checkCommandArgument, checkPattern, checkStatus, checkStatusArgument, checkTemplate } from './checks.js';
+import { checkDeviceTexts } from './device-text.js';
+import { ENCODINGS } from './encodings.js';
+import { ARGUMENT_NAME } from './template.js';
+
+/** Internal actions are UPPER_CASE, like the rest of @mg's internal vocabulary (VOL_SET, MUTE_ON). */
+export const ACTION_NAME = /^[A-Z][A-Z0-9_]*$/;
+/** Keys of the JSON payload itself: an argument with one of these names would collide. */
+export const RESERVED_ARGUMENTS: readonly string[] = ['action', 'correlation'];
+
+const actionName = z.string().regex(ACTION_NAME, 'must be UPPER_CASE: capital letters, digits and "_", starting with a letter (VOL_SET)');
+const argumentName = z
+  .string()
+  .regex(ARGUMENT_NAME, 'must start with a lower-case letter, then letters, digits or "_" (level, source)')
+  .refine((name) => !RESERVED_ARGUMENTS.includes(name), 'is reserved: "action" and "correlation" are keys of the MQTT payload itself');
+const description = z.string().optional().describe('Free text for people reading the profile.');
+const pattern = (what: string) => z.string().min(1, 'is empty').superRefine(checkPattern).describe(`${what} A JavaScript regular expression (in JSON, write each backslash twice: "MV(\\\\d\\\\d)"); it must match the whole line, as if between ^ and $.`);
+const deviceLine = z.string().min(1, 'is empty');
+const tokenMap = z
+  .record(z.string(), z.string())
+  .optional()
+  .describe('Value -> device token: what is sent instead of the formatted value ({"CD": "CD", "Blu-ray": "BD"}). Values not listed are formatted as usual.');
+const min = z.number().optional().describe('Smallest value accepted.');
+const max = z.number().optional().describe('Largest value accepted.');
+const pad = z.int().min(1).max(20).optional().describe('Digits of the whole part, zero-padded in front: 2 writes 5 as "05" and 45 as "45".');
+
+const numberArgument = z
+  .strictObject({
+    type: z.literal('number').describe('A number: a JSON number, or a string that reads as one ("45.5").'),
+    description,
+    min,
+    max,
+    step: z.number().positive().optional().describe('Accepted values are min (or 0) plus a whole number of steps: 0.5 accepts 45 and 45.5, refuses 45.3.'),
+    pad,
+    decimalSeparator: z
+      .string()
+      .default('.')
+      .describe('Written between the whole part and the fraction, only when there is a fraction: "" writes 45.5 as "455" and 45 as "45" (Denon half steps).'),
+    map: tokenMap,
+  })
+  .superRefine(checkCommandArgument);
+
+const integerArgument = z
+  .strictObject({
+    type: z.literal('integer').describe('A whole number: a JSON number, or a string that reads as one ("12").'),
+    description,
+    min,
+    max,
+    step: z.int().positive().optional().describe('Accepted values are min (or 0) plus a whole number of steps.'),
+    pad,
+    map: tokenMap,
+  })
+  .superRefine(checkCommandArgument);
+
+const stringArgument = z
+  .strictObject({
+    type: z.literal('string').describe('Text, sent as it is: printable characters only, never a line terminator.'),
+    description,
+    pattern: pattern('What the text must look like.').optional(),
+    maxLength: z.int().min(1).max(4096).default(64).describe('Longest text accepted, in characters.'),
+    map: tokenMap,
+  })
+  .superRefine(checkCommandArgument);
+
+const enumArgument = z
+  .strictObject({
+    type: z.literal('enum').describe('One of a list of values (matched ignoring case).'),
+    description,
+    values: z.array(z.string().min(1, 'is empty')).min(1, 'lists no value').describe('The accepted values, as MQTT senders write them.'),
+    map: tokenMap,
+  })
+  .superRefine(checkCommandArgument);
+
+const commandArgument = z
+  .discriminatedUnion('type', [numberArgument, integerArgument, stringArgument, enumArgument], {
+    error: (issue) => (issue.code === 'invalid_union' ? 'type must be "number", "integer", "string" or "enum"' : undefined),
+  })
+  .describe('An argument of the command: what values it accepts and how they are written in the line.');
+
+const command = z
+  .strictObject({
+    send: z
+      .string()
+      .min(1, 'is empty')
+      .superRefine(checkTemplate)
+      .describe('The line sent, without its terminator: literal text with {name} where an argument\'s value goes ("MV{level}"); {{ and }} are literal braces.'),
+    description,
+    arguments: z.record(argumentName, commandArgument).optional().describe('The arguments the template uses, by name; each one the template uses must be declared here, and each one declared must be used.'),
+    confirm: pattern('A device line that confirms the command ("MV\\\\d\\\\d5?"). Default: any line that one of the statuses recognises, within the interface\'s reply timeout.').optional(),
+  })
+  .superRefine(checkCommand)
+  .describe('How to send one internal action to the device.');
+
+const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, a number or true/false' });
+
+const statusArgument = z
+  .strictObject({
+    group: z
+      .union([z.int().min(1), z.string().regex(/^[A-Za-z_$][\w$]*$/)], { error: 'must be a capture group number (1, 2...) or name' })
+      .optional()
+      .describe('The capture group that holds the value: its number (1 is the first "(") or its name ((?<level>...)). A group that did not take part in the match leaves the argument out.'),
+    value: scalar.optional().describe('A constant value instead of a group ("on" for a line that only ever means on).'),
+    type: z.enum(['number', 'integer', 'string']).optional().describe('How the group\'s text is read; default "string". A number or integer that does not read as one makes the line not match this status.'),
+    scale: z.number().optional().describe('Multiplies a number or integer: 0.1 reads "455" as 45.5. The result is rounded to 12 significant digits, so that 455 x 0.1 is 45.5, not 45.50000000000001.'),
+    map: z.record(z.string(), scalar).optional().describe('Device token -> value ({"ON": "on", "STANDBY": "off"}); a token not listed makes the line not match this status.'),
+    description,
+  })
+  .superRefine(checkStatusArgument)
+  .describe('One argument of the status message: exactly one of group or value.');
+
+const status = z
+  .strictObject({
+    match: pattern('The device lines this status stands for.'),
+    action: actionName.describe('The internal action of the status message (VOLUME).'),
+    arguments: z.record(argumentName, statusArgument).optional().describe('The arguments of the status message, by name.'),
+    description,
+  })
+  .superRefine(checkStatus)
+  .describe('A kind of device line, and the status message it becomes.');
+
+const framing = z
+  .strictObject({
+    terminator: z
+      .union([z.string().min(1, 'is empty'), z.array(z.string().min(1, 'is empty')).min(1, 'lists no terminator')], { error: 'must be a string or a list of strings' })
+      .default('\r')
+      .describe('What ends a line the device sends ("\\r"); a list when several do (["\\r\\n", "\\r"]: the longer wins).'),
+    sendTerminator: z.string().optional().describe('Appended to every line sent. Default: the terminator (the first of a list).'),
+    encoding: z.enum(ENCODINGS).default('latin1').describe('How bytes become text, both ways. latin1 (one byte, one character) never fails; ascii and utf8 refuse commands they cannot encode.'),
+    maxLineBytes: z.int().min(1).max(65536).default(1024).describe('Longest device line kept, in bytes, terminator excluded; a longer one is dropped (and reported), so garbage never fills the memory.'),
+  })
+  .prefault({})
+  .describe('How lines are cut and encoded.');
+
+const queries = z
+  .strictObject({
+    atStart: z.array(deviceLine).default([]).describe('Lines sent on every connection, at start and each time the device comes back, so the state is known at once ("PW?").'),
+    every: z
+      .strictObject({
+        seconds: z.number().min(1).max(86_400).describe('Seconds between two rounds.'),
+        send: z.array(deviceLine).min(1, 'lists no line').describe('Lines sent each round.'),
+      })
+      .optional()
+      .describe('Lines sent periodically while connected, for devices that do not report changes by themselves.'),
+  })
+  .prefault({})
+  .describe('Lines sent to learn the device\'s state; sent as they are (no template), their answers parsed like any device line.');
+
+/** The profile format: the one schema the loader validates with and the JSON Schema comes from. */
+export const profileSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('JSON Schema of this file, for editors.'),
+    name: z.string().min(1, 'is empty').describe('Short name of the profile ("denon-avr").'),
+    description: z.string().describe('What devices the profile is for, and anything a user should know.'),
+    maker: z.string().optional().describe('Who makes the devices.'),
+    models: z.array(z.string()).optional().describe('Models known to work.'),
+    framing,
+    spacingMs: z.int().min(0).max(60_000).default(0).describe('Least time between two lines sent, in ms: many devices drop a command that comes too soon after another.'),
+    commands: z.record(actionName, command).default({}).describe('Internal action (UPPER_CASE) -> how to send it. A command for an action not listed is answered with an error.'),
+    statuses: z.array(status).default([]).describe('What device lines mean, in order: the first status whose pattern matches the line (and whose arguments read) wins; lines none matches are unknown.'),
+    queries,
+  })
+  .superRefine(checkDeviceTexts, { when: () => true })
+  .describe('An @mg/interface-serial device profile: how a line-protocol device talks.');
+
+/** A profile as written in its JSON file. */
+export type ProfileInput = z.input<typeof profileSchema>;
+/** A validated profile, defaults filled in. */
+export type Profile = z.output<typeof profileSchema>;
+export type CommandDefinition = Profile['commands'][string];
+export type CommandArgumentDefinition = NonNullable<CommandDefinition['arguments']>[string];
+export type StatusDefinition = Profile['statuses'][number];
+export type StatusArgumentDefinition = NonNullable<StatusDefinition['arguments']>[string];
