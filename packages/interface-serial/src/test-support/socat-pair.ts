@@ -1,0 +1,92 @@
+// Copied from @mg/device-io's test support (not published), with a choice of signal.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A pseudo-terminal pair made by socat: what is written to one end comes out of the other,
+ * like two serial ports joined by a null-modem cable. `a` and `b` are stable link names, so the
+ * pair can be killed (the device unplugged: the links disappear) and started again under the
+ * same names.
+ */
+export interface SocatPair {
+  readonly a: string;
+  readonly b: string;
+  /** Whether socat runs. */
+  readonly running: boolean;
+  /**
+   * Kills socat: both ends go away, as when a USB adapter is unplugged. SIGTERM lets socat
+   * remove its links; SIGKILL does not (they are removed here), like a yanked cable.
+   */
+  kill(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts socat again with the same link names. */
+  restart(): Promise<void>;
+  /** Kills socat and removes the directory of the links. */
+  close(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 5_000;
+const KILL_TIMEOUT_MS = 2_000;
+
+/** Starts `socat` with two linked ptys in a new temporary directory; rejects within 5 s. */
+export async function startSocatPair(): Promise<SocatPair> {
+  const dir = mkdtempSync(join(tmpdir(), 'mg-interface-serial-pty-'));
+  const a = join(dir, 'a');
+  const b = join(dir, 'b');
+  let child: ChildProcess | undefined;
+
+  const start = async () => {
+    const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let log = '';
+    proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    const failed = new Promise<never>((_, reject) => {
+      proc.once('error', (err) =>
+        reject(new Error(`cannot run socat (${err.message}): install it (Debian/Ubuntu: apt-get install socat)`)),
+      );
+      proc.once('exit', (code, signal) => reject(new Error(`socat exited at start (${code ?? signal}): ${log}`)));
+    });
+    failed.catch(() => undefined);
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!(log.includes('starting data transfer loop') && existsSync(a) && existsSync(b))) {
+      if (Date.now() > deadline) {
+        proc.kill('SIGKILL');
+        throw new Error(`socat did not set up the pty pair within ${START_TIMEOUT_MS} ms: ${log}`);
+      }
+      await Promise.race([failed, new Promise((resolve) => setTimeout(resolve, 10))]);
+    }
+  };
+
+  const kill = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
+    const proc = child;
+    child = undefined;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill(signal);
+    const timer = setTimeout(() => proc.kill('SIGKILL'), KILL_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+    // socat removes its links on SIGTERM; after SIGKILL they would dangle.
+    rmSync(a, { force: true });
+    rmSync(b, { force: true });
+  };
+
+  await start();
+  return {
+    a,
+    b,
+    get running() {
+      return child !== undefined;
+    },
+    kill,
+    restart: async () => {
+      await kill();
+      await start();
+    },
+    close: async () => {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
