@@ -86,8 +86,9 @@ checks it as you type (the schema ships as \`@mg/interface-serial/profile.schema
 Every problem is reported at once, each with its JSON path:
 
 \`\`\`text
-my-device.json: invalid profile, 2 problems:
+my-device.json: invalid profile, 3 problems:
   commands.VOL_SET.send: placeholder {lvl} is not a declared argument (declared: level)
+  commands.VOL_SET.arguments.level: is declared but "MV{lvl}" does not use it: add {level} to send, or remove it
   statuses[2].match: invalid regular expression: Unterminated group
 \`\`\`
 
