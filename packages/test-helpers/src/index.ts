@@ -1,6 +1,9 @@
-export { freePort, waitForPort, waitFor } from './ports.js';
+export { freePort, freePorts, waitForPort, waitFor } from './ports.js';
 export { startMosquitto, mosquittoBinary } from './mosquitto.js';
 export type { Mosquitto, MosquittoOptions } from './mosquitto.js';
+export { startNatsCluster, natsServerBinary } from './nats.js';
+export type { NatsCluster, NatsClusterOptions, NatsNode } from './nats.js';
+export { acceptsMqtt } from './mqtt-ready.js';
 export { connectClient, topicMatches } from './client.js';
 export { startTcpProxy } from './tcp-proxy.js';
 export { spawnLogged, spawnNode } from './process.js';

@@ -13,6 +13,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** `count` distinct free ports (freePort alone may hand out the same one twice in a row). */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
 /** Resolves when something accepts TCP connections on the port, rejects after `timeoutMs`. */
 export async function waitForPort(port: number, timeoutMs = 10_000, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
