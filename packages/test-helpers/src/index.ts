@@ -3,6 +3,8 @@ export { startMosquitto, mosquittoBinary } from './mosquitto.js';
 export type { Mosquitto, MosquittoOptions } from './mosquitto.js';
 export { startNatsCluster, natsServerBinary } from './nats.js';
 export type { NatsCluster, NatsClusterOptions, NatsNode } from './nats.js';
+export { startRabbitMq, rabbitmqServerBinary } from './rabbitmq.js';
+export type { RabbitMq, RabbitMqOptions } from './rabbitmq.js';
 export { acceptsMqtt } from './mqtt-ready.js';
 export { connectClient, topicMatches } from './client.js';
 export { startTcpProxy } from './tcp-proxy.js';
