@@ -267,3 +267,14 @@ describe('loadConfig values (a program gives the configuration)', () => {
     ]);
   });
 });
+
+describe('required options', () => {
+  it('refuse an empty or missing value with the hint, naming the file', () => {
+    const s = defineConfig({ INTERFACE: section({ port: string('', 'Device.', { required: 'give the device, e.g. "port: /dev/ttyUSB0"' }) }, 'Interface.') });
+    const path = file('r.conf', '[INTERFACE]\nport:\n');
+    expect(problemsOf(() => loadConfig(s, { files: [path] })).message).toContain(`${path}:2: [INTERFACE] port = "": is required: give the device, e.g. "port: /dev/ttyUSB0"`);
+    const without = file('w.conf', '[INTERFACE]\n');
+    expect(problemsOf(() => loadConfig(s, { files: [without] })).message).toContain(`${without}: [INTERFACE] port: is required: give the device`);
+    expect(loadConfig(s, { values: { INTERFACE: { port: '/dev/ttyS0' } } }).values.INTERFACE.port).toBe('/dev/ttyS0');
+  });
+});

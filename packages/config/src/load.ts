@@ -83,6 +83,7 @@ export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfi
   }
 
   applyValues(sections, byLowerName, raw, options, warnings);
+  const lastPlace: ConfigPlace = options.values ? { source: options.valuesSource ?? 'configuration object' } : files.length > 0 ? { file: files[files.length - 1] } : {};
   applyEnv(sections, raw, options, notices);
 
   const values: Record<string, Record<string, unknown>> = {};
@@ -105,7 +106,9 @@ export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfi
           if (r) origins[`${info.name}.${opt}`] = r.place;
         } else {
           const expected = result.error.issues[0]?.message ?? 'invalid value';
-          problems.push({ ...(r?.place ?? {}), section: info.name, option: opt, value: text, expected });
+          // A default that does not pass (a required option left out): say where it should go.
+          if (r) problems.push({ ...r.place, section: info.name, option: opt, value: text, expected });
+          else problems.push({ ...lastPlace, section: info.name, option: opt, expected });
         }
       }
     }

@@ -15,12 +15,19 @@ export interface OptionMeta {
   default: string;
   /** Never log or print the value (passwords, tokens). */
   secret?: boolean;
+  /** An empty value is refused; the text says what to put there. */
+  required?: string;
 }
 
 export type OptionSchema<T> = z.ZodType<T, string>;
 
 export interface CommonOptions {
   secret?: boolean;
+  /**
+   * The option must be set: an empty value is refused with this hint, e.g.
+   * `'give the device, e.g. "port: /dev/ttyUSB0"'`.
+   */
+  required?: string;
 }
 
 function build<T>(
@@ -41,7 +48,8 @@ const fail = (expected: string) => ({ ok: false as const, expected });
 
 /** Free text; empty allowed. */
 export function string(def: string, description: string, options: CommonOptions = {}): OptionSchema<string> {
-  return build((t) => ok(t), { description, default: def, ...options });
+  const { required } = options;
+  return build((t) => (required !== undefined && t === '' ? fail(`is required: ${required}`) : ok(t)), { description, default: def, ...options });
 }
 
 export interface RangeOptions {

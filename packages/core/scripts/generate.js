@@ -3,7 +3,7 @@
 // Run after a build (`pnpm --filter @mg/core generate`); a test fails when they are stale.
 const { writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { mapJsonSchema, renderGatewayDefaults } = require('../dist/index.js');
+const { mapJsonSchema, renderGatewayDefaults } = require('../dist/internal.js');
 
 const root = join(__dirname, '..');
 writeFileSync(join(root, 'schema', 'map.schema.json'), `${JSON.stringify(mapJsonSchema(), null, 2)}\n`);

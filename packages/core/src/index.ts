@@ -1,29 +1,25 @@
-export { startGateway } from './gateway.js';
-export type { GatewayHandle } from './gateway.js';
-export type { GatewayOptions, ServiceContext, StartedService } from './startup.js';
-export { requireParam, InterfaceConfigError } from './interface.js';
-export type { InterfaceContext, GatewayInterface, InterfaceClass } from './interface.js';
-export { InternalMessage, MessageError, toArguments } from './message.js';
-export type { MessageFields, MessageArguments, JsonValue, ArgumentOptions } from './message.js';
-export { MessageList } from './message-list.js';
-export { MessageMap } from './message-map.js';
-export type { MessageMapOptions, MqttMessage } from './message-map.js';
-export { MapError } from './map-errors.js';
-export { mapFileSchema, mapJsonSchema, CHARACTERISTICS } from './map-schema.js';
-export type { MapFile, Characteristic } from './map-schema.js';
-export { TokenMap, MAP_TYPES } from './token-map.js';
-export type { MapType, KeywordMap } from './token-map.js';
-export { parseTopic, buildTopic, isSafeToken } from './topic.js';
-export type { TopicTokens } from './topic.js';
-export { parsePayload, buildPayload, CORRELATION_KEY } from './payload.js';
-export { REJECT_REASONS } from './reject.js';
-export type { RejectReason, Converted } from './reject.js';
-export { Connection } from './connection.js';
-export type { ConnectionOptions, ConnectionContext, PublishOptions } from './connection.js';
-export { Counters } from './counters.js';
-export { Backoff } from './backoff.js';
-export type { BackoffOptions } from './backoff.js';
-export { Outbox } from './outbox.js';
-export type { OutboxEntry } from './outbox.js';
-export { gatewayConfigSchema, gatewaySections, mqttSection, interfaceSection, renderGatewayDefaults } from './gateway-config.js';
-export type { GatewayConfig, MqttSettings } from './gateway-config.js';
+// The public API of @mg/core: what interface authors and launchers use. Everything else is
+// internal and may change in any release. The testing kit is `@mg/core/testing`.
+
+// The program (command line, signals, exit codes) and the library call.
+export { startGateway } from './runtime/runner.js';
+export type { RunOptions, GatewayHandle, ServiceContext, StartedService } from './runtime/runner.js';
+export { createGateway } from './runtime/create.js';
+export type { GatewayOptions } from './runtime/create.js';
+export type { Gateway } from './runtime/gateway.js';
+export type { GatewayEvents } from './runtime/events.js';
+export type { GatewayCounters } from './runtime/counters.js';
+
+// The contract an interface class fulfils.
+export { InterfaceError } from './runtime/interface.js';
+export type { GatewayInterface, InterfaceClass, InterfaceContext, InterfaceOptions } from './runtime/interface.js';
+
+// Messages.
+export { InternalMessage, MessageError } from './model/message.js';
+export type { MessageFields, MessageArguments, JsonValue, ArgumentOptions } from './model/message.js';
+export { MessageList } from './model/message-list.js';
+export type { RejectReason } from './model/reject.js';
+export type { Logger } from '@mg/app-properties';
+
+// For applications that add sections to the configuration, and for generated references.
+export { gatewaySections } from './runtime/gateway-config.js';

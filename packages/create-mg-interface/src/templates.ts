@@ -24,7 +24,13 @@ export function templates(n: Names, o: TemplateOptions): Record<string, string> 
       files: ['dist', '!dist/**/*.test.*', `${n.app}.conf`, `${n.name}.map.json`, `${n.app}.service`],
       engines: { node: '>=20' },
       publishConfig: { access: 'public' },
-      scripts: { build: 'tsc -p tsconfig.build.json', test: 'jest', start: `node dist/launcher.js -c ${n.app}.conf`, check: `node dist/launcher.js --check -c ${n.app}.conf` },
+      scripts: {
+        build: 'tsc -p tsconfig.build.json',
+        typecheck: 'tsc -p tsconfig.json --noEmit',
+        test: 'jest',
+        start: `node dist/launcher.js -c ${n.app}.conf`,
+        check: `node dist/launcher.js --check -c ${n.app}.conf`,
+      },
       dependencies: { '@mg/core': o.coreRange },
       devDependencies: { '@types/jest': '^30.0.0', '@types/node': '^20.19.0', jest: '^30.2.0', 'ts-jest': '^29.4.5', typescript: '~5.9.3' },
     }),
@@ -44,19 +50,28 @@ module.exports = {
   moduleNameMapper: { '^(\\\\.{1,2}/.*)\\\\.js$': '$1' },
 };
 `,
-    [`src/${n.module}.ts`]: `import { InternalMessage, requireParam, type GatewayInterface, type InterfaceContext } from '@mg/core';
+    [`src/${n.module}.ts`]: `import { string } from '@mg/core/options';
+import { InternalMessage, type GatewayInterface, type InterfaceContext } from '@mg/core';
+
+/** The [INTERFACE] options: they type ctx.options, and --check validates them. */
+const options = {
+  port: string('', 'The device: a serial port or tcp://host:port.', { required: 'give the device address, e.g. "port: /dev/ttyUSB0"' }),
+};
 
 /**
- * The ${n.name} interface. The gateway calls loop() every [MQTT] timeout seconds and publishes
- * what it pushed to ctx.outgoing. Replace the marked parts with the device's code.
+ * The ${n.name} interface. The gateway calls loop() as soon as messages arrive, and at least
+ * every [MQTT] timeout seconds; what it pushes to ctx.outgoing is published at once.
+ * Replace the marked parts with the device's code.
  */
 export class ${n.className} implements GatewayInterface {
-  private readonly port: string;
+  static readonly options = options;
 
-  constructor(private readonly ctx: InterfaceContext) {
-    // Options from [INTERFACE]; a thrown error stops the gateway at start with its message.
-    this.port = requireParam(ctx, 'port', 'give the device address, e.g. "port: /dev/ttyUSB0"');
-    ctx.logger.info(\`${n.name} interface on \${this.port}\`);
+  // Only options here: device I/O belongs in start().
+  constructor(private readonly ctx: InterfaceContext<typeof options>) {}
+
+  start(): void {
+    // TODO: open the device here (resolve once it is ready; @mg/device-io has line transports).
+    this.ctx.logger.info(\`${n.name} interface on \${this.ctx.options.port}\`);
   }
 
   loop(): void {
@@ -67,12 +82,16 @@ export class ${n.className} implements GatewayInterface {
       this.ctx.outgoing.push(msg.reply('OK', \`\${msg.action} done\`));
     }
     // TODO: read the device here and push what it reports, for example:
-    // this.ctx.outgoing.push(new InternalMessage({ function: 'Lighting', location: 'Kitchen', action: 'LIGHT_ON' }));
+    // this.ctx.outgoing.push(${n.className}.status('LIGHT_ON'));
+  }
+
+  stop(): void {
+    // TODO: close the device here.
   }
 
   /** A status to publish; kept as an example of building a message. */
   static status(action: string): InternalMessage {
-    return new InternalMessage({ isCmd: false, function: '${n.className.replace(/Interface$/, '')}', action });
+    return new InternalMessage({ isCmd: false, function: 'Lighting', gateway: '${n.className.replace(/Interface$/, '')}', location: 'Kitchen', device: 'lamp', action });
   }
 }
 `,
@@ -90,26 +109,40 @@ void startGateway(${n.className}, {
 });
 `,
     'src/index.ts': `export { ${n.className} } from './${n.module}.js';\n`,
-    [`src/${n.module}.test.ts`]: `import { InternalMessage, MessageList, type InterfaceContext } from '@mg/core';
+    [`src/${n.module}.test.ts`]: `import { join } from 'node:path';
+import { createTestContext, createTestGateway } from '@mg/core/testing';
 import { ${n.className} } from './${n.module}.js';
 
-function context(params: Record<string, string>): InterfaceContext {
-  const quiet = () => undefined;
-  const logger = { name: 'test', critical: quiet, error: quiet, warn: quiet, info: quiet, debug: quiet, isLevelEnabled: () => false, child: () => logger };
-  return { params, incoming: new MessageList(), outgoing: new MessageList(), logger, signal: new AbortController().signal, appName: '${n.app}', configFile: '/etc/${n.app}.conf' };
-}
-
-describe('${n.className}', () => {
-  it('refuses to start without [INTERFACE] port', () => {
-    expect(() => new ${n.className}(context({}))).toThrow('[INTERFACE] port is missing in /etc/${n.app}.conf');
+// The testing kit: the interface through a whole gateway in memory (map included), no broker.
+const gateway = () =>
+  createTestGateway(${n.className}, {
+    appName: '${n.app}',
+    options: { port: '/dev/null' },
+    mqtt: { mapping: true, mapfilename: join(__dirname, '..', '${n.name}.map.json') },
   });
 
-  it('answers every command with a reply', () => {
-    const ctx = context({ port: '/dev/null' });
-    const iface = new ${n.className}(ctx);
-    ctx.incoming.push(new InternalMessage({ isCmd: true, function: 'Lighting', location: 'Kitchen', action: 'LIGHT_ON' }));
-    iface.loop();
-    expect(ctx.outgoing.pull()).toMatchObject({ isCmd: false, location: 'Kitchen', action: 'LIGHT_ON', arguments: { response: 'OK', reason: 'LIGHT_ON done' } });
+describe('${n.className}', () => {
+  it('refuses to start without [INTERFACE] port, saying what to put there', () => {
+    expect(() => createTestContext(${n.className}, {})).toThrow('[INTERFACE] port: is required: give the device address');
+  });
+
+  it('answers a command from MQTT with a reply', async () => {
+    const gw = gateway();
+    await gw.start();
+    await gw.receive('home/lighting/${n.name}/kitchen/lamp/me/C', 'light_on');
+    const reply = await gw.waitFor((m) => m.topic === 'home/lighting/${n.name}/kitchen/lamp/${n.app}/S');
+    expect(JSON.parse(reply.payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'LIGHT_ON done' });
+    await gw.stop();
+  });
+
+  it('refuses a command for another gateway (the strict map)', async () => {
+    const gw = gateway();
+    const refused: string[] = [];
+    gw.gateway.on('refused', (r) => refused.push(r.reason));
+    await gw.start();
+    await gw.receive('home/lighting/other/kitchen/lamp/me/C', 'light_on');
+    expect(refused).toEqual(['strict-miss']);
+    await gw.stop();
   });
 });
 `,

@@ -2,13 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { connectClient, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor } from '@mg/test-helpers';
+import { connectClient, freePort, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor } from '@mg/test-helpers';
 import { codeBlocks } from './code-blocks.js';
 
 // Builds the gateway of docs/tutorial.md from its code blocks, compiles it with the
 // repository's TypeScript settings, and runs it against a simulated intercom and the broker.
 const TUTORIAL = join(__dirname, '..', '..', '..', 'docs', 'tutorial.md');
-const WORK = join(__dirname, '..', '.tutorial'); // inside the package, so @mg/core resolves
+// Inside the package, so @mg/core resolves; not a hidden folder, which jest would not search.
+const WORK = join(__dirname, '..', 'tutorial-build');
 const blocks = codeBlocks(readFileSync(TUTORIAL, 'utf8'));
 
 beforeAll(() => {
@@ -19,19 +20,31 @@ beforeAll(() => {
   }
   writeFileSync(
     join(WORK, 'tsconfig.json'),
-    JSON.stringify({ extends: '../../../tsconfig.base.json', compilerOptions: { rootDir: 'src', outDir: 'dist', types: ['node'] }, include: ['src'] }),
+    JSON.stringify({ extends: '../../../tsconfig.base.json', compilerOptions: { rootDir: 'src', outDir: 'dist', types: ['node', 'jest'] }, include: ['src'] }),
   );
 });
 afterAll(() => rmSync(WORK, { recursive: true, force: true }));
 
+/** Runs a Node script; a failure says what it printed. */
+function run(script: string, ...args: string[]): void {
+  try {
+    execFileSync(process.execPath, [script, ...args], { stdio: 'pipe', cwd: WORK });
+  } catch (err) {
+    const e = err as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`${script} ${args.join(' ')} failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);
+  }
+}
+
 it('names a file for every code block that is part of the gateway', () => {
   const files = blocks.filter((b) => b.file).map((b) => b.file);
-  expect(files).toEqual(['src/intercom-interface.ts', 'src/launcher.ts', 'intercom2mqtt.conf', 'intercom2mqtt.map.json', 'intercom2mqtt.service']);
+  expect(files).toEqual(['src/intercom-interface.ts', 'src/launcher.ts', 'intercom2mqtt.conf', 'intercom2mqtt.map.json', 'src/intercom-interface.test.ts', 'intercom2mqtt.service']);
   expect(blocks.filter((b) => b.lang === 'ts' && !b.file)).toEqual([]);
 });
 
-it('compiles, and the gateway it builds works against an intercom and a broker', async () => {
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(WORK, 'tsconfig.json')], { stdio: 'pipe' });
+it('compiles, its unit test passes, and the gateway it builds works against an intercom and a broker', async () => {
+  run(require.resolve('typescript/bin/tsc'), '-p', join(WORK, 'tsconfig.json'));
+  // The tutorial's own test (the testing kit, no broker), compiled, run by jest as it is.
+  run(require.resolve('jest/bin/jest'), '--ci', '--config', JSON.stringify({ rootDir: WORK, testRegex: 'dist/.*\\.test\\.js$' }));
   // Its own root on the shared broker; the map is the tutorial's otherwise.
   const root = uniqueRoot('tut');
   const mapPath = join(WORK, 'intercom2mqtt.map.json');
@@ -43,20 +56,23 @@ it('compiles, and the gateway it builds works against an intercom and a broker',
     intercom = s;
     s.on('data', (d: Buffer) => (heard += d.toString()));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const intercomPort = (server.address() as { port: number }).port;
+  // The intercom is not there when the gateway starts: it must stay up and connect later.
+  const intercomPort = await freePort();
   const { hostname, port } = new URL(SHARED_BROKER_URL);
   const client = await connectClient(SHARED_BROKER_URL);
   await client.subscribe(`${root}/#`);
   const gw = spawnNode(join(WORK, 'dist', 'launcher.js'), [], {
     cwd: WORK,
-    env: { ...process.env, MG_INTERFACE_ADDRESS: `127.0.0.1:${intercomPort}`, MG_MQTT_HOST: hostname, MG_MQTT_PORT: port || '1883' },
+    env: { ...process.env, MG_INTERFACE_ADDRESS: `tcp://127.0.0.1:${intercomPort}`, MG_MQTT_HOST: hostname, MG_MQTT_PORT: port || '1883' },
   });
   const gateway = gw.child;
   const log = () => gw.output();
   const exit = gw.exit;
   try {
-    await waitFor(() => intercom !== undefined && /subscribed to/.test(log()), 'the gateway to reach the intercom and the broker');
+    await waitFor(() => /subscribed to/.test(log()) && /intercom: .*next attempt in/.test(log()), 'the gateway up, the intercom unreachable');
+    expect(gateway.exitCode).toBeNull();
+    await new Promise<void>((resolve) => server.listen(intercomPort, '127.0.0.1', resolve));
+    await waitFor(() => intercom !== undefined, 'the gateway to reach the intercom once it is there', 15_000);
     intercom!.write('BELL\n');
     await client.waitFor((m) => m.topic === `${root}/security//entrance/intercom/intercom2mqtt/S` && m.payload === 'bell_ring', 'bell_ring');
     await client.publish(`${root}/security//front_door/intercom/me/C`, 'open_gate');

@@ -1,81 +1,76 @@
-import { InternalMessage, MessageList, type InterfaceContext } from '@mg/core';
+import { join } from 'node:path';
+import { InternalMessage } from '@mg/core';
+import { createTestContext, createTestGateway } from '@mg/core/testing';
 import { DummyInterface } from './dummy-interface.js';
 
-function context(params: Record<string, string>) {
-  const lines: string[] = [];
-  const logger = {
-    name: 'test',
-    critical: (m: string) => lines.push(m),
-    error: (m: string) => lines.push(m),
-    warn: (m: string) => lines.push(m),
-    info: (m: string) => lines.push(m),
-    debug: (m: string) => lines.push(m),
-    isLevelEnabled: () => true,
-    child: () => logger,
-  };
-  const ctx: InterfaceContext = {
-    params,
-    incoming: new MessageList(),
-    outgoing: new MessageList(),
-    logger,
-    signal: new AbortController().signal,
-    appName: 'dummy2mqtt',
-    configFile: '/etc/dummy2mqtt.conf',
-  };
-  return { ctx, lines };
-}
-
+const MAP = join(__dirname, '..', 'dummy.map.json');
 afterEach(() => jest.useRealTimers());
 
-describe('DummyInterface', () => {
-  it('refuses to start without [INTERFACE] port, naming the option and the file', () => {
-    expect(() => new DummyInterface(context({}).ctx)).toThrow('[INTERFACE] port is missing in /etc/dummy2mqtt.conf: give the device the interface talks to');
-    expect(() => new DummyInterface(context({ port: '  ' }).ctx)).toThrow('[INTERFACE] port is missing');
+describe('DummyInterface options', () => {
+  it('refuses to start without [INTERFACE] port, saying what to put there', () => {
+    expect(() => createTestContext(DummyInterface, {})).toThrow('createTestContext() options: [INTERFACE] port: is required: give the device the interface talks to, e.g. "port: /dev/ttyUSB0"');
   });
 
-  it.each(['0', '-5', 'soon', 'NaN'])('refuses interval %j', (interval) => {
-    expect(() => new DummyInterface(context({ port: 'x', interval }).ctx)).toThrow(
-      `[INTERFACE] interval = "${interval}" in /etc/dummy2mqtt.conf: expected a number of seconds > 0`,
-    );
+  it.each(['0', '-5', 'soon'])('refuses interval %j with what was expected', (interval) => {
+    expect(() => createTestContext(DummyInterface, { port: 'x', interval })).toThrow(`[INTERFACE] interval = "${interval}": expected a number >= 0.001`);
   });
 
+  it('types the options: interval is a number of seconds', () => {
+    expect(createTestContext(DummyInterface, { port: '/dev/null', interval: '0.5' }).context.options).toEqual({ port: '/dev/null', interval: 0.5 });
+  });
+});
+
+describe('DummyInterface, called directly', () => {
   it('logs every incoming message', () => {
-    const { ctx, lines } = context({ port: '/dev/null' });
-    const dummy = new DummyInterface(ctx);
-    ctx.incoming.push(new InternalMessage({ isCmd: true, function: 'AudioVideo', location: 'Office', action: 'MUTE_TGL' }));
-    ctx.incoming.push(new InternalMessage({ action: 'POWER_ON' }));
+    const { context, logs } = createTestContext(DummyInterface, { port: '/dev/null' });
+    const dummy = new DummyInterface(context);
+    dummy.start();
+    context.incoming.push(new InternalMessage({ isCmd: true, function: 'AudioVideo', location: 'Office', action: 'MUTE_TGL' }));
     dummy.loop();
-    expect(lines.filter((l) => l.startsWith('received'))).toEqual([
-      'received C function=AudioVideo gateway= location=Office device= sender= action=MUTE_TGL',
-      'received S function= gateway= location= device= sender= action=POWER_ON',
-    ]);
-    expect(ctx.incoming.size).toBe(0);
+    expect(logs).toContain('INFO testgw.interface: received C function=AudioVideo gateway= location=Office device= sender= action=MUTE_TGL');
+    expect(context.incoming.size).toBe(0);
   });
 
   it('pushes MUTE_ON every interval (30 s by default), not before', () => {
     jest.useFakeTimers({ now: 1_000_000 });
-    const { ctx } = context({ port: '/dev/null' });
-    const dummy = new DummyInterface(ctx);
-    dummy.loop();
+    const { context } = createTestContext(DummyInterface, { port: '/dev/null' });
+    const dummy = new DummyInterface(context);
+    dummy.start();
     jest.setSystemTime(1_000_000 + 29_999);
     dummy.loop();
-    expect(ctx.outgoing.size).toBe(0);
+    expect(context.outgoing.size).toBe(0);
     jest.setSystemTime(1_000_000 + 30_000);
     dummy.loop();
     dummy.loop();
-    expect(ctx.outgoing.size).toBe(1);
-    expect(ctx.outgoing.pull()).toMatchObject({ isCmd: true, function: 'DummyFunction', location: 'Office', action: 'MUTE_ON', sender: '' });
-    jest.setSystemTime(1_000_000 + 60_000);
-    dummy.loop();
-    expect(ctx.outgoing.size).toBe(1);
+    expect(context.outgoing.size).toBe(1);
+    expect(context.outgoing.pull()).toMatchObject({ isCmd: true, function: 'DummyFunction', location: 'Office', action: 'MUTE_ON', sender: '' });
+  });
+});
+
+describe('DummyInterface through a gateway, in memory (no broker)', () => {
+  const gateway = () => createTestGateway(DummyInterface, { appName: 'dummy2mqtt', options: { port: '/dev/null', interval: 0.05 }, mqtt: { mapping: true, mapfilename: MAP } });
+
+  it('publishes its periodic MUTE_ON with the map vocabulary, as the gateway itself', async () => {
+    const gw = gateway();
+    await gw.start();
+    const m = await gw.waitFor((p) => p.topic.endsWith('/C'));
+    expect(m).toMatchObject({ topic: 'testmqttgtw/dummyfunction//office//dummy2mqtt/C', payload: 'mute_on', retain: false });
+    await gw.stop();
+    expect(gw.published.at(-1)).toMatchObject({ topic: 'testmqttgtw/dummy2mqtt/availability', payload: 'offline' });
   });
 
-  it('follows the interval option', () => {
-    jest.useFakeTimers({ now: 0 });
-    const { ctx } = context({ port: '/dev/null', interval: '0.5' });
-    const dummy = new DummyInterface(ctx);
-    jest.setSystemTime(500);
-    dummy.loop();
-    expect(ctx.outgoing.size).toBe(1);
+  it('gets a command in the internal vocabulary, and the map refuses what it does not know', async () => {
+    const gw = gateway();
+    const seen: InternalMessage[] = [];
+    gw.gateway.on('message-in', (m) => seen.push(m));
+    const refused: string[] = [];
+    gw.gateway.on('refused', (r) => refused.push(r.reason));
+    await gw.start();
+    await gw.receive('testmqttgtw/audiovideo/dummy/office/amp/tester/C', 'mute_toggle');
+    await gw.receive('testmqttgtw/audiovideo/nobody/office/amp/tester/C', 'mute_toggle');
+    expect(seen.map((m) => `${m.function} ${m.gateway} ${m.location} ${m.action}`)).toEqual(['AudioVideo Dummy Office MUTE_TGL']);
+    expect(refused).toEqual(['strict-miss']);
+    await gw.stop();
+    expect(gw.logs.some((l) => l.includes('received C function=AudioVideo gateway=Dummy location=Office device=amp sender=tester action=MUTE_TGL'))).toBe(true);
   });
 });

@@ -1,2 +1,2 @@
 export { DummyInterface } from './dummy-interface.js';
-export { parseInterval, DEFAULT_INTERVAL_S } from './interval.js';
+export { dummyOptions } from './options.js';

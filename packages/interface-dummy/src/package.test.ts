@@ -1,22 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineConfig, loadConfig, optionMeta } from '@mg/config';
-import { gatewaySections, MessageMap } from '@mg/core';
+import { defineConfig, loadConfig, optionMeta, section } from '@mg/config';
+import { gatewaySections } from '@mg/core';
+import { createTestGateway } from '@mg/core/testing';
+import { DummyInterface } from './dummy-interface.js';
 import { brokerSection } from '@mg/embedded-broker';
 
 const pkgDir = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-const schema = defineConfig({ ...gatewaySections, BROKER: brokerSection });
+const schema = defineConfig({ ...gatewaySections, BROKER: brokerSection, INTERFACE: section(DummyInterface.options, 'The dummy.') });
 
 describe('the @mg/interface-dummy package', () => {
-  it('depends only on @mg/core and the optional embedded broker', () => {
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/core', '@mg/embedded-broker']);
+  it('depends only on @mg/core, the optional embedded broker and MQTT.js for the smoke test', () => {
+    // mqtt (already core's) for the smoke test's own client, as a user would watch the broker.
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/core', '@mg/embedded-broker', 'mqtt']);
   });
 
   it.each(['dummy2mqtt.conf', 'demo.conf'])('%s loads without a warning', (file) => {
     const loaded = loadConfig(schema, { files: [join(pkgDir, file)] });
     expect(loaded.warnings).toEqual([]);
     expect(loaded.values.INTERFACE.port).toBe('/dev/ttyDUMMY');
+    expect(loaded.values.INTERFACE.interval).toEqual(expect.any(Number));
     expect(loaded.values.MQTT.mapping).toBe(true);
   });
 
@@ -36,8 +40,9 @@ describe('the @mg/interface-dummy package', () => {
     expect(missing).toEqual([]);
   });
 
-  it('ships the dummy map, valid', () => {
-    const map = MessageMap.fromFile(join(pkgDir, 'dummy.map.json'));
-    expect(map.root).toBe('testmqttgtw');
+  it('ships the dummy map, valid (a gateway builds on it)', () => {
+    const mapfilename = join(pkgDir, 'dummy.map.json');
+    expect(() => createTestGateway(DummyInterface, { options: { port: 'x' }, mqtt: { mapping: true, mapfilename } })).not.toThrow();
+    expect((JSON.parse(readFileSync(mapfilename, 'utf8')) as { root: string }).root).toBe('testmqttgtw');
   });
 });

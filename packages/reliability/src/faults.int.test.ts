@@ -175,24 +175,19 @@ scenario('Interface loop() throws on every turn for 3 s: errors logged (throttle
   expect(gw.err()).toMatch(/interface loop\(\) threw: serial port read failed \(injected by the suite\); the gateway goes on/);
 });
 
-scenario('Interface start() rejects: logged once, the gateway stays connected and exits 0 on SIGTERM', async (t) => {
+scenario('Interface start() rejects (device not found): one CRITICAL line, never online, exit 1 for the supervisor', async (t) => {
   const b = await broker();
+  const watcher = await client(b.url);
+  await watcher.subscribe(AVAILABILITY, 1);
   const gw = probe(writeConf(b.url, { subqos: 1, pubqos: 1 }, { INTERFACE: { startfault: 'on' } }), { event: true });
-  const device = await client(b.url);
-  await device.subscribe(STATUS_FILTER, 1);
-  await gw.connected;
-  await waitFor(() => /start\(\) threw/.test(gw.err()), 'the start() error');
-  await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
-  const ids = messageIds('r', 50);
-  await sendCommands(device, ids);
-  await waitFor(() => new Set(statusIds(device)).size >= ids.length, 'the replies', 10_000).catch(() => undefined);
-  const r = tallyIds(ids, statusIds(device));
-  gw.child.kill('SIGTERM');
   const code = await gw.exit;
-  Object.assign(t, { ...r, notes: `"interface start() threw: device /dev/ttyUSB9 not found"; exit code ${code} on SIGTERM` });
-  expect(r.missing).toEqual([]);
-  expect(gw.err()).toMatch(/interface start\(\) threw: device \/dev\/ttyUSB9 not found \(injected by the suite\); the gateway goes on/);
-  expect(code).toBe(0);
+  await sleep(300);
+  const critical = gw.err().split('\n').filter((l) => l.includes('CRITICAL'));
+  Object.assign(t, { sent: 0, delivered: 0, lost: 0, duplicated: 0, notes: `exit code ${code}; ${critical.length} CRITICAL line; availability messages: ${watcher.messages.length}` });
+  expect(code).toBe(1);
+  expect(critical).toEqual([expect.stringMatching(/interface start\(\) threw: device \/dev\/ttyUSB9 not found \(injected by the suite\); the gateway cannot start$/)]);
+  expect(gw.err()).not.toMatch(/\n\s+at /); // no stack trace
+  expect(watcher.messages.filter((m) => m.payload === 'online')).toEqual([]);
 });
 
 scenario('Interface pushes 20,000 invalid messages among 200 valid ones: invalid refused and counted, valid published', async (t) => {

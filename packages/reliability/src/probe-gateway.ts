@@ -87,11 +87,10 @@ class PollingProbe extends Probe implements GatewayInterface {
 }
 
 class EventProbe extends Probe implements GatewayInterface {
-  start(): Promise<void> {
-    // Answer as messages come, then fail the way a device that is not plugged in does.
+  async start(): Promise<void> {
+    // Fail the way a device that is not plugged in does, or answer as messages come.
+    if (this.ctx.params.startfault === 'on') throw new Error('device /dev/ttyUSB9 not found (injected by the suite)');
     this.ctx.incoming.onPush(() => (this.misbehaving ? void this.work() : this.drain()));
-    if (this.ctx.params.startfault === 'on') return Promise.reject(new Error('device /dev/ttyUSB9 not found (injected by the suite)'));
-    return new Promise((resolve) => this.ctx.signal.addEventListener('abort', () => resolve()));
   }
 }
 
@@ -99,7 +98,7 @@ function report(handle: GatewayHandle | undefined): ProbeReport {
   const polluted = Object.keys(Object.prototype).length > 0 || ({} as Record<string, unknown>).polluted !== undefined;
   // Started with --expose-gc by the suite: collect first, so the heap figure is what is held.
   (globalThis as { gc?: () => void }).gc?.();
-  return { type: 'report', counters: handle ? handle.counters.toJSON() : null, rss: process.memoryUsage().rss, heapAfterGc: process.memoryUsage().heapUsed, polluted };
+  return { type: 'report', counters: handle?.gateway ? handle.gateway.counters : null, rss: process.memoryUsage().rss, heapAfterGc: process.memoryUsage().heapUsed, polluted };
 }
 
 const mode = process.argv.includes('--event') ? EventProbe : PollingProbe;
@@ -124,7 +123,7 @@ void startGateway(mode, { appName: 'probe2mqtt', version: '0.0.0', argv: process
   // The IPC channel would keep the process alive after --check or a stop: let it go then.
   void h.done.then(() => process.disconnect?.());
   const wait = setInterval(() => {
-    if (h.counters.connections > 0) {
+    if ((h.gateway?.counters.connections ?? 0) > 0) {
       clearInterval(wait);
       process.send?.({ type: 'connected' });
     }

@@ -29,7 +29,11 @@ const echo = (msg: InternalMessage) => {
 
 class EventEcho implements GatewayInterface {
   constructor(private readonly ctx: InterfaceContext) {}
-  async start(): Promise<void> {
+  start(): void {
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
     for await (const msg of this.ctx.incoming.until(this.ctx.signal)) {
       if (!plain()) await device();
       this.ctx.outgoing.push(echo(msg));
@@ -58,7 +62,7 @@ answerStats();
 void startGateway(mode === 'polling' ? PollingEcho : EventEcho, { appName: 'benchgw', argv: ['-c', conf!] }).then((handle) => {
   // Ready once connected and subscribed: poll the counters the gateway keeps.
   const wait = setInterval(() => {
-    if (handle.counters.connections > 0) {
+    if ((handle.gateway?.counters.connections ?? 0) > 0) {
       clearInterval(wait);
       setTimeout(() => process.send?.({ type: 'ready' }), 200);
     }

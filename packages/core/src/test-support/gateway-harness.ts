@@ -2,11 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { startGateway, type GatewayHandle, type InterfaceClass } from '../index.js';
+import { createAppProperties, logSection } from '@mg/app-properties';
+import { defineConfig, loadConfig } from '@mg/config';
+import { createGateway, type Gateway, type GatewayCounters, type InterfaceClass } from '../index.js';
 import { DUMMY_MAP_PATH } from './fixtures.js';
 
 export interface Harness {
-  handle: GatewayHandle;
+  /** The gateway, and its counters (read afresh at each access). */
+  handle: { gateway: Gateway; readonly counters: GatewayCounters };
   dir: string;
   /** Everything the gateway wrote on stdout so far (the console log, at DEBUG). */
   log(): string;
@@ -30,41 +33,35 @@ export function mqttLines(url: string, extra: Record<string, string | number> = 
   return ['[MQTT]', ...Object.entries(options).map(([k, v]) => `${k}: ${v}`)];
 }
 
-/** Runs a gateway in this process with a configuration file written from `lines`. */
-export async function runGateway(
-  Interface: InterfaceClass,
-  lines: string[],
-  options: { appName?: string; argv?: string[]; env?: Record<string, string> } = {},
-): Promise<Harness> {
+/** Runs a gateway in this process (the library call) from a configuration file written from `lines`. */
+export async function runGateway(Interface: InterfaceClass, lines: string[], options: { appName?: string } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'mg-gw-'));
   const appName = options.appName ?? 'dummy2mqtt';
   const conf = join(dir, `${appName}.conf`);
-  writeFileSync(conf, `${['[LOG]', 'consolelevel: DEBUG', ...lines].join('\n')}\n`);
+  writeFileSync(conf, `${lines.join('\n')}\n`);
   const out = new PassThrough();
   const err = new PassThrough();
   let text = '';
   let errText = '';
   out.on('data', (d: Buffer) => (text += d.toString()));
   err.on('data', (d: Buffer) => (errText += d.toString()));
-  const handle = await startGateway(Interface, {
-    appName,
-    version: '9.9.9',
-    argv: options.argv ?? ['-c', conf],
-    env: options.env ?? {},
-    cwd: dir,
-    launcherDir: dir,
-    stdout: out,
-    stderr: err,
-    handleProcess: false,
-    random: () => 0.5,
-  });
+  const settings = loadConfig(defineConfig({ LOG: logSection })).values.LOG;
+  const logging = createAppProperties({ name: appName }).startLogging({ ...settings, consolelevel: 'debug' }, conf, { stdout: out, stderr: err });
+  const gateway = createGateway(Interface, { appName, version: '9.9.9', configFile: conf, cwd: dir, logging });
+  await gateway.start();
   return {
-    handle,
+    handle: {
+      gateway,
+      get counters() {
+        return gateway.counters;
+      },
+    },
     dir,
     log: () => text,
     errors: () => errText,
     stop: async () => {
-      await handle.stop();
+      await gateway.stop();
+      await logging.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -20,7 +20,12 @@ export class EventEcho implements GatewayInterface {
   constructor(private readonly ctx: InterfaceContext) {
     EventEcho.seen = [];
   }
-  async start(): Promise<void> {
+  start(): void {
+    // start() resolves at once; the message loop runs in the background until the gateway stops.
+    void this.run();
+  }
+
+  private async run(): Promise<void> {
     for await (const msg of this.ctx.incoming.until(this.ctx.signal)) {
       EventEcho.seen.push(msg);
       if (msg.isCmd) this.ctx.outgoing.push(msg.reply('OK', `done ${msg.action}`));

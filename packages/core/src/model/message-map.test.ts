@@ -6,7 +6,7 @@ import { InternalMessage } from './message.js';
 import { MapError } from './map-errors.js';
 import { MessageMap } from './message-map.js';
 import type { MapType } from './token-map.js';
-import { DUMMY_MAP_PATH } from './test-support/fixtures.js';
+import { DUMMY_MAP_PATH } from '../test-support/fixtures.js';
 
 const dummy = () => MessageMap.fromFile(DUMMY_MAP_PATH, { gatewayName: 'dummy2mqtt' });
 

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, spawnNode, startMosquitto, type LoggedProcess, type Mosquitto, type TestClient } from '@mg/test-helpers';
-import { mqttLines } from './test-support/gateway-harness.js';
+import { mqttLines } from '../test-support/gateway-harness.js';
 
 // Availability is retained: each wait below takes only live messages (retain flag off), never
 // the value a previous test left on the broker.
 // A real gateway child process (test/fixtures/echo-gateway.js, on the built package) against a
 // private broker: what a user sees when the gateway is killed or stopped by a service manager.
-const SCRIPT = join(__dirname, '..', 'test', 'fixtures', 'echo-gateway.js');
+const SCRIPT = join(__dirname, '..', '..', 'test', 'fixtures', 'echo-gateway.js');
 const ROOT = 'testmqttgtw';
 const AVAILABILITY = `${ROOT}/echo2mqtt/availability`;
 

@@ -1,5 +1,5 @@
-import type { InternalMessage } from './message.js';
-import type { MessageList } from './message-list.js';
+import type { InternalMessage } from '../model/message.js';
+import type { MessageList } from '../model/message-list.js';
 
 /**
  * What happens when the incoming list is full: `pause` stops reading from the broker until the

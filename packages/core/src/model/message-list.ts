@@ -12,6 +12,7 @@ export class MessageList implements AsyncIterable<InternalMessage> {
   readonly limit: number;
   private droppedCount = 0;
   private pullCount = 0;
+  private lateCount = 0;
   // A growable ring buffer: push and pull are O(1) with no per-message allocation.
   private items: (InternalMessage | undefined)[] = new Array(16);
   private head = 0;
@@ -46,14 +47,26 @@ export class MessageList implements AsyncIterable<InternalMessage> {
     return this.pullCount;
   }
 
+  /** Messages pushed after `close()`, ignored. */
+  get ignoredAfterClose(): number {
+    return this.lateCount;
+  }
+
   /** Messages dropped because the list was full. */
   get dropped(): number {
     return this.droppedCount;
   }
 
-  /** Adds a message; returns false when the list was full and its oldest message was dropped. */
+  /**
+   * Adds a message; returns false when it was not kept as such: the list was full and its oldest
+   * message was dropped, or the list is closed (the gateway has stopped) and the message ignored.
+   */
   push(msg: InternalMessage): boolean {
-    if (this.closed) throw new Error('message list is closed');
+    if (this.closed) {
+      // A device callback that fires during shutdown must not crash the gateway.
+      this.lateCount += 1;
+      return false;
+    }
     let kept = true;
     const waiter = this.waiters.shift();
     if (waiter) {

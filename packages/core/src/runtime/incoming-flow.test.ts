@@ -1,6 +1,6 @@
 import { IncomingFlow } from './incoming-flow.js';
-import { InternalMessage } from './message.js';
-import { MessageList } from './message-list.js';
+import { InternalMessage } from '../model/message.js';
+import { MessageList } from '../model/message-list.js';
 
 const msg = (n: number) => new InternalMessage({ action: String(n) });
 

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { startGateway, type GatewayOptions, type InterfaceClass } from './index.js';
-import { PollingEcho } from './test-support/interfaces.js';
-import { DUMMY_MAP_PATH } from './test-support/fixtures.js';
+import type { InterfaceClass } from '../index.js';
+import { runGateway, type RunOptions } from './runner.js';
+import { PollingEcho } from '../test-support/interfaces.js';
+import { DUMMY_MAP_PATH } from '../test-support/fixtures.js';
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mg-start-'))));
@@ -16,12 +17,12 @@ function conf(text: string, name = 'app.conf'): string {
   return path;
 }
 
-/** Runs startGateway as a library (no process handling) and collects what it prints. */
-async function run(argv: string[], options: Partial<GatewayOptions> = {}, Interface: InterfaceClass = PollingEcho) {
+/** Runs the program without owning the process, and collects what it prints. */
+async function run(argv: string[], options: Partial<RunOptions> = {}, Interface: InterfaceClass = PollingEcho) {
   const out = new PassThrough();
   let text = '';
   out.on('data', (d: Buffer) => (text += d.toString()));
-  const handle = await startGateway(Interface, { appName: 'app', version: '2.0.0', argv, env: {}, cwd: dir, launcherDir: dir, stdout: out, stderr: out, handleProcess: false, ...options });
+  const handle = await runGateway(Interface, { appName: 'app', version: '2.0.0', argv, env: {}, launcherDir: dir, ...options }, { stdout: out, stderr: out, cwd: dir, process: false });
   const code = await handle.done;
   return { handle, code, text };
 }
@@ -32,7 +33,7 @@ describe('startGateway before connecting', () => {
   it('prints help and the version', async () => {
     const help = await run(['--help'], { description: 'A test gateway.' });
     expect(help).toMatchObject({ code: 0 });
-    expect(help.handle.running).toBe(false);
+    expect(help.handle.gateway).toBeUndefined();
     expect(help.text).toContain('Usage: app [-c PATH] [--check]\n\nA test gateway.');
     expect((await run(['-V'])).text).toMatch(/^app 2\.0\.0 \(@mg\/core \d+\.\d+\.\d+\)\n$/);
   });
@@ -41,7 +42,7 @@ describe('startGateway before connecting', () => {
     const path = conf(`${mapLines}host: broker.invalid\npassword: s3cret\nhots: typo\n`);
     const { code, text, handle } = await run(['--check', '-c', path]);
     expect(code).toBe(2);
-    expect(handle.running).toBe(false);
+    expect(handle.gateway).toBeUndefined();
     expect(text).toContain('app 2.0.0: configuration and map are valid');
     expect(text).toContain(`configuration file: ${path}`);
     expect(text).toContain(`map file: ${DUMMY_MAP_PATH}`);

@@ -3,8 +3,9 @@ import type { Writable } from 'node:stream';
 import type { Logger } from '@mg/app-properties';
 import { Throttle } from '@mg/throttled-error';
 import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
-import { Backoff } from './backoff.js';
-import type { Counters } from './counters.js';
+import { Backoff } from '@mg/backoff';
+import type { Counters } from '../runtime/counters.js';
+import type { Transport } from './transport.js';
 import { describeConnectionError } from './connection-errors.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 
@@ -55,6 +56,8 @@ export interface ConnectionContext {
   onMessage(packet: ReceivedPacket, ack: () => void): void;
   /** The connection was lost: acknowledgements not yet sent can no longer be. */
   onConnectionLost?(): void;
+  /** Connected (again), subscriptions sent. */
+  onConnected?(url: string): void;
   /** Randomness for the reconnection jitter; tests pass a fixed one. */
   random?: () => number;
   /** Time source. Default `Date.now`. */
@@ -84,7 +87,7 @@ const KICKS_BEFORE_WARNING = 3;
  * availability with a last will, TCP_NODELAY, a bounded outbox while disconnected, clear
  * messages for refused credentials, TLS failures and a duplicate client id, all throttled.
  */
-export class Connection {
+export class Connection implements Transport {
   private client: MqttClient | undefined;
   private readonly outbox: Outbox;
   private readonly backoff: Backoff;
@@ -344,6 +347,7 @@ export class Connection {
     if (this.outbox.size > 0) this.log.info(`sending ${this.outbox.size} messages queued while disconnected`);
     this.flush(client);
     for (const resolve of this.waiters.splice(0)) resolve();
+    this.ctx.onConnected?.(o.url);
   }
 
   private onClose(): void {

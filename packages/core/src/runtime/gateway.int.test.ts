@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connectClient, SHARED_BROKER_URL, uniqueRoot, waitFor, type TestClient } from '@mg/test-helpers';
-import { dummyMapWithRoot } from './test-support/fixtures.js';
-import { InternalMessage, type GatewayInterface, type InterfaceContext } from './index.js';
-import { mqttLines, runGateway, type Harness } from './test-support/gateway-harness.js';
-import { EventEcho, PollingEcho } from './test-support/interfaces.js';
+import { memoryLogging } from '../testing/index.js';
+import { dummyMapWithRoot } from '../test-support/fixtures.js';
+import { createGateway, InternalMessage, type GatewayInterface, type InterfaceContext } from '../index.js';
+import { mqttLines, runGateway, type Harness } from '../test-support/gateway-harness.js';
+import { EventEcho, PollingEcho } from '../test-support/interfaces.js';
 
 // The dummy map under a root of this run's own: the shared broker may carry other tests' traffic.
 const ROOT = uniqueRoot();
@@ -147,7 +151,7 @@ describe('gateway behaviour', () => {
     }
   });
 
-  it('logs a rejected start() and a throwing stop(), and still stops cleanly', async () => {
+  it('a rejected start() stops the gateway before it connects, with one CRITICAL line; stop() errors are contained', async () => {
     class Broken implements GatewayInterface {
       constructor(readonly ctx: InterfaceContext) {}
       async start(): Promise<void> {
@@ -157,14 +161,21 @@ describe('gateway behaviour', () => {
         throw new Error('cannot close the bus');
       }
     }
-    const id = `gw-broken-${process.pid}`;
-    gw = await runGateway(Broken, lines({ clientid: id }));
-    await waitFor(() => /interface start\(\) threw: bus adapter not found; the gateway goes on/.test(gw!.errors()), 'the start() error');
-    await waitFor(() => gw!.handle.counters.connections === 1, 'the connection, despite start()');
-    await gw.handle.stop();
-    expect(await gw.handle.done).toBe(0);
-    expect(gw.errors()).toMatch(/interface stop\(\) threw: cannot close the bus/);
-    expect(gw.handle.counters.interfaceErrors).toBe(2);
+    const dir = mkdtempSync(join(tmpdir(), 'mg-broken-'));
+    const conf = join(dir, 'broken.conf');
+    writeFileSync(conf, `${lines({ clientid: `gw-broken-${process.pid}` }).join('\n')}\n`);
+    const logging = memoryLogging('broken');
+    const gateway = createGateway(Broken, { appName: 'broken', configFile: conf, logging });
+    const errors: string[] = [];
+    gateway.on('interface-error', ({ where }) => errors.push(where));
+    const stopped = new Promise((resolve) => gateway.once('stopped', resolve));
+    await expect(gateway.start()).rejects.toMatchObject({ code: 'INTERFACE_START_FAILED', message: 'interface Broken could not start: bus adapter not found' });
+    await stopped;
+    // The device could not open: the gateway never connected, and said why once, CRITICAL.
+    expect(errors).toEqual(['start()', 'stop()']);
+    expect(gateway.counters).toMatchObject({ connections: 0, interfaceErrors: 2 });
+    expect(logging.records.filter((r) => r.startsWith('CRITICAL'))).toEqual(['CRITICAL broken.core: interface start() threw: bus adapter not found; the gateway cannot start']);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('publishes statuses retained when [MQTT] retain is on, never commands', async () => {

@@ -1,8 +1,8 @@
 import { readTextFile, type AppProperties } from '@mg/app-properties';
 import type { ConnectionOptions } from './connection.js';
-import type { MqttSettings } from './gateway-config.js';
-import { MessageMap } from './message-map.js';
-import { expandTopic } from './topic-template.js';
+import type { MqttSettings } from '../runtime/gateway-config.js';
+import { MessageMap } from '../model/message-map.js';
+import { expandTopic } from '../model/topic-template.js';
 
 /** Reads a file named by an `[MQTT]` option; a failure names the option and the file. */
 function readOptionFile(app: AppProperties, option: string, given: string, configFile: string | undefined): string {

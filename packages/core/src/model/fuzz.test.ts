@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { InternalMessage } from './message.js';
 import { MessageMap } from './message-map.js';
-import { DUMMY_MAP_PATH } from './test-support/fixtures.js';
+import { DUMMY_MAP_PATH } from '../test-support/fixtures.js';
 
 // Whatever arrives from the network, conversion answers with a message or a reason: it never
 // throws, and what it accepts can be published again.

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gatewayConfigSchema, mapJsonSchema, MessageMap, renderGatewayDefaults } from './index.js';
+import { mapJsonSchema, MessageMap, renderGatewayDefaults } from '../internal.js';
+import { gatewayConfigSchema } from './gateway-config.js';
 import { loadConfig } from '@mg/config';
-import { DUMMY_MAP_PATH } from './test-support/fixtures.js';
+import { DUMMY_MAP_PATH } from '../test-support/fixtures.js';
 
-const pkg = join(__dirname, '..');
+const pkg = join(__dirname, '..', '..');
 
 describe('files generated from the schemas', () => {
   it('schema/map.schema.json is current (regenerate with `pnpm --filter @mg/core generate`)', () => {

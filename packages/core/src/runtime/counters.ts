@@ -1,4 +1,7 @@
-import { REJECT_REASONS, type RejectReason } from './reject.js';
+import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
+
+/** The counters as published on the stats topic (`uptime` in seconds). */
+export type GatewayCounters = ReturnType<Counters['toJSON']>;
 
 /** What the gateway did, published as JSON on the stats topic and logged at stop. */
 export class Counters {

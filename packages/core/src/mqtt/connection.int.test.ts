@@ -1,7 +1,7 @@
 import { connectClient, freePort, startMosquitto, startTcpProxy, waitFor, type Mosquitto } from '@mg/test-helpers';
-import { InternalMessage, type GatewayInterface, type InterfaceContext } from './index.js';
-import { mqttLines, runGateway, type Harness } from './test-support/gateway-harness.js';
-import { PollingEcho } from './test-support/interfaces.js';
+import { InternalMessage, type GatewayInterface, type InterfaceContext } from '../index.js';
+import { mqttLines, runGateway, type Harness } from '../test-support/gateway-harness.js';
+import { PollingEcho } from '../test-support/interfaces.js';
 
 // Tests that stop, restart or reconfigure a broker run against their own mosquitto.
 const ROOT = 'testmqttgtw';

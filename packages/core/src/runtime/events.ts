@@ -1,0 +1,32 @@
+import type { InternalMessage } from '../model/message.js';
+import type { RejectReason } from '../model/reject.js';
+import type { GatewayCounters } from './counters.js';
+
+/**
+ * What a gateway tells its program, as typed events (`gateway.on('connected', ...)`): for
+ * dashboards, tests and supervisors, instead of reading log lines.
+ */
+export interface GatewayEvents {
+  /** The interface's `start()` has resolved: the gateway runs. */
+  started: [];
+  /** Connected to the broker (again) and subscribed. */
+  connected: [{ url: string }];
+  /** The connection to the broker was lost; the gateway reconnects by itself. */
+  disconnected: [];
+  /** A message from MQTT, translated, is handed to the interface. */
+  'message-in': [message: InternalMessage, topic: string];
+  /** A message of the interface is published (or waits for the broker). */
+  'message-out': [message: InternalMessage, topic: string, payload: string];
+  /** A message was refused by the topic syntax, the payload syntax or a strict map. */
+  refused: [{ direction: 'incoming' | 'outgoing'; reason: RejectReason; detail: string }];
+  /** A message was dropped: incoming with `incomingoverflow: dropoldest`, outgoing when the outbox is full. */
+  dropped: [{ direction: 'incoming' | 'outgoing' }];
+  /** The incoming list is full: reading from the broker stops (`waiting` messages in the list). */
+  paused: [{ waiting: number }];
+  /** The interface took messages: reading goes on. */
+  resumed: [{ pausedMs: number }];
+  /** The interface threw (in `loop()`, `start()`, `stop()`); the gateway goes on where it can. */
+  'interface-error': [{ where: string; error: unknown }];
+  /** The gateway has stopped: interface stopped, last messages published, disconnected. */
+  stopped: [counters: GatewayCounters];
+}

@@ -1,0 +1,298 @@
+import { EventEmitter } from 'node:events';
+import type { Logger, Logging } from '@mg/app-properties';
+import { errorMessage } from '@mg/errors';
+import { Throttle } from '@mg/throttled-error';
+import { MessageList } from '../model/message-list.js';
+import { isReply, type InternalMessage } from '../model/message.js';
+import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
+import { Connection, type ReceivedPacket } from '../mqtt/connection.js';
+import { statsTopic } from '../mqtt/settings.js';
+import type { Transport, TransportFactory } from '../mqtt/transport.js';
+import { Counters, type GatewayCounters } from './counters.js';
+import type { GatewayEvents } from './events.js';
+import { IncomingFlow } from './incoming-flow.js';
+import { InterfaceError, type GatewayInterface, type InterfaceClass } from './interface.js';
+import { PollingLoop } from './polling.js';
+import { finalReport } from './report.js';
+import { paramsOf, type Setup } from './setup.js';
+
+/** Internal parts a gateway can be built with (the runner's service, the testing kit's transport). */
+export interface GatewayParts {
+  logging: Logging;
+  /** Closed with the gateway (the logging it started, an embedded broker). */
+  owned?: { close(): Promise<void> }[];
+  transport?: TransportFactory;
+  random?: () => number;
+}
+
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+const START_WARNING_MS = 10_000;
+
+/**
+ * A gateway: an interface, its configuration, the MQTT connection and the flow between them.
+ * Built by `createGateway()` (a library call) or by `startGateway()` (the program).
+ * `start()` awaits the interface's `start()`, then connects; `stop()` ends everything cleanly.
+ */
+export class Gateway extends EventEmitter<GatewayEvents> {
+  private readonly internal = new Counters();
+  private readonly log: Logger;
+  private readonly debug: boolean;
+  private readonly incoming: MessageList;
+  private readonly outgoing: MessageList;
+  private readonly flow: IncomingFlow;
+  private readonly transport: Transport;
+  private readonly controller = new AbortController();
+  private readonly rejects: Record<RejectReason, Throttle>;
+  private readonly incomingDrops = new Throttle({ kind: 'incoming drop' });
+  // One report a minute at most: a slow interface pauses and resumes reading all the time.
+  private readonly pauses = new Throttle({ kind: 'incoming pause', lagMs: 60_000 });
+  // One throttle per method: a storm of loop() errors must not hide the one from stop().
+  private readonly interfaceErrors = new Map<string, Throttle>();
+  /** Availability and counters topics: a wide subscription (root/#) sees them come back. */
+  private readonly ownTopics: Set<string>;
+  private readonly statsTopic: string | undefined;
+  private readonly qos: 0 | 1 | 2;
+  private iface: GatewayInterface | undefined;
+  private polling: PollingLoop | undefined;
+  private statsTimer: NodeJS.Timeout | undefined;
+  private state: State = 'new';
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    private readonly Interface: InterfaceClass,
+    private readonly setup: Setup,
+    private readonly parts: GatewayParts,
+  ) {
+    super();
+    const mqtt = setup.config.MQTT;
+    this.log = parts.logging.logger('core');
+    this.debug = this.log.isLevelEnabled('debug');
+    this.incoming = new MessageList({ limit: mqtt.incomingsize });
+    this.outgoing = new MessageList({ drained: () => this.outgoingDrained() });
+    this.flow = new IncomingFlow(this.incoming, { overflow: mqtt.incomingoverflow }, {
+      paused: (waiting) => this.onPaused(waiting),
+      resumed: (ms) => this.onResumed(ms),
+      dropped: () => this.onIncomingDropped(),
+    });
+    this.statsTopic = statsTopic(setup.app, mqtt, setup.map);
+    this.ownTopics = new Set([setup.connection.availabilityTopic, this.statsTopic].filter((t): t is string => t !== undefined));
+    this.qos = Number(mqtt.pubqos) as 0 | 1 | 2;
+    this.rejects = Object.fromEntries(REJECT_REASONS.map((r) => [r, new Throttle({ kind: r })])) as Record<RejectReason, Throttle>;
+    const context = {
+      logger: parts.logging.logger('mqtt'),
+      counters: this.internal,
+      onMessage: (packet: ReceivedPacket, ack: () => void) => this.receive(packet, ack),
+      onConnectionLost: () => {
+        this.flow.connectionLost();
+        this.emit('disconnected');
+      },
+      onConnected: (url: string) => this.emit('connected', { url }),
+      random: parts.random,
+    };
+    this.transport = parts.transport ? parts.transport(context) : new Connection(setup.connection, context);
+  }
+
+  /** What the gateway did so far (also published on the stats topic). */
+  get counters(): GatewayCounters {
+    return this.internal.toJSON();
+  }
+
+  /** The broker this gateway connects to, its client id and its mode. */
+  get description(): { url: string; clientId: string; mode: 'polling' | 'event' } {
+    return { url: this.setup.connection.url, clientId: this.setup.connection.clientId, mode: this.setup.mode };
+  }
+
+  /**
+   * Builds the interface and awaits its `start()` (device I/O), then connects and, in polling
+   * mode, starts the turns. Rejects, after a clean stop, when the interface cannot start.
+   */
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new InterfaceError('GATEWAY_STARTED', `this gateway was already started (${this.state}); build a new one`);
+    this.state = 'starting';
+    const { setup } = this;
+    try {
+      const values = setup.config.INTERFACE as Record<string, unknown>;
+      this.iface = new this.Interface({
+        options: values,
+        params: paramsOf(values),
+        incoming: this.incoming,
+        outgoing: this.outgoing,
+        logger: this.parts.logging.logger('interface'),
+        signal: this.controller.signal,
+        appName: setup.app.name,
+        configFile: setup.configFile || 'the configuration object',
+      });
+      this.outgoing.onPush(() => this.publishOutgoing());
+      // A start() that never resolves (a message loop awaited in it) still works, but nothing
+      // after it runs: say so once, with the fix.
+      const slow = setTimeout(() => this.log.warn(`still waiting for interface ${this.Interface.name}.start() after ${START_WARNING_MS / 1000} s: start() should resolve once the device is open; run message loops in the background (void this.run())`), START_WARNING_MS);
+      slow.unref();
+      try {
+        await this.iface.start?.();
+      } finally {
+        clearTimeout(slow);
+      }
+    } catch (err) {
+      this.interfaceError(this.iface ? 'start()' : 'constructor', err, false);
+      await this.stop();
+      throw new InterfaceError('INTERFACE_START_FAILED', `interface ${this.Interface.name} could not start: ${errorMessage(err)}`, { cause: err });
+    }
+    if (this.state !== 'starting') return; // stopped while starting
+    this.log.info(setup.mode === 'polling' ? `polling mode: loop() when messages arrive, and at least every ${setup.config.MQTT.timeout * 1000} ms` : 'event-driven mode: messages published as they are pushed');
+    this.transport.start();
+    this.startStats();
+    if (setup.mode === 'polling') {
+      this.polling = new PollingLoop({ incoming: this.incoming, everyMs: setup.config.MQTT.timeout * 1000, turn: () => this.turn() });
+      this.polling.start();
+    }
+    this.state = 'running';
+    this.emit('started');
+  }
+
+  /** Stops gracefully: interface `stop()`, outgoing messages published, `offline`, clean disconnect. */
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  private async turn(): Promise<void> {
+    try {
+      await this.iface!.loop!();
+    } catch (err) {
+      this.interfaceError('loop()', err);
+    }
+  }
+
+  /** A message from the broker: `ack` once it is in the incoming list (or refused). */
+  private receive(packet: ReceivedPacket, ack: () => void): void {
+    const { topic } = packet;
+    if (this.ownTopics.has(topic)) return ack();
+    this.internal.received += 1;
+    const r = this.setup.map.toInternal(topic, packet.payload, packet.correlation);
+    if (!r.ok) {
+      this.refused(r.reason, r.detail, 'incoming');
+      return ack();
+    }
+    this.internal.delivered += 1;
+    if (this.debug) this.log.debug(`received ${r.value.toString()} (from "${topic}")`);
+    if (this.listenerCount('message-in') > 0) this.emit('message-in', r.value, topic);
+    this.flow.offer(r.value, ack, packet.qos > 0 && !this.setup.connection.clean);
+  }
+
+  /** Publishes everything the interface has pushed. */
+  private publishOutgoing(): void {
+    const { qos } = this;
+    const retainStatus = this.setup.config.MQTT.retain;
+    for (let msg = this.outgoing.pull(); msg; msg = this.outgoing.pull()) {
+      const r = this.setup.map.toMqtt(msg);
+      if (!r.ok) {
+        this.refused(r.reason, `${r.detail}: ${msg.toString()}`, 'outgoing');
+        continue;
+      }
+      if (this.debug) this.log.debug(`publishing ${r.value.payload} on "${r.value.topic}"`);
+      if (this.listenerCount('message-out') > 0) this.emit('message-out', msg, r.value.topic, r.value.payload);
+      this.transport.publish(r.value.topic, r.value.payload, {
+        qos,
+        retain: !msg.isCmd && retainStatus,
+        // Only a device's state may be replaced by a newer one: a command, or the reply to one
+        // (it carries the request's correlation), is always sent.
+        coalesce: !msg.isCmd && msg.correlation === undefined && !isReply(msg),
+        correlation: r.value.correlation,
+      });
+    }
+  }
+
+  /** `ctx.outgoing.drained()`: publish what the interface pushed, then wait for the socket. */
+  private outgoingDrained(): Promise<void> {
+    this.publishOutgoing();
+    return this.transport.drained();
+  }
+
+  private refused(reason: RejectReason, detail: string, direction: 'incoming' | 'outgoing'): void {
+    this.internal.rejected[reason] += 1;
+    if (this.listenerCount('refused') > 0) this.emit('refused', { direction, reason, detail });
+    // Echoes are routine filtering, not faults.
+    if (reason === 'echo') {
+      if (this.debug) this.log.debug(`ignored: ${detail}`);
+      return;
+    }
+    const v = this.rejects[reason].hit(detail);
+    if (!v.trigger) return;
+    const text = `${direction} message rejected (${reason}): ${v.report}`;
+    if (reason === 'strict-miss' && direction === 'incoming') this.log.info(text);
+    else this.log.warn(text);
+  }
+
+  private onPaused(waiting: number): void {
+    this.internal.incomingPauses += 1;
+    this.internal.incomingPaused = true;
+    this.transport.setReadingPaused(true);
+    this.emit('paused', { waiting });
+    const v = this.pauses.hit('the interface is not keeping up');
+    if (v.trigger) {
+      this.log.warn(
+        `the interface is not keeping up: ${waiting} incoming messages wait for it ([MQTT] incomingsize ${this.incoming.limit}); ` +
+          `reading from the broker pauses until it has taken ${waiting - this.flow.resumeAt} of them (new messages wait at the broker; pause number ${this.internal.incomingPauses})`,
+      );
+    }
+  }
+
+  private onResumed(ms: number): void {
+    this.internal.incomingPaused = false;
+    this.internal.incomingPausedMs += ms;
+    this.transport.setReadingPaused(false);
+    this.emit('resumed', { pausedMs: ms });
+    if (this.debug) this.log.debug(`reading from the broker again after ${ms} ms`);
+  }
+
+  private onIncomingDropped(): void {
+    this.internal.incomingDropped += 1;
+    this.emit('dropped', { direction: 'incoming' });
+    const v = this.incomingDrops.hit('the interface is not taking incoming messages');
+    if (v.trigger) this.log.warn(`${this.internal.incomingDropped} incoming messages dropped so far: the interface does not keep up ([MQTT] incomingsize ${this.incoming.limit} reached, incomingoverflow dropoldest)`);
+  }
+
+  private startStats(): void {
+    const topic = this.statsTopic;
+    if (!topic) return;
+    this.statsTimer = setInterval(() => {
+      this.transport.publish(topic, JSON.stringify(this.internal.toJSON()), { qos: 0, retain: false, coalesce: true });
+    }, this.setup.config.MQTT.statsinterval * 1000);
+    this.statsTimer.unref();
+  }
+
+  private interfaceError(where: string, err: unknown, goesOn = true): void {
+    this.internal.interfaceErrors += 1;
+    this.emit('interface-error', { where, error: err });
+    let throttle = this.interfaceErrors.get(where);
+    if (!throttle) this.interfaceErrors.set(where, (throttle = new Throttle({ kind: `interface ${where}` })));
+    const v = throttle.hit(`${where} threw: ${errorMessage(err)}`);
+    if (!v.trigger) return;
+    if (goesOn) this.log.error(`interface ${v.report}; the gateway goes on`);
+    else this.log.critical(`interface ${v.report}; the gateway cannot start`);
+    if (err instanceof Error && err.stack && this.debug) this.log.debug(err.stack);
+  }
+
+  private async shutdown(): Promise<void> {
+    const started = this.state !== 'new';
+    this.state = 'stopping';
+    this.controller.abort();
+    this.polling?.stop();
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    const left = this.flow.close();
+    try {
+      if (this.iface) await this.iface.stop?.();
+    } catch (err) {
+      this.interfaceError('stop()', err);
+    }
+    this.publishOutgoing();
+    this.incoming.close();
+    this.outgoing.close();
+    if (started) await this.transport.stop();
+    finalReport({ log: this.log, counters: this.internal, leftToBroker: left, rejects: this.rejects, incomingDrops: this.incomingDrops, outgoingDrops: this.transport.unreportedDrops() });
+    for (const part of this.parts.owned ?? []) await part.close();
+    this.state = 'stopped';
+    this.emit('stopped', this.internal.toJSON());
+  }
+}

@@ -1,0 +1,79 @@
+import type { Logger } from '@mg/app-properties';
+import type { OptionSchema, SectionShape } from '@mg/config';
+import { MgError } from '@mg/errors';
+import type { MessageList } from '../model/message-list.js';
+
+/** The typed values of an options shape: `{ interval: number(30, ...) }` gives `{ interval: number }`. */
+export type InterfaceOptions<S extends SectionShape> = { readonly [K in keyof S]: S[K] extends OptionSchema<infer T> ? T : never };
+
+/**
+ * What a gateway gives its interface when it builds it. `S` is the shape of the class's
+ * `static options`, which types `options`.
+ */
+export interface InterfaceContext<S extends SectionShape = SectionShape> {
+  /** The `[INTERFACE]` options, typed and validated from the class's `static options` (defaults filled in). */
+  options: InterfaceOptions<S>;
+  /** The `[INTERFACE]` options as text: all of them for an interface that declares none. */
+  params: Readonly<Record<string, string>>;
+  /** Messages from MQTT, already translated to internal messages. */
+  incoming: MessageList;
+  /** Messages for MQTT: push internal messages here; `await outgoing.drained()` to keep pace. */
+  outgoing: MessageList;
+  /** A logger on the application's outputs. */
+  logger: Logger;
+  /** Aborted when the gateway stops: end loops, close ports, clear timers. */
+  signal: AbortSignal;
+  /** The application name (`dummy2mqtt`). */
+  appName: string;
+  /** Where the options came from (a configuration file, or "configuration object"), for messages. */
+  configFile: string;
+}
+
+/**
+ * A device interface. The constructor only reads its options; device I/O belongs in `start()`.
+ * - `start()`, when present, is awaited before anything else runs: open the device there. It
+ *   should resolve once the device is ready (run long loops in the background).
+ * - `loop()`, when present, selects polling mode: it runs as soon as incoming messages wait, and
+ *   at least every `[MQTT] timeout` seconds. Without it the interface is event-driven: it reads
+ *   `ctx.incoming` (for example with `for await`) and pushes to `ctx.outgoing` when it likes.
+ * - `stop()`, when present, is awaited at shutdown, before the last messages are published.
+ * What the interface pushes is published at once in both modes.
+ */
+export interface GatewayInterface {
+  start?(): void | Promise<void>;
+  loop?(): void | Promise<void>;
+  stop?(): void | Promise<void>;
+}
+
+/** The class a launcher hands to `startGateway` or `createGateway`. */
+export interface InterfaceClass {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each class types its own context
+  new (context: InterfaceContext<any>): GatewayInterface;
+  readonly name: string;
+  /** The `[INTERFACE]` options, built with `@mg/config`'s helpers (`string`, `number`, ...). */
+  readonly options?: SectionShape;
+}
+
+/** An interface cannot work: a bad shape, or options or a device it cannot use. */
+export class InterfaceError extends MgError {}
+
+/**
+ * The mode an interface class runs in, or a clear refusal: a class with neither `loop()` nor
+ * `start()` would do nothing, and a `loop`, `start` or `stop` that is not a method is a mistake.
+ */
+export function interfaceMode(Interface: InterfaceClass): 'polling' | 'event' {
+  const proto = (typeof Interface === 'function' ? Interface.prototype : undefined) as Record<string, unknown> | undefined;
+  const name = (typeof Interface === 'function' && Interface.name) || String(Interface);
+  if (!proto) throw new InterfaceError('INTERFACE_INVALID', `${name} is not a class: give startGateway the interface class itself`);
+  for (const method of ['start', 'loop', 'stop']) {
+    if (proto[method] !== undefined && typeof proto[method] !== 'function') {
+      throw new InterfaceError('INTERFACE_INVALID', `interface ${name}: "${method}" must be a method, found ${typeof proto[method]}`);
+    }
+  }
+  if (typeof proto.loop === 'function') return 'polling';
+  if (typeof proto.start === 'function') return 'event';
+  throw new InterfaceError(
+    'INTERFACE_INVALID',
+    `interface ${name} has neither loop() (polling) nor start() (event-driven): give it start() to open the device and read ctx.incoming, or loop() to be called in turns`,
+  );
+}

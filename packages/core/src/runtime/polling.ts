@@ -1,0 +1,65 @@
+import type { MessageList } from '../model/message-list.js';
+
+export interface PollingOptions {
+  incoming: MessageList;
+  /** Longest wait between two turns, ms (`[MQTT] timeout`). */
+  everyMs: number;
+  /** One turn: the interface's `loop()`, its errors contained by the caller. */
+  turn(): Promise<void>;
+}
+
+/**
+ * Polling mode's scheduler: a turn runs as soon as incoming messages wait (after the network
+ * events that brought them, like the original's loop), and at least every `everyMs` otherwise.
+ * One turn at a time. A turn that took nothing while messages wait is not followed at once
+ * by another, so an interface that stops pulling does not make the gateway spin.
+ */
+export class PollingLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private queued = false;
+  private running = false;
+  private stopped = false;
+  private readonly offPush: () => void;
+
+  constructor(private readonly o: PollingOptions) {
+    this.offPush = o.incoming.onPush(() => this.wake());
+  }
+
+  start(): void {
+    this.wake();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.offPush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private wake(): void {
+    if (this.queued || this.running || this.stopped) return;
+    this.queued = true;
+    setImmediate(() => void this.run());
+  }
+
+  private async run(): Promise<void> {
+    this.queued = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.stopped) return;
+    this.running = true;
+    const before = this.o.incoming.pulls;
+    try {
+      await this.o.turn();
+    } finally {
+      this.running = false;
+    }
+    if (this.stopped) return;
+    if (this.o.incoming.size > 0 && this.o.incoming.pulls !== before) this.wake();
+    else
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.wake();
+      }, this.o.everyMs);
+  }
+}

@@ -1,0 +1,77 @@
+import type { ConnectionContext, PublishOptions } from '../mqtt/connection.js';
+import type { Transport } from '../mqtt/transport.js';
+
+/** A message the gateway published, as a broker would have received it. */
+export interface PublishedMessage {
+  topic: string;
+  payload: string;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+}
+
+/**
+ * A broker link in memory, for the testing kit: what the gateway publishes is recorded, and a
+ * test delivers messages the way MQTT.js does (with an acknowledgement the gateway's flow
+ * control may hold back).
+ */
+export class MemoryTransport implements Transport {
+  readonly published: PublishedMessage[] = [];
+  private readonly listeners: ((m: PublishedMessage) => void)[] = [];
+  private up = false;
+
+  constructor(
+    private readonly ctx: ConnectionContext,
+    private readonly availabilityTopic: string | undefined,
+  ) {}
+
+  get connected(): boolean {
+    return this.up;
+  }
+
+  start(): void {
+    this.up = true;
+    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: 'online', qos: 1, retain: true });
+    this.ctx.counters.connections += 1;
+    this.ctx.onConnected?.('memory://test');
+  }
+
+  publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
+    this.record({ topic, payload: payload.toString(), qos: options.qos, retain: options.retain });
+  }
+
+  drained(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  setReadingPaused(): void {}
+
+  async stop(): Promise<void> {
+    if (!this.up) return;
+    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: 'offline', qos: 1, retain: true });
+    this.up = false;
+  }
+
+  unreportedDrops(): number {
+    return 0;
+  }
+
+  /** Delivers a message as the broker would; resolves once the gateway acknowledged it. */
+  deliver(topic: string, payload: Buffer, qos: 0 | 1 | 2, correlation?: string): Promise<void> {
+    return new Promise((resolve) => this.ctx.onMessage(correlation === undefined ? { topic, payload, qos } : { topic, payload, qos, correlation }, resolve));
+  }
+
+  /** Calls `listener` for every message published from now on. */
+  onPublish(listener: (m: PublishedMessage) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private record(m: PublishedMessage): void {
+    this.ctx.counters.published += 1;
+    this.published.push(m);
+    for (const l of [...this.listeners]) l(m);
+  }
+}

@@ -1,0 +1,46 @@
+import { defineConfig, loadConfig, section, type ConfigInput, type SectionShape } from '@mg/config';
+import { MessageList } from '../model/message-list.js';
+import { interfaceSection } from '../runtime/gateway-config.js';
+import type { InterfaceClass, InterfaceContext } from '../runtime/interface.js';
+import { paramsOf } from '../runtime/setup.js';
+import { memoryLogging } from './memory-logging.js';
+
+/** A context to build an interface class with directly, and what to drive it with. */
+export interface TestContext<S extends SectionShape = SectionShape> {
+  /** Typed from the class's `static options`, like the context the gateway builds. */
+  readonly context: InterfaceContext<S>;
+  /** Aborts `context.signal`, as the gateway does when it stops. */
+  abort(): void;
+  /** Log records, as `LEVEL name: message`. */
+  readonly logs: readonly string[];
+}
+
+/**
+ * The context a gateway would give `Interface`, with its `[INTERFACE]` options validated
+ * against the class's `static options` (a bad value throws the ConfigError `--check` would
+ * print), for unit tests that call `start()`, `loop()` and `stop()` themselves.
+ */
+export function createTestContext<S extends SectionShape = SectionShape>(
+  Interface: InterfaceClass & { readonly options?: S },
+  options: Readonly<Record<string, ConfigInput>> = {},
+  appName = 'testgw',
+): TestContext<S> {
+  const schema = defineConfig({ INTERFACE: Interface.options ? section(Interface.options, Interface.name) : interfaceSection });
+  const values = loadConfig(schema, { values: { INTERFACE: options }, valuesSource: 'createTestContext() options' }).values.INTERFACE as Record<string, unknown>;
+  const logging = memoryLogging(appName);
+  const controller = new AbortController();
+  return {
+    context: {
+      options: values as InterfaceContext<S>['options'],
+      params: paramsOf(values),
+      incoming: new MessageList(),
+      outgoing: new MessageList(),
+      logger: logging.logger('interface'),
+      signal: controller.signal,
+      appName,
+      configFile: 'createTestContext() options',
+    },
+    abort: () => controller.abort(),
+    logs: logging.records,
+  };
+}

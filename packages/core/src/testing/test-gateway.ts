@@ -1,0 +1,99 @@
+import { createAppProperties } from '@mg/app-properties';
+import type { ConfigInput } from '@mg/config';
+import { Gateway } from '../runtime/gateway.js';
+import type { GatewayCounters } from '../runtime/counters.js';
+import type { InterfaceClass } from '../runtime/interface.js';
+import { loadSetup } from '../runtime/setup.js';
+import { memoryLogging } from './memory-logging.js';
+import { MemoryTransport, type PublishedMessage } from './memory-transport.js';
+
+export interface TestGatewayOptions {
+  /** Default `testgw`: the gateway's name (the sender of what it publishes, the default client id). */
+  appName?: string;
+  /** The `[INTERFACE]` options, validated against the class's `static options`. */
+  options?: Readonly<Record<string, ConfigInput>>;
+  /**
+   * `[MQTT]` options. Default: no map (`root: test`, `topics: test/#`). For a map file, give
+   * `{ mapping: true, mapfilename: '/path/to/my.map.json' }`.
+   */
+  mqtt?: Readonly<Record<string, ConfigInput>>;
+  /** Other sections of the application, by name. */
+  config?: Readonly<Record<string, Readonly<Record<string, ConfigInput>>>>;
+}
+
+/** A whole gateway around an interface, in memory: no broker, no process, nothing written. */
+export interface TestGateway {
+  /** The gateway itself: its events and counters. */
+  readonly gateway: Gateway;
+  /** Starts the interface (its `start()`, then polling turns in polling mode). */
+  start(): Promise<void>;
+  /** Stops it as SIGTERM would: `stop()`, the last messages published, `offline`. */
+  stop(): Promise<void>;
+  /**
+   * Delivers an MQTT message as the broker would: through the topic syntax, the map and flow
+   * control. A JSON-able object payload is sent as JSON. Resolves once the gateway has taken it.
+   */
+  receive(topic: string, payload: string | Buffer | Record<string, unknown>, options?: { qos?: 0 | 1 | 2; correlation?: string }): Promise<void>;
+  /** Everything published so far, availability included. */
+  readonly published: readonly PublishedMessage[];
+  /** The first message published (already, or later) that matches; rejects after `timeoutMs` (default 2 s). */
+  waitFor(match: (m: PublishedMessage) => boolean, timeoutMs?: number): Promise<PublishedMessage>;
+  /** Log records, as `LEVEL name: message` (nothing is printed). */
+  readonly logs: readonly string[];
+  readonly counters: GatewayCounters;
+}
+
+/**
+ * Runs an interface through a real gateway in memory, to unit-test it without a broker:
+ * feed MQTT messages in, read what it publishes. The gateway's timers are ordinary ones, so
+ * jest's fake timers drive polling turns and the interface's own timers alike.
+ */
+export function createTestGateway(Interface: InterfaceClass, options: TestGatewayOptions = {}): TestGateway {
+  const appName = options.appName ?? 'testgw';
+  const app = createAppProperties({ name: appName });
+  const mqtt = { root: 'test', topics: 'test/#', statsinterval: 0, ...options.mqtt };
+  const setup = loadSetup(Interface, {
+    app,
+    files: [],
+    configFile: '',
+    values: { ...options.config, MQTT: mqtt, INTERFACE: options.options ?? {} },
+    valuesSource: 'createTestGateway() options',
+  });
+  const logging = memoryLogging(appName);
+  let transport: MemoryTransport | undefined;
+  const gateway = new Gateway(Interface, setup, {
+    logging,
+    transport: (ctx) => (transport = new MemoryTransport(ctx, setup.connection.availabilityTopic)),
+  });
+  const link = transport!;
+  return {
+    gateway,
+    start: () => gateway.start(),
+    stop: () => gateway.stop(),
+    receive(topic, payload, o = {}) {
+      const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+      return link.deliver(topic, bytes, o.qos ?? 0, o.correlation);
+    },
+    published: link.published,
+    waitFor(match, timeoutMs = 2_000) {
+      const found = link.published.find(match);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          off();
+          reject(new Error(`nothing matching was published within ${timeoutMs} ms; published: ${JSON.stringify(link.published.slice(-10))}`));
+        }, timeoutMs);
+        const off = link.onPublish((m) => {
+          if (!match(m)) return;
+          clearTimeout(timer);
+          off();
+          resolve(m);
+        });
+      });
+    },
+    logs: logging.records,
+    get counters() {
+      return gateway.counters;
+    },
+  };
+}
