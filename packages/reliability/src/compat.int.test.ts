@@ -123,7 +123,7 @@ describe('NATS 2.9 cluster findings', () => {
     const r = await subscriptionsWhileNodeDown(cluster!);
     findings.push(
       `New subscriptions on a surviving node while 1 node of 3 is down: QoS 1 granted ${r.qos1[0]} of ${r.qos1[0] + r.qos1[1]}` +
-        `${r.qos1[1] > 0 ? ` (the others refused with SUBACK 0x80 after up to ${(r.slowestRefusalMs / 1000).toFixed(1)} s; the node logged "Unable to add JetStream consumer" ${r.consumerErrorsLogged} times)` : ''}, ` +
+        `${r.qos1[1] > 0 ? ` (the others refused with SUBACK 0x80 after up to ${(r.slowestRefusalMs / 1000).toFixed(1)} s; the node logged "Unable to add JetStream consumer" ${r.consumerErrorsLogged} time${r.consumerErrorsLogged === 1 ? '' : 's'})` : ''}, ` +
         `QoS 0 granted ${r.qos0[0]} of ${r.qos0[0] + r.qos0[1]}; once the node is back, QoS 1 granted ${r.qos1AfterRestart[0]} of ${r.qos1AfterRestart[0] + r.qos1AfterRestart[1]}.`,
     );
     // QoS 1 refusals while the node is down come and go (often a third to a half): counted, not asserted.
