@@ -28,7 +28,7 @@ const { combine, timestamp, printf } = winston.format;
 const line = printf((info) => `${String(info.timestamp)} ${String(info.name ?? '-')} ${info.level.toUpperCase()}: ${String(info.message)}`);
 
 /**
- * Builds the outputs of SPEC §6: standard error at WARN and above (always), standard output at
+ * Builds the log outputs: standard error at WARN and above (always), standard output at
  * `consolelevel`, a rotating file at `filelevel`, and email for CRITICAL records. Every logger
  * made by `logger(name)` shares them. Nothing global: each call builds its own set.
  */

@@ -11,7 +11,7 @@ export interface ResolvePathOptions {
 }
 
 /**
- * The path rules for every file name given by an option or the command line (SPEC §5):
+ * The path rules for every file name given by an option or the command line:
  * - empty or `.` means the default name, looked up in the default directories;
  * - a path ending in `/` is a directory: the default name is appended;
  * - an absolute path is used as it is;

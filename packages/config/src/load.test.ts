@@ -232,15 +232,16 @@ describe('renderDefaults', () => {
 
 describe('describeConfig', () => {
   it('lists every value with its origin and hides secrets', () => {
-    const path = file('s.conf', '[MQTT]\npassword: hunter2\n[INTERFACE]\napi_key: k3y\nport: 5\n');
+    const path = file('s.conf', '[MQTT]\npassword: hunter2\n[INTERFACE]\napi_key: k3y\nport: 5\nlicensekey: l1c\n');
     const lines = describeConfig(schema, loadConfig(schema, { files: [path] }));
     expect(lines).toContain(`[MQTT] password = ******** (${path}:2)`);
     expect(lines).toContain(`[INTERFACE] api_key = ******** (${path}:4)`);
     expect(lines).toContain(`[INTERFACE] port = "5" (${path}:5)`);
     expect(lines).toContain('[MQTT] port = 1883');
-    expect(lines.join('\n')).not.toMatch(/hunter2|k3y/);
+    expect(lines).toContain(`[INTERFACE] licensekey = ******** (${path}:6)`); // "key" anywhere, as documented
+    expect(lines.join('\n')).not.toMatch(/hunter2|k3y|l1c/);
     const set = describeConfig(schema, loadConfig(schema, { files: [path] }), { onlySet: true });
-    expect(set).toEqual([`[MQTT] password = ******** (${path}:2)`, `[INTERFACE] api_key = ******** (${path}:4)`, `[INTERFACE] port = "5" (${path}:5)`]);
+    expect(set).toEqual([`[MQTT] password = ******** (${path}:2)`, `[INTERFACE] api_key = ******** (${path}:4)`, `[INTERFACE] port = "5" (${path}:5)`, `[INTERFACE] licensekey = ******** (${path}:6)`]);
   });
 });
 

@@ -4,7 +4,7 @@ import type { LoadedConfig } from './load.js';
 import { describePlace } from './errors.js';
 
 /** Option names in free-form sections that are treated as secrets when printed. */
-const SECRET_NAME = /pass(word|wd)?|secret|token|apikey|api_key|credential|private/i;
+const SECRET_NAME = /pass(word|wd)?|secret|token|key|credential|private/i;
 
 export const REDACTED = '********';
 

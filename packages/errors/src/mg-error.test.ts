@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import { MgError, errorMessage, fileErrorReason, isMgError } from './index.js';
 
 class MapError extends MgError {}
@@ -28,6 +29,10 @@ describe('MgError', () => {
 
   it('errorMessage describes anything that can be thrown', () => {
     expect(errorMessage(new Error('boom'))).toBe('boom');
+    // An Error made in another realm is not instanceof this realm's Error.
+    const foreign = runInNewContext('new Error("from elsewhere")') as unknown;
+    expect(foreign instanceof Error).toBe(false);
+    expect(errorMessage(foreign)).toBe('from elsewhere');
     expect(errorMessage('plain')).toBe('plain');
     expect(errorMessage({ a: 1 })).toBe('{"a":1}');
     expect(errorMessage(undefined)).toBe('undefined');

@@ -7,7 +7,7 @@ export interface MgErrorOptions {
 /**
  * The base of every error @mg throws on purpose.
  *
- * `code` is stable and machine-readable (`CONFIG_INVALID_VALUE`, `MAP_AMBIGUOUS_ALIAS`, ...);
+ * `code` is stable and machine-readable (`CONFIG_INVALID`, `MAP_INVALID`, `INTERFACE_START_FAILED`, ...);
  * `message` says what happened, where, and what to do about it.
  */
 export class MgError extends Error {
@@ -29,6 +29,8 @@ export function isMgError(err: unknown, code?: string): err is MgError {
 /** The message of anything thrown, for logs: never `[object Object]`. */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
+  // An Error from another realm (a native module, a vm context, jest's sandbox) fails instanceof.
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string') return (err as { message: string }).message;
   if (typeof err === 'string') return err;
   try {
     return JSON.stringify(err) ?? String(err);

@@ -6,7 +6,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 /** Message arguments. Null-prototype records: a key like `__proto__` is just a key. */
 export type MessageArguments = Record<string, JsonValue>;
 
-/** The eight characteristics of a message (SPEC §2), plus the correlation of a request. */
+/** The eight characteristics of a message, plus the correlation of a request. */
 export interface MessageFields {
   /** Command (`C`) when true, status (`S`) when false. */
   isCmd: boolean;
