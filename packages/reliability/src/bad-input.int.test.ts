@@ -82,8 +82,8 @@ interface BadInput {
 const BAD_INPUTS: BadInput[] = [
   { name: 'missing configuration file', args: ['-c', '/nonexistent/dummy2mqtt.conf'], says: /\/nonexistent\/dummy2mqtt\.conf: the configuration file does not exist; check the path given with -c\/--conf/ },
   { name: 'configuration path is a directory', args: ['-c', tmpdir()], says: /: the configuration file cannot be read \(it is a directory\)/ },
-  { name: 'line that is not INI', conf: 'this is not ini\n', says: /FILE:1: "option = value" or "option: value", found "this is not ini"/ },
-  { name: 'option before any section', conf: 'host: x\n[MQTT]\n', says: /FILE:1: a \[SECTION\] header before the first option/ },
+  { name: 'line that is not INI', conf: '[INTERFACE]\nport: x\nthis is not ini\n', says: /FILE:3: "option = value" or "option: value", found "this is not ini"/ },
+  { name: 'option before any section', conf: 'host: x\n[INTERFACE]\nport: x\n', says: /FILE:1: a \[SECTION\] header before the first option/ },
   { name: 'port out of range', mqtt: { port: '99999' }, says: /FILE:5: \[MQTT\] port = "99999": expected an integer from 1 to 65535/ },
   { name: 'port not a number', mqtt: { keepalive: 'soon' }, says: /FILE:8: \[MQTT\] keepalive = "soon": expected an integer/ },
   { name: 'unknown log level', conf: ['[LOG]', 'consolelevel: LOUD'], says: /FILE:9: \[LOG\] consolelevel = "LOUD": expected CRITICAL, ERROR, WARN \(or WARNING\), INFO, DEBUG or NONE/ },
@@ -109,7 +109,7 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'missing password file', mqtt: { passwordfile: '/nonexistent/pw' }, says: /\[MQTT\] passwordfile: file \/nonexistent\/pw does not exist/ },
   { name: 'missing CA file', mqtt: { protocol: 'mqtts', cafile: '/nonexistent/ca.pem' }, says: /\[MQTT\] cafile: file \/nonexistent\/ca\.pem does not exist/ },
   { name: 'log file where a file blocks the path', conf: ['[LOG]', 'logfilename: map.json/gateway.log'], says: /\[LOG\] logfilename: cannot write the log file .*map\.json\/gateway\.log: a file stands where the path needs a directory/ },
-  { name: 'interface option missing', conf: '[MQTT]\nport: PORT\n[INTERFACE]\ninterval: 5\n', says: /CRITICAL: cannot start: \[INTERFACE\] port is missing in FILE: give the device the interface talks to/ },
+  { name: 'interface option missing', conf: '[MQTT]\nport: PORT\n[INTERFACE]\ninterval: 5\n', says: /invalid configuration: FILE: \[INTERFACE\] port: is required: give the device the interface talks to/ },
 ];
 
 async function tryInput(input: BadInput, port: number): Promise<{ code: number | null; text: string; problem?: string }> {

@@ -1,13 +1,12 @@
 import type { Socket } from 'node:net';
-import type { Writable } from 'node:stream';
 import type { Logger } from '@mg/app-properties';
 import { Throttle } from '@mg/throttled-error';
-import mqtt, { type IClientOptions, type IClientPublishOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { Backoff } from '@mg/backoff';
 import type { Counters } from '../runtime/counters.js';
 import type { Transport } from './transport.js';
 import { describeConnectionError } from './connection-errors.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
+import { Publisher } from './publisher.js';
 
 export interface ConnectionOptions {
   /** `mqtt://host:port`, `mqtts://...`, `ws://host:port/path`, `wss://...`. */
@@ -72,11 +71,6 @@ export interface PublishOptions {
   correlation?: string;
 }
 
-// QoS 1/2 messages published and not yet acknowledged by the broker: past this, publishing
-// waits (in the outbox) as it does for a full socket, so that memory stays bounded when a
-// broker is slow to acknowledge.
-const MAX_IN_FLIGHT = 1_000;
-
 // A connection the broker closes sooner than this after accepting it counts as "kicked".
 const SHORT_SESSION_MS = 3_000;
 const KICKS_BEFORE_WARNING = 3;
@@ -89,27 +83,23 @@ const KICKS_BEFORE_WARNING = 3;
  */
 export class Connection implements Transport {
   private client: MqttClient | undefined;
-  private readonly outbox: Outbox;
+  private readonly publisher: Publisher;
   private readonly backoff: Backoff;
   private readonly log: Logger;
   private readonly clock: () => number;
   private readonly errors = new Throttle({ kind: 'connection' });
-  private readonly drops = new Throttle({ kind: 'outbox drop' });
   private readonly waiting = new Throttle({ kind: 'reconnection' });
   private connectedAt = 0;
   private kicks = 0;
   private stopping = false;
   private readonly waiters: (() => void)[] = [];
-  private readonly drainWaiters: (() => void)[] = [];
-  private inFlight = 0;
-  private flushArmed = false;
   private pingTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: ConnectionOptions,
     private readonly ctx: ConnectionContext,
   ) {
-    this.outbox = new Outbox(options.outboxSize);
+    this.publisher = new Publisher({ outboxSize: options.outboxSize, version: options.version, logger: ctx.logger, counters: ctx.counters });
     this.backoff = new Backoff({ minMs: options.reconnectMinMs, maxMs: options.reconnectMaxMs, random: ctx.random });
     this.log = ctx.logger;
     this.clock = ctx.clock ?? Date.now;
@@ -121,7 +111,7 @@ export class Connection implements Transport {
 
   /** Messages waiting for the broker. */
   get pending(): number {
-    return this.outbox.size;
+    return this.publisher.pending;
   }
 
   /** The URL of the broker. */
@@ -210,36 +200,17 @@ export class Connection implements Transport {
    * outbox, which is sent in order as soon as the socket drains or the broker is back.
    */
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
-    const entry: OutboxEntry = { topic, payload, qos: options.qos, retain: options.retain, correlation: options.correlation };
-    const client = this.client;
-    if (client?.connected && this.outbox.size === 0 && !this.congested(client)) {
-      this.send(entry);
-      return;
-    }
-    const r = this.outbox.push(entry, options.coalesce);
-    if (r.coalesced) this.ctx.counters.coalesced += 1;
-    if (r.dropped > 0) {
-      this.ctx.counters.dropped += 1;
-      const why = client?.connected ? 'while the connection is slower than the interface' : 'while the broker is away';
-      const v = this.drops.hit(`outbox full (${this.outbox.limit} messages) ${why}: dropped the oldest message`);
-      if (v.trigger) this.log.warn(v.count > 1 ? `${v.count} outgoing messages dropped: outbox full (${this.outbox.limit}) ${why}` : v.report);
-    }
-    if (client?.connected) this.armFlush(client);
+    this.publisher.publish({ topic, payload, qos: options.qos, retain: options.retain, correlation: options.correlation }, options.coalesce);
   }
 
   /** Resolves when nothing waits for the broker: the outbox is empty and the socket takes more. */
   drained(): Promise<void> {
-    const client = this.client;
-    if (this.stopping || (this.outbox.size === 0 && !(client?.connected && this.congested(client)))) return Promise.resolve();
-    const waiting = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
-    // The socket may be full with an empty outbox (the last write filled it): watch it drain.
-    if (client?.connected) this.armFlush(client);
-    return waiting;
+    return this.stopping ? Promise.resolve() : this.publisher.drained();
   }
 
   /** Final drop counts that were muted by the throttle, for the last words at stop. */
   unreportedDrops(): number {
-    return this.drops.pending;
+    return this.publisher.unreportedDrops();
   }
 
   /**
@@ -251,11 +222,10 @@ export class Connection implements Transport {
     if (!client || this.stopping) return;
     this.stopping = true;
     this.setReadingPaused(false);
-    for (const resolve of this.drainWaiters.splice(0)) resolve();
     const o = this.options;
     if (client.connected) {
-      for (const entry of this.outbox.drain()) this.send(entry);
-      if (o.availabilityTopic) this.send({ topic: o.availabilityTopic, payload: 'offline', qos: 1, retain: true });
+      this.publisher.sendAll();
+      if (o.availabilityTopic) this.publisher.send({ topic: o.availabilityTopic, payload: 'offline', qos: 1, retain: true });
       const ended = client.endAsync(false).catch(() => undefined);
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
       if ((await Promise.race([ended, timer])) === 'timeout') {
@@ -263,59 +233,11 @@ export class Connection implements Transport {
         await client.endAsync(true).catch(() => undefined);
       }
     } else {
-      if (this.outbox.size > 0) this.log.warn(`stopping while disconnected: ${this.outbox.size} outgoing messages were never sent`);
+      this.publisher.release();
+      if (this.publisher.pending > 0) this.log.warn(`stopping while disconnected: ${this.publisher.pending} outgoing messages were never sent`);
       await client.endAsync(true).catch(() => undefined);
     }
     this.log.info('disconnected from the broker');
-  }
-
-  private send(entry: OutboxEntry): void {
-    const opts: IClientPublishOptions = { qos: entry.qos, retain: entry.retain };
-    if (entry.correlation !== undefined && this.options.version === 5) {
-      opts.properties = { correlationData: Buffer.from(entry.correlation) };
-    }
-    if (entry.qos > 0) {
-      this.inFlight += 1;
-      this.client!.publish(entry.topic, entry.payload, opts, this.onAcked);
-    } else {
-      this.client!.publish(entry.topic, entry.payload, opts);
-    }
-    this.ctx.counters.published += 1;
-  }
-
-  private readonly onAcked = (): void => {
-    this.inFlight -= 1;
-    if (this.flushArmed && this.inFlight < MAX_IN_FLIGHT && this.client) {
-      this.flushArmed = false;
-      this.flush(this.client);
-    }
-  };
-
-  private congested(client: MqttClient): boolean {
-    return this.inFlight >= MAX_IN_FLIGHT || ((client.stream as Partial<Writable> | undefined)?.writableNeedDrain ?? false);
-  }
-
-  /** Sends from the outbox while the socket takes more; then waits for 'drain' or acknowledgements. */
-  private flush(client: MqttClient): void {
-    while (this.outbox.size > 0 && client.connected && !this.congested(client)) this.send(this.outbox.shift()!);
-    if (this.outbox.size > 0) {
-      if (client.connected) this.armFlush(client);
-      return;
-    }
-    if (!this.congested(client)) for (const resolve of this.drainWaiters.splice(0)) resolve();
-    else this.armFlush(client);
-  }
-
-  private armFlush(client: MqttClient): void {
-    if (this.flushArmed) return;
-    this.flushArmed = true;
-    if (this.inFlight >= MAX_IN_FLIGHT) return; // onAcked flushes
-    const stream = client.stream as Writable;
-    stream.once('drain', () => {
-      if (!this.flushArmed || this.client !== client) return;
-      this.flushArmed = false;
-      this.flush(client);
-    });
   }
 
   private onConnect(): void {
@@ -341,17 +263,14 @@ export class Connection implements Transport {
     } else {
       this.log.warn('no topics to subscribe to: the gateway will receive nothing (set topics, or mapping and a map file)');
     }
-    if (o.availabilityTopic) this.send({ topic: o.availabilityTopic, payload: 'online', qos: 1, retain: true });
-    // (QoS 1/2 messages in flight stay counted: MQTT.js sends them again and calls back.)
-    this.flushArmed = false;
-    if (this.outbox.size > 0) this.log.info(`sending ${this.outbox.size} messages queued while disconnected`);
-    this.flush(client);
+    this.publisher.attach(client, o.availabilityTopic ? { topic: o.availabilityTopic, payload: 'online', qos: 1, retain: true } : undefined);
     for (const resolve of this.waiters.splice(0)) resolve();
     this.ctx.onConnected?.(o.url);
   }
 
   private onClose(): void {
     if (this.stopping || !this.client) return;
+    this.publisher.detach();
     this.ctx.onConnectionLost?.();
     const wasConnected = this.connectedAt > 0;
     if (wasConnected) {
