@@ -10,4 +10,7 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testTimeout: 20000,
+  // `pnpm test:unit` (MG_TEST=unit): only the unit tests, which need no broker, no network and
+  // no child process; `*.int.test.ts` files run against real brokers, devices and processes.
+  ...(process.env.MG_TEST === 'unit' ? { testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$'], passWithNoTests: true } : {}),
 };

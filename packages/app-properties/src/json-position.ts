@@ -11,7 +11,12 @@ export function jsonErrorOffset(text: string): number {
     throw i;
   };
   const literal = (word: string) => {
-    for (const ch of word) if (text[i++] !== ch) (i--, fail());
+    for (const ch of word) {
+      if (text[i++] !== ch) {
+        i--;
+        fail();
+      }
+    }
   };
   const string = () => {
     i++; // opening quote

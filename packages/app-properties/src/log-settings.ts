@@ -25,7 +25,5 @@ export const logSection = section(
   'Logging: standard error (WARN and above, always), console, rotating files, and email of CRITICAL records.',
 );
 
-const logOnly = defineConfig({ LOG: logSection });
-
 /** Typed `[LOG]` values. */
-export type LogSettings = ConfigValues<typeof logOnly>['LOG'];
+export type LogSettings = ConfigValues<ReturnType<typeof defineConfig<{ LOG: typeof logSection }>>>['LOG'];

@@ -10,5 +10,5 @@ export const brokerSection = section(
   'The embedded broker (aedes), started only when embedded is on.',
 );
 
-const brokerOnly = defineConfig({ BROKER: brokerSection });
-export type BrokerSettings = ConfigValues<typeof brokerOnly>['BROKER'];
+/** The typed values of `[BROKER]`. */
+export type BrokerSettings = ConfigValues<ReturnType<typeof defineConfig<{ BROKER: typeof brokerSection }>>>['BROKER'];

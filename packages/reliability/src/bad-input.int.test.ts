@@ -7,6 +7,13 @@ import { MAP_FILE, launchProbe, writeConf } from './probe.js';
 import { tallyIds, tallyWhenDone } from './deliveries.js';
 import { scenario } from './scenario.js';
 
+/** The dummy map as parsed JSON, loose enough for the mutations below. */
+interface MapJson {
+  root?: string;
+  location: { maptype: string; map: Record<string, string[]> };
+  action: { maptype: string; map?: Record<string, string[]> };
+}
+
 const MB = 1024 * 1024;
 const LAUNCHER = join(dirname(require.resolve('@mg/interface-dummy/package.json')), 'dist', 'launcher.js');
 
@@ -71,7 +78,7 @@ interface BadInput {
   /** Lines after the good file (a string replaces the whole file). */
   conf?: string[] | string;
   /** The map file's text, or a change to the good map. */
-  map?: string | ((m: Record<string, any>) => void);
+  map?: string | ((m: MapJson) => void);
   args?: string[];
   env?: Record<string, string>;
   /** What stderr (stdout for --check) must say; `FILE` stands for the configuration file. */
@@ -103,7 +110,7 @@ const BAD_INPUTS: BadInput[] = [
   { name: 'map that is a JSON array', map: '[1, 2]', says: /map file .*map\.json is not a valid map:\n {2}\$: / },
   { name: 'unknown maptype', map: (m) => (m.location.maptype = 'strictish'), says: /\$\.location\.maptype: Invalid option: expected one of "none"\|"loose"\|"strict" \(found "strictish"\)/ },
   { name: 'strict map without its map', map: (m) => delete m.action.map, says: /\$\.action\.map: is required when maptype is "strict"/ },
-  { name: 'ambiguous aliases', map: (m) => (m.action.map.LIGHT_ON = ['light_off']), says: /\$\.action\.map\.LIGHT_ON\[0\]: MQTT keyword "light_off" is also listed under "LIGHT_OFF": it would be ambiguous/ },
+  { name: 'ambiguous aliases', map: (m) => (m.action.map!.LIGHT_ON = ['light_off']), says: /\$\.action\.map\.LIGHT_ON\[0\]: MQTT keyword "light_off" is also listed under "LIGHT_OFF": it would be ambiguous/ },
   { name: 'empty alias list', map: (m) => (m.location.map.Office = []), says: /\$\.location\.map\.Office: lists at least one MQTT keyword/ },
   { name: 'map without root', map: (m) => delete m.root, says: /\$\.root: is missing \(expected string\)/ },
   { name: 'missing password file', mqtt: { passwordfile: '/nonexistent/pw' }, says: /\[MQTT\] passwordfile: file \/nonexistent\/pw does not exist/ },
@@ -123,7 +130,7 @@ async function tryInput(input: BadInput, port: number): Promise<{ code: number |
     let map = readFileSync(MAP_FILE, 'utf8');
     if (typeof input.map === 'string') map = input.map;
     else if (input.map) {
-      const m = JSON.parse(map) as Record<string, any>;
+      const m = JSON.parse(map) as MapJson;
       input.map(m);
       map = JSON.stringify(m, null, 2);
     }

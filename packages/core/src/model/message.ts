@@ -63,12 +63,14 @@ export function toArguments(source: Readonly<Record<string, unknown>> | undefine
 }
 
 // The class takes its fields from MessageFields (declaration merging): one list, not two.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface InternalMessage extends MessageFields {}
 
 /**
  * The internal representation of a message, independent of MQTT topics and vocabulary.
  * Missing characteristics are empty strings.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class InternalMessage {
   /**
    * @param fields characteristics; missing ones are empty.

@@ -23,7 +23,7 @@ describe('parsePayload', () => {
     if (!r.ok) throw new Error(r.detail);
     expect(Object.keys(r.value.arguments).sort()).toEqual(['__proto__', 'constructor']);
     // Nothing inherited from Object.prototype: no __proto__ setter, no toString.
-    expect(Object.prototype.isPrototypeOf(r.value.arguments)).toBe(false);
+    expect(r.value.arguments instanceof Object).toBe(false);
     expect('toString' in r.value.arguments).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((Object.prototype as unknown as Record<string, unknown>).polluted).toBeUndefined();

@@ -49,6 +49,7 @@ export function parseTopic(topic: string, root: readonly string[]): Converted<To
 }
 
 // Characters that would change the meaning of a topic, or that brokers refuse.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be refused
 const UNSAFE = /[/+#\u0000]/;
 
 /** True when `token` can be one topic level. */

@@ -3,7 +3,7 @@ import type { Logger, Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
 import { Throttle } from '@mg/throttled-error';
 import { MessageList } from '../model/message-list.js';
-import { isReply, type InternalMessage } from '../model/message.js';
+import { isReply } from '../model/message.js';
 import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
 import { Connection, type ReceivedPacket } from '../mqtt/connection.js';
 import { statsTopic } from '../mqtt/settings.js';
