@@ -39,7 +39,6 @@ describe.each([
     expect(JSON.parse(reply.payload)).toEqual({ action: 'mute_toggle', response: 'OK', reason: 'done MUTE_TGL' });
     expect(Echo.seen[0]).toMatchObject({ isCmd: true, function: 'AudioVideo', gateway: 'Dummy', location: 'Office', device: 'amp', sender: 'tester', action: 'MUTE_TGL' });
     expect(Echo.seen[0]!.arguments.level).toBe(3);
-    expect(gw.log()).toMatch(/dummy2mqtt\.core DEBUG: received C function=AudioVideo .*action=MUTE_TGL/);
     expect(gw.log()).toContain(`subscribed to ${ROOT}/+/dummy/+/+/+/C, ${ROOT}/dummyfunction/+/+/+/+/C`);
   });
 });
@@ -84,6 +83,8 @@ describe('gateway behaviour', () => {
       [`${ROOT}/lighting/dummy/office/lamp/t/C`, 'self_destruct'],
       [`${ROOT}/lighting/dummy/office/lamp/t/C`, '{"action":"light_on","__proto__":{"x":1}}'],
     ];
+    const refused: string[] = [];
+    gw.handle.gateway.on('refused', (r) => refused.push(`${r.direction} ${r.reason}: ${r.detail}`));
     for (const [topic, payload] of bad) await client.publish(topic, payload);
     await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on');
     await client.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/office/lamp/dummy2mqtt/S`, 'the reply to the good message');
@@ -93,7 +94,7 @@ describe('gateway behaviour', () => {
     // X is not a type the subscription matches, so the broker never delivered it.
     expect(PollingEcho.seen.map((m) => m.action)).toEqual(['LIGHT_ON', 'LIGHT_ON']);
     expect(Object.keys(PollingEcho.seen[0]!.arguments)).toEqual(['__proto__']);
-    expect(gw.log()).toMatch(/incoming message rejected \(payload-encoding\): payload of 2 bytes is not valid UTF-8/);
+    expect(refused).toContain('incoming payload-encoding: payload of 2 bytes is not valid UTF-8');
   });
 
   it('logs an exception thrown by loop() and keeps running', async () => {
@@ -106,13 +107,15 @@ describe('gateway behaviour', () => {
       }
     }
     gw = await runGateway(Flaky, lines({ clientid: `gw-flaky-${process.pid}` }));
+    const errors: string[] = [];
+    gw.handle.gateway.on('interface-error', ({ where, error }) => errors.push(`${where}: ${(error as Error).message}`));
     await client.subscribe(`${ROOT}/+/+/+/+/+/S`);
     await waitFor(() => gw!.handle.counters.connections === 1, 'connection');
     await new Promise((r) => setTimeout(r, 200));
     await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on');
     await client.waitFor((m) => m.topic.endsWith('/dummy2mqtt/S'), 'a reply despite the exceptions');
     expect(gw.handle.counters.interfaceErrors).toBeGreaterThan(1);
-    expect(gw.log()).toMatch(/ERROR: interface loop\(\) threw: serial port hiccup; the gateway goes on/);
+    expect(errors[0]).toBe('loop(): serial port hiccup');
     // Throttled: many exceptions, one line (the first); the next report comes after the lag.
     expect(gw.errors().match(/serial port hiccup/g)).toHaveLength(1);
   });
@@ -223,7 +226,7 @@ describe('gateway behaviour', () => {
     await client.waitFor((m) => m.topic === `${root}/${id}/stats`, 'the counters', 3_000);
     await new Promise((r) => setTimeout(r, 300));
     expect(gw.handle.counters.rejected['topic-levels']).toBe(0);
-    expect(gw.errors()).not.toMatch(/rejected/);
+    expect(Object.values(gw.handle.counters.rejected).every((n) => n === 0)).toBe(true);
   });
 });
 
