@@ -15,6 +15,7 @@ import {
   passthroughSection,
   port,
   renderDefaults,
+  renderOptionsTable,
   section,
   string,
   type ConfigValues,
@@ -277,5 +278,22 @@ describe('required options', () => {
     const without = file('w.conf', '[INTERFACE]\n');
     expect(problemsOf(() => loadConfig(s, { files: [without] })).message).toContain(`${without}: [INTERFACE] port: is required: give the device`);
     expect(loadConfig(s, { values: { INTERFACE: { port: '/dev/ttyS0' } } }).values.INTERFACE.port).toBe('/dev/ttyS0');
+  });
+});
+
+describe('renderOptionsTable', () => {
+  it('lists each option with its default (or "required") and its description', () => {
+    const table = renderOptionsTable({
+      port: string('', 'The device | path.', { required: 'give one' }),
+      interval: number(30, 'Seconds between two commands.'),
+      name: string('', 'A name.'),
+    });
+    expect(table.split('\n')).toEqual([
+      '| option | default | meaning |',
+      '| --- | --- | --- |',
+      '| `port` | (required) | The device \\| path. |',
+      '| `interval` | `30` | Seconds between two commands. |',
+      '| `name` | (empty) | A name. |',
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { optionMeta } from './options.js';
-import { sectionsOf, type ConfigSchema } from './schema.js';
+import { sectionsOf, type ConfigSchema, type SectionShape } from './schema.js';
 import type { LoadedConfig } from './load.js';
 import { describePlace } from './errors.js';
 
@@ -64,4 +64,21 @@ function wrap(text: string, width = 92): string[] {
   }
   if (line) lines.push(line);
   return lines;
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|');
+
+/**
+ * A Markdown table of a section's options (option, default, meaning), from their own
+ * metadata: for a reference page or an interface's README, kept current by a test.
+ */
+export function renderOptionsTable(options: SectionShape): string {
+  const rows = ['| option | default | meaning |', '| --- | --- | --- |'];
+  for (const [name, schema] of Object.entries(options)) {
+    const m = optionMeta(schema);
+    if (!m) continue;
+    const def = m.required !== undefined ? '(required)' : m.default === '' ? '(empty)' : `\`${cell(m.default)}\``;
+    rows.push(`| \`${name}\` | ${def} | ${cell(m.description)} |`);
+  }
+  return rows.join('\n');
 }

@@ -1,6 +1,7 @@
-import { defineConfig, optionMeta, type SectionSchema } from '@mg/config';
+import { defineConfig, optionMeta, renderOptionsTable, type SectionSchema } from '@mg/config';
 import { gatewaySections } from '@mg/core';
 import { brokerSection } from '@mg/embedded-broker';
+import { DummyInterface } from '@mg/interface-dummy';
 
 const schema = defineConfig({ ...gatewaySections, BROKER: brokerSection });
 
@@ -45,7 +46,15 @@ export function renderConfigReference(): string {
     const meta = (section.meta() ?? {}) as { description?: string; passthrough?: boolean };
     out.push(`## [${name}]`, '', meta.description ?? '', '');
     if (meta.passthrough) {
-      out.push('Free-form: every option is passed to the interface as a string. Each interface documents its own', '(the dummy: `port`, required, and `interval`, seconds between MUTE_ON commands, default 30).', '');
+      out.push(
+        'The options of the interface. An interface that declares them (`static options`, with the helpers of',
+        '`@mg/core/options`) gets them typed and validated like the sections above, and unknown ones are',
+        'warned about; one that declares none gets every option as text. Each interface documents its own;',
+        "the dummy's, generated from its declaration:",
+        '',
+        renderOptionsTable(DummyInterface.options),
+        '',
+      );
       continue;
     }
     out.push('| option | default | meaning |', '| --- | --- | --- |');

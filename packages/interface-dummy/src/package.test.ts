@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineConfig, loadConfig, optionMeta, section } from '@mg/config';
+import { defineConfig, loadConfig, optionMeta, renderOptionsTable, section } from '@mg/config';
 import { gatewaySections } from '@mg/core';
 import { createTestGateway } from '@mg/core/testing';
 import { DummyInterface } from './dummy-interface.js';
@@ -44,5 +44,16 @@ describe('the @mg/interface-dummy package', () => {
     const mapfilename = join(pkgDir, 'dummy.map.json');
     expect(() => createTestGateway(DummyInterface, { options: { port: 'x' }, mqtt: { mapping: true, mapfilename } })).not.toThrow();
     expect((JSON.parse(readFileSync(mapfilename, 'utf8')) as { root: string }).root).toBe('testmqttgtw');
+  });
+});
+
+describe('the README', () => {
+  it('shows the [INTERFACE] options as the code declares them (UPDATE_DOCS=1 rewrites the table)', () => {
+    const path = join(pkgDir, 'README.md');
+    const text = readFileSync(path, 'utf8');
+    const current = `<!-- options:start -->\n${renderOptionsTable(DummyInterface.options)}\n<!-- options:end -->`;
+    const updated = text.replace(/<!-- options:start -->[\s\S]*<!-- options:end -->/, current);
+    if (process.env.UPDATE_DOCS === '1') writeFileSync(path, updated);
+    else expect(text).toBe(updated);
   });
 });
