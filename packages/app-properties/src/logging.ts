@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import winston from 'winston';
 import type TransportStream from 'winston-transport';
@@ -25,6 +26,27 @@ export interface Logging {
 
 const { combine, timestamp, printf } = winston.format;
 
+/** Drops WARN, ERROR and CRITICAL records (for a console that shares standard error's destination). */
+const belowWarn = winston.format((info) => (LEVELS[info.level as Level] > LEVELS.warn ? info : false));
+
+/**
+ * True when two streams write to the same file, pipe or terminal: file descriptors whose
+ * device and inode match (`2>&1`, or both on one terminal). Streams without a descriptor
+ * (tests' PassThrough streams) are never the same.
+ */
+export function sameDestination(a: Writable, b: Writable): boolean {
+  const fa = (a as Partial<{ fd: number }>).fd;
+  const fb = (b as Partial<{ fd: number }>).fd;
+  if (typeof fa !== 'number' || typeof fb !== 'number') return false;
+  try {
+    const sa = fstatSync(fa);
+    const sb = fstatSync(fb);
+    return sa.dev === sb.dev && sa.ino === sb.ino && sa.rdev === sb.rdev;
+  } catch {
+    return false;
+  }
+}
+
 const line = printf((info) => `${String(info.timestamp)} ${String(info.name ?? '-')} ${info.level.toUpperCase()}: ${String(info.message)}`);
 
 /**
@@ -39,7 +61,10 @@ export function createLogging(options: LoggingOptions): Logging {
   const stdout = options.stdout ?? process.stdout;
   transports.push(new winston.transports.Stream({ stream: stderr, level: 'warn' }));
   if (settings.consolelevel !== 'none') {
-    transports.push(new winston.transports.Stream({ stream: stdout, level: settings.consolelevel }));
+    // Where both outputs end in the same place (a terminal, `2>&1`), the console leaves WARN and
+    // above to standard error, so that each such line appears once.
+    const format = sameDestination(stdout, stderr) ? belowWarn() : undefined;
+    transports.push(new winston.transports.Stream({ stream: stdout, level: settings.consolelevel, format }));
   }
   let file: RotatingFileTransport | undefined;
   if (settings.logfilename !== '' && settings.filelevel !== 'none') {

@@ -1,4 +1,7 @@
 import { MgError } from '@mg/errors';
+import { checkArgument, type ArgumentOptions } from './argument.js';
+
+export type { ArgumentOptions } from './argument.js';
 
 /** A JSON value, as carried by message arguments. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -22,13 +25,6 @@ export interface MessageFields {
    * correlation data or its `correlation` argument, and carried back by `reply()`.
    */
   correlation?: string;
-}
-
-export interface ArgumentOptions {
-  /** Throw a clear error when the argument is missing. */
-  required?: boolean;
-  /** Value returned when the argument is missing. */
-  default?: JsonValue;
 }
 
 export class MessageError extends MgError {}
@@ -110,13 +106,28 @@ export class InternalMessage {
     return status;
   }
 
-  /** An argument's value, its default, or a clear error when required and missing. */
+  /**
+   * An argument's value (coerced to `type` when given), its default, or a MessageError whose
+   * message is worded for the sender of the command, ready for `msg.reply('ERROR', err.message)`:
+   * `argument "level" must be a number between 0 and 98, got "loud"`.
+   */
+  argument(key: string, options: ArgumentOptions & { type: 'number' | 'integer'; required: true }): number;
+  argument(key: string, options: ArgumentOptions & { type: 'number' | 'integer' }): number | undefined;
+  argument(key: string, options: ArgumentOptions & { type: 'string' | 'enum'; required: true }): string;
+  argument(key: string, options: ArgumentOptions & { type: 'string' | 'enum' }): string | undefined;
+  argument(key: string, options: ArgumentOptions & { type: 'boolean'; required: true }): boolean;
+  argument(key: string, options: ArgumentOptions & { type: 'boolean' }): boolean | undefined;
+  argument(key: string, options?: ArgumentOptions): JsonValue | undefined;
   argument(key: string, options: ArgumentOptions = {}): JsonValue | undefined {
-    if (hasOwn(this.arguments, key)) return this.arguments[key];
-    if (options.required) {
-      throw new MessageError('ARGUMENT_MISSING', `argument "${key}" is required but missing from ${this.toString()}`);
+    if (!hasOwn(this.arguments, key)) {
+      if (options.required) throw new MessageError('ARGUMENT_MISSING', `argument "${key}" is missing`);
+      return options.default;
     }
-    return options.default;
+    const value = this.arguments[key]!;
+    const r = checkArgument(value, options);
+    if (r.ok) return r.value;
+    const shown = JSON.stringify(value);
+    throw new MessageError('ARGUMENT_INVALID', `argument "${key}" must be ${r.expected}, got ${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown}`);
   }
 
   toString(): string {

@@ -122,6 +122,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         signal: this.controller.signal,
         appName: setup.app.name,
         configFile: setup.configFile || 'the configuration object',
+        contain: (where, callback) => this.contain(where, callback),
       });
       this.outgoing.onPush(() => this.publishOutgoing());
       // A start() that never resolves (a message loop awaited in it) still works, but nothing
@@ -154,6 +155,19 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
+  }
+
+  /** `ctx.contain`: a device callback whose errors are counted and logged, never fatal. */
+  private contain<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void {
+    const fail = (err: unknown) => this.interfaceError(where, err);
+    return (...args: A) => {
+      try {
+        const r = callback(...args);
+        if (r instanceof Promise) r.catch(fail);
+      } catch (err) {
+        fail(err);
+      }
+    };
   }
 
   private async turn(): Promise<void> {

@@ -27,6 +27,14 @@ export interface InterfaceContext<S extends SectionShape = SectionShape> {
   appName: string;
   /** Where the options came from (a configuration file, or "configuration object"), for messages. */
   configFile: string;
+  /**
+   * Wraps a device callback (a socket or serial event, a timer, an emitter listener) so that an
+   * error it throws, or a promise it returns that rejects, is contained: counted as an interface
+   * error, logged (throttled, with `where`), an `interface-error` event, and the gateway goes on.
+   * `socket.on('data', ctx.contain('socket data', (d) => this.onData(d)))`. What is not wrapped
+   * and throws ends the program with one CRITICAL line, `offline` and exit code 1.
+   */
+  contain<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void;
 }
 
 /**

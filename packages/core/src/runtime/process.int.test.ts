@@ -34,9 +34,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function launch(extra: string[] = []): LoggedProcess {
+function launch(extra: string[] = [], mqtt: Record<string, string | number> = {}): LoggedProcess {
   const conf = join(dir, 'echo2mqtt.conf');
-  writeFileSync(conf, [...mqttLines(broker.url, { clean: 'off', subqos: 1, pubqos: 1 }), '[LOG]', 'consolelevel: INFO', ...extra].join('\n'));
+  writeFileSync(conf, [...mqttLines(broker.url, { clean: 'off', subqos: 1, pubqos: 1, ...mqtt }), '[LOG]', 'consolelevel: INFO', ...extra].join('\n'));
   child = spawnNode(SCRIPT, ['-c', conf]);
   return child;
 }
@@ -59,4 +59,26 @@ it('a missing configuration file is one clear line and a non-zero exit', async (
   const p = spawnNode(SCRIPT, ['-c', join(dir, 'nope.conf')]);
   expect(await p.exit).toBe(1);
   expect(p.err()).toBe(`echo2mqtt: invalid configuration: ${join(dir, 'nope.conf')}: the configuration file does not exist; check the path given with -c/--conf\n`);
+});
+
+it('a device timer that throws, wrapped in ctx.contain, is counted and the gateway goes on', async () => {
+  await client.subscribe(`${ROOT}/echo2mqtt/stats`, 0);
+  const p = launch(['[INTERFACE]', 'timerfault: contained'], { statsinterval: 1 });
+  const stats = await client.waitFor((m) => m.topic === `${ROOT}/echo2mqtt/stats` && (JSON.parse(m.payload) as { interfaceErrors: number }).interfaceErrors > 5, 'errors counted in the stats');
+  expect(p.child.exitCode).toBeNull();
+  expect(stats.payload).toContain('"interfaceErrors"');
+  expect(p.err().match(/read timer threw: serial read failed in a timer/g)).toHaveLength(1); // throttled
+  p.child.kill('SIGTERM');
+  expect(await p.exit).toBe(0);
+});
+
+it('one that is not contained ends in one CRITICAL line, "offline" and exit code 1, no stack trace', async () => {
+  await client.subscribe(AVAILABILITY, 1);
+  const p = launch(['[INTERFACE]', 'timerfault: uncontained']);
+  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online');
+  expect(await p.exit).toBe(1);
+  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline' && !m.retain, 'offline, published by the gateway itself');
+  const critical = p.err().split('\n').filter((l) => l.includes('CRITICAL'));
+  expect(critical).toEqual([expect.stringMatching(/CRITICAL: unexpected error, the gateway stops \(the supervisor should restart it\): serial read failed in a timer$/)]);
+  expect(p.err()).not.toMatch(/\n\s+at /);
 });

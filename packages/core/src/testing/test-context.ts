@@ -39,6 +39,16 @@ export function createTestContext<S extends SectionShape = SectionShape>(
       signal: controller.signal,
       appName,
       configFile: 'createTestContext() options',
+      // As the gateway does it: an error is recorded (as a log record), never thrown on.
+      contain: (where, callback) => (...args) => {
+        const record = (err: unknown) => logging.logger('interface').error(`${where} threw: ${err instanceof Error ? err.message : String(err)}`);
+        try {
+          const r = callback(...args);
+          if (r instanceof Promise) r.catch(record);
+        } catch (err) {
+          record(err);
+        }
+      },
     },
     abort: () => controller.abort(),
     logs: logging.records,
