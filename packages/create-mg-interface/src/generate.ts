@@ -8,8 +8,10 @@ export interface GenerateOptions {
   parentDir: string;
   /** Inside the @mg workspace: `@mg/interface-<name>` with `workspace:^` dependencies. */
   workspace?: boolean;
-  /** Range of @mg/core outside the workspace. */
+  /** Range of @mg/core (and @mg/device-io, released with it) outside the workspace. */
   coreRange?: string;
+  /** `event` (default): a device on a line transport, a message loop in the background; `polling`: loop() in turns. */
+  mode?: 'event' | 'polling';
 }
 
 /** Writes a new interface package; returns its directory. Throws a NameError on a bad name. */
@@ -23,6 +25,7 @@ export function generate(rawName: string, options: GenerateOptions): string {
   const files = templates(names, {
     packageName: options.workspace ? `@mg/interface-${names.name}` : names.app,
     coreRange: options.workspace ? 'workspace:^' : (options.coreRange ?? 'latest'),
+    mode: options.mode ?? 'event',
   });
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

@@ -1,10 +1,13 @@
+import { deviceSim, eventInterface, eventTest } from './event-templates.js';
 import type { Names } from './names.js';
 
 export interface TemplateOptions {
   /** npm package name (`@mg/interface-intercom` in the workspace, `intercom2mqtt` outside). */
   packageName: string;
-  /** Version range of @mg/core (`workspace:^` in the workspace). */
+  /** Version range of @mg/core and @mg/device-io (`workspace:^` in the workspace). */
   coreRange: string;
+  /** `event`: a device on @mg/device-io's line transport; `polling`: loop() in turns. */
+  mode: 'event' | 'polling';
 }
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
@@ -27,11 +30,12 @@ export function templates(n: Names, o: TemplateOptions): Record<string, string> 
       scripts: {
         build: 'tsc -p tsconfig.build.json',
         typecheck: 'tsc -p tsconfig.json --noEmit',
+        lint: 'tsc -p tsconfig.json --noEmit --noUnusedLocals --noUnusedParameters',
         test: 'jest',
         start: `node dist/launcher.js -c ${n.app}.conf`,
         check: `node dist/launcher.js --check -c ${n.app}.conf`,
       },
-      dependencies: { '@mg/core': o.coreRange },
+      dependencies: o.mode === 'event' ? { '@mg/core': o.coreRange, '@mg/device-io': o.coreRange } : { '@mg/core': o.coreRange },
       devDependencies: { '@types/jest': '^30.0.0', '@types/node': '^20.19.0', jest: '^30.2.0', 'ts-jest': '^29.4.5', typescript: '~5.9.3' },
     }),
     'tsconfig.json': json({
@@ -50,7 +54,7 @@ module.exports = {
   moduleNameMapper: { '^(\\\\.{1,2}/.*)\\\\.js$': '$1' },
 };
 `,
-    [`src/${n.module}.ts`]: `import { string } from '@mg/core/options';
+    [`src/${n.module}.ts`]: o.mode === 'event' ? eventInterface(n) : `import { string } from '@mg/core/options';
 import { InternalMessage, type GatewayInterface, type InterfaceContext } from '@mg/core';
 
 /** The [INTERFACE] options: they type ctx.options, and --check validates them. */
@@ -109,7 +113,8 @@ void startGateway(${n.className}, {
 });
 `,
     'src/index.ts': `export { ${n.className} } from './${n.module}.js';\n`,
-    [`src/${n.module}.test.ts`]: `import { join } from 'node:path';
+    ...(o.mode === 'event' ? { 'src/test-support/device-sim.ts': deviceSim(n) } : {}),
+    [`src/${n.module}.test.ts`]: o.mode === 'event' ? eventTest(n) : `import { join } from 'node:path';
 import { createTestContext, createTestGateway } from '@mg/core/testing';
 import { ${n.className} } from './${n.module}.js';
 
@@ -151,7 +156,7 @@ describe('${n.className}', () => {
 # Check without connecting: ${n.app} --check -c ${n.app}.conf
 
 [INTERFACE]
-port: /dev/ttyUSB0
+port: ${o.mode === 'event' ? 'tcp://127.0.0.1:4001' : '/dev/ttyUSB0'}
 
 [MQTT]
 host: 127.0.0.1
@@ -168,6 +173,7 @@ consolelevel: INFO
       topics: [`home/+/${n.name}/+/+/+/C`],
       gateway: { maptype: 'strict', map: { [n.className.replace(/Interface$/, '')]: [n.name], '': [''] } },
       function: { maptype: 'loose', map: { Lighting: ['lighting'] } },
+      location: { maptype: 'loose', map: { Kitchen: ['kitchen'] } },
       action: { maptype: 'loose', map: { LIGHT_ON: ['light_on'], LIGHT_OFF: ['light_off'] } },
     }),
     [`${n.app}.service`]: `# systemd unit: copy to /etc/systemd/system/${n.app}.service, then
@@ -202,3 +208,4 @@ as a service; SIGTERM stops it cleanly.
 `,
   };
 }
+
