@@ -3,31 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
-import { createLogging, type LogSettings } from './index.js';
+import { createLogging } from './index.js';
+import { baseSettings, capture } from './test-support/logging.js';
 
-const base: LogSettings = {
-  consolelevel: 'none',
-  logfilename: '',
-  filelevel: 'info',
-  filenum: 3,
-  filesize: 50000,
-  emailhost: '',
-  emailport: 25,
-  emailaddress: '',
-  emailfrom: '',
-  emailuser: '',
-  emailpassword: '',
-  emailsecure: false,
-};
-
-function capture() {
-  const stream = new PassThrough();
-  const chunks: string[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c.toString()));
-  return { stream, lines: () => chunks.join('').split('\n').filter(Boolean) };
-}
+const base = baseSettings;
 
 let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mg-log-'))));
