@@ -13,8 +13,15 @@ const TLS_CODES = new Set([
 ]);
 
 /** A message a user can act on for an MQTT.js error; `fatal` errors wait the longest delay. */
-export function describeConnectionError(err: Error, o: Pick<ConnectionOptions, 'url' | 'clientId' | 'username'>): { message: string; fatal: boolean } {
+export function describeConnectionError(
+  err: Error,
+  o: Pick<ConnectionOptions, 'url' | 'clientId' | 'username'> & { version?: 4 | 5 },
+): { message: string; fatal: boolean } {
   const code = (err as { code?: unknown }).code;
+  // An MQTT 3.1.1 broker answers an MQTT 5 CONNECT with return code 1 (NATS 2.9, aedes do).
+  if (code === 1 && o.version === 5) {
+    return { message: `the broker at ${o.url} does not speak MQTT 5 (${err.message}): set [MQTT] version: 3.1.1`, fatal: true };
+  }
   if (typeof code === 'number' && AUTH_CODES.has(code)) {
     const who = o.username ? `user "${o.username}"` : 'an anonymous client';
     return {
@@ -30,6 +37,10 @@ export function describeConnectionError(err: Error, o: Pick<ConnectionOptions, '
       message: `TLS handshake with ${o.url} failed (${code}): ${err.message}. Check [MQTT] cafile (the CA that signed the broker certificate) and that host matches the certificate`,
       fatal: true,
     };
+  }
+  if (err.message === 'connack timeout') {
+    // NATS nodes do this for a few seconds after another node of their cluster died.
+    return { message: `the broker at ${o.url} accepted the connection but did not answer the MQTT CONNECT in time`, fatal: false };
   }
   if (code === 'ECONNREFUSED') return { message: `cannot connect to ${o.url}: connection refused (is the broker running?)`, fatal: false };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { message: `cannot connect to ${o.url}: host name not found`, fatal: false };

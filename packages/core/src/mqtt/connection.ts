@@ -1,15 +1,22 @@
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { Logger } from '@mg/app-properties';
 import { Throttle } from '@mg/throttled-error';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import { Backoff } from '@mg/backoff';
 import type { Counters } from '../runtime/counters.js';
 import type { Transport } from './transport.js';
+import { BrokerChecks } from './broker-checks.js';
+import type { BrokerEndpoint } from './brokers.js';
 import { describeConnectionError } from './connection-errors.js';
 import { Publisher } from './publisher.js';
 
 export interface ConnectionOptions {
-  /** `mqtt://host:port`, `mqtts://...`, `ws://host:port/path`, `wss://...`. */
+  /**
+   * The brokers of `[MQTT] host`, in order, each with its URL (`mqtt://host:port`,
+   * `mqtts://...`, `ws://host:port/path`, `wss://...`): the nodes of one cluster, tried in turn.
+   */
+  brokers: readonly BrokerEndpoint[];
+  /** How the start log and `--check` name them: the URL, or the URLs joined by ", ". */
   url: string;
   clientId: string;
   keepalive: number;
@@ -26,6 +33,10 @@ export interface ConnectionOptions {
   /** Subscribed on every (re)connection. */
   subscriptions: readonly string[];
   subQos: 0 | 1 | 2;
+  /** `[MQTT] pubqos`: with 2, what the broker supports is checked before publishing. */
+  pubQos?: 0 | 1 | 2;
+  /** `[MQTT] sharedgroup`: whether the broker shares `$share/...` is probed once. */
+  sharedGroup?: string;
   /** Retained `online` on connect, `offline` as last will and on stop. Undefined: off. */
   availabilityTopic?: string;
   outboxSize: number;
@@ -55,7 +66,7 @@ export interface ConnectionContext {
   onMessage(packet: ReceivedPacket, ack: () => void): void;
   /** The connection was lost: acknowledgements not yet sent can no longer be. */
   onConnectionLost?(): void;
-  /** Connected (again), subscriptions sent. */
+  /** Connected (again), subscriptions sent; `url` is the broker's that answered. */
   onConnected?(url: string): void;
   /** Randomness for the reconnection jitter; tests pass a fixed one. */
   random?: () => number;
@@ -89,7 +100,15 @@ export class Connection implements Transport {
   private readonly clock: () => number;
   private readonly errors = new Throttle({ kind: 'connection' });
   private readonly waiting = new Throttle({ kind: 'reconnection' });
+  private readonly subscribing = new Throttle({ kind: 'subscription' });
+  private readonly checks: BrokerChecks;
+  /** Index in `options.brokers` of the broker connected to, or being tried. */
+  private current = 0;
+  /** Counts connections, so that callbacks of an earlier one do nothing. */
+  private generation = 0;
   private connectedAt = 0;
+  /** Whether MQTT.js reported an error for the current connection attempt. */
+  private attemptFailed = false;
   private kicks = 0;
   private stopping = false;
   private readonly waiters: (() => void)[] = [];
@@ -99,7 +118,15 @@ export class Connection implements Transport {
     private readonly options: ConnectionOptions,
     private readonly ctx: ConnectionContext,
   ) {
-    this.publisher = new Publisher({ outboxSize: options.outboxSize, version: options.version, logger: ctx.logger, counters: ctx.counters });
+    this.checks = new BrokerChecks({
+      pubQos: options.pubQos ?? 0,
+      subQos: options.subQos,
+      version: options.version,
+      sharedGroup: options.sharedGroup,
+      probeTopic: `${options.availabilityTopic ?? options.clientId}/probe`,
+      logger: ctx.logger,
+    });
+    this.publisher = new Publisher({ outboxSize: options.outboxSize, version: options.version, logger: ctx.logger, counters: ctx.counters, maxQos: () => this.checks.maxQos });
     this.backoff = new Backoff({ minMs: options.reconnectMinMs, maxMs: options.reconnectMaxMs, random: ctx.random });
     this.log = ctx.logger;
     this.clock = ctx.clock ?? Date.now;
@@ -114,9 +141,13 @@ export class Connection implements Transport {
     return this.publisher.pending;
   }
 
-  /** The URL of the broker. */
+  /** The URL of the broker connected to (or being tried). */
   get url(): string {
-    return this.options.url;
+    return this.broker.url;
+  }
+
+  private get broker(): BrokerEndpoint {
+    return this.options.brokers[this.current]!;
   }
 
   /** Starts connecting; returns at once (the connection comes and goes by itself from then on). */
@@ -143,12 +174,15 @@ export class Connection implements Transport {
       properties: o.version === 5 && !o.clean ? { sessionExpiryInterval: o.sessionExpiry } : undefined,
       will: o.availabilityTopic ? { topic: o.availabilityTopic, payload: Buffer.from('offline'), qos: 1, retain: true } : undefined,
     };
-    this.log.info(`connecting to ${o.url} as "${o.clientId}" (MQTT ${o.version === 5 ? '5' : '3.1.1'})`);
-    const client = mqtt.connect(o.url, mqttOptions);
+    const list = o.brokers.length > 1 ? ` (then ${o.brokers.slice(1).map((b) => b.url).join(', ')}, in turn)` : '';
+    this.log.info(`connecting to ${this.broker.url}${list} as "${o.clientId}" (MQTT ${o.version === 5 ? '5' : '3.1.1'})`);
+    const client = mqtt.connect(this.broker.url, mqttOptions);
     this.client = client;
-    // Prepended so they run before MQTT.js's own handlers: the delay must be set before it
-    // arms the reconnection timer, and Nagle turned off before it flushes queued packets.
-    client.prependListener('connect', () => this.onConnect());
+    client.on('reconnect', () => (this.attemptFailed = false));
+    // Prepended so they run before MQTT.js's own handlers: the delay and the next broker must
+    // be set before it arms the reconnection timer, and Nagle turned off before it flushes
+    // queued packets.
+    client.prependListener('connect', (connack) => this.onConnect(connack));
     client.prependListener('close', () => this.onClose());
     client.on('error', (err) => this.onError(err));
     client.on('disconnect', (packet) => {
@@ -158,6 +192,7 @@ export class Connection implements Transport {
     // MQTT.js reads the next packet, and acknowledges this one, only once the callback is
     // called: the gateway's flow control (nothing acknowledged is ever dropped).
     client.handleMessage = (packet, done) => {
+      if (this.checks.intercept(packet.topic)) return done();
       const data = packet.properties?.correlationData;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       const received: ReceivedPacket = { topic: packet.topic, payload, qos: packet.qos };
@@ -240,32 +275,62 @@ export class Connection implements Transport {
     this.log.info('disconnected from the broker');
   }
 
-  private onConnect(): void {
+  private onConnect(connack: IConnackPacket): void {
     const client = this.client!;
     (client.stream as Partial<Socket>).setNoDelay?.(true);
+    const generation = ++this.generation;
+    const alive = () => this.generation === generation && this.client === client && client.connected && !this.stopping;
     this.connectedAt = this.clock();
     this.ctx.counters.connections += 1;
+    this.ctx.counters.broker = this.broker.url;
     this.errors.reset();
     this.waiting.reset();
     const o = this.options;
-    this.log.info(`connected to ${o.url}`);
+    const url = this.broker.url;
+    this.log.info(`connected to ${url}${o.brokers.length > 1 ? ` (broker ${this.current + 1} of ${o.brokers.length})` : ''}`);
     if (o.subscriptions.length > 0) {
-      client.subscribe([...o.subscriptions], { qos: o.subQos }, (err, granted) => {
-        if (err) {
-          this.log.error(`subscription failed: ${err.message}`);
-          return;
-        }
-        const refused = (granted ?? []).filter((g) => g.qos === 128 || g.qos > 2);
-        for (const g of refused) this.log.error(`the broker refused the subscription to "${g.topic}" (not authorised, or an invalid filter)`);
-        const ok = (granted ?? []).filter((g) => !refused.includes(g)).map((g) => g.topic);
-        if (ok.length > 0) this.log.info(`subscribed to ${ok.join(', ')}`);
-      });
+      this.subscribe(client, [...o.subscriptions], alive, new Backoff({ minMs: o.reconnectMinMs, maxMs: o.reconnectMaxMs, random: this.ctx.random }));
     } else {
       this.log.warn('no topics to subscribe to: the gateway will receive nothing (set topics, or mapping and a map file)');
     }
-    this.publisher.attach(client, o.availabilityTopic ? { topic: o.availabilityTopic, payload: 'online', qos: 1, retain: true } : undefined);
+    // The availability goes first on every connection: a new broker of the list learns it too
+    // (the will is in every CONNECT). With pubqos 2 publishing waits until the broker's QoS is known.
+    const attach = () => this.publisher.attach(client, o.availabilityTopic ? { topic: o.availabilityTopic, payload: 'online', qos: 1, retain: true } : undefined);
+    void this.checks.connected(client, connack, url, alive).then(() => {
+      if (alive()) attach();
+    });
     for (const resolve of this.waiters.splice(0)) resolve();
-    this.ctx.onConnected?.(o.url);
+    this.ctx.onConnected?.(url);
+  }
+
+  /**
+   * Subscribes, and subscribes again with growing delays to what the broker refused while this
+   * connection lasts: NATS refuses QoS 1 subscriptions (SUBACK 0x80) for a while when a node
+   * of its cluster is down, and a gateway that gave up would receive nothing until it reconnects.
+   */
+  private subscribe(client: MqttClient, topics: string[], alive: () => boolean, retry: Backoff): void {
+    const o = this.options;
+    client.subscribe(topics, { qos: o.subQos }, (err, granted) => {
+      if (!alive()) return;
+      if (err) {
+        this.log.error(`subscription failed: ${err.message}`);
+        return;
+      }
+      const grants = granted ?? [];
+      this.checks.granted(grants, this.broker.url);
+      const refused = grants.filter((g) => g.qos === 128 || g.qos > 2).map((g) => g.topic);
+      const ok = grants.filter((g) => g.qos <= 2).map((g) => g.topic);
+      if (ok.length > 0) this.log.info(`subscribed to ${ok.join(', ')}${retry.attempts > 0 ? ` (after ${retry.attempts} refusal${retry.attempts === 1 ? '' : 's'})` : ''}`);
+      if (refused.length === 0) return;
+      this.ctx.counters.subscriptionsRefused += refused.length;
+      const delay = retry.next();
+      const v = this.subscribing.hit(`the broker at ${this.broker.url} refused the subscription to ${refused.map((t) => `"${t}"`).join(', ')} (not authorised, an invalid filter, or a cluster missing a node); trying again in ${(delay / 1000).toFixed(1)} s`);
+      if (v.trigger) this.log.error(v.report);
+      const timer = setTimeout(() => {
+        if (alive()) this.subscribe(client, refused, alive, retry);
+      }, delay);
+      timer.unref();
+    });
   }
 
   private onClose(): void {
@@ -289,17 +354,54 @@ export class Connection implements Transport {
     } else {
       // An attempt that failed: the broker is away (restarting), which a kick never looks like.
       this.kicks = 0;
+      if (this.options.version === 5 && !this.attemptFailed) this.closedBeforeConnack();
     }
     const delay = this.backoff.next();
     this.client.options.reconnectPeriod = delay;
+    const from = this.broker.url;
+    const next = this.rotate();
+    const s = (delay / 1000).toFixed(1);
     const v = this.waiting.hit('broker not reachable');
-    if (wasConnected) this.log.warn(`connection to ${this.options.url} lost; reconnecting in ${(delay / 1000).toFixed(1)} s`);
-    else if (v.trigger) this.log.warn(`waiting for the broker at ${this.options.url}; next attempt in ${(delay / 1000).toFixed(1)} s (delays grow to ${this.options.reconnectMaxMs / 1000} s)`);
-    else this.log.debug(`broker still not reachable; next attempt in ${(delay / 1000).toFixed(1)} s`);
+    if (next === undefined) {
+      if (wasConnected) this.log.warn(`connection to ${from} lost; reconnecting in ${s} s`);
+      else if (v.trigger) this.log.warn(`waiting for the broker at ${from}; next attempt in ${s} s (delays grow to ${this.options.reconnectMaxMs / 1000} s)`);
+      else this.log.debug(`broker still not reachable; next attempt in ${s} s`);
+    } else if (wasConnected) this.log.warn(`connection to ${from} lost; trying ${next} in ${s} s`);
+    else if (v.trigger) this.log.warn(`no broker reachable yet (last tried ${from}); next attempt at ${next} in ${s} s (delays grow to ${this.options.reconnectMaxMs / 1000} s)`);
+    else this.log.debug(`${from} not reachable; next attempt at ${next} in ${s} s`);
+  }
+
+  /**
+   * With several brokers, the next attempt goes to the one after the broker just lost or tried
+   * (round robin from there): a dead node is tried again only after every other one, and a
+   * gateway whose broker went away does not wait for that very broker first. MQTT.js reads the
+   * host from its options on each attempt; its own `servers` rotation is not used because it
+   * keeps the TLS server name of the first broker. Returns the next URL, or undefined with one broker.
+   */
+  private rotate(): string | undefined {
+    const brokers = this.options.brokers;
+    if (brokers.length < 2 || !this.client) return undefined;
+    this.current = (this.current + 1) % brokers.length;
+    const b = this.broker;
+    const opts = this.client.options as IClientOptions & { hostname?: string; servername?: string };
+    opts.host = b.host;
+    opts.hostname = b.host;
+    opts.port = b.port;
+    // Certificates are checked against the name of the broker actually reached.
+    if (isIP(b.host) === 0) opts.servername = b.host;
+    else delete opts.servername;
+    return b.url;
+  }
+
+  /** Closed by the broker with no CONNACK and no error: what a broker without MQTT 5 may do (RabbitMQ 3.10). */
+  private closedBeforeConnack(): void {
+    const v = this.errors.hit(`the broker at ${this.broker.url} closed the connection without answering the MQTT 5 CONNECT: if it does not speak MQTT 5 (RabbitMQ 3.10 closes it so), set [MQTT] version: 3.1.1`);
+    if (v.trigger) this.log.error(v.report);
   }
 
   private onError(err: Error): void {
-    const { message, fatal } = describeConnectionError(err, this.options);
+    this.attemptFailed = true;
+    const { message, fatal } = describeConnectionError(err, { ...this.options, url: this.broker.url });
     if (fatal) this.backoff.toMax();
     const v = this.errors.hit(message);
     if (v.trigger) this.log.error(v.report);

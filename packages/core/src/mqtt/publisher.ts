@@ -16,6 +16,8 @@ export interface PublisherOptions {
   version: 4 | 5;
   logger: Logger;
   counters: Counters;
+  /** The highest QoS the broker supports (a message asking more is sent at this). Default 2. */
+  maxQos?: () => 0 | 1 | 2;
 }
 
 /**
@@ -108,9 +110,10 @@ export class Publisher {
   send(entry: OutboxEntry): void {
     const client = this.client;
     if (!client) return;
-    const opts: IClientPublishOptions = { qos: entry.qos, retain: entry.retain };
+    const qos = this.o.maxQos ? (Math.min(entry.qos, this.o.maxQos()) as 0 | 1 | 2) : entry.qos;
+    const opts: IClientPublishOptions = { qos, retain: entry.retain };
     if (entry.correlation !== undefined && this.o.version === 5) opts.properties = { correlationData: Buffer.from(entry.correlation) };
-    if (entry.qos > 0) {
+    if (qos > 0) {
       this.inFlight += 1;
       const generation = this.generation;
       client.publish(entry.topic, entry.payload, opts, () => this.acked(generation));

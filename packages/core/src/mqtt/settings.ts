@@ -1,4 +1,5 @@
 import { readTextFile, type AppProperties } from '@mg/app-properties';
+import { brokerEndpoints, parseBrokerList } from './brokers.js';
 import type { ConnectionOptions } from './connection.js';
 import type { MqttSettings } from '../runtime/gateway-config.js';
 import { MessageMap } from '../model/message-map.js';
@@ -22,7 +23,6 @@ export function loadMap(app: AppProperties, mqtt: MqttSettings, configFile: stri
 /** The connection options the `[MQTT]` section describes. */
 export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: MessageMap, configFile: string | undefined): ConnectionOptions {
   const clientId = mqtt.clientid.trim() || app.name;
-  const host = mqtt.host.includes(':') ? `[${mqtt.host}]` : mqtt.host;
   const ws = mqtt.protocol === 'ws' || mqtt.protocol === 'wss';
   const path = ws ? (mqtt.wspath.startsWith('/') ? mqtt.wspath : `/${mqtt.wspath}`) : '';
   const password =
@@ -34,8 +34,11 @@ export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: M
   const prefix = mqtt.sharedgroup.trim() !== '' ? `$share/${mqtt.sharedgroup.trim()}/` : '';
   const topicValues = { root: map.root, app: app.name, clientid: clientId };
   const availability = mqtt.availabilitytopic.trim();
+  // The option was checked entry by entry when the configuration was read.
+  const brokers = brokerEndpoints(parseBrokerList(mqtt.host, mqtt.port), mqtt.protocol, path);
   return {
-    url: `${mqtt.protocol}://${host}:${mqtt.port}${path}`,
+    url: brokers.map((b) => b.url).join(', '),
+    brokers,
     clientId,
     keepalive: mqtt.keepalive,
     clean: mqtt.clean,
@@ -49,6 +52,8 @@ export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: M
     rejectUnauthorized: mqtt.tlsverify,
     subscriptions: map.topics.map((t) => prefix + t),
     subQos: Number(mqtt.subqos) as 0 | 1 | 2,
+    pubQos: Number(mqtt.pubqos) as 0 | 1 | 2,
+    sharedGroup: mqtt.sharedgroup.trim() || undefined,
     availabilityTopic: availability === '' ? undefined : expandTopic(availability, topicValues),
     outboxSize: mqtt.outboxsize,
     reconnectMinMs: mqtt.reconnectmin * 1000,

@@ -29,6 +29,10 @@ export class Counters {
   disconnections = 0;
   /** Errors thrown by the interface's loop(), start() or stop(). */
   interfaceErrors = 0;
+  /** Subscriptions the broker refused (each is tried again while the connection lasts). */
+  subscriptionsRefused = 0;
+  /** URL of the broker connected to, or last connected to ('' before the first connection). */
+  broker = '';
   readonly rejected: Record<RejectReason, number>;
   readonly startedAt: number;
 
@@ -52,6 +56,8 @@ export class Counters {
       connections: this.connections,
       disconnections: this.disconnections,
       interfaceErrors: this.interfaceErrors,
+      subscriptionsRefused: this.subscriptionsRefused,
+      broker: this.broker,
       rejected: { ...this.rejected },
     };
   }

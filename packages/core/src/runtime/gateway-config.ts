@@ -1,11 +1,12 @@
 import { logSection } from '@mg/app-properties';
 import { bool, choice, defineConfig, int, list, number, passthroughSection, port, renderDefaults, section, string, type ConfigValues } from '@mg/config';
+import { brokerListOption } from '../mqtt/brokers.js';
 
 /** The `[MQTT]` section: the broker, the map, and what @mg adds to the original. */
 export const mqttSection = section(
   {
-    host: string('127.0.0.1', 'Broker host name or address.'),
-    port: port(1883, 'Broker port (8883 is usual for mqtts, 443 or 8083 for wss).'),
+    host: brokerListOption('127.0.0.1', 'Broker host name or address; for the nodes of a cluster, a comma-separated list of host or host:port (IPv6 in brackets, [::1]:1883), tried in turn: the gateway starts with the first and, when its broker goes away, goes on with the next one.'),
+    port: port(1883, 'Broker port, for host entries without one (8883 is usual for mqtts, 443 or 8083 for wss).'),
     keepalive: int(60, 'Seconds between keepalive pings; 0 turns them off.', { min: 0, max: 65535 }),
     clientid: string('', 'MQTT client id; empty for the application name. Keep it stable when clean is off.'),
     timeout: number(0.01, 'Seconds between two turns of the polling loop (interfaces with loop()).', { min: 0.001, max: 60 }),
