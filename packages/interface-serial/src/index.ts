@@ -18,3 +18,9 @@ export type { Template, TemplatePart, TemplateResult } from './profile/template.
 export { profileJsonSchema, PROFILE_SCHEMA_ID } from './profile/json-schema.js';
 export { renderProfileReference } from './profile/reference.js';
 export { SHIPPED_PROFILES_DIR, shippedProfileNames, shippedProfilePath } from './profile/shipped.js';
+export { SerialInterface, CONNECTION_ACTION } from './serial-interface.js';
+export type { SerialCounters } from './serial-interface.js';
+export { serialOptions } from './interface/options.js';
+export type { SerialOptions } from './interface/options.js';
+export { serialInterfaceFor, configFileOf } from './interface/launch.js';
+export { locateProfile, openProfile, profileDirs } from './interface/profile-source.js';

@@ -1,22 +1,65 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadProfile, loadProfileFile, shippedProfilePath } from './index.js';
+import { defineConfig, loadConfig, optionMeta } from '@mg/config';
+import { createTestGateway } from '@mg/core/testing';
+import { gatewaySchema } from './test-support/gateway-schema.js';
+import { loadProfile, loadProfileFile, SerialInterface, shippedProfilePath } from './index.js';
 
 const pkgDir = join(__dirname, '..');
 const read = (path: string) => readFileSync(path, 'utf8');
 const pkg = JSON.parse(read(join(pkgDir, 'package.json'))) as { dependencies: Record<string, string>; files: string[]; exports: Record<string, unknown>; bin?: unknown };
 
 describe('the @mg/interface-serial package', () => {
-  it('depends on the core, the device toolkit, the errors and zod (the core\'s version), nothing else', () => {
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/core', '@mg/device-io', '@mg/errors', 'zod']);
+  it('depends on the core and the utilities it uses, serialport and zod (the core\'s version), nothing else', () => {
+    // @mg/app-properties: the launcher finds the configuration file as startGateway does, so that
+    // --check loads relative profiles; serialport: device-io loads it for serial device paths.
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/app-properties', '@mg/core', '@mg/device-io', '@mg/errors', '@mg/throttled-error', 'serialport', 'zod']);
     const core = JSON.parse(read(join(pkgDir, '..', 'core', 'package.json'))) as { dependencies: Record<string, string> };
     expect(pkg.dependencies.zod).toBe(core.dependencies.zod);
+    expect(pkg.dependencies.serialport).toBe('^13.0.0');
   });
 
-  it('publishes the profiles, the schema and the reference, and exports the first two', () => {
-    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'profiles', 'schema', 'docs', '!dist/test-support']));
+  it('publishes the profiles, the schema, the reference, the configuration and the map, and the serial2mqtt bin', () => {
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'profiles', 'schema', 'docs', '!dist/test-support', 'serial2mqtt.conf', 'serial2mqtt.map.json']));
     expect(pkg.exports['./profile.schema.json']).toBe('./schema/profile.schema.json');
     expect(pkg.exports['./profiles/*']).toBe('./profiles/*');
+    expect(pkg.bin).toEqual({ serial2mqtt: './dist/launcher.js' });
+  });
+
+  it('serial2mqtt.conf loads without a warning, [INTERFACE] first', () => {
+    const text = read(join(pkgDir, 'serial2mqtt.conf'));
+    expect(/^\[(\w+)\]$/m.exec(text)?.[1]).toBe('INTERFACE');
+    const loaded = loadConfig(defineConfig(gatewaySchema()), { files: [join(pkgDir, 'serial2mqtt.conf')] });
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.values.INTERFACE).toMatchObject({ port: '/dev/ttyUSB0', profile: 'denon-avr', function: 'AudioVideo', location: 'LivingRoom', device: 'Receiver' });
+  });
+
+  it('serial2mqtt.conf shows every option, set or commented out with its default', () => {
+    const text = read(join(pkgDir, 'serial2mqtt.conf'));
+    const missing: string[] = [];
+    for (const [section, s] of Object.entries(gatewaySchema())) {
+      expect(text).toContain(`[${section}]`);
+      // Options of the same name in two sections (reconnectmin): each is looked for in its own.
+      const own = text.split(`[${section}]`)[1]!.split(/^\[/m)[0]!;
+      if (!('shape' in s)) continue;
+      for (const [name, option] of Object.entries(s.shape as Record<string, Parameters<typeof optionMeta>[0]>)) {
+        const def = optionMeta(option)!.default;
+        const shown = new RegExp(`^(# )?${name}:( .*)?$`, 'm').exec(own);
+        if (!shown) missing.push(`[${section}] ${name}`);
+        else if (shown[1] && (shown[2] ?? '').trim() !== def) missing.push(`[${section}] ${name} commented with ${shown[2]}, default is ${def}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('ships a valid map with root home and a word for every Denon action and status', () => {
+    const mapfilename = join(pkgDir, 'serial2mqtt.map.json');
+    expect(() => createTestGateway(SerialInterface, { options: { port: 'tcp://127.0.0.1:23', profile: 'denon-avr' }, mqtt: { mapping: true, mapfilename } })).not.toThrow();
+    const map = JSON.parse(read(mapfilename)) as { root: string; action: { map: Record<string, string[]> } };
+    expect(map.root).toBe('home');
+    const denon = loadProfileFile(shippedProfilePath('denon-avr')!);
+    expect(Object.keys(map.action.map).sort()).toEqual([...denon.actions, ...denon.statusActions, 'CONNECTION'].sort());
+    for (const [internal, words] of Object.entries(map.action.map)) expect(words[0]).toBe(internal.toLowerCase());
   });
 
   it('the README shows every Denon command and status as the profile has them', () => {

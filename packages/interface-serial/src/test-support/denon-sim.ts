@@ -16,6 +16,8 @@ export interface ReceivedCommand {
 export interface DenonSimOptions {
   /** Listen on TCP 127.0.0.1 (a free port). Default true. */
   tcp?: boolean;
+  /** The TCP port to listen on, e.g. one a gateway already tries. Default: a free one. */
+  tcpPort?: number;
   /** Sit at one end of a socat pty pair; the gateway opens `ptyPath`. Needs socat. Default false. */
   pty?: boolean;
   /** The state at power-up. */
@@ -57,6 +59,7 @@ export class DenonSim {
   private constructor(options: DenonSimOptions) {
     this.receiver = new DenonReceiver(options.state);
     this.useTcp = options.tcp ?? true;
+    this.port = options.tcpPort ?? 0;
     this.usePty = options.pty ?? false;
     this.answerDelayMs = options.answerDelayMs ?? 0;
   }
@@ -182,7 +185,10 @@ export class DenonSim {
     this.plugged = false;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const socket of this.sockets) (abrupt ? socket.resetAndDestroy() : socket.destroy());
+    for (const socket of this.sockets) {
+      if (abrupt) socket.resetAndDestroy();
+      else socket.destroy();
+    }
     this.sockets.clear();
     const server = this.server;
     this.server = undefined;

@@ -1,0 +1,220 @@
+import { InternalMessage, type GatewayInterface, type InterfaceContext } from '@mg/core';
+import { LineTransport, type StateChange } from '@mg/device-io';
+import { Throttle } from '@mg/throttled-error';
+import { serialOptions, type SerialOptions } from './interface/options.js';
+import { openProfile, profileDirs } from './interface/profile-source.js';
+import { failureReason } from './interface/reply-reasons.js';
+import { StatusQueue } from './interface/status-queue.js';
+import type { CompiledProfile, ParsedStatus } from './profile/compiled.js';
+
+/** The action of the status that tells MQTT whether the device is reachable. */
+export const CONNECTION_ACTION = 'CONNECTION';
+
+/** What the interface has seen and done since it started; plain numbers, nothing kept per message. */
+export interface SerialCounters {
+  /** Lines from the device (answers and spontaneous reports). */
+  lines: number;
+  /** Lines a status of the profile recognised, published. */
+  statuses: number;
+  /** Lines no status recognised (logged at DEBUG). */
+  unknownLines: number;
+  /** Over-long lines dropped by the transport. */
+  overflows: number;
+  /** Commands addressed to this device. */
+  commands: number;
+  /** Commands for another function, location or device, left alone. */
+  ignored: number;
+  /** Replies by response. */
+  ok: number;
+  errors: number;
+  /** Of the errors: the device did not confirm in time. */
+  timeouts: number;
+  /** Connections to the device (the first included). */
+  connections: number;
+}
+
+/**
+ * The interface of serial2mqtt: one line-protocol device on a serial port or a TCP port, its
+ * language given by a profile. Event-driven: device lines become status messages as they come;
+ * commands are sent one at a time, each answered with OK once the device confirms it or ERROR
+ * (a line protocol has no request ids, so a second command in flight could take the first
+ * one's confirmation). The device may be absent or go away at any time: the transport
+ * reconnects by itself, and a CONNECTION status tells MQTT.
+ */
+export class SerialInterface implements GatewayInterface {
+  static readonly options: SerialOptions = serialOptions();
+  readonly profile: CompiledProfile;
+  readonly counters: SerialCounters = { lines: 0, statuses: 0, unknownLines: 0, overflows: 0, commands: 0, ignored: 0, ok: 0, errors: 0, timeouts: 0, connections: 0 };
+  private readonly transport: LineTransport;
+  private readonly replyTimeoutMs: number;
+  private readonly statusQueue: StatusQueue;
+  private readonly overflowLog = new Throttle({ kind: 'over-long line' });
+  private readonly failureLog = new Throttle({ kind: 'command failure' });
+  private queryTimer: NodeJS.Timeout | undefined;
+  private commandLoop: Promise<void> | undefined;
+
+  // Options only, as the contract asks: a profile or address that cannot work throws here, and
+  // the gateway stops at start with one line saying why.
+  constructor(private readonly ctx: InterfaceContext<SerialOptions>) {
+    const o = ctx.options;
+    this.profile = openProfile(o.profile, profileDirs(ctx.configFile));
+    this.replyTimeoutMs = o.replytimeout * 1000;
+    this.statusQueue = new StatusQueue(ctx.outgoing);
+    this.transport = new LineTransport({
+      address: o.port,
+      ...this.profile.transportOptions(),
+      requestTimeoutMs: this.replyTimeoutMs,
+      serial: {
+        baudRate: o.baudrate,
+        dataBits: Number(o.databits) as 5 | 6 | 7 | 8,
+        parity: o.parity,
+        stopBits: Number(o.stopbits) as 1 | 1.5 | 2,
+      },
+      reconnect: { minMs: o.reconnectmin * 1000, maxMs: o.reconnectmax * 1000 },
+      logger: ctx.logger,
+    });
+  }
+
+  /** The transport's state: `connected` once the device is reachable. */
+  get deviceState(): LineTransport['state'] {
+    return this.transport.state;
+  }
+
+  /**
+   * Opens the device and resolves after the first attempt, reached or not: an absent device is
+   * a state (reported, retried), not a reason to stop the gateway. Commands are then read in
+   * the background.
+   */
+  async start(): Promise<void> {
+    const t = this.transport;
+    const firstAttempt = new Promise<void>((resolve) => {
+      const settled = (s: StateChange) => {
+        if (s.state === 'connecting') return;
+        t.off('state', settled);
+        resolve();
+      };
+      t.on('state', settled);
+    });
+    t.on('state', (s) => this.onState(s));
+    t.on('line', (line) => this.onLine(line));
+    t.on('overflow', (info) => {
+      this.counters.overflows += 1;
+      const v = this.overflowLog.hit(`dropped a line from ${t.address} longer than ${info.maxLineBytes} bytes`);
+      if (v.trigger) this.ctx.logger.warn(v.report);
+    });
+    t.on('retry', (r) => this.ctx.logger.debug(`${t.address}: attempt ${r.attempt} failed (${r.reason}); next in ${r.retryInMs} ms`));
+    this.ctx.logger.info(`profile ${this.profile.name} (${this.profile.where}); device ${t.address}`);
+    t.start(this.ctx.signal);
+    this.commandLoop = this.runCommands();
+    await firstAttempt;
+  }
+
+  async stop(): Promise<void> {
+    this.stopQueries();
+    await this.transport.stop();
+    // Commands cut short by the stop get their ERROR reply before the gateway publishes the last messages.
+    await this.commandLoop;
+  }
+
+  private onState(s: StateChange): void {
+    const log = this.ctx.logger;
+    if (s.state === 'connected') {
+      this.counters.connections += 1;
+      log.info(`device connected: ${s.address}`);
+      this.pushStatus({ action: CONNECTION_ACTION, arguments: { state: 'connected' } });
+      this.startQueries();
+    } else if (s.state === 'disconnected') {
+      log.warn(`device disconnected: ${s.reason}; retrying in ${(s.retryInMs / 1000).toFixed(1)} s (the gateway goes on)`);
+      this.pushStatus({ action: CONNECTION_ACTION, arguments: { state: 'disconnected', reason: s.error.reason } });
+      this.stopQueries();
+    } else if (s.state === 'stopped') {
+      this.stopQueries();
+    }
+  }
+
+  /** The profile's queries on every connection (writes are not kept while the device is away), and every N seconds if it says so. */
+  private startQueries(): void {
+    const { atStart, every } = this.profile.queries;
+    this.send(atStart);
+    this.stopQueries();
+    if (every) {
+      this.queryTimer = setInterval(() => this.send(every.send), every.intervalMs);
+      this.queryTimer.unref();
+    }
+  }
+
+  private stopQueries(): void {
+    clearInterval(this.queryTimer);
+    this.queryTimer = undefined;
+  }
+
+  private send(lines: readonly string[]): void {
+    // A query that fails (the device went away meanwhile) is asked again on the next connection;
+    // the transport logs the failure at DEBUG.
+    for (const line of lines) this.transport.write(line).catch(() => undefined);
+  }
+
+  private onLine(line: string): void {
+    this.counters.lines += 1;
+    const status = this.profile.parseLine(line);
+    if (status) {
+      this.counters.statuses += 1;
+      this.pushStatus(status);
+      return;
+    }
+    this.counters.unknownLines += 1;
+    if (this.ctx.logger.isLevelEnabled('debug')) this.ctx.logger.debug(`unknown line from the device: ${JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}...` : line)}`);
+  }
+
+  private pushStatus(status: ParsedStatus): void {
+    const o = this.ctx.options;
+    this.statusQueue.push(new InternalMessage({ isCmd: false, function: o.function, location: o.location, device: o.device, action: status.action, arguments: status.arguments }));
+  }
+
+  private async runCommands(): Promise<void> {
+    for await (const msg of this.ctx.incoming.until(this.ctx.signal)) {
+      if (!msg.isCmd) continue;
+      if (!this.addressedToUs(msg)) {
+        this.counters.ignored += 1;
+        continue;
+      }
+      this.counters.commands += 1;
+      this.reply(msg, await this.execute(msg));
+    }
+  }
+
+  /**
+   * Each characteristic matches when this device's is empty (any), the command's is empty (a
+   * command for every device of the kind), or both are the same, ignoring case.
+   */
+  private addressedToUs(msg: InternalMessage): boolean {
+    const o = this.ctx.options;
+    const same = (mine: string, theirs: string) => mine === '' || theirs === '' || mine.toLowerCase() === theirs.toLowerCase();
+    return same(o.function, msg.function) && same(o.location, msg.location) && same(o.device, msg.device);
+  }
+
+  private async execute(msg: InternalMessage): Promise<{ ok: boolean; reason: string; timeout?: boolean }> {
+    const command = this.profile.commandFor(msg.action, msg.arguments);
+    if (!command.ok) return { ok: false, reason: command.reason };
+    if (this.transport.state !== 'connected') return { ok: false, reason: 'the device is not connected; the command was not sent' };
+    try {
+      // consume: false, so that the confirming line is also published as a status.
+      const line = await this.transport.request(command.line, { match: this.profile.confirmationFor(msg.action)!, consume: false, timeoutMs: this.replyTimeoutMs });
+      return { ok: true, reason: `confirmed by the device: ${line}` };
+    } catch (err) {
+      const failure = failureReason(err, this.ctx.options.replytimeout);
+      if (failure.log) {
+        const v = this.failureLog.hit(`command ${command.line} failed: ${failure.log}`);
+        if (v.trigger) this.ctx.logger.error(v.report);
+      }
+      return { ok: false, reason: failure.reason, timeout: failure.timeout };
+    }
+  }
+
+  private reply(msg: InternalMessage, result: { ok: boolean; reason: string; timeout?: boolean }): void {
+    if (result.ok) this.counters.ok += 1;
+    else this.counters.errors += 1;
+    if (result.timeout) this.counters.timeouts += 1;
+    this.ctx.outgoing.push(msg.reply(result.ok ? 'OK' : 'ERROR', result.reason));
+  }
+}
