@@ -35,6 +35,7 @@ export const mqttSection = section(
     statsinterval: int(60, 'Seconds between two publications of the counters; 0 turns them off.', { min: 0 }),
     outboxsize: int(10000, 'Outgoing messages kept while they wait for the broker (disconnected, or a connection slower than the interface); a newer status replaces a waiting one on the same topic; beyond the bound the oldest are dropped and counted.', { min: 1 }),
     incomingsize: int(10000, 'Incoming messages waiting for the interface. When they reach it the gateway stops reading from the broker (messages wait there) until the interface has taken half of them.', { min: 1 }),
+    replyrefused: bool(false, 'Answer a command refused by a strict map with an ERROR status on its own topic (response, reason, correlation kept), so that its sender learns why.'),
     incomingoverflow: choice(['pause', 'dropoldest'], 'pause', 'When incomingsize is reached: pause (stop reading, lose nothing) or dropoldest (keep reading, drop the oldest waiting message: the freshest state wins over completeness).'),
     reconnectmin: number(1, 'First delay in seconds before reconnecting; it doubles after each failure.', { min: 0.1 }),
     reconnectmax: number(60, 'Longest delay in seconds between two reconnection attempts.', { min: 1 }),

@@ -218,6 +218,16 @@ describe('gateway behaviour', () => {
     expect(gw.handle.counters.incomingPauses).toBe(0);
   });
 
+  it('with replyrefused on, answers a command the strict map refuses with an ERROR status, correlation kept', async () => {
+    gw = await runGateway(PollingEcho, lines({ clientid: `gw-refused-${process.pid}`, replyrefused: 'on' }));
+    await client.subscribe(`${ROOT}/lighting/dummy/office/lamp/+/S`);
+    await waitFor(() => gw!.handle.counters.connections === 1 && /subscribed/.test(gw!.log()), 'the subscription');
+    await client.publish(`${ROOT}/lighting/dummy/office/lamp/me/C`, '{"action":"self_destruct","correlation":"req-1"}');
+    const reply = await client.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/office/lamp/dummy2mqtt/S` && !m.retain, 'the ERROR reply');
+    expect(JSON.parse(reply.payload)).toEqual({ action: 'self_destruct', response: 'ERROR', reason: 'action "self_destruct" is not in the strict map', correlation: 'req-1' });
+    expect(PollingEcho.seen).toEqual([]);
+  });
+
   it('ignores its own availability and counters when a wide subscription brings them back', async () => {
     const id = `gw-wide-${process.pid}`;
     const root = uniqueRoot(); // a root of its own: other tests leave retained availability under ROOT

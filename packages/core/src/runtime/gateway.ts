@@ -13,6 +13,7 @@ import type { GatewayEvents } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
 import { InterfaceError, type GatewayInterface, type InterfaceClass } from './interface.js';
 import { PollingLoop } from './polling.js';
+import { refusalReply } from './refusal-reply.js';
 import { finalReport } from './report.js';
 import { paramsOf, type Setup } from './setup.js';
 
@@ -186,12 +187,23 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const r = this.setup.map.toInternal(topic, packet.payload, packet.correlation);
     if (!r.ok) {
       this.refused(r.reason, r.detail, 'incoming');
+      if (r.reason === 'strict-miss' && this.setup.config.MQTT.replyrefused) this.replyRefused(packet, r.detail);
       return ack();
     }
     this.internal.delivered += 1;
     if (this.debug) this.log.debug(`received ${r.value.toString()} (from "${topic}")`);
     if (this.listenerCount('message-in') > 0) this.emit('message-in', r.value, topic);
     this.flow.offer(r.value, ack, packet.qos > 0 && !this.setup.connection.clean);
+  }
+
+  /** `[MQTT] replyrefused`: the sender of a refused command gets an ERROR status saying why. */
+  private replyRefused(packet: ReceivedPacket, reason: string): void {
+    const reply = refusalReply(packet.topic, packet.payload, reason.replace(/ \(message on ".*"\)$/, ''), {
+      rootLevels: this.setup.map.root === '' ? 0 : this.setup.map.root.split('/').length,
+      gatewayName: this.setup.map.gatewayName,
+      correlation: packet.correlation,
+    });
+    if (reply) this.transport.publish(reply.topic, reply.payload, { qos: this.qos, retain: false, coalesce: false, correlation: reply.correlation });
   }
 
   /** Publishes everything the interface has pushed. */
