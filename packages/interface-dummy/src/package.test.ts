@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { defineConfig, loadConfig, optionMeta, renderOptionsTable, section } from '@mg/config';
 import { gatewaySections } from '@mg/core';
 import { createTestGateway } from '@mg/core/testing';
@@ -55,5 +55,13 @@ describe('the README', () => {
     const updated = text.replace(/<!-- options:start -->[\s\S]*<!-- options:end -->/, current);
     if (process.env.UPDATE_DOCS === '1') writeFileSync(path, updated);
     else expect(text).toBe(updated);
+  });
+});
+
+describe('the dummy map', () => {
+  it("is the one the core's tests use (one map, not two that drift apart)", () => {
+    const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    const coreFixture = join(dirname(require.resolve('@mg/core/package.json')), 'test', 'fixtures', 'dummy.map.json');
+    expect(read(coreFixture)).toEqual(read(join(pkgDir, 'dummy.map.json')));
   });
 });
