@@ -50,6 +50,9 @@ export class SerialInterface implements GatewayInterface {
   private readonly statusQueue: StatusQueue;
   private readonly overflowLog = new Throttle({ kind: 'over-long line' });
   private readonly failureLog = new Throttle({ kind: 'command failure' });
+  // Aborted by stop() as well as by the gateway, so that a caller driving the interface directly can stop it.
+  private readonly halt = new AbortController();
+  private readonly signal: AbortSignal;
   private queryTimer: NodeJS.Timeout | undefined;
   private commandLoop: Promise<void> | undefined;
 
@@ -60,6 +63,7 @@ export class SerialInterface implements GatewayInterface {
     this.profile = openProfile(o.profile, profileDirs(ctx.configFile));
     this.replyTimeoutMs = o.replytimeout * 1000;
     this.statusQueue = new StatusQueue(ctx.outgoing);
+    this.signal = AbortSignal.any([ctx.signal, this.halt.signal]);
     this.transport = new LineTransport({
       address: o.port,
       ...this.profile.transportOptions(),
@@ -104,12 +108,13 @@ export class SerialInterface implements GatewayInterface {
     });
     t.on('retry', (r) => this.ctx.logger.debug(`${t.address}: attempt ${r.attempt} failed (${r.reason}); next in ${r.retryInMs} ms`));
     this.ctx.logger.info(`profile ${this.profile.name} (${this.profile.where}); device ${t.address}`);
-    t.start(this.ctx.signal);
+    t.start(this.signal);
     this.commandLoop = this.runCommands();
     await firstAttempt;
   }
 
   async stop(): Promise<void> {
+    this.halt.abort();
     this.stopQueries();
     await this.transport.stop();
     // Commands cut short by the stop get their ERROR reply before the gateway publishes the last messages.
@@ -172,7 +177,7 @@ export class SerialInterface implements GatewayInterface {
   }
 
   private async runCommands(): Promise<void> {
-    for await (const msg of this.ctx.incoming.until(this.ctx.signal)) {
+    for await (const msg of this.ctx.incoming.until(this.signal)) {
       if (!msg.isCmd) continue;
       if (!this.addressedToUs(msg)) {
         this.counters.ignored += 1;
