@@ -62,6 +62,17 @@ describe('the @mg/interface-serial package', () => {
     for (const [internal, words] of Object.entries(map.action.map)) expect(words[0]).toBe(internal.toLowerCase());
   });
 
+  it('the README\'s [INTERFACE] table has every option with its default', () => {
+    const readme = read(join(pkgDir, 'README.md'));
+    const table = readme.split('## Configuration')[1]!.split('\n\n').find((block) => block.startsWith('| option |'))!;
+    for (const [name, option] of Object.entries(SerialInterface.options)) {
+      const row = table.split('\n').find((line) => line.startsWith('| ') && line.split('|')[1]!.includes(`\`${name}\``));
+      expect(row).toBeDefined();
+      const def = optionMeta(option)!.default;
+      expect(row).toContain(def === '' ? (optionMeta(option)!.required ? '(required)' : 'empty') : `\`${def}\``);
+    }
+  });
+
   it('the README shows every Denon command and status as the profile has them', () => {
     const readme = read(join(pkgDir, 'README.md'));
     const denon = loadProfileFile(shippedProfilePath('denon-avr')!).definition;
