@@ -77,7 +77,7 @@ afterAll(() => {
 });
 
 it('publishes every public package, with real versions instead of workspace ranges', async () => {
-  for (const name of ['@mg/errors', '@mg/throttled-error', '@mg/config', '@mg/app-properties', '@mg/core', '@mg/embedded-broker', '@mg/interface-dummy', 'create-mg-interface']) {
+  for (const name of ['@mg/errors', '@mg/throttled-error', '@mg/backoff', '@mg/config', '@mg/app-properties', '@mg/core', '@mg/device-io', '@mg/embedded-broker', '@mg/interface-dummy', '@mg/interface-serial', 'create-mg-interface']) {
     const meta = (await (await fetch(`${url}${name.replace('/', '%2f')}`)).json()) as { versions: Record<string, { dependencies?: Record<string, string> }> };
     const latest = Object.values(meta.versions).pop()!;
     expect(JSON.stringify(latest.dependencies ?? {})).not.toContain('workspace:');
@@ -105,11 +105,53 @@ it('npm install @mg/interface-dummy: dummy2mqtt --check, then its smoke test aga
   const dir = project('dummy');
   npm(dir, ['install', '@mg/interface-dummy']);
   const mg = [...tree(dir)].filter((n) => n.startsWith('@mg/')).sort();
-  expect(mg).toEqual(['@mg/app-properties', '@mg/config', '@mg/core', '@mg/embedded-broker', '@mg/errors', '@mg/interface-dummy', '@mg/throttled-error']);
+  expect(mg).toEqual(['@mg/app-properties', '@mg/backoff', '@mg/config', '@mg/core', '@mg/embedded-broker', '@mg/errors', '@mg/interface-dummy', '@mg/throttled-error']);
   const check = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt'), ['--check'], { cwd: dir, env: cleanEnv }).toString();
   expect(check).toContain('dummy2mqtt 0.1.0: configuration and map are valid');
   const smoke = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt-smoke'), { cwd: dir, env: cleanEnv, timeout: 60_000 }).toString();
   expect(smoke).toContain('smoke: all checks passed');
+}, 300_000);
+
+it('npm install @mg/interface-serial alone: serialport loads, and serial2mqtt --check loads a profile next to its configuration', () => {
+  const dir = project('serial');
+  npm(dir, ['install', '@mg/interface-serial']);
+  const names = tree(dir);
+  expect([...names].filter((n) => n.startsWith('@mg/')).sort()).toEqual([
+    '@mg/app-properties',
+    '@mg/backoff',
+    '@mg/config',
+    '@mg/core',
+    '@mg/device-io',
+    '@mg/errors',
+    '@mg/interface-serial',
+    '@mg/throttled-error',
+  ]);
+  expect(names.has('serialport') && names.has('zod')).toBe(true);
+  expect([...names].some((n) => /aedes|embedded-broker/.test(n))).toBe(false);
+  // serialport's native part, from the prebuilt binaries in its package (nothing compiled).
+  const loaded = execFileSync(process.execPath, ['-e', "process.stdout.write(typeof require('serialport').SerialPort)"], { cwd: dir, env: cleanEnv }).toString();
+  expect(loaded).toBe('function');
+  // A profile of the user's own, next to the configuration in another directory.
+  const etc = join(dir, 'etc');
+  mkdirSync(etc);
+  const shipped = JSON.parse(readFileSync(join(dir, 'node_modules', '@mg', 'interface-serial', 'profiles', 'denon-avr.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(etc, 'living-room.json'), JSON.stringify({ ...shipped, $schema: undefined, name: 'living-room' }));
+  writeFileSync(join(etc, 'serial2mqtt.conf'), '[INTERFACE]\nport: /dev/ttyUSB0\nprofile: living-room.json\ndevice: Receiver\n[MQTT]\nmapping: on\nmapfilename: serial2mqtt.map.json\n');
+  const bin = join(dir, 'node_modules', '.bin', 'serial2mqtt');
+  const check = execFileSync(bin, ['--check', '-c', join(etc, 'serial2mqtt.conf')], { cwd: dir, env: cleanEnv }).toString();
+  expect(check).toMatch(/^serial2mqtt \d+\.\d+\.\d+: configuration and map are valid/);
+  expect(check).toContain(`map file: ${join(dir, 'node_modules', '@mg', 'interface-serial', 'serial2mqtt.map.json')}`);
+  expect(check).toContain('[INTERFACE] profile = "living-room.json"');
+  // The same with a broken profile: exit 1, the JSON path named.
+  writeFileSync(join(etc, 'living-room.json'), JSON.stringify({ ...shipped, $schema: undefined, spacingMs: -1 }));
+  let failed: { status?: number; stderr?: Buffer } = {};
+  try {
+    execFileSync(bin, ['--check', '-c', join(etc, 'serial2mqtt.conf')], { cwd: dir, env: cleanEnv, stdio: 'pipe' });
+  } catch (err) {
+    failed = err as typeof failed;
+  }
+  expect(failed.status).toBe(1);
+  expect(failed.stderr?.toString()).toContain(`${join(etc, 'living-room.json')}: invalid profile, 1 problem:\n  spacingMs:`);
 }, 300_000);
 
 it('npm install @mg/core alone runs a 20-line gateway in plain JavaScript', async () => {
