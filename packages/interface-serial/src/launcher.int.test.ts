@@ -21,7 +21,21 @@ function configure(root: string, iface: string[], sub = '.'): string {
   mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(join(dir, sub, 'avr.map.json'), readFileSync(join(PKG, 'serial2mqtt.map.json'), 'utf8').replace(/"home/g, `"${root}`));
   const conf = join(dir, sub, 'avr.conf');
-  writeFileSync(conf, ['[INTERFACE]', ...iface, '[MQTT]', `host: ${hostname}`, `port: ${port || 1883}`, 'mapping: on', 'mapfilename: avr.map.json', '[LOG]', 'consolelevel: INFO', ''].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      '[INTERFACE]',
+      ...iface,
+      '[MQTT]',
+      `host: ${hostname}`,
+      `port: ${port || 1883}`,
+      'mapping: on',
+      'mapfilename: avr.map.json',
+      '[LOG]',
+      'consolelevel: INFO',
+      '',
+    ].join('\n'),
+  );
   return conf;
 }
 
@@ -30,13 +44,22 @@ const run = (args: string[]) => spawnNode(LAUNCHER, args, { cwd: dir, env: { ...
 it('sends MV45\\r for VOL_SET 45, publishes VOLUME 45.5 for MV455, and survives the receiver going away and coming back', async () => {
   const sim = await DenonSim.start({ tcp: false, pty: true, state: { power: 'ON', volume: 40, mute: false, source: 'CD' } });
   const root = uniqueRoot('serial');
-  const conf = configure(root, [`port: ${sim.ptyPath}`, 'profile: denon-avr', 'function: AudioVideo', 'location: LivingRoom', 'device: Receiver', 'reconnectmin: 0.1', 'reconnectmax: 0.5']);
+  const conf = configure(root, [
+    `port: ${sim.ptyPath}`,
+    'profile: denon-avr',
+    'function: AudioVideo',
+    'location: LivingRoom',
+    'device: Receiver',
+    'reconnectmin: 0.1',
+    'reconnectmax: 0.5',
+  ]);
   const statusTopic = `${root}/audiovideo//living_room/receiver/serial2mqtt/S`;
   const commandTopic = `${root}/audiovideo//living_room/receiver/tester/C`;
   let client: TestClient | undefined;
   const gw = run(['-c', conf]);
   const payloads = () => client!.messages.filter((m) => m.topic === statusTopic).map((m) => JSON.parse(m.payload) as Record<string, unknown>);
-  const status = (what: string, match: (p: Record<string, unknown>) => boolean) => client!.waitFor((m) => m.topic === statusTopic && match(JSON.parse(m.payload) as Record<string, unknown>), what);
+  const status = (what: string, match: (p: Record<string, unknown>) => boolean) =>
+    client!.waitFor((m) => m.topic === statusTopic && match(JSON.parse(m.payload) as Record<string, unknown>), what);
   try {
     client = await connectClient(SHARED_BROKER_URL);
     await client.subscribe(`${root}/#`);
@@ -66,8 +89,20 @@ it('sends MV45\\r for VOL_SET 45, publishes VOLUME 45.5 for MV455, and survives 
     await new Promise((resolve) => setTimeout(resolve, 500)); // a few failed attempts
     expect(gw.child.exitCode).toBeNull();
     await sim.restart();
-    await waitFor(() => payloads().slice(seen).some((p) => p.action === 'connection' && p.state === 'connected'), 'CONNECTION connected again', 10_000);
-    expect(payloads().slice(seen).filter((p) => p.action === 'connection').map((p) => p.state)).toEqual(['disconnected', 'connected']);
+    await waitFor(
+      () =>
+        payloads()
+          .slice(seen)
+          .some((p) => p.action === 'connection' && p.state === 'connected'),
+      'CONNECTION connected again',
+      10_000,
+    );
+    expect(
+      payloads()
+        .slice(seen)
+        .filter((p) => p.action === 'connection')
+        .map((p) => p.state),
+    ).toEqual(['disconnected', 'connected']);
     await client.publish(commandTopic, JSON.stringify({ action: 'vol_set', level: 30, correlation: 'after-restart' }));
     const again = await client.waitFor((m) => m.topic === statusTopic && m.payload.includes('after-restart'), 'the reply after the restart');
     expect(JSON.parse(again.payload)).toEqual({ action: 'vol_set', response: 'OK', reason: 'confirmed by the device: MV30', correlation: 'after-restart' });

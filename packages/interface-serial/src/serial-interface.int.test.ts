@@ -50,7 +50,13 @@ describe.each([
     await until(() => replied() >= before + BURST, `${BURST} replies`, 30_000);
     const burst = sim.received.slice(from).filter((r) => r.via === via);
     expect(burst.map((r) => r.text)).toEqual(levels.map((l) => `MV${String(Math.floor(l)).padStart(2, '0')}${l % 1 ? '5' : ''}`));
-    expect(gw.payloads().filter(isReply('vol_set')).slice(before).every((p) => p.response === 'OK')).toBe(true);
+    expect(
+      gw
+        .payloads()
+        .filter(isReply('vol_set'))
+        .slice(before)
+        .every((p) => p.response === 'OK'),
+    ).toBe(true);
     const gaps = burst.slice(1).map((r, i) => r.at - burst[i]!.at);
     // Arrival times are taken in this process: a read delayed by a busy event loop makes one
     // gap long and the next short by as much. A short gap is a fault only when the gap before

@@ -47,7 +47,12 @@ describe('SerialInterface with the denon-avr profile, through a gateway in memor
 
   it('carries the correlation of a command to its reply', async () => {
     await gw.receive(COMMAND_TOPIC, { action: 'mute_on', correlation: 'req-17' });
-    expect(await gw.waitForPayload(isReply('mute_on'))).toEqual({ action: 'mute_on', response: 'OK', reason: 'confirmed by the device: MUON', correlation: 'req-17' });
+    expect(await gw.waitForPayload(isReply('mute_on'))).toEqual({
+      action: 'mute_on',
+      response: 'OK',
+      reason: 'confirmed by the device: MUON',
+      correlation: 'req-17',
+    });
   });
 
   it('answers an action the profile lacks, or an argument it refuses, with an ERROR reply, sending nothing', async () => {
@@ -82,7 +87,11 @@ describe('SerialInterface with the denon-avr profile, through a gateway in memor
     sim.respond = false;
     try {
       await gw.receive(COMMAND_TOPIC, 'mute_off');
-      expect(await gw.waitForPayload(isReply('mute_off'))).toEqual({ action: 'mute_off', response: 'ERROR', reason: 'the device did not confirm within 0.2 s' });
+      expect(await gw.waitForPayload(isReply('mute_off'))).toEqual({
+        action: 'mute_off',
+        response: 'ERROR',
+        reason: 'the device did not confirm within 0.2 s',
+      });
     } finally {
       sim.respond = true;
     }
@@ -97,7 +106,11 @@ describe('SerialInterface with the device away', () => {
       await gw.start();
       expect(gw.payloads()).toEqual([{ action: 'connection', state: 'disconnected', reason: 'ECONNREFUSED' }]);
       await gw.receive(COMMAND_TOPIC, 'power_on');
-      expect(await gw.waitForPayload(isReply('power_on'))).toEqual({ action: 'power_on', response: 'ERROR', reason: 'the device is not connected; the command was not sent' });
+      expect(await gw.waitForPayload(isReply('power_on'))).toEqual({
+        action: 'power_on',
+        response: 'ERROR',
+        reason: 'the device is not connected; the command was not sent',
+      });
       const late = await DenonSim.start({ tcp: true, tcpPort: port });
       try {
         await gw.waitForPayload((p) => p.action === 'connection' && p.state === 'connected');

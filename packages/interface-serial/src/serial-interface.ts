@@ -44,15 +44,25 @@ export interface SerialCounters {
 export class SerialInterface implements GatewayInterface {
   static readonly options: SerialOptions = serialOptions();
   readonly profile: CompiledProfile;
-  readonly counters: SerialCounters = { lines: 0, statuses: 0, unknownLines: 0, overflows: 0, commands: 0, ignored: 0, ok: 0, errors: 0, timeouts: 0, connections: 0 };
+  readonly counters: SerialCounters = {
+    lines: 0,
+    statuses: 0,
+    unknownLines: 0,
+    overflows: 0,
+    commands: 0,
+    ignored: 0,
+    ok: 0,
+    errors: 0,
+    timeouts: 0,
+    connections: 0,
+  };
   private readonly transport: LineTransport;
   private readonly replyTimeoutMs: number;
   private readonly statusQueue: StatusQueue;
   private readonly overflowLog = new Throttle({ kind: 'over-long line' });
   private readonly failureLog = new Throttle({ kind: 'command failure' });
-  // Aborted by stop() as well as by the gateway, so that a caller driving the interface directly can stop it.
+  // Aborted by stop() as well as by the gateway's signal, so that a caller driving the interface directly can stop it.
   private readonly halt = new AbortController();
-  private readonly signal: AbortSignal;
   private queryTimer: NodeJS.Timeout | undefined;
   private commandLoop: Promise<void> | undefined;
 
@@ -63,7 +73,8 @@ export class SerialInterface implements GatewayInterface {
     this.profile = openProfile(o.profile, profileDirs(ctx.configFile));
     this.replyTimeoutMs = o.replytimeout * 1000;
     this.statusQueue = new StatusQueue(ctx.outgoing);
-    this.signal = AbortSignal.any([ctx.signal, this.halt.signal]);
+    if (ctx.signal.aborted) this.halt.abort();
+    else ctx.signal.addEventListener('abort', () => this.halt.abort(), { once: true });
     this.transport = new LineTransport({
       address: o.port,
       ...this.profile.transportOptions(),
@@ -108,7 +119,7 @@ export class SerialInterface implements GatewayInterface {
     });
     t.on('retry', (r) => this.ctx.logger.debug(`${t.address}: attempt ${r.attempt} failed (${r.reason}); next in ${r.retryInMs} ms`));
     this.ctx.logger.info(`profile ${this.profile.name} (${this.profile.where}); device ${t.address}`);
-    t.start(this.signal);
+    t.start(this.halt.signal);
     this.commandLoop = this.runCommands();
     await firstAttempt;
   }
@@ -168,19 +179,23 @@ export class SerialInterface implements GatewayInterface {
       return;
     }
     this.counters.unknownLines += 1;
-    if (this.ctx.logger.isLevelEnabled('debug')) this.ctx.logger.debug(`unknown line from the device: ${JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}...` : line)}`);
+    if (this.ctx.logger.isLevelEnabled('debug'))
+      this.ctx.logger.debug(`unknown line from the device: ${JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}...` : line)}`);
   }
 
   private pushStatus(status: ParsedStatus): void {
     const o = this.ctx.options;
-    this.statusQueue.push(new InternalMessage({ isCmd: false, function: o.function, location: o.location, device: o.device, action: status.action, arguments: status.arguments }));
+    this.statusQueue.push(
+      new InternalMessage({ isCmd: false, function: o.function, location: o.location, device: o.device, action: status.action, arguments: status.arguments }),
+    );
   }
 
   private async runCommands(): Promise<void> {
-    for await (const msg of this.ctx.incoming.until(this.signal)) {
+    for await (const msg of this.ctx.incoming.until(this.halt.signal)) {
       if (!msg.isCmd) continue;
       if (!this.addressedToUs(msg)) {
         this.counters.ignored += 1;
+        if (this.ctx.logger.isLevelEnabled('debug')) this.ctx.logger.debug(`not for this device, ignored: ${msg.toString()}`);
         continue;
       }
       this.counters.commands += 1;
@@ -204,7 +219,11 @@ export class SerialInterface implements GatewayInterface {
     if (this.transport.state !== 'connected') return { ok: false, reason: 'the device is not connected; the command was not sent' };
     try {
       // consume: false, so that the confirming line is also published as a status.
-      const line = await this.transport.request(command.line, { match: this.profile.confirmationFor(msg.action)!, consume: false, timeoutMs: this.replyTimeoutMs });
+      const line = await this.transport.request(command.line, {
+        match: this.profile.confirmationFor(msg.action)!,
+        consume: false,
+        timeoutMs: this.replyTimeoutMs,
+      });
       return { ok: true, reason: `confirmed by the device: ${line}` };
     } catch (err) {
       const failure = failureReason(err, this.ctx.options.replytimeout);

@@ -67,19 +67,23 @@ describe('the [INTERFACE] options of SerialInterface', () => {
   });
 });
 
-describe('the launcher\'s class: relative profile files next to the configuration file', () => {
+describe("the launcher's class: relative profile files next to the configuration file", () => {
   it('finds the configuration file as startGateway does', () => {
     expect(configFileOf(['-c', 'etc/my.conf'], 'serial2mqtt', dir)).toBe(join(process.cwd(), 'etc', 'my.conf'));
     expect(configFileOf([`--conf=${join(dir, 'a.conf')}`, '--check'], 'serial2mqtt', dir)).toBe(join(dir, 'a.conf'));
     expect(configFileOf(['--bogus'], 'serial2mqtt', dir)).toBeUndefined();
   });
 
-  it('validates a relative profile against the configuration file\'s directory, not the working directory', () => {
+  it("validates a relative profile against the configuration file's directory, not the working directory", () => {
     writeFileSync(join(dir, 'broken.json'), JSON.stringify(BROKEN));
     const Bound = serialInterfaceFor(join(dir, 'serial2mqtt.conf'));
     expect(Bound.name).toBe('SerialInterface');
-    expect(() => createTestContext(Bound, { port: 'tcp://127.0.0.1:23', profile: 'broken.json' })).toThrow(`${join(dir, 'broken.json')}: invalid profile, 3 problems:`);
-    expect(() => createTestContext(Bound, { port: 'tcp://127.0.0.1:23', profile: 'missing.json' })).toThrow(`profile ${join(dir, 'missing.json')} does not exist`);
+    expect(() => createTestContext(Bound, { port: 'tcp://127.0.0.1:23', profile: 'broken.json' })).toThrow(
+      `${join(dir, 'broken.json')}: invalid profile, 3 problems:`,
+    );
+    expect(() => createTestContext(Bound, { port: 'tcp://127.0.0.1:23', profile: 'missing.json' })).toThrow(
+      `profile ${join(dir, 'missing.json')} does not exist`,
+    );
     // Without a configuration file the option cannot know where to look: the constructor does.
     expect(() => createTestContext(SerialInterface, { port: 'tcp://127.0.0.1:23', profile: 'broken.json' })).not.toThrow();
   });

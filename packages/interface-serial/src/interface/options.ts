@@ -53,9 +53,13 @@ function profileProblem(value: string, profileDirs: readonly string[]): string |
 export function serialOptions(profileDirs: readonly string[] = []) {
   return {
     port: checked(
-      string('', 'The device: a serial device path (/dev/ttyUSB0, /dev/serial/by-id/..., COM3) or tcp://host:port for a network control port or a serial-to-TCP adapter.', {
-        required: 'give the device, e.g. "port: /dev/ttyUSB0" or "port: tcp://192.168.1.20:23"',
-      }),
+      string(
+        '',
+        'The device: a serial device path (/dev/ttyUSB0, /dev/serial/by-id/..., COM3) or tcp://host:port for a network control port or a serial-to-TCP adapter.',
+        {
+          required: 'give the device, e.g. "port: /dev/ttyUSB0" or "port: tcp://192.168.1.20:23"',
+        },
+      ),
       addressProblem,
     ),
     baudrate: int(9600, 'Serial ports only: bits per second.', { min: 1 }),
@@ -63,16 +67,25 @@ export function serialOptions(profileDirs: readonly string[] = []) {
     parity: choice(['none', 'even', 'odd', 'mark', 'space'], 'none', 'Serial ports only: parity.'),
     stopbits: choice(['1', '1.5', '2'], '1', 'Serial ports only: stop bits.'),
     profile: checked(
-      string('', 'How the device talks: the name of a shipped profile (denon-avr) or a JSON profile file; relative paths are looked up next to this file, then in the working directory.', {
-        required: 'name a shipped profile or a profile file, e.g. "profile: denon-avr"',
-      }),
+      string(
+        '',
+        'How the device talks: the name of a shipped profile (denon-avr) or a JSON profile file; relative paths are looked up next to this file, then in the working directory.',
+        {
+          required: 'name a shipped profile or a profile file, e.g. "profile: denon-avr"',
+        },
+      ),
       (value) => profileProblem(value, profileDirs),
     ),
-    function: string('', 'Function of the messages of this device (AudioVideo): statuses carry it, and commands for another function are ignored; empty for any.'),
+    function: string(
+      '',
+      'Function of the messages of this device (AudioVideo): statuses carry it, and commands for another function are ignored; empty for any.',
+    ),
     location: string('', 'Location of the device (LivingRoom), in statuses and to select commands the same way; empty for any.'),
     device: string('', 'Name of the device (Receiver), in statuses and to select commands the same way; empty for any.'),
     replytimeout: number(1, 'Seconds the device has to confirm a command before the reply is ERROR.', { min: 0.001, max: 3600 }),
-    reconnectmin: number(1, 'Seconds before the first attempt to reach the device again after it went away; the delay doubles after each failed attempt.', { min: 0.01 }),
+    reconnectmin: number(1, 'Seconds before the first attempt to reach the device again after it went away; the delay doubles after each failed attempt.', {
+      min: 0.01,
+    }),
     reconnectmax: number(30, 'Longest delay in seconds between two attempts to reach the device.', { min: 0.01 }),
   } satisfies Record<string, OptionSchema<unknown>>;
 }

@@ -4,9 +4,17 @@ import { failureReason } from './reply-reasons.js';
 describe('failureReason: what an ERROR reply says', () => {
   it.each([
     [new RequestTimeoutError('no answer from tcp://x:23 to "MV45" within 1000 ms'), 'the device did not confirm within 1 s', true],
-    [new DeviceNotConnectedError('connection to tcp://x:23 lost before the write or answer: closed'), 'the connection to the device was lost before it confirmed', false],
+    [
+      new DeviceNotConnectedError('connection to tcp://x:23 lost before the write or answer: closed'),
+      'the connection to the device was lost before it confirmed',
+      false,
+    ],
     [new DeviceStoppedError('tcp://x:23 was stopped before the write or answer'), 'the gateway is stopping; the command was not confirmed', false],
-    [new WriteQueueFullError('write queue for tcp://x:23 is full (100 writes waiting, 50 ms apart): raise maxQueuedWrites'), 'the device is busy with other commands; try again later', false],
+    [
+      new WriteQueueFullError('write queue for tcp://x:23 is full (100 writes waiting, 50 ms apart): raise maxQueuedWrites'),
+      'the device is busy with other commands; try again later',
+      false,
+    ],
   ])('%s -> %j, with no detail meant for developers', (err, reason, timeout) => {
     expect(failureReason(err, 1)).toEqual({ reason, timeout });
   });

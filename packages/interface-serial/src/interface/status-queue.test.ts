@@ -6,7 +6,9 @@ const status = (action: string, level?: number) => new InternalMessage({ device:
 describe('StatusQueue', () => {
   it('hands statuses over one at a time, each once the previous one has gone out', async () => {
     let release: () => void = () => undefined;
-    const outgoing: MessageList = new MessageList({ drained: (): Promise<void> => (outgoing.size === 0 ? Promise.resolve() : new Promise<void>((r) => (release = r))) });
+    const outgoing: MessageList = new MessageList({
+      drained: (): Promise<void> => (outgoing.size === 0 ? Promise.resolve() : new Promise<void>((r) => (release = r))),
+    });
     const queue = new StatusQueue(outgoing);
     queue.push(status('POWER'));
     queue.push(status('VOLUME', 40));

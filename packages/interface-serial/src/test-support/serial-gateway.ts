@@ -31,7 +31,8 @@ export function serialGateway(options: Readonly<Record<string, ConfigInput>>): T
   const parse = (m: PublishedMessage): Payload => (m.payload.startsWith('{') ? (JSON.parse(m.payload) as Payload) : { action: m.payload });
   return Object.assign(gw, {
     payloads: () => gw.published.filter((m) => m.topic === STATUS_TOPIC).map(parse),
-    waitForPayload: async (match: (p: Payload) => boolean, timeoutMs = 5_000) => parse(await gw.waitFor((m) => m.topic === STATUS_TOPIC && match(parse(m)), timeoutMs)),
+    waitForPayload: async (match: (p: Payload) => boolean, timeoutMs = 5_000) =>
+      parse(await gw.waitFor((m) => m.topic === STATUS_TOPIC && match(parse(m)), timeoutMs)),
   });
 }
 
