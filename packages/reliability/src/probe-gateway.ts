@@ -122,6 +122,8 @@ void startGateway(mode, { appName: 'probe2mqtt', version: '0.0.0', argv: process
   handle = h;
   // The IPC channel would keep the process alive after --check or a stop: let it go then.
   void h.done.then(() => process.disconnect?.());
+  // Reconnections, with the broker that answered (the first one may come before this).
+  h.gateway?.on('connected', ({ url }) => process.send?.({ type: 'connection', url, at: Date.now() }));
   const wait = setInterval(() => {
     if ((h.gateway?.counters.connections ?? 0) > 0) {
       clearInterval(wait);

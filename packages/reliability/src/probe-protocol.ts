@@ -20,6 +20,9 @@ export interface ProbeReport {
     connections: number;
     disconnections: number;
     interfaceErrors: number;
+    subscriptionsRefused: number;
+    /** URL of the broker the gateway is on (or was last on). */
+    broker: string;
     rejected: Record<string, number>;
   } | null;
   rss: number;
@@ -29,4 +32,8 @@ export interface ProbeReport {
   polluted: boolean;
 }
 
-export type ProbeEvent = { type: 'connected' } | { type: 'received'; ids: string[] } | { type: 'done'; request: string } | ProbeReport;
+export type ProbeEvent =
+  | { type: 'connected' }
+  /** A connection to the broker at `url`, at `at` (Date.now() in the gateway). */
+  | { type: 'connection'; url: string; at: number }
+  | { type: 'received'; ids: string[] } | { type: 'done'; request: string } | ProbeReport;

@@ -33,6 +33,10 @@ export interface ProbeProcess {
   child: ChildProcess;
   /** Ids (device names) of the commands the interface received, duplicates included. */
   received: string[];
+  /** When each of `received` arrived in the suite (Date.now()). */
+  receivedAt: number[];
+  /** Connections the gateway made once running (the first may be missing), with the broker that answered. */
+  connections: { url: string; at: number }[];
   out(): string;
   err(): string;
   /** Resolves at the first connection to the broker. */
@@ -57,9 +61,18 @@ export function launchProbe(conf: string, options: { event?: boolean; env?: Reco
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const received: string[] = [];
+  const receivedAt: number[] = [];
+  const connections: { url: string; at: number }[] = [];
   const waiting: Array<(e: ProbeEvent) => boolean> = [];
   child.on('message', (e: ProbeEvent) => {
-    if (e.type === 'received') for (const id of e.ids) received.push(id);
+    if (e.type === 'connection') connections.push({ url: e.url, at: e.at });
+    if (e.type === 'received') {
+      const now = Date.now();
+      for (const id of e.ids) {
+        received.push(id);
+        receivedAt.push(now);
+      }
+    }
     const i = waiting.findIndex((w) => w(e));
     if (i >= 0) waiting.splice(i, 1);
   });
@@ -74,6 +87,8 @@ export function launchProbe(conf: string, options: { event?: boolean; env?: Reco
   return {
     child,
     received,
+    receivedAt,
+    connections,
     out: () => out,
     err: () => err,
     connected,
