@@ -9,7 +9,8 @@ import { DenonSim } from './test-support/denon-sim.js';
 jest.setTimeout(40_000);
 
 const PKG = join(__dirname, '..');
-const LAUNCHER = join(PKG, 'dist', 'launcher.js');
+// The bin as npm links it (it loads dist/launcher.js).
+const LAUNCHER = join(PKG, 'bin', 'serial2mqtt.js');
 const { hostname, port } = new URL(SHARED_BROKER_URL);
 
 let dir: string;

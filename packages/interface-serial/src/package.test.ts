@@ -20,10 +20,10 @@ describe('the @mg/interface-serial package', () => {
   });
 
   it('publishes the profiles, the schema, the reference, the configuration and the map, and the serial2mqtt bin', () => {
-    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'profiles', 'schema', 'docs', '!dist/test-support', 'serial2mqtt.conf', 'serial2mqtt.map.json']));
+    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'bin', 'profiles', 'schema', 'docs', '!dist/test-support', 'serial2mqtt.conf', 'serial2mqtt.map.json']));
     expect(pkg.exports['./profile.schema.json']).toBe('./schema/profile.schema.json');
     expect(pkg.exports['./profiles/*']).toBe('./profiles/*');
-    expect(pkg.bin).toEqual({ serial2mqtt: './dist/launcher.js' });
+    expect(pkg.bin).toEqual({ serial2mqtt: './bin/serial2mqtt.js' });
   });
 
   it('serial2mqtt.conf loads without a warning, [INTERFACE] first', () => {
