@@ -3,7 +3,8 @@
 // Run after a build: `pnpm --filter @mg/core bench:convert`. Prints messages per second.
 const { join } = require('node:path');
 const { cpus } = require('node:os');
-const { MessageMap, InternalMessage } = require('../dist/internal.js');
+const { MessageMap } = require('../dist/internal.js');
+const { InternalMessage } = require('../dist/index.js');
 
 const DUMMY = join(__dirname, '..', 'test', 'fixtures', 'dummy.map.json');
 const withMap = MessageMap.fromFile(DUMMY, { gatewayName: 'dummy2mqtt' });
