@@ -1,5 +1,5 @@
 import type { Logger } from '@mg/app-properties';
-import type { IConnackPacket, ISubscriptionGrant, MqttClient } from 'mqtt';
+import type { IConnackPacket, MqttClient } from 'mqtt';
 
 export type Qos = 0 | 1 | 2;
 
@@ -73,7 +73,7 @@ export class BrokerChecks {
   }
 
   /** The SUBACK of the gateway's own subscriptions. */
-  granted(grants: readonly ISubscriptionGrant[], url: string): void {
+  granted(grants: readonly { topic: string; qos: number }[], url: string): void {
     if (this.o.subQos < 2 || this.o.version === 5) return;
     const ok = grants.filter((g) => g.qos <= 2).map((g) => g.qos);
     if (ok.length === 0) return;

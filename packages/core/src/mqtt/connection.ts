@@ -310,13 +310,16 @@ export class Connection implements Transport {
    */
   private subscribe(client: MqttClient, topics: string[], alive: () => boolean, retry: Backoff): void {
     const o = this.options;
-    client.subscribe(topics, { qos: o.subQos }, (err, granted) => {
+    client.subscribe(topics, { qos: o.subQos }, (err, requested, suback) => {
       if (!alive()) return;
-      if (err) {
-        this.log.error(`subscription failed: ${err.message}`);
+      // MQTT.js reports a SUBACK with any refusal (0x80) as an error, with the requested
+      // filters and the SUBACK's codes in the same order: each filter gets its own code.
+      const codes = suback?.granted;
+      if (!requested || !codes || codes.length !== requested.length) {
+        if (err) this.log.error(`subscription failed: ${err.message}`);
         return;
       }
-      const grants = granted ?? [];
+      const grants = requested.map((r, i) => ({ topic: r.topic, qos: typeof codes[i] === 'number' ? codes[i] : 128 }));
       this.checks.granted(grants, this.broker.url);
       const refused = grants.filter((g) => g.qos === 128 || g.qos > 2).map((g) => g.topic);
       const ok = grants.filter((g) => g.qos <= 2).map((g) => g.topic);
