@@ -87,6 +87,10 @@ scenario(
     expect(replies.missing).toEqual([]);
     expect(report.counters).toMatchObject({ connections: 2, disconnections: 1 });
     expect(report.counters!.broker).not.toBe(c.urls[0]);
+    // NATS never publishes the will of a client whose node died; the gateway said "online" again on its new node.
+    const late = await client(c.urls[2]!);
+    await late.subscribe(`${ROOT}/probe-cluster-kill/availability`, 1);
+    expect(await late.waitFor((m) => m.retain, 'the retained availability')).toMatchObject({ payload: 'online' });
   },
   150_000,
 );
