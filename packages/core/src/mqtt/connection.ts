@@ -77,8 +77,12 @@ export interface ConnectionContext {
 export interface PublishOptions {
   qos: 0 | 1 | 2;
   retain: boolean;
-  /** A state: while it waits for the broker, a newer one on the same topic replaces it. */
-  coalesce: boolean;
+  /**
+   * Set for a state: while it waits for the broker, a newer message with the same key replaces
+   * it (the gateway uses the topic and the action: one device's power and volume share a topic
+   * but are different states). Unset: never replaced.
+   */
+  coalesceKey?: string;
   correlation?: string;
 }
 
@@ -235,7 +239,7 @@ export class Connection implements Transport {
    * outbox, which is sent in order as soon as the socket drains or the broker is back.
    */
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
-    this.publisher.publish({ topic, payload, qos: options.qos, retain: options.retain, correlation: options.correlation }, options.coalesce);
+    this.publisher.publish({ topic, payload, qos: options.qos, retain: options.retain, correlation: options.correlation }, options.coalesceKey);
   }
 
   /** Resolves when nothing waits for the broker: the outbox is empty and the socket takes more. */

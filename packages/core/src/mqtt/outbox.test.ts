@@ -5,49 +5,59 @@ const entry = (topic: string, payload = 'x'): OutboxEntry => ({ topic, payload, 
 describe('Outbox', () => {
   it('drains in order', () => {
     const o = new Outbox(10);
-    o.push(entry('a'), false);
-    o.push(entry('b'), false);
-    o.push(entry('a', 'y'), false);
+    o.push(entry('a'));
+    o.push(entry('b'));
+    o.push(entry('a', 'y'));
     expect(o.drain().map((e) => `${e.topic}${e.payload}`)).toEqual(['ax', 'bx', 'ay']);
     expect(o.size).toBe(0);
   });
 
-  it('keeps only the latest status per topic, in the place of the first, and says so', () => {
+  it('keeps only the latest message per coalescing key (a state), in the place of the first, and says so', () => {
     const o = new Outbox(10);
-    expect(o.push(entry('lamp', 'on'), true).coalesced).toBe(false);
-    o.push(entry('cmd', 'go'), false);
-    expect(o.push(entry('lamp', 'off'), true).coalesced).toBe(true);
+    expect(o.push(entry('lamp', 'on'), 'lamp').coalesced).toBe(false);
+    o.push(entry('cmd', 'go'));
+    expect(o.push(entry('lamp', 'off'), 'lamp').coalesced).toBe(true);
     expect(o.drain().map((e) => `${e.topic}=${e.payload}`)).toEqual(['lamp=off', 'cmd=go']);
   });
 
   it('shift() takes the oldest, so a queue sent one at a time keeps its order', () => {
     const o = new Outbox(10);
-    o.push(entry('a'), true);
-    o.push(entry('b'), false);
-    o.push(entry('a', 'y'), true);
+    o.push(entry('a'), 'a');
+    o.push(entry('b'));
+    o.push(entry('a', 'y'), 'a');
     expect(o.shift()).toMatchObject({ topic: 'a', payload: 'y' });
-    o.push(entry('a', 'z'), true); // a new place: the earlier one has left
+    o.push(entry('a', 'z'), 'a'); // a new place: the earlier one has left
     expect([o.shift()?.topic, o.shift()?.payload, o.shift()]).toEqual(['b', 'z', undefined]);
   });
 
   it('drops the oldest beyond the bound and counts it', () => {
     const o = new Outbox(3);
-    const dropped = ['a', 'b', 'c', 'd', 'e'].map((t) => o.push(entry(t), t === 'c').dropped);
+    const dropped = ['a', 'b', 'c', 'd', 'e'].map((t) => o.push(entry(t), t === 'c' ? t : undefined).dropped);
     expect(dropped).toEqual([0, 0, 0, 1, 1]);
     expect(o.dropped).toBe(2);
     expect(o.drain().map((e) => e.topic)).toEqual(['c', 'd', 'e']);
     // A dropped status no longer coalesces: a new one takes a new place.
-    o.push(entry('a'), true);
+    o.push(entry('a'), 'a');
     expect(o.size).toBe(1);
   });
 
   it('stays at its bound however much is pushed', () => {
     const o = new Outbox(100);
-    for (let i = 0; i < 100_000; i++) o.push(entry(`t${i % 5000}`), i % 2 === 0);
+    for (let i = 0; i < 100_000; i++) o.push(entry(`t${i % 5000}`), i % 2 === 0 ? `t${i % 5000}` : undefined);
     expect(o.size).toBe(100);
   });
 
   it('refuses a bound below 1', () => {
     expect(() => new Outbox(0)).toThrow(RangeError);
+  });
+});
+
+describe('Outbox keys', () => {
+  it('keeps two states of one device apart when their keys differ (power and volume share a topic)', () => {
+    const o = new Outbox(10);
+    o.push(entry('home/av/receiver/S', 'power_on'), 'home/av/receiver/S\u0000POWER');
+    o.push(entry('home/av/receiver/S', '{"action":"volume","level":40}'), 'home/av/receiver/S\u0000VOLUME');
+    o.push(entry('home/av/receiver/S', '{"action":"volume","level":45}'), 'home/av/receiver/S\u0000VOLUME');
+    expect(o.drain().map((e) => e.payload)).toEqual(['power_on', '{"action":"volume","level":45}']);
   });
 });

@@ -8,7 +8,7 @@ export interface OutboxEntry {
 
 /**
  * Outgoing messages waiting for the broker. Bounded: past `limit` the oldest message is
- * dropped and counted. A status (`coalesce`) replaces a waiting status on the same topic, in
+ * dropped and counted. A state (given a coalescing key) replaces a waiting one with the same key, in
  * its place in the queue: only the latest state of a device matters once the broker is back.
  */
 export class Outbox {
@@ -22,12 +22,12 @@ export class Outbox {
   }
 
   /**
-   * Queues a message: a coalescing one replaces a waiting one on the same topic (`coalesced`),
+   * Queues a message: one with a coalescing key replaces a waiting one with the same key (`coalesced`),
    * else it goes last; `dropped` says how many old ones were dropped to make room (0 or 1).
    */
-  push(entry: OutboxEntry, coalesce: boolean): { dropped: number; coalesced: boolean } {
-    const key = coalesce ? `S\u0000${entry.topic}` : this.seq++;
-    if (coalesce && this.entries.has(key)) {
+  push(entry: OutboxEntry, coalesceKey?: string): { dropped: number; coalesced: boolean } {
+    const key = coalesceKey !== undefined ? `S\u0000${coalesceKey}` : this.seq++;
+    if (coalesceKey !== undefined && this.entries.has(key)) {
       this.entries.set(key, entry);
       return { dropped: 0, coalesced: true };
     }

@@ -71,12 +71,12 @@ export class Publisher {
     this.flushArmed = false;
   }
 
-  publish(entry: OutboxEntry, coalesce: boolean): void {
+  publish(entry: OutboxEntry, coalesceKey?: string): void {
     if (this.client && this.outbox.size === 0 && !this.congested()) {
       this.send(entry);
       return;
     }
-    const r = this.outbox.push(entry, coalesce);
+    const r = this.outbox.push(entry, coalesceKey);
     if (r.coalesced) this.o.counters.coalesced += 1;
     if (r.dropped > 0) {
       this.o.counters.dropped += 1;

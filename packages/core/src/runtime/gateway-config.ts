@@ -33,7 +33,7 @@ export const mqttSection = section(
     availabilitytopic: string('{root}/{clientid}/availability', 'Retained "online"/"offline" topic ({root}, {app}, {clientid} are replaced); the broker publishes "offline" when the gateway dies. Blank turns it off.'),
     statstopic: string('{root}/{clientid}/stats', 'Topic of the JSON counters (messages in, out, rejected, dropped, reconnections).'),
     statsinterval: int(60, 'Seconds between two publications of the counters; 0 turns them off.', { min: 0 }),
-    outboxsize: int(10000, 'Outgoing messages kept while they wait for the broker (disconnected, or a connection slower than the interface); a newer status replaces a waiting one on the same topic; beyond the bound the oldest are dropped and counted.', { min: 1 }),
+    outboxsize: int(10000, 'Outgoing messages kept while they wait for the broker (disconnected, or a connection slower than the interface); a newer status replaces a waiting one with the same topic and action; beyond the bound the oldest are dropped and counted.', { min: 1 }),
     incomingsize: int(10000, 'Incoming messages waiting for the interface. When they reach it the gateway stops reading from the broker (messages wait there) until the interface has taken half of them.', { min: 1 }),
     replyrefused: bool(false, 'Answer a command refused by a strict map with an ERROR status on its own topic (response, reason, correlation kept), so that its sender learns why.'),
     incomingoverflow: choice(['pause', 'dropoldest'], 'pause', 'When incomingsize is reached: pause (stop reading, lose nothing) or dropoldest (keep reading, drop the oldest waiting message: the freshest state wins over completeness).'),

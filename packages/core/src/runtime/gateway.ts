@@ -203,7 +203,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       gatewayName: this.setup.map.gatewayName,
       correlation: packet.correlation,
     });
-    if (reply) this.transport.publish(reply.topic, reply.payload, { qos: this.qos, retain: false, coalesce: false, correlation: reply.correlation });
+    if (reply) this.transport.publish(reply.topic, reply.payload, { qos: this.qos, retain: false, correlation: reply.correlation });
   }
 
   /** Publishes everything the interface has pushed. */
@@ -221,9 +221,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       this.transport.publish(r.value.topic, r.value.payload, {
         qos,
         retain: !msg.isCmd && retainStatus,
-        // Only a device's state may be replaced by a newer one: a command, or the reply to one
-        // (it carries the request's correlation), is always sent.
-        coalesce: !msg.isCmd && msg.correlation === undefined && !isReply(msg),
+        // Only a device's state may be replaced by a newer one of the same quantity (topic and
+        // action): a command, or the reply to one (it carries the request's correlation), is always sent.
+        coalesceKey: !msg.isCmd && msg.correlation === undefined && !isReply(msg) ? `${r.value.topic}\u0000${msg.action}` : undefined,
         correlation: r.value.correlation,
       });
     }
@@ -283,7 +283,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const topic = this.statsTopic;
     if (!topic) return;
     this.statsTimer = setInterval(() => {
-      this.transport.publish(topic, JSON.stringify(this.internal.toJSON()), { qos: 0, retain: false, coalesce: true });
+      this.transport.publish(topic, JSON.stringify(this.internal.toJSON()), { qos: 0, retain: false, coalesceKey: topic });
     }, this.setup.config.MQTT.statsinterval * 1000);
     this.statsTimer.unref();
   }
