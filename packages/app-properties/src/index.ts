@@ -5,6 +5,7 @@ export type { ResolvePathOptions } from './paths.js';
 export { parseCommandLine, helpText, CommandLineError } from './cli.js';
 export type { CommandLine } from './cli.js';
 export { readTextFile, readJsonFile, parseJsonText, FileError } from './files.js';
+export { jsonErrorOffset } from './json-position.js';
 export { createLogging } from './logging.js';
 export type { Logging, LoggingOptions } from './logging.js';
 export { logSection } from './log-settings.js';

@@ -60,8 +60,12 @@ describe.each([
     const gaps = burst.slice(1).map((r, i) => r.at - burst[i]!.at);
     // Arrival times are taken in this process: a read delayed by a busy event loop makes one
     // gap long and the next short by as much. A short gap is a fault only when the gap before
-    // does not make up for it (see denon.int.test.ts).
-    const broken = gaps.flatMap((gap, i) => (gap < SPACING_MS - 0.5 && gap + (gaps[i - 1] ?? 0) < 2 * SPACING_MS - 0.5 ? [[gaps[i - 1], gap]] : []));
+    // does not make up for it (see denon.int.test.ts). At 5 ms a delayed read can also be spread
+    // over two gaps (4.8 then 4.2 ms was seen on a loaded machine): 1.5 ms of timing noise is
+    // allowed per gap; the sending side's guarantee is tested in @mg/device-io's write queue,
+    // and the whole burst's length below checks the average.
+    const NOISE_MS = 1.5;
+    const broken = gaps.flatMap((gap, i) => (gap < SPACING_MS - NOISE_MS && gap + (gaps[i - 1] ?? 0) < 2 * SPACING_MS - NOISE_MS ? [[gaps[i - 1], gap]] : []));
     expect(broken).toEqual([]);
     expect(burst.at(-1)!.at - burst[0]!.at).toBeGreaterThanOrEqual((BURST - 1) * SPACING_MS - 5);
   });

@@ -16,6 +16,7 @@ export interface ArgumentEncoder {
 }
 
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const CONTROL = /[\x00-\x1f\x7f]/;
 
 /** A JSON number, or a string that reads as a plain decimal number ("45", "45.5", " -3 "). */

@@ -13,11 +13,13 @@ export interface TextRules {
   readonly encoding: DeviceEncoding;
 }
 
+/* eslint-disable no-control-regex -- the ranges a device encoding can carry start at NUL */
 const NOT_ENCODABLE: Record<DeviceEncoding, RegExp | undefined> = {
   ascii: /[^\x00-\x7f]/,
   latin1: /[^\x00-\xff]/,
   utf8: undefined, // JavaScript strings always encode (a lone surrogate becomes U+FFFD)
 };
+/* eslint-enable no-control-regex */
 
 /** Why `text` cannot be part of a line sent, or undefined when it can. */
 export function unsendable(text: string, rules: TextRules): string | undefined {

@@ -23,6 +23,7 @@ function base(): Json {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- profile data of any shape, broken on purpose
 function edit(change: (p: any) => void): Json {
   const p = base();
   change(p);
@@ -119,6 +120,7 @@ describe('loadProfile', () => {
   });
 
   it('checks command arguments', () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
     const level = (change: (l: any) => void) => edit((p) => change(p.commands.VOL_SET.arguments.level));
     expect(problems(level((l) => (l.type = 'float')))).toEqual(['commands.VOL_SET.arguments.level.type: type must be "number", "integer", "string" or "enum" (found "float")']);
     expect(problems(level((l) => (l.min = 99)))).toEqual(['commands.VOL_SET.arguments.level.min: min 99 is above max 98']);

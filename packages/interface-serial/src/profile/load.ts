@@ -3,7 +3,7 @@ import { fileErrorReason } from '@mg/errors';
 import { ProfileError } from '../errors.js';
 import { CompiledProfile } from './compiled.js';
 import { describeIssues } from './issues.js';
-import { jsonErrorOffset } from './json-position.js';
+import { jsonErrorOffset } from '@mg/app-properties';
 import { profileKeys } from './json-schema.js';
 import { profileSchema } from './schema.js';
 
