@@ -39,8 +39,18 @@ describe('createAppProperties', () => {
   it('starts logging with the log file resolved by the path rules', async () => {
     const app = createAppProperties({ name: 'dummy2mqtt', cwd, launcherDir });
     const settings: LogSettings = {
-      consolelevel: 'none', logfilename: 'logs/', filelevel: 'info', filenum: 1, filesize: 10,
-      emailhost: '', emailport: 25, emailaddress: '', emailfrom: '', emailuser: '', emailpassword: '', emailsecure: false,
+      consolelevel: 'none',
+      logfilename: 'logs/',
+      filelevel: 'info',
+      filenum: 1,
+      filesize: 10,
+      emailhost: '',
+      emailport: 25,
+      emailaddress: '',
+      emailfrom: '',
+      emailuser: '',
+      emailpassword: '',
+      emailsecure: false,
     };
     const logging = app.startLogging(settings, join(confDir, 'dummy2mqtt.conf'), { stderr: new PassThrough() });
     logging.logger('core').info('started');

@@ -1,9 +1,7 @@
 import { jsonErrorOffset } from './json-position.js';
 
 describe('jsonErrorOffset', () => {
-  it.each([
-    '{}', '[]', '{"a": [1, -2.5e3, true, false, null, "x\\n\\u00e9"]}', ' 1 ', '"s"', '{"a":{"b":{}}}',
-  ])('finds no error in valid JSON %s', (text) => {
+  it.each(['{}', '[]', '{"a": [1, -2.5e3, true, false, null, "x\\n\\u00e9"]}', ' 1 ', '"s"', '{"a":{"b":{}}}'])('finds no error in valid JSON %s', (text) => {
     expect(() => JSON.parse(text)).not.toThrow();
     expect(jsonErrorOffset(text)).toBe(-1);
   });

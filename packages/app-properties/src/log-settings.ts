@@ -3,10 +3,7 @@ import { bool, int, level, port, section, string, type ConfigValues, defineConfi
 /** The `[LOG]` section: the schema gives the options, their defaults and their documentation. */
 export const logSection = section(
   {
-    consolelevel: level(
-      'none',
-      'Level of the log printed on standard output. Warnings and errors always go to standard error as well, whatever this says.',
-    ),
+    consolelevel: level('none', 'Level of the log printed on standard output. Warnings and errors always go to standard error as well, whatever this says.'),
     logfilename: string(
       '',
       'Log file; empty for none, "." for <app>.log. A name ending in "/" is a directory that gets <app>.log. Relative names are looked up next to this file, then in the working directory, then next to the launcher.',

@@ -80,7 +80,11 @@ describe('rotating log files', () => {
     // The current file has the newest records, .1 the ones just before, and nothing is lost
     // in between: the three files hold an unbroken run of records ending with the last one.
     const numbers = ['app.log.2', 'app.log.1', 'app.log']
-      .flatMap((f) => readFileSync(join(dir, 'logs', f), 'utf8').split('\n').filter(Boolean))
+      .flatMap((f) =>
+        readFileSync(join(dir, 'logs', f), 'utf8')
+          .split('\n')
+          .filter(Boolean),
+      )
       .map((l) => Number(/record (\d+)/.exec(l)![1]));
     expect(numbers[numbers.length - 1]).toBe(59);
     expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));

@@ -13,7 +13,10 @@ it('runs every target through the broker and reports loss, latency, CPU, memory 
       env: { ...process.env, BENCH_QUICK: '1', BENCH_OUT: out },
       timeout: 120_000,
     }).toString();
-    const results = JSON.parse(readFileSync(out, 'utf8')) as { rows: { target: string; phase: string; sent: number; lost: number; duplicates: number; p99: number; cpuUs: number; maxRss: number }[]; soak: { sent: number; rssStart: number; rssEnd: number } };
+    const results = JSON.parse(readFileSync(out, 'utf8')) as {
+      rows: { target: string; phase: string; sent: number; lost: number; duplicates: number; p99: number; cpuUs: number; maxRss: number }[];
+      soak: { sent: number; rssStart: number; rssEnd: number };
+    };
     expect(results.rows.map((r) => r.target)).toEqual(expect.arrayContaining(['raw MQTT.js relay', '@mg, no map', '@mg, dummy map']));
     for (const r of results.rows) {
       expect(r.sent).toBeGreaterThan(0);

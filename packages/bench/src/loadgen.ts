@@ -60,8 +60,7 @@ async function main(): Promise<void> {
   sub.on('message', (_topic, payload) => collector.onMessage(payload));
   await sub.subscribeAsync(STATUS_FILTER, { qos: 1 });
 
-  const send = (seq: number, qos: 0 | 1) =>
-    pub.publish(commandTopic(seq), JSON.stringify({ action: 'volume_up', seq, ts: now() }), { qos });
+  const send = (seq: number, qos: 0 | 1) => pub.publish(commandTopic(seq), JSON.stringify({ action: 'volume_up', seq, ts: now() }), { qos });
 
   const finish = async (sent: number, firstSend: number, idleMs = IDLE_MS): Promise<LoadResult> => {
     // Until everything came back, or nothing came for idleMs.
@@ -97,7 +96,7 @@ async function main(): Promise<void> {
     if (req.type === 'burst') {
       collector.reset(req.count);
       const first = now();
-      for (let seq = 0; seq < req.count; ) {
+      for (let seq = 0; seq < req.count;) {
         const end = Math.min(req.count, seq + 500);
         for (; seq < end; seq++) send(seq, req.qos);
         await new Promise((r) => setImmediate(r)); // let the collector read between chunks

@@ -17,12 +17,41 @@ const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) && 
 /** The results as a table, each row with its ratio to the relay's row of the same phase. */
 export function formatTable(rows: Row[]): string {
   const relay = new Map(rows.filter((r) => r.target === RELAY).map((r) => [r.phase, r]));
-  const header = ['target', 'phase', 'sent', 'lost', 'dup', 'msg/s', 'p50 ms', 'p99 ms', 'max ms', 'CPU µs/msg', 'peak RSS MB', 'msg/s vs relay', 'p99 vs relay', 'CPU vs relay', 'RSS vs relay'];
+  const header = [
+    'target',
+    'phase',
+    'sent',
+    'lost',
+    'dup',
+    'msg/s',
+    'p50 ms',
+    'p99 ms',
+    'max ms',
+    'CPU µs/msg',
+    'peak RSS MB',
+    'msg/s vs relay',
+    'p99 vs relay',
+    'CPU vs relay',
+    'RSS vs relay',
+  ];
   const body = rows.map((r) => {
     const base = relay.get(r.phase);
     return [
-      r.target, r.phase, n(r.sent), n(r.lost), n(r.duplicates), n(r.throughput), n(r.p50, 2), n(r.p99, 2), n(r.max, 1), n(r.cpuUs, 1), n(r.maxRss / 2 ** 20, 1),
-      ratio(r.throughput, base?.throughput), ratio(r.p99, base?.p99), ratio(r.cpuUs, base?.cpuUs), ratio(r.maxRss, base?.maxRss),
+      r.target,
+      r.phase,
+      n(r.sent),
+      n(r.lost),
+      n(r.duplicates),
+      n(r.throughput),
+      n(r.p50, 2),
+      n(r.p99, 2),
+      n(r.max, 1),
+      n(r.cpuUs, 1),
+      n(r.maxRss / 2 ** 20, 1),
+      ratio(r.throughput, base?.throughput),
+      ratio(r.p99, base?.p99),
+      ratio(r.cpuUs, base?.cpuUs),
+      ratio(r.maxRss, base?.maxRss),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

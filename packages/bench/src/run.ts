@@ -12,7 +12,17 @@ import { formatTable, type Row } from './report.js';
 const QUICK = process.env.BENCH_QUICK === '1';
 const PLAN = QUICK
   ? { burst: 2_000, steady: [500], seconds: 1, qos1: 500, slow: 300, stuck: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS }
-  : { burst: 100_000, steady: [500, 2_000, 10_000], seconds: 10, qos1: 20_000, slow: 20_000, stuck: 20_000, soak: 1_000_000, soakRate: 10_000, targets: TARGETS };
+  : {
+      burst: 100_000,
+      steady: [500, 2_000, 10_000],
+      seconds: 10,
+      qos1: 20_000,
+      slow: 20_000,
+      stuck: 20_000,
+      soak: 1_000_000,
+      soakRate: 10_000,
+      targets: TARGETS,
+    };
 const OUT = process.env.BENCH_OUT ?? join(__dirname, '..', '..', '..', 'bench-results.json');
 
 function hasMosquitto(): boolean {
@@ -30,7 +40,12 @@ async function startBroker(): Promise<{ url: string; kind: string; close(): Prom
   return { url: b.url, kind: 'the embedded broker (aedes): mosquitto is not installed', close: () => b.close() };
 }
 
-async function session(target: TargetSpec, url: string, qos: 0 | 1, phases: LoadRequest[]): Promise<{ results: { req: LoadRequest; result: LoadResult; cpuUs: number }[]; maxRss: number; rssStart: number; rssEnd: number }> {
+async function session(
+  target: TargetSpec,
+  url: string,
+  qos: 0 | 1,
+  phases: LoadRequest[],
+): Promise<{ results: { req: LoadRequest; result: LoadResult; cpuUs: number }[]; maxRss: number; rssStart: number; rssEnd: number }> {
   const t = target.spawn(url, qos);
   const load: ChildProcess = fork(join(__dirname, 'loadgen.js'), [url], { stdio: 'inherit' });
   try {
@@ -63,7 +78,13 @@ async function session(target: TargetSpec, url: string, qos: 0 | 1, phases: Load
 }
 
 const label = (req: LoadRequest) =>
-  req.type === 'burst' && req.name ? req.name : req.type === 'burst' ? `burst ${req.count.toLocaleString('en')}, QoS ${req.qos}` : req.type === 'steady' ? `steady ${req.rate.toLocaleString('en')}/s, QoS ${req.qos}` : '';
+  req.type === 'burst' && req.name
+    ? req.name
+    : req.type === 'burst'
+      ? `burst ${req.count.toLocaleString('en')}, QoS ${req.qos}`
+      : req.type === 'steady'
+        ? `steady ${req.rate.toLocaleString('en')}/s, QoS ${req.qos}`
+        : '';
 
 async function main(): Promise<void> {
   const broker = await startBroker();
@@ -82,13 +103,28 @@ async function main(): Promise<void> {
       const qos1: LoadRequest[] = [{ type: 'burst', count: PLAN.qos1, qos: 1 }];
       if (target.gateway) {
         qos1.push(
-          { type: 'burst', count: PLAN.slow, qos: 1, behaviour: { delayMs: 1 }, name: `slow 1 ms/msg, ${PLAN.slow.toLocaleString('en')} QoS 1`, idleMs: 10_000 },
-          { type: 'burst', count: PLAN.stuck, qos: 1, behaviour: { stuckMs: 2 * STUCK_KEEPALIVE_S * 1000 }, name: `stuck ${2 * STUCK_KEEPALIVE_S} s, ${PLAN.stuck.toLocaleString('en')} QoS 1`, idleMs: 2 * STUCK_KEEPALIVE_S * 1000 + 5_000 },
+          {
+            type: 'burst',
+            count: PLAN.slow,
+            qos: 1,
+            behaviour: { delayMs: 1 },
+            name: `slow 1 ms/msg, ${PLAN.slow.toLocaleString('en')} QoS 1`,
+            idleMs: 10_000,
+          },
+          {
+            type: 'burst',
+            count: PLAN.stuck,
+            qos: 1,
+            behaviour: { stuckMs: 2 * STUCK_KEEPALIVE_S * 1000 },
+            name: `stuck ${2 * STUCK_KEEPALIVE_S} s, ${PLAN.stuck.toLocaleString('en')} QoS 1`,
+            idleMs: 2 * STUCK_KEEPALIVE_S * 1000 + 5_000,
+          },
         );
       }
       const s1 = await session(target, broker.url, 1, qos1);
       peaks[target.name] = Math.max(s0.maxRss, s1.maxRss);
-      for (const r of [...s0.results, ...s1.results]) rows.push({ target: target.name, phase: label(r.req), ...r.result, cpuUs: r.cpuUs, maxRss: peaks[target.name]! });
+      for (const r of [...s0.results, ...s1.results])
+        rows.push({ target: target.name, phase: label(r.req), ...r.result, cpuUs: r.cpuUs, maxRss: peaks[target.name]! });
     }
     console.log(`  soak: ${PLAN.soak.toLocaleString('en')} messages through @mg with the dummy map ...`);
     const soak = await session(PLAN.targets[2]!, broker.url, 0, [{ type: 'steady', rate: PLAN.soakRate, seconds: PLAN.soak / PLAN.soakRate, qos: 0 }]);
@@ -99,9 +135,14 @@ async function main(): Promise<void> {
     console.log('');
     console.log(formatTable(rows));
     console.log('');
-    console.log(`soak: ${soakResult.sent.toLocaleString('en')} sent, ${soakResult.lost} lost; gateway RSS ${(soak.rssStart / 2 ** 20).toFixed(1)} MB at start, ${(soak.rssEnd / 2 ** 20).toFixed(1)} MB at end (growth ${((soak.rssEnd - soak.rssStart) / 2 ** 20).toFixed(1)} MB)`);
+    console.log(
+      `soak: ${soakResult.sent.toLocaleString('en')} sent, ${soakResult.lost} lost; gateway RSS ${(soak.rssStart / 2 ** 20).toFixed(1)} MB at start, ${(soak.rssEnd / 2 ** 20).toFixed(1)} MB at end (growth ${((soak.rssEnd - soak.rssStart) / 2 ** 20).toFixed(1)} MB)`,
+    );
     console.log(micro.trim());
-    writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rows, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n') }, null, 2)}\n`);
+    writeFileSync(
+      OUT,
+      `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rows, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n') }, null, 2)}\n`,
+    );
     console.log(`\nwrote ${OUT}`);
   } finally {
     await broker.close();

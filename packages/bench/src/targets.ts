@@ -55,7 +55,11 @@ export const TARGETS: TargetSpec[] = [
   { name: 'raw MQTT.js relay', gateway: false, spawn: (url, qos) => fork(script('relay'), [url, String(qos)], { stdio: 'inherit' }) },
   { name: '@mg, no map', gateway: true, spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, false, 'nomap'), 'event'], { stdio: 'inherit' }) },
   { name: '@mg, dummy map', gateway: true, spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, true, 'map'), 'event'], { stdio: 'inherit' }) },
-  { name: '@mg, dummy map, polling', gateway: true, spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, true, 'poll'), 'polling'], { stdio: 'inherit' }) },
+  {
+    name: '@mg, dummy map, polling',
+    gateway: true,
+    spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, true, 'poll'), 'polling'], { stdio: 'inherit' }),
+  },
 ];
 
 /** Waits for one IPC message of a type. */

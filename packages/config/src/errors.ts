@@ -45,8 +45,7 @@ export class ConfigError extends MgError {
 
   constructor(code: string, problems: ConfigProblem[], options: { cause?: unknown } = {}) {
     const lines = problems.map(describeProblem);
-    const message =
-      lines.length === 1 ? `invalid configuration: ${lines[0]}` : `invalid configuration:\n  ${lines.join('\n  ')}`;
+    const message = lines.length === 1 ? `invalid configuration: ${lines[0]}` : `invalid configuration:\n  ${lines.join('\n  ')}`;
     super(code, message, options);
     this.problems = problems;
   }

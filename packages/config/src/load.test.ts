@@ -109,13 +109,26 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    ['true', true], ['False', false], ['YES', true], ['no', false], ['1', true], ['0', false], ['on', true], ['OFF', false],
+    ['true', true],
+    ['False', false],
+    ['YES', true],
+    ['no', false],
+    ['1', true],
+    ['0', false],
+    ['on', true],
+    ['OFF', false],
   ])('reads the boolean %s', (text, value) => {
     expect(loadConfig(schema, { files: [file('b.conf', `[MQTT]\nmapping: ${text}\n`)] }).values.MQTT.mapping).toBe(value);
   });
 
   it.each([
-    ['CRITICAL', 'critical'], ['error', 'error'], ['WARN', 'warn'], ['Warning', 'warn'], ['INFO', 'info'], ['debug', 'debug'], ['NONE', 'none'],
+    ['CRITICAL', 'critical'],
+    ['error', 'error'],
+    ['WARN', 'warn'],
+    ['Warning', 'warn'],
+    ['INFO', 'info'],
+    ['debug', 'debug'],
+    ['NONE', 'none'],
   ])('reads the level %s', (text, value) => {
     expect(loadConfig(schema, { files: [file('l.conf', `[LOG]\nconsolelevel: ${text}\n`)] }).values.LOG.consolelevel).toBe(value);
   });
@@ -242,7 +255,12 @@ describe('describeConfig', () => {
     expect(lines).toContain(`[INTERFACE] licensekey = ******** (${path}:6)`); // "key" anywhere, as documented
     expect(lines.join('\n')).not.toMatch(/hunter2|k3y|l1c/);
     const set = describeConfig(schema, loadConfig(schema, { files: [path] }), { onlySet: true });
-    expect(set).toEqual([`[MQTT] password = ******** (${path}:2)`, `[INTERFACE] api_key = ******** (${path}:4)`, `[INTERFACE] port = "5" (${path}:5)`, `[INTERFACE] licensekey = ******** (${path}:6)`]);
+    expect(set).toEqual([
+      `[MQTT] password = ******** (${path}:2)`,
+      `[INTERFACE] api_key = ******** (${path}:4)`,
+      `[INTERFACE] port = "5" (${path}:5)`,
+      `[INTERFACE] licensekey = ******** (${path}:6)`,
+    ]);
   });
 });
 
@@ -274,7 +292,9 @@ describe('required options', () => {
   it('refuse an empty or missing value with the hint, naming the file', () => {
     const s = defineConfig({ INTERFACE: section({ port: string('', 'Device.', { required: 'give the device, e.g. "port: /dev/ttyUSB0"' }) }, 'Interface.') });
     const path = file('r.conf', '[INTERFACE]\nport:\n');
-    expect(problemsOf(() => loadConfig(s, { files: [path] })).message).toContain(`${path}:2: [INTERFACE] port = "": is required: give the device, e.g. "port: /dev/ttyUSB0"`);
+    expect(problemsOf(() => loadConfig(s, { files: [path] })).message).toContain(
+      `${path}:2: [INTERFACE] port = "": is required: give the device, e.g. "port: /dev/ttyUSB0"`,
+    );
     const without = file('w.conf', '[INTERFACE]\n');
     expect(problemsOf(() => loadConfig(s, { files: [without] })).message).toContain(`${without}: [INTERFACE] port: is required: give the device`);
     expect(loadConfig(s, { values: { INTERFACE: { port: '/dev/ttyS0' } } }).values.INTERFACE.port).toBe('/dev/ttyS0');

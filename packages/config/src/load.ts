@@ -69,7 +69,15 @@ export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfi
     for (const [name, entry] of parsed.sections) {
       const info = byLowerName.get(name.toLowerCase());
       if (!info) {
-        warnings.push(unknown(`section [${name}]`, name, { file: path, line: entry.line }, sections.map((s) => s.name), true));
+        warnings.push(
+          unknown(
+            `section [${name}]`,
+            name,
+            { file: path, line: entry.line },
+            sections.map((s) => s.name),
+            true,
+          ),
+        );
         continue;
       }
       for (const [opt, { value, line }] of entry.options) {
@@ -83,7 +91,11 @@ export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfi
   }
 
   applyValues(sections, byLowerName, raw, options, warnings);
-  const lastPlace: ConfigPlace = options.values ? { source: options.valuesSource ?? 'configuration object' } : files.length > 0 ? { file: files[files.length - 1] } : {};
+  const lastPlace: ConfigPlace = options.values
+    ? { source: options.valuesSource ?? 'configuration object' }
+    : files.length > 0
+      ? { file: files[files.length - 1] }
+      : {};
   applyEnv(sections, raw, options, notices);
 
   const values: Record<string, Record<string, unknown>> = {};
@@ -126,7 +138,9 @@ function readConfigFile(path: string, optional: boolean): string | undefined {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       if (optional) return undefined;
-      throw new ConfigError('CONFIG_FILE_MISSING', [{ file: path, expected: 'the configuration file does not exist; check the path given with -c/--conf' }], { cause });
+      throw new ConfigError('CONFIG_FILE_MISSING', [{ file: path, expected: 'the configuration file does not exist; check the path given with -c/--conf' }], {
+        cause,
+      });
     }
     throw new ConfigError('CONFIG_FILE_UNREADABLE', [{ file: path, expected: `the configuration file cannot be read (${fileErrorReason(cause)})` }], { cause });
   }
@@ -143,7 +157,15 @@ function applyValues(
   for (const [name, given] of Object.entries(options.values ?? {})) {
     const info = byLowerName.get(name.toLowerCase());
     if (!info) {
-      warnings.push(unknown(`section [${name}]`, name, { source }, sections.map((s) => s.name), true));
+      warnings.push(
+        unknown(
+          `section [${name}]`,
+          name,
+          { source },
+          sections.map((s) => s.name),
+          true,
+        ),
+      );
       continue;
     }
     for (const [key, value] of Object.entries(given)) {

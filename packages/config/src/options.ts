@@ -30,10 +30,7 @@ export interface CommonOptions {
   required?: string;
 }
 
-function build<T>(
-  parse: (text: string) => { ok: true; value: T } | { ok: false; expected: string },
-  meta: OptionMeta,
-): OptionSchema<T> {
+function build<T>(parse: (text: string) => { ok: true; value: T } | { ok: false; expected: string }, meta: OptionMeta): OptionSchema<T> {
   const schema = z.string().transform((text, ctx) => {
     const result = parse(text.trim());
     if (result.ok) return result.value;
@@ -135,9 +132,7 @@ export function level(def: LogLevel, description: string): OptionSchema<LogLevel
     (t) => {
       const w = t.toLowerCase();
       const lvl = w === 'warning' ? 'warn' : w;
-      return (LOG_LEVELS as readonly string[]).includes(lvl)
-        ? ok(lvl as LogLevel)
-        : fail('expected CRITICAL, ERROR, WARN (or WARNING), INFO, DEBUG or NONE');
+      return (LOG_LEVELS as readonly string[]).includes(lvl) ? ok(lvl as LogLevel) : fail('expected CRITICAL, ERROR, WARN (or WARNING), INFO, DEBUG or NONE');
     },
     { description, default: def.toUpperCase() },
   );
@@ -160,7 +155,5 @@ export function list(def: readonly string[], description: string): OptionSchema<
 /** Reads the metadata of an option schema built here (undefined for anything else). */
 export function optionMeta(schema: z.ZodType): OptionMeta | undefined {
   const meta = schema.meta() as Partial<OptionMeta> | undefined;
-  return meta && typeof meta.description === 'string' && typeof meta.default === 'string'
-    ? (meta as OptionMeta)
-    : undefined;
+  return meta && typeof meta.description === 'string' && typeof meta.default === 'string' ? (meta as OptionMeta) : undefined;
 }

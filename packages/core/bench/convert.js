@@ -16,7 +16,16 @@ const topics = locations.map((l) => `testmqttgtw/audiovideo/dummy/${l}/amp/loadg
 const plain = Buffer.from('volume_up');
 const json = Buffer.from('{"action":"volume_up","seq":12345,"ts":1732560000000,"level":40}');
 const outMsgs = locations.map(
-  (l, i) => new InternalMessage({ isCmd: false, function: 'AudioVideo', gateway: 'Dummy', location: ['Office', 'Kitchen', 'DiningRm', 'garage'][i], device: 'amp', action: 'VOL_UP', arguments: i % 2 ? { response: 'OK', reason: 'done' } : {} }),
+  (l, i) =>
+    new InternalMessage({
+      isCmd: false,
+      function: 'AudioVideo',
+      gateway: 'Dummy',
+      location: ['Office', 'Kitchen', 'DiningRm', 'garage'][i],
+      device: 'amp',
+      action: 'VOL_UP',
+      arguments: i % 2 ? { response: 'OK', reason: 'done' } : {},
+    }),
 );
 
 function measure(name, fn) {

@@ -10,7 +10,11 @@ import { NameError } from './names.js';
 const usage = 'usage: create-mg-interface <name> [--mode event|polling]   (name in lower case, e.g. "intercom"; event by default)';
 let parsed: ReturnType<typeof parse>;
 function parse() {
-  return parseArgs({ args: process.argv.slice(2), options: { workspace: { type: 'boolean' }, mode: { type: 'string', default: 'event' } }, allowPositionals: true });
+  return parseArgs({
+    args: process.argv.slice(2),
+    options: { workspace: { type: 'boolean' }, mode: { type: 'string', default: 'event' } },
+    allowPositionals: true,
+  });
 }
 try {
   parsed = parse();
@@ -30,7 +34,11 @@ try {
   const parentDir = workspace ? join(process.cwd(), 'packages') : process.cwd();
   const dir = generate(name, { parentDir, workspace, coreRange: `^${version}`, mode });
   console.log(`created ${dir}`);
-  console.log(workspace ? 'next: pnpm install && pnpm --filter ./' + join('packages', `interface-${name}`) + ' test' : `next: cd ${name}2mqtt && npm install && npm run build && npm test`);
+  console.log(
+    workspace
+      ? 'next: pnpm install && pnpm --filter ./' + join('packages', `interface-${name}`) + ' test'
+      : `next: cd ${name}2mqtt && npm install && npm run build && npm test`,
+  );
 } catch (err) {
   if (err instanceof NameError) {
     console.error(`create-mg-interface: ${err.message}`);

@@ -29,7 +29,9 @@ it('event mode (the default): a device on a line transport, a simulator, tests w
   expect(pkg.dependencies).toEqual({ '@mg/core': 'workspace:^', '@mg/device-io': 'workspace:^' });
   expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'typecheck', 'lint', 'test', 'check']));
   expect(readFileSync(join(dir, 'src/thermo-interface.ts'), 'utf8')).toContain('new LineTransport(');
-  execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.json'), '--noEmit', '--noUnusedLocals', '--noUnusedParameters'], { stdio: 'pipe' });
+  execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.json'), '--noEmit', '--noUnusedLocals', '--noUnusedParameters'], {
+    stdio: 'pipe',
+  });
   execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.build.json')], { stdio: 'pipe' });
   const tests = execFileSync(process.execPath, [bin('jest', 'bin/jest.js'), '--rootDir', dir, '--ci', '--json'], { cwd: dir, stdio: 'pipe' });
   const report = JSON.parse(tests.toString()) as { numPassedTests: number; numFailedTests: number };
@@ -38,9 +40,21 @@ it('event mode (the default): a device on a line transport, a simulator, tests w
 
 it('polling mode: a package that builds, passes its tests, checks its configuration and runs', async () => {
   const dir = generate('knx-ip', { parentDir: mkdtempSync(join(GEN, 'pkg-')), workspace: true, mode: 'polling' });
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; bin: Record<string, string>; dependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    name: string;
+    bin: Record<string, string>;
+    dependencies: Record<string, string>;
+  };
   expect(pkg).toMatchObject({ name: '@mg/interface-knx-ip', bin: { 'knx-ip2mqtt': './dist/launcher.js' }, dependencies: { '@mg/core': 'workspace:^' } });
-  for (const f of ['src/knx-ip-interface.ts', 'src/launcher.ts', 'src/knx-ip-interface.test.ts', 'knx-ip2mqtt.conf', 'knx-ip.map.json', 'knx-ip2mqtt.service', 'README.md']) {
+  for (const f of [
+    'src/knx-ip-interface.ts',
+    'src/launcher.ts',
+    'src/knx-ip-interface.test.ts',
+    'knx-ip2mqtt.conf',
+    'knx-ip.map.json',
+    'knx-ip2mqtt.service',
+    'README.md',
+  ]) {
     expect(readFileSync(join(dir, f), 'utf8').length).toBeGreaterThan(0);
   }
   execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.build.json')], { stdio: 'pipe' });

@@ -40,8 +40,20 @@ export function templates(n: Names, o: TemplateOptions): Record<string, string> 
     }),
     'tsconfig.json': json({
       compilerOptions: {
-        target: 'ES2022', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noUncheckedIndexedAccess: true,
-        esModuleInterop: true, skipLibCheck: true, declaration: true, sourceMap: true, isolatedModules: true, rootDir: 'src', outDir: 'dist', types: ['node', 'jest'],
+        target: 'ES2022',
+        lib: ['ES2023'],
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        declaration: true,
+        sourceMap: true,
+        isolatedModules: true,
+        rootDir: 'src',
+        outDir: 'dist',
+        types: ['node', 'jest'],
       },
       include: ['src'],
     }),
@@ -54,7 +66,10 @@ module.exports = {
   moduleNameMapper: { '^(\\\\.{1,2}/.*)\\\\.js$': '$1' },
 };
 `,
-    [`src/${n.module}.ts`]: o.mode === 'event' ? eventInterface(n) : `import { string } from '@mg/core/options';
+    [`src/${n.module}.ts`]:
+      o.mode === 'event'
+        ? eventInterface(n)
+        : `import { string } from '@mg/core/options';
 import { InternalMessage, type GatewayInterface, type InterfaceContext } from '@mg/core';
 
 /** The [INTERFACE] options: they type ctx.options, and --check validates them. */
@@ -114,7 +129,10 @@ void startGateway(${n.className}, {
 `,
     'src/index.ts': `export { ${n.className} } from './${n.module}.js';\n`,
     ...(o.mode === 'event' ? { 'src/test-support/device-sim.ts': deviceSim(n) } : {}),
-    [`src/${n.module}.test.ts`]: o.mode === 'event' ? eventTest(n) : `import { join } from 'node:path';
+    [`src/${n.module}.test.ts`]:
+      o.mode === 'event'
+        ? eventTest(n)
+        : `import { join } from 'node:path';
 import { createTestContext, createTestGateway } from '@mg/core/testing';
 import { ${n.className} } from './${n.module}.js';
 
@@ -208,4 +226,3 @@ as a service; SIGTERM stops it cleanly.
 `,
   };
 }
-

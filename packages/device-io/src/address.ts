@@ -1,9 +1,7 @@
 import { DeviceAddressError } from './errors.js';
 
 /** Where the device is: a TCP endpoint or a serial device path. */
-export type DeviceAddress =
-  | { readonly kind: 'tcp'; readonly host: string; readonly port: number }
-  | { readonly kind: 'serial'; readonly path: string };
+export type DeviceAddress = { readonly kind: 'tcp'; readonly host: string; readonly port: number } | { readonly kind: 'serial'; readonly path: string };
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 const EXPECTED = 'use tcp://host:port for a network device or a serial device path such as /dev/ttyUSB0 or COM3';

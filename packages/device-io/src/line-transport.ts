@@ -73,7 +73,8 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
     this.stableMs = r.stableMs ?? DEFAULT_STABLE_MS;
     if (!(this.stableMs >= 0)) throw new DeviceOptionError(`reconnect.stableMs must be a number of milliseconds >= 0, got ${String(r.stableMs)}`);
     // Loaded here, not at import: TCP-only users need not install serialport.
-    this.opener = address.kind === 'tcp' ? tcpOpener(address.host, address.port, options.tcp) : serialOpener(address.path, options.serial ?? {}, loadSerialport());
+    this.opener =
+      address.kind === 'tcp' ? tcpOpener(address.host, address.port, options.tcp) : serialOpener(address.path, options.serial ?? {}, loadSerialport());
   }
 
   get state(): TransportState {
@@ -183,7 +184,9 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
     if (this.current !== 'connected') {
       const why = this.lastFailure ? ` (${this.lastFailure.message})` : '';
       return Promise.reject(
-        new DeviceNotConnectedError(`cannot send "${shown()}" to ${this.name}: not connected${why}; commands are not kept for later, send them on the 'connected' state`),
+        new DeviceNotConnectedError(
+          `cannot send "${shown()}" to ${this.name}: not connected${why}; commands are not kept for later, send them on the 'connected' state`,
+        ),
       );
     }
     const body = typeof command === 'string' ? Buffer.from(command, this.encoding) : Buffer.from(command);
@@ -285,5 +288,7 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
 }
 
 function asConnectionError(reason: unknown, name: string): DeviceConnectionError {
-  return reason instanceof DeviceConnectionError ? reason : new DeviceConnectionError(`cannot connect to ${name}: ${messageOf(reason)}`, 'error', { cause: reason });
+  return reason instanceof DeviceConnectionError
+    ? reason
+    : new DeviceConnectionError(`cannot connect to ${name}: ${messageOf(reason)}`, 'error', { cause: reason });
 }

@@ -41,7 +41,12 @@ afterEach(async () => {
 });
 
 function start(serial: SerialOptions = {}): { states: StateChange[]; lines: string[]; errors: DeviceIoError[] } {
-  transport = new LineTransport({ address: pair.a, framing: { terminator: '\r' }, reconnect: { minMs: 40, maxMs: 200 }, serial: { baudRate: 9600, ...serial } });
+  transport = new LineTransport({
+    address: pair.a,
+    framing: { terminator: '\r' },
+    reconnect: { minMs: 40, maxMs: 200 },
+    serial: { baudRate: 9600, ...serial },
+  });
   const seen = { states: [] as StateChange[], lines: [] as string[], errors: [] as DeviceIoError[] };
   transport.on('state', (s) => seen.states.push(s));
   transport.on('line', (l) => seen.lines.push(l));
@@ -101,7 +106,10 @@ it('waits for a device absent at start (no such path) and opens it when it appea
   const seen = start();
   await waitFor(() => transport!.state === 'disconnected', 'the missing device to be reported');
   const down = seen.states[1];
-  expect(down?.state === 'disconnected' && [down.error.reason, down.reason]).toEqual(['ENOENT', `serial device ${pair.a} not found (unplugged, or a wrong path?)`]);
+  expect(down?.state === 'disconnected' && [down.error.reason, down.reason]).toEqual([
+    'ENOENT',
+    `serial device ${pair.a} not found (unplugged, or a wrong path?)`,
+  ]);
   await pair.restart();
   await waitFor(() => transport!.state === 'connected', 'the device to be opened');
   expect(seen.states.map((s) => s.state)).toEqual(['connecting', 'disconnected', 'connected']);

@@ -81,12 +81,18 @@ function describeTcpFailure(where: string, err: NodeJS.ErrnoException | undefine
   if (byUs) return new DeviceConnectionError(`connection to ${target} closed`, 'closed', { cause: err });
   if (!err) return new DeviceConnectionError(`the device at ${target} closed the connection`, 'closed');
   const message =
-    code === 'ECONNREFUSED' ? `connection to ${target} refused: nothing listens there (device off, or its network control disabled?)`
-    : code === 'ETIMEDOUT' ? `no answer from ${target} (${err.message}): is the device on and on this network?`
-    : code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? `${target} is unreachable (${code}): check the address and the network`
-    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? `host name in ${target} not found (${code}): check the address or the DNS`
-    : code === 'ECONNRESET' ? `the device at ${target} reset the connection`
-    : code === 'EPIPE' ? `the device at ${target} went away while we wrote to it`
-    : `${wasOpen ? 'connection to' : 'cannot connect to'} ${target} failed: ${err.message}`;
+    code === 'ECONNREFUSED'
+      ? `connection to ${target} refused: nothing listens there (device off, or its network control disabled?)`
+      : code === 'ETIMEDOUT'
+        ? `no answer from ${target} (${err.message}): is the device on and on this network?`
+        : code === 'EHOSTUNREACH' || code === 'ENETUNREACH'
+          ? `${target} is unreachable (${code}): check the address and the network`
+          : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+            ? `host name in ${target} not found (${code}): check the address or the DNS`
+            : code === 'ECONNRESET'
+              ? `the device at ${target} reset the connection`
+              : code === 'EPIPE'
+                ? `the device at ${target} went away while we wrote to it`
+                : `${wasOpen ? 'connection to' : 'cannot connect to'} ${target} failed: ${err.message}`;
   return new DeviceConnectionError(message, code ?? 'error', { cause: err });
 }

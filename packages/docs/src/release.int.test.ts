@@ -6,8 +6,7 @@ import { join } from 'node:path';
 // The release flow the README documents: a changeset on @mg/core, `changeset version`, and
 // every package that depends on core is bumped with it. Run on a copy of the manifests.
 const REPO = join(__dirname, '..', '..', '..');
-const version = (dir: string, pkg: string) =>
-  (JSON.parse(readFileSync(join(dir, 'packages', pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const version = (dir: string, pkg: string) => (JSON.parse(readFileSync(join(dir, 'packages', pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 it('a minor changeset on @mg/core bumps core and the packages that depend on it, not the utilities', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mg-release-'));

@@ -37,7 +37,14 @@ function run(script: string, ...args: string[]): void {
 
 it('names a file for every code block that is part of the gateway', () => {
   const files = blocks.filter((b) => b.file).map((b) => b.file);
-  expect(files).toEqual(['src/intercom-interface.ts', 'src/launcher.ts', 'intercom2mqtt.conf', 'intercom2mqtt.map.json', 'src/intercom-interface.test.ts', 'intercom2mqtt.service']);
+  expect(files).toEqual([
+    'src/intercom-interface.ts',
+    'src/launcher.ts',
+    'intercom2mqtt.conf',
+    'intercom2mqtt.map.json',
+    'src/intercom-interface.test.ts',
+    'intercom2mqtt.service',
+  ]);
   expect(blocks.filter((b) => b.lang === 'ts' && !b.file)).toEqual([]);
 });
 

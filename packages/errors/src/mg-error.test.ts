@@ -44,9 +44,12 @@ describe('MgError', () => {
   it('fileErrorReason says why a file could not be read', () => {
     const err = (code: string) => Object.assign(new Error('x'), { code });
     expect(['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EMFILE'].map((c) => fileErrorReason(err(c)))).toEqual([
-      'it does not exist', 'permission denied', 'it is a directory', 'a file stands where the path needs a directory', 'EMFILE',
+      'it does not exist',
+      'permission denied',
+      'it is a directory',
+      'a file stands where the path needs a directory',
+      'EMFILE',
     ]);
     expect(fileErrorReason(new Error('odd'))).toBe('odd');
   });
 });
-

@@ -17,12 +17,16 @@ let npmrc = '';
 // that would win over our .npmrc: the children get a clean environment and explicit flags.
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_config_/i.test(k)));
 const npm = (cwd: string, args: string[]) =>
-  execFileSync('npm', [...args, '--registry', url, '--userconfig', npmrc, '--cache', join(WORK, 'npm-cache'), '--no-audit', '--no-fund', '--loglevel', 'error'], {
-    cwd,
-    env: cleanEnv,
-    stdio: 'pipe',
-    timeout: 240_000,
-  }).toString();
+  execFileSync(
+    'npm',
+    [...args, '--registry', url, '--userconfig', npmrc, '--cache', join(WORK, 'npm-cache'), '--no-audit', '--no-fund', '--loglevel', 'error'],
+    {
+      cwd,
+      env: cleanEnv,
+      stdio: 'pipe',
+      timeout: 240_000,
+    },
+  ).toString();
 
 function project(name: string): string {
   const dir = join(WORK, name);
@@ -77,7 +81,19 @@ afterAll(() => {
 });
 
 it('publishes every public package, with real versions instead of workspace ranges', async () => {
-  for (const name of ['@mg/errors', '@mg/throttled-error', '@mg/backoff', '@mg/config', '@mg/app-properties', '@mg/core', '@mg/device-io', '@mg/embedded-broker', '@mg/interface-dummy', '@mg/interface-serial', 'create-mg-interface']) {
+  for (const name of [
+    '@mg/errors',
+    '@mg/throttled-error',
+    '@mg/backoff',
+    '@mg/config',
+    '@mg/app-properties',
+    '@mg/core',
+    '@mg/device-io',
+    '@mg/embedded-broker',
+    '@mg/interface-dummy',
+    '@mg/interface-serial',
+    'create-mg-interface',
+  ]) {
     const meta = (await (await fetch(`${url}${name.replace('/', '%2f')}`)).json()) as { versions: Record<string, { dependencies?: Record<string, string> }> };
     const latest = Object.values(meta.versions).pop()!;
     expect(JSON.stringify(latest.dependencies ?? {})).not.toContain('workspace:');
@@ -105,7 +121,16 @@ it('npm install @mg/interface-dummy: dummy2mqtt --check, then its smoke test aga
   const dir = project('dummy');
   npm(dir, ['install', '@mg/interface-dummy']);
   const mg = [...tree(dir)].filter((n) => n.startsWith('@mg/')).sort();
-  expect(mg).toEqual(['@mg/app-properties', '@mg/backoff', '@mg/config', '@mg/core', '@mg/embedded-broker', '@mg/errors', '@mg/interface-dummy', '@mg/throttled-error']);
+  expect(mg).toEqual([
+    '@mg/app-properties',
+    '@mg/backoff',
+    '@mg/config',
+    '@mg/core',
+    '@mg/embedded-broker',
+    '@mg/errors',
+    '@mg/interface-dummy',
+    '@mg/throttled-error',
+  ]);
   const check = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt'), ['--check'], { cwd: dir, env: cleanEnv }).toString();
   expect(check).toContain('dummy2mqtt 0.1.0: configuration and map are valid');
   const smoke = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt-smoke'), { cwd: dir, env: cleanEnv, timeout: 60_000 }).toString();
@@ -129,14 +154,23 @@ it('npm install @mg/interface-serial alone: serialport loads, and serial2mqtt --
   expect(names.has('serialport') && names.has('zod')).toBe(true);
   expect([...names].some((n) => /aedes|embedded-broker/.test(n))).toBe(false);
   // serialport's native part, from the prebuilt binaries in its package (nothing compiled).
-  const loaded = execFileSync(process.execPath, ['-e', "process.stdout.write(typeof require('serialport').SerialPort)"], { cwd: dir, env: cleanEnv }).toString();
+  const loaded = execFileSync(process.execPath, ['-e', "process.stdout.write(typeof require('serialport').SerialPort)"], {
+    cwd: dir,
+    env: cleanEnv,
+  }).toString();
   expect(loaded).toBe('function');
   // A profile of the user's own, next to the configuration in another directory.
   const etc = join(dir, 'etc');
   mkdirSync(etc);
-  const shipped = JSON.parse(readFileSync(join(dir, 'node_modules', '@mg', 'interface-serial', 'profiles', 'denon-avr.json'), 'utf8')) as Record<string, unknown>;
+  const shipped = JSON.parse(readFileSync(join(dir, 'node_modules', '@mg', 'interface-serial', 'profiles', 'denon-avr.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   writeFileSync(join(etc, 'living-room.json'), JSON.stringify({ ...shipped, $schema: undefined, name: 'living-room' }));
-  writeFileSync(join(etc, 'serial2mqtt.conf'), '[INTERFACE]\nport: /dev/ttyUSB0\nprofile: living-room.json\ndevice: Receiver\n[MQTT]\nmapping: on\nmapfilename: serial2mqtt.map.json\n');
+  writeFileSync(
+    join(etc, 'serial2mqtt.conf'),
+    '[INTERFACE]\nport: /dev/ttyUSB0\nprofile: living-room.json\ndevice: Receiver\n[MQTT]\nmapping: on\nmapfilename: serial2mqtt.map.json\n',
+  );
   const bin = join(dir, 'node_modules', '.bin', 'serial2mqtt');
   const check = execFileSync(bin, ['--check', '-c', join(etc, 'serial2mqtt.conf')], { cwd: dir, env: cleanEnv }).toString();
   expect(check).toMatch(/^serial2mqtt \d+\.\d+\.\d+: configuration and map are valid/);
@@ -177,7 +211,10 @@ startGateway(OkInterface, { appName: 'ok2mqtt', version: '1.0.0' });
 `,
   );
   const { hostname, port } = new URL(SHARED_BROKER_URL);
-  writeFileSync(join(dir, 'ok2mqtt.conf'), `[MQTT]\nhost: ${hostname}\nport: ${port || 1883}\nroot: ${root}\ntopics: ${root}/+/+/+/+/+/C\n[LOG]\nconsolelevel: INFO\n`);
+  writeFileSync(
+    join(dir, 'ok2mqtt.conf'),
+    `[MQTT]\nhost: ${hostname}\nport: ${port || 1883}\nroot: ${root}\ntopics: ${root}/+/+/+/+/+/C\n[LOG]\nconsolelevel: INFO\n`,
+  );
   const client = await connectClient(SHARED_BROKER_URL);
   await client.subscribe(`${root}/#`);
   const run = spawnNode('ok2mqtt.js', [], { cwd: dir, env: cleanEnv });
@@ -207,4 +244,3 @@ it('npm create mg-interface makes a package that installs, builds and passes its
   npm(pkgDir, ['test']);
   expect(npm(pkgDir, ['run', 'check'])).toContain('porch-light2mqtt 0.1.0: configuration and map are valid');
 }, 400_000);
-

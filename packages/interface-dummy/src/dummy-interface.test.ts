@@ -8,7 +8,9 @@ afterEach(() => jest.useRealTimers());
 
 describe('DummyInterface options', () => {
   it('refuses to start without [INTERFACE] port, saying what to put there', () => {
-    expect(() => createTestContext(DummyInterface, {})).toThrow('createTestContext() options: [INTERFACE] port: is required: give the device the interface talks to, e.g. "port: /dev/ttyUSB0"');
+    expect(() => createTestContext(DummyInterface, {})).toThrow(
+      'createTestContext() options: [INTERFACE] port: is required: give the device the interface talks to, e.g. "port: /dev/ttyUSB0"',
+    );
   });
 
   it.each(['0', '-5', 'soon'])('refuses interval %j with what was expected', (interval) => {
@@ -48,7 +50,8 @@ describe('DummyInterface, called directly', () => {
 });
 
 describe('DummyInterface through a gateway, in memory (no broker)', () => {
-  const gateway = () => createTestGateway(DummyInterface, { appName: 'dummy2mqtt', options: { port: '/dev/null', interval: 0.05 }, mqtt: { mapping: true, mapfilename: MAP } });
+  const gateway = () =>
+    createTestGateway(DummyInterface, { appName: 'dummy2mqtt', options: { port: '/dev/null', interval: 0.05 }, mqtt: { mapping: true, mapfilename: MAP } });
 
   it('publishes its periodic MUTE_ON with the map vocabulary, as the gateway itself', async () => {
     const gw = gateway();

@@ -28,7 +28,13 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000
 
 /** A transport set up from the profile, with what it saw: statuses, unknown lines, overflows, states. */
 function connect(address: string) {
-  const transport = new LineTransport({ address, name: 'denon-sim', ...profile.transportOptions(), maxQueuedWrites: 200, reconnect: { minMs: 50, maxMs: 200 } });
+  const transport = new LineTransport({
+    address,
+    name: 'denon-sim',
+    ...profile.transportOptions(),
+    maxQueuedWrites: 200,
+    reconnect: { minMs: 50, maxMs: 200 },
+  });
   const seen = { statuses: [] as ParsedStatus[], unknown: [] as string[], overflows: 0, states: [] as StateChange[] };
   transport.on('state', (s) => {
     seen.states.push(s);
@@ -151,7 +157,9 @@ it('a command the receiver does not confirm times out (in standby it answers onl
     sim.state.power = 'STANDBY';
     const mute = profile.commandFor('MUTE_ON');
     if (!mute.ok) throw new Error(mute.reason);
-    await expect(link.transport.request(mute.line, { match: profile.confirmationFor('MUTE_ON')!, timeoutMs: 300 })).rejects.toMatchObject({ code: 'DEVICE_IO_TIMEOUT' });
+    await expect(link.transport.request(mute.line, { match: profile.confirmationFor('MUTE_ON')!, timeoutMs: 300 })).rejects.toMatchObject({
+      code: 'DEVICE_IO_TIMEOUT',
+    });
   } finally {
     sim.state.power = 'ON';
     await link.transport.stop();

@@ -1,14 +1,7 @@
 export { ProfileError } from './errors.js';
 export type { ProfileErrorCode, ProfileIssue } from './errors.js';
 export { profileSchema, ACTION_NAME, RESERVED_ARGUMENTS } from './profile/schema.js';
-export type {
-  Profile,
-  ProfileInput,
-  CommandDefinition,
-  CommandArgumentDefinition,
-  StatusDefinition,
-  StatusArgumentDefinition,
-} from './profile/schema.js';
+export type { Profile, ProfileInput, CommandDefinition, CommandArgumentDefinition, StatusDefinition, StatusArgumentDefinition } from './profile/schema.js';
 export { ENCODINGS } from './profile/encodings.js';
 export { loadProfile, loadProfileFile } from './profile/load.js';
 export { CompiledProfile } from './profile/compiled.js';

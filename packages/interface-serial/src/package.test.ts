@@ -7,20 +7,35 @@ import { loadProfile, loadProfileFile, SerialInterface, shippedProfilePath } fro
 
 const pkgDir = join(__dirname, '..');
 const read = (path: string) => readFileSync(path, 'utf8');
-const pkg = JSON.parse(read(join(pkgDir, 'package.json'))) as { dependencies: Record<string, string>; files: string[]; exports: Record<string, unknown>; bin?: unknown };
+const pkg = JSON.parse(read(join(pkgDir, 'package.json'))) as {
+  dependencies: Record<string, string>;
+  files: string[];
+  exports: Record<string, unknown>;
+  bin?: unknown;
+};
 
 describe('the @mg/interface-serial package', () => {
-  it('depends on the core and the utilities it uses, serialport and zod (the core\'s version), nothing else', () => {
+  it("depends on the core and the utilities it uses, serialport and zod (the core's version), nothing else", () => {
     // @mg/app-properties: the launcher finds the configuration file as startGateway does, so that
     // --check loads relative profiles; serialport: device-io loads it for serial device paths.
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/app-properties', '@mg/core', '@mg/device-io', '@mg/errors', '@mg/throttled-error', 'serialport', 'zod']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual([
+      '@mg/app-properties',
+      '@mg/core',
+      '@mg/device-io',
+      '@mg/errors',
+      '@mg/throttled-error',
+      'serialport',
+      'zod',
+    ]);
     const core = JSON.parse(read(join(pkgDir, '..', 'core', 'package.json'))) as { dependencies: Record<string, string> };
     expect(pkg.dependencies.zod).toBe(core.dependencies.zod);
     expect(pkg.dependencies.serialport).toBe('^13.0.0');
   });
 
   it('publishes the profiles, the schema, the reference, the configuration and the map, and the serial2mqtt bin', () => {
-    expect(pkg.files).toEqual(expect.arrayContaining(['dist', 'bin', 'profiles', 'schema', 'docs', '!dist/test-support', 'serial2mqtt.conf', 'serial2mqtt.map.json']));
+    expect(pkg.files).toEqual(
+      expect.arrayContaining(['dist', 'bin', 'profiles', 'schema', 'docs', '!dist/test-support', 'serial2mqtt.conf', 'serial2mqtt.map.json']),
+    );
     expect(pkg.exports['./profile.schema.json']).toBe('./schema/profile.schema.json');
     expect(pkg.exports['./profiles/*']).toBe('./profiles/*');
     expect(pkg.bin).toEqual({ serial2mqtt: './bin/serial2mqtt.js' });
@@ -31,7 +46,13 @@ describe('the @mg/interface-serial package', () => {
     expect(/^\[(\w+)\]$/m.exec(text)?.[1]).toBe('INTERFACE');
     const loaded = loadConfig(defineConfig(gatewaySchema()), { files: [join(pkgDir, 'serial2mqtt.conf')] });
     expect(loaded.warnings).toEqual([]);
-    expect(loaded.values.INTERFACE).toMatchObject({ port: '/dev/ttyUSB0', profile: 'denon-avr', function: 'AudioVideo', location: 'LivingRoom', device: 'Receiver' });
+    expect(loaded.values.INTERFACE).toMatchObject({
+      port: '/dev/ttyUSB0',
+      profile: 'denon-avr',
+      function: 'AudioVideo',
+      location: 'LivingRoom',
+      device: 'Receiver',
+    });
   });
 
   it('serial2mqtt.conf shows every option, set or commented out with its default', () => {
@@ -54,7 +75,9 @@ describe('the @mg/interface-serial package', () => {
 
   it('ships a valid map with root home and a word for every Denon action and status', () => {
     const mapfilename = join(pkgDir, 'serial2mqtt.map.json');
-    expect(() => createTestGateway(SerialInterface, { options: { port: 'tcp://127.0.0.1:23', profile: 'denon-avr' }, mqtt: { mapping: true, mapfilename } })).not.toThrow();
+    expect(() =>
+      createTestGateway(SerialInterface, { options: { port: 'tcp://127.0.0.1:23', profile: 'denon-avr' }, mqtt: { mapping: true, mapfilename } }),
+    ).not.toThrow();
     const map = JSON.parse(read(mapfilename)) as { root: string; action: { map: Record<string, string[]> } };
     expect(map.root).toBe('home');
     const denon = loadProfileFile(shippedProfilePath('denon-avr')!);
@@ -62,9 +85,12 @@ describe('the @mg/interface-serial package', () => {
     for (const [internal, words] of Object.entries(map.action.map)) expect(words[0]).toBe(internal.toLowerCase());
   });
 
-  it('the README\'s [INTERFACE] table has every option with its default', () => {
+  it("the README's [INTERFACE] table has every option with its default", () => {
     const readme = read(join(pkgDir, 'README.md'));
-    const table = readme.split('## Configuration')[1]!.split('\n\n').find((block) => block.startsWith('| option |'))!;
+    const table = readme
+      .split('## Configuration')[1]!
+      .split('\n\n')
+      .find((block) => block.startsWith('| option |'))!;
     for (const [name, option] of Object.entries(SerialInterface.options)) {
       const row = table.split('\n').find((line) => line.startsWith('| ') && line.split('|')[1]!.includes(`\`${name}\``));
       expect(row).toBeDefined();
@@ -76,12 +102,13 @@ describe('the @mg/interface-serial package', () => {
   it('the README shows every Denon command and status as the profile has them', () => {
     const readme = read(join(pkgDir, 'README.md'));
     const denon = loadProfileFile(shippedProfilePath('denon-avr')!).definition;
-    for (const [action, command] of Object.entries(denon.commands)) expect(readme).toMatch(new RegExp(`\\| \`${action}\` \\|.*\\| \`${command.send.replace(/[{}]/g, '\\$&')}\``));
+    for (const [action, command] of Object.entries(denon.commands))
+      expect(readme).toMatch(new RegExp(`\\| \`${action}\` \\|.*\\| \`${command.send.replace(/[{}]/g, '\\$&')}\``));
     for (const status of denon.statuses) expect(readme).toContain(`| \`${status.action}\` |`);
     for (const query of denon.queries.atStart) expect(readme).toContain(`\`${query}\``);
   });
 
-  it('the README\'s example profile is valid and does what the README says', () => {
+  it("the README's example profile is valid and does what the README says", () => {
     const example = /```json\n([\s\S]*?)```/.exec(read(join(pkgDir, 'README.md')))![1]!;
     const profile = loadProfile(JSON.parse(example), 'README example');
     expect(profile.commandFor('INPUT_SET', { input: 'vga' })).toEqual({ ok: true, line: 'SOURCE 11' });
@@ -89,7 +116,7 @@ describe('the @mg/interface-serial package', () => {
     expect(profile.parseLine('LAMP=1234H')).toEqual({ action: 'LAMP_HOURS', arguments: { hours: 1234 } });
   });
 
-  it('the README\'s validation example is what the loader says', () => {
+  it("the README's validation example is what the loader says", () => {
     const shown = /### Validation[\s\S]*?```text\n([\s\S]*?)\n```/.exec(read(join(pkgDir, 'README.md')))![1]!;
     const broken = {
       name: 'x',

@@ -98,7 +98,16 @@ async function metaLeader(monitorPort: number): Promise<string> {
   return jsz.meta_cluster?.leader ?? '';
 }
 
-function nodeConfig(options: { name: string; cluster: string; storeDir: string; ports: number[]; routes: number[]; streamReplicas: number; mqttOptions: string[]; extraConfig: string[] }): string {
+function nodeConfig(options: {
+  name: string;
+  cluster: string;
+  storeDir: string;
+  ports: number[];
+  routes: number[];
+  streamReplicas: number;
+  mqttOptions: string[];
+  extraConfig: string[];
+}): string {
   const [clientPort, clusterPort, monitorPort, mqttPort] = options.ports;
   return [
     `server_name: ${options.name}`,
@@ -109,7 +118,13 @@ function nodeConfig(options: { name: string; cluster: string; storeDir: string; 
     // One node is a plain server: NATS refuses a JetStream cluster without routes.
     ...(options.routes.length === 0
       ? []
-      : ['cluster {', `  name: ${options.cluster}`, `  listen: 127.0.0.1:${clusterPort}`, `  routes: [ ${options.routes.map((p) => `nats-route://127.0.0.1:${p}`).join(', ')} ]`, '}']),
+      : [
+          'cluster {',
+          `  name: ${options.cluster}`,
+          `  listen: 127.0.0.1:${clusterPort}`,
+          `  routes: [ ${options.routes.map((p) => `nats-route://127.0.0.1:${p}`).join(', ')} ]`,
+          '}',
+        ]),
     'mqtt {',
     `  listen: 127.0.0.1:${mqttPort}`,
     `  stream_replicas: ${options.streamReplicas}`,
@@ -137,8 +152,32 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     mkdirSync(storeDir);
     const conf = join(dir, `${name}.conf`);
     const routes = Array.from({ length: count }, (_, j) => portsOf(j)[1]!).filter((_, j) => j !== i);
-    writeFileSync(conf, nodeConfig({ name, cluster: options.name ?? 'mg', storeDir, ports: portsOf(i), routes, streamReplicas: options.streamReplicas ?? Math.min(count, 3), mqttOptions: options.mqttOptions ?? [], extraConfig: options.extraConfig ?? [] }));
-    return { index: i, name, url: `mqtt://127.0.0.1:${mqttPort}`, mqttPort, clientPort, clusterPort, monitorPort, conf, storeDir, child: undefined as ChildProcess | undefined, output: '' };
+    writeFileSync(
+      conf,
+      nodeConfig({
+        name,
+        cluster: options.name ?? 'mg',
+        storeDir,
+        ports: portsOf(i),
+        routes,
+        streamReplicas: options.streamReplicas ?? Math.min(count, 3),
+        mqttOptions: options.mqttOptions ?? [],
+        extraConfig: options.extraConfig ?? [],
+      }),
+    );
+    return {
+      index: i,
+      name,
+      url: `mqtt://127.0.0.1:${mqttPort}`,
+      mqttPort,
+      clientPort,
+      clusterPort,
+      monitorPort,
+      conf,
+      storeDir,
+      child: undefined as ChildProcess | undefined,
+      output: '',
+    };
   });
   const running = (i: number) => {
     const c = state[i]?.child;
@@ -162,7 +201,9 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       s.child = child;
       child.stdout!.on('data', (d: Buffer) => (s.output += d.toString()));
       child.stderr!.on('data', (d: Buffer) => (s.output += d.toString()));
-      child.once('error', (err) => reject(new Error(`cannot run ${natsServerBinary()}: ${err.message} (install the Debian package nats-server; .ci/run does)`)));
+      child.once('error', (err) =>
+        reject(new Error(`cannot run ${natsServerBinary()}: ${err.message} (install the Debian package nats-server; .ci/run does)`)),
+      );
       child.once('spawn', () => resolve());
     });
   const signal = async (i: number, sig: NodeJS.Signals) => {
@@ -192,7 +233,9 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       if (pending.size === 0) return;
       if (Date.now() > deadline) {
         const names = [...pending].map((i) => state[i]!.name).join(', ');
-        throw new Error(`NATS nodes not ready after ${timeoutMs} ms (no JetStream meta leader or no CONNACK): ${names}; last output: ${state[[...pending][0]!]!.output.slice(-2_000)}`);
+        throw new Error(
+          `NATS nodes not ready after ${timeoutMs} ms (no JetStream meta leader or no CONNACK): ${names}; last output: ${state[[...pending][0]!]!.output.slice(-2_000)}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 100));
     }

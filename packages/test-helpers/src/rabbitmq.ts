@@ -118,7 +118,8 @@ export async function startRabbitMq(options: RabbitMqOptions = {}): Promise<Rabb
   try {
     for (;;) {
       const failed = await Promise.race([spawnError, exit.then(() => undefined), new Promise<null>((r) => setTimeout(() => r(null), 250))]);
-      if (failed instanceof Error) throw new Error(`cannot run ${rabbitmqServerBinary()}: ${failed.message} (install the Debian package rabbitmq-server; .ci/run does)`);
+      if (failed instanceof Error)
+        throw new Error(`cannot run ${rabbitmqServerBinary()}: ${failed.message} (install the Debian package rabbitmq-server; .ci/run does)`);
       if (failed === undefined) throw new Error(`RabbitMQ exited during start: ${output.slice(-2_000)}`);
       if (await acceptsMqtt(broker.url, 2_000)) return broker;
       if (Date.now() > deadline) throw new Error(`RabbitMQ's MQTT listener not ready after ${timeoutMs} ms: ${output.slice(-2_000)}`);

@@ -54,10 +54,7 @@ export class Throttle {
     }
     const muted = this.muted;
     const count = muted + 1;
-    const report =
-      muted === 0
-        ? message
-        : `${count} ${this.kind} errors in the last ${formatSeconds(since)} (${muted} not reported); latest: ${message}`;
+    const report = muted === 0 ? message : `${count} ${this.kind} errors in the last ${formatSeconds(since)} (${muted} not reported); latest: ${message}`;
     this.lastReport = now;
     this.muted = 0;
     return { trigger: true, count, report };

@@ -56,7 +56,9 @@ export function checkArgument(value: JsonValue, o: ArgumentOptions): ArgumentChe
       return typeof value === 'string' || typeof value === 'number' ? { ok: true, value: String(value) } : { ok: false, expected: 'a string' };
     case 'enum': {
       const found = (o.values ?? []).find((v) => v.toLowerCase() === String(value).toLowerCase());
-      return found !== undefined && (typeof value === 'string' || typeof value === 'number') ? { ok: true, value: found } : { ok: false, expected: `one of ${(o.values ?? []).join(', ')}` };
+      return found !== undefined && (typeof value === 'string' || typeof value === 'number')
+        ? { ok: true, value: found }
+        : { ok: false, expected: `one of ${(o.values ?? []).join(', ')}` };
     }
   }
 }

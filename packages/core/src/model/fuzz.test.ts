@@ -16,7 +16,9 @@ const payload = fc.oneof(
   fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
   fc.string({ maxLength: 40 }).map((s) => Buffer.from(s)),
   json.map((s) => Buffer.from(s)),
-  fc.dictionary(fc.oneof(fc.constantFrom('action', '__proto__', 'constructor', 'correlation'), fc.string({ maxLength: 6 })), fc.jsonValue({ maxDepth: 2 })).map((o) => Buffer.from(JSON.stringify(o))),
+  fc
+    .dictionary(fc.oneof(fc.constantFrom('action', '__proto__', 'constructor', 'correlation'), fc.string({ maxLength: 6 })), fc.jsonValue({ maxDepth: 2 }))
+    .map((o) => Buffer.from(JSON.stringify(o))),
   fc.constantFrom('mute_on', '{"action":"mute_on"}', '{', '{}', '[]', '{"action":{"x":1}}').map((s) => Buffer.from(s)),
 );
 

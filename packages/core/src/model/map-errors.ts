@@ -9,12 +9,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /** `$.action.map["MUTE ON"][0]` */
 export function jsonPath(path: readonly PropertyKey[]): string {
-  return (
-    '$' +
-    path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : IDENTIFIER.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`))
-      .join('')
-  );
+  return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : IDENTIFIER.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('');
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
@@ -40,7 +35,8 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], data: unknow
     }
     const found = valueAt(data, issue.path);
     const shown = found === undefined ? 'nothing' : JSON.stringify(found)?.slice(0, 80);
-    if (found === undefined && issue.code === 'invalid_type') return `${where}: is missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`;
+    if (found === undefined && issue.code === 'invalid_type')
+      return `${where}: is missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`;
     const message = issue.code === 'custom' ? issue.message : `${issue.message} (found ${shown})`;
     return `${where}: ${message}`;
   });

@@ -12,11 +12,16 @@ const TOPIC_LEVELS = new Set<Characteristic>(['function', 'gateway', 'location',
 function characteristicSchema(name: Characteristic) {
   return z
     .strictObject({
-      maptype: z.enum(MAP_TYPES).describe('none: tokens pass unchanged; loose: mapped when listed, unchanged otherwise; strict: mapped when listed, message rejected otherwise.'),
+      maptype: z
+        .enum(MAP_TYPES)
+        .describe('none: tokens pass unchanged; loose: mapped when listed, unchanged otherwise; strict: mapped when listed, message rejected otherwise.'),
       map: z
         .record(
           z.string().describe('Internal keyword, as the interface sees it.'),
-          z.array(z.string()).min(1, 'lists at least one MQTT keyword (the first is used when publishing)').describe('MQTT keywords: the first is published, all are accepted.'),
+          z
+            .array(z.string())
+            .min(1, 'lists at least one MQTT keyword (the first is used when publishing)')
+            .describe('MQTT keywords: the first is published, all are accepted.'),
         )
         .optional()
         .describe('Internal keyword -> [MQTT keyword, alias, ...].'),
@@ -61,9 +66,7 @@ export const mapFileSchema = z
         message: 'must be topic levels separated by "/", without empty levels, "+", "#" or NUL',
       })
       .describe('Topic root: the levels before function/gateway/location/device/sender/type (may be several, "home/ground").'),
-    topics: z
-      .array(z.string().min(1, 'is empty'))
-      .describe('Topics to subscribe to; MQTT wildcards "+" and "#" allowed.'),
+    topics: z.array(z.string().min(1, 'is empty')).describe('Topics to subscribe to; MQTT wildcards "+" and "#" allowed.'),
     function: characteristicSchema('function').optional(),
     gateway: characteristicSchema('gateway').optional(),
     location: characteristicSchema('location').optional(),

@@ -20,7 +20,14 @@ describe('MessageMap with the dummy map', () => {
   it('maps an incoming command through loose, strict and none maps', () => {
     const msg = inbound(dummy(), 'testmqttgtw/audiovideo/dummy/office/amp/tester/C', 'mute_toggle');
     expect({ ...msg, arguments: { ...msg.arguments } }).toMatchObject({
-      isCmd: true, function: 'AudioVideo', gateway: 'Dummy', location: 'Office', device: 'amp', sender: 'tester', action: 'MUTE_TGL', arguments: {},
+      isCmd: true,
+      function: 'AudioVideo',
+      gateway: 'Dummy',
+      location: 'Office',
+      device: 'amp',
+      sender: 'tester',
+      action: 'MUTE_TGL',
+      arguments: {},
     });
   });
 
@@ -33,7 +40,10 @@ describe('MessageMap with the dummy map', () => {
     const map = dummy();
     expect(inbound(map, 'testmqttgtw/heating/dummy/garage/x/y/C', 'light_on')).toMatchObject({ function: 'heating', location: 'garage', action: 'LIGHT_ON' });
     const gw = map.toInternal('testmqttgtw/lighting/other/office/x/y/C', 'light_on');
-    expect(!gw.ok && [gw.reason, gw.detail]).toEqual(['strict-miss', 'gateway "other" is not in the strict map (message on "testmqttgtw/lighting/other/office/x/y/C")']);
+    expect(!gw.ok && [gw.reason, gw.detail]).toEqual([
+      'strict-miss',
+      'gateway "other" is not in the strict map (message on "testmqttgtw/lighting/other/office/x/y/C")',
+    ]);
     const action = map.toInternal('testmqttgtw/lighting/dummy/office/x/y/C', 'explode');
     expect(!action.ok && action.detail).toMatch(/^action "explode" is not in the strict map/);
     const out = map.toMqtt(new InternalMessage({ action: 'EXPLODE' }));
@@ -47,7 +57,11 @@ describe('MessageMap with the dummy map', () => {
 
   it('keeps JSON argument types and correlation through both directions', () => {
     const map = dummy();
-    const msg = inbound(map, 'testmqttgtw/lighting/dummy/kitchen/lamp/app/C', '{"action":"light_on","level":50,"fade":true,"scene":{"n":[1,2]},"correlation":"r1"}');
+    const msg = inbound(
+      map,
+      'testmqttgtw/lighting/dummy/kitchen/lamp/app/C',
+      '{"action":"light_on","level":50,"fade":true,"scene":{"n":[1,2]},"correlation":"r1"}',
+    );
     expect(msg.action).toBe('LIGHT_ON');
     expect({ ...msg.arguments }).toEqual({ level: 50, fade: true, scene: { n: [1, 2] } });
     expect(msg.correlation).toBe('r1');
@@ -99,7 +113,9 @@ describe('multi-level roots and passthrough', () => {
     const map = MessageMap.passthrough('home/ground', ['home/ground/#'], { gatewayName: 'gw' });
     const msg = inbound(map, 'home/ground/lighting//kitchen/lamp/app/C', 'on');
     expect(msg).toMatchObject({ function: 'lighting', location: 'kitchen', action: 'on' });
-    expect(map.toMqtt(msg.reply('OK', '')).ok && map.toMqtt(msg.reply('OK', ''))).toMatchObject({ value: { topic: 'home/ground/lighting//kitchen/lamp/gw/S' } });
+    expect(map.toMqtt(msg.reply('OK', '')).ok && map.toMqtt(msg.reply('OK', ''))).toMatchObject({
+      value: { topic: 'home/ground/lighting//kitchen/lamp/gw/S' },
+    });
     expect(map.topics).toEqual(['home/ground/#']);
   });
 });
@@ -120,12 +136,24 @@ describe('map validation', () => {
   };
 
   it.each<[string, unknown, string]>([
-    ['a bad maptype', { root: 'r', topics: [], action: { maptype: 'strictt' } }, '$.action.maptype: Invalid option: expected one of "none"|"loose"|"strict" (found "strictt")'],
+    [
+      'a bad maptype',
+      { root: 'r', topics: [], action: { maptype: 'strictt' } },
+      '$.action.maptype: Invalid option: expected one of "none"|"loose"|"strict" (found "strictt")',
+    ],
     ['a strict map without map', { root: 'r', topics: [], location: { maptype: 'strict' } }, '$.location.map: is required when maptype is "strict"'],
     ['a loose map without map', { root: 'r', topics: [], device: { maptype: 'loose' } }, '$.device.map: is required when maptype is "loose"'],
     ['an empty alias list', { root: 'r', topics: [], action: { maptype: 'loose', map: { ON: [] } } }, '$.action.map.ON: lists at least one MQTT keyword'],
-    ['an ambiguous keyword', { root: 'r', topics: [], location: { maptype: 'loose', map: { A: ['x'], 'B b': ['y', 'x'] } } }, '$.location.map["B b"][1]: MQTT keyword "x" is also listed under "A": it would be ambiguous'],
-    ['a keyword that is not a topic level', { root: 'r', topics: [], device: { maptype: 'loose', map: { A: ['a/b'] } } }, '$.device.map.A[0]: MQTT keyword "a/b" contains "/"'],
+    [
+      'an ambiguous keyword',
+      { root: 'r', topics: [], location: { maptype: 'loose', map: { A: ['x'], 'B b': ['y', 'x'] } } },
+      '$.location.map["B b"][1]: MQTT keyword "x" is also listed under "A": it would be ambiguous',
+    ],
+    [
+      'a keyword that is not a topic level',
+      { root: 'r', topics: [], device: { maptype: 'loose', map: { A: ['a/b'] } } },
+      '$.device.map.A[0]: MQTT keyword "a/b" contains "/"',
+    ],
     ['a misspelt characteristic', { root: 'r', topics: [], locaton: { maptype: 'none' } }, '$: unknown key "locaton"; did you mean "location"?'],
     ['a missing root', { topics: [] }, '$.root: is missing (expected string)'],
     ['a root with a wildcard', { root: 'home/#', topics: [] }, '$.root: must be topic levels'],
@@ -139,7 +167,16 @@ describe('map validation', () => {
 
   it('accepts the same keyword twice under the same internal keyword, and left-out characteristics', () => {
     const map = MessageMap.fromObject({ root: 'r', topics: ['r/#'], action: { maptype: 'strict', map: { ON: ['on', 'on'] } } });
-    expect(map.describe()).toEqual({ function: 'none', gateway: 'none', location: 'none', device: 'none', sender: 'none', action: 'strict', argkey: 'none', argvalue: 'none' });
+    expect(map.describe()).toEqual({
+      function: 'none',
+      gateway: 'none',
+      location: 'none',
+      device: 'none',
+      sender: 'none',
+      action: 'strict',
+      argkey: 'none',
+      argvalue: 'none',
+    });
   });
 
   it('names a missing file and the line and column of broken JSON', () => {
@@ -164,7 +201,10 @@ describe('round trip (property-based)', () => {
     fc.assert(
       fc.property(
         fc.record({ fn: mapType, loc: mapType, act: mapType, argv: mapType }),
-        fc.uniqueArray(token.filter((t) => t !== ''), { minLength: 1, maxLength: 5 }),
+        fc.uniqueArray(
+          token.filter((t) => t !== ''),
+          { minLength: 1, maxLength: 5 },
+        ),
         fc.record({ fn: token, gw: token, loc: token, dev: token, sender: token.filter((s) => s !== 'self'), act: token, isCmd: fc.boolean() }),
         fc.dictionary(fc.stringMatching(/^[a-z]{1,5}$/), fc.oneof(token, fc.integer(), fc.boolean(), fc.constant(null))),
         (types, words, t, args) => {
@@ -190,7 +230,13 @@ describe('round trip (property-based)', () => {
           });
           // Loose maps are the identity only for tokens that do not collide with an MQTT keyword.
           const looseClash = (type: MapType, v: string) => type === 'loose' && words.some((w) => v === w || v === `${w}_alias`);
-          fc.pre(![[types.fn, msg.function], [types.loc, msg.location], [types.act, msg.action]].some(([ty, v]) => looseClash(ty as MapType, v as string)));
+          fc.pre(
+            ![
+              [types.fn, msg.function],
+              [types.loc, msg.location],
+              [types.act, msg.action],
+            ].some(([ty, v]) => looseClash(ty as MapType, v as string)),
+          );
           fc.pre(!Object.values(msg.arguments).some((v) => typeof v === 'string' && looseClash(types.argv, v)));
           if (msg.sender === '') msg.sender = 'other';
           const out = map.toMqtt(msg);

@@ -104,17 +104,20 @@ export class MessageMap {
     if (!args.ok) return { ...args, detail: `${args.detail} (message on "${topic}")` };
     return {
       ok: true,
-      value: new InternalMessage({
-        isCmd: tokens.isCmd,
-        function: tokens.function,
-        gateway: tokens.gateway,
-        location: tokens.location,
-        device: tokens.device,
-        sender: tokens.sender,
-        action,
-        arguments: args.value,
-        correlation: correlation ?? p.value.correlation,
-      }, true),
+      value: new InternalMessage(
+        {
+          isCmd: tokens.isCmd,
+          function: tokens.function,
+          gateway: tokens.gateway,
+          location: tokens.location,
+          device: tokens.device,
+          sender: tokens.sender,
+          action,
+          arguments: args.value,
+          correlation: correlation ?? p.value.correlation,
+        },
+        true,
+      ),
     };
   }
 
@@ -156,7 +159,10 @@ export class MessageMap {
     if (!payload.ok) return payload;
     return {
       ok: true,
-      value: msg.correlation === undefined ? { topic: topic.value, payload: payload.value } : { topic: topic.value, payload: payload.value, correlation: msg.correlation },
+      value:
+        msg.correlation === undefined
+          ? { topic: topic.value, payload: payload.value }
+          : { topic: topic.value, payload: payload.value, correlation: msg.correlation },
     };
   }
 

@@ -19,14 +19,28 @@ describe('InternalMessage', () => {
 
   it('replies to a command with a status carrying response, reason and correlation', () => {
     const cmd = new InternalMessage({
-      isCmd: true, function: 'Lighting', gateway: 'gw', location: 'Kitchen', device: 'lamp', sender: 'app', action: 'LIGHT_ON',
-      arguments: { level: 50 }, correlation: 'req-1',
+      isCmd: true,
+      function: 'Lighting',
+      gateway: 'gw',
+      location: 'Kitchen',
+      device: 'lamp',
+      sender: 'app',
+      action: 'LIGHT_ON',
+      arguments: { level: 50 },
+      correlation: 'req-1',
     });
     const status = cmd.reply('OK', 'light switched on');
     expect(status).toBeInstanceOf(InternalMessage);
     expect({ ...status, arguments: { ...status.arguments } }).toEqual({
-      isCmd: false, function: 'Lighting', gateway: 'gw', location: 'Kitchen', device: 'lamp', sender: '', action: 'LIGHT_ON',
-      arguments: { response: 'OK', reason: 'light switched on' }, correlation: 'req-1',
+      isCmd: false,
+      function: 'Lighting',
+      gateway: 'gw',
+      location: 'Kitchen',
+      device: 'lamp',
+      sender: '',
+      action: 'LIGHT_ON',
+      arguments: { response: 'OK', reason: 'light switched on' },
+      correlation: 'req-1',
     });
     expect(cmd.isCmd).toBe(true);
   });

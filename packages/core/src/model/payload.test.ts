@@ -8,7 +8,11 @@ describe('parsePayload', () => {
     ['plain action', 'light_on', {}],
     ['trimmed plain action', '  light_on\n', {}],
     ['JSON object', '{"action":"light_on","level":50}', { level: 50 }],
-    ['JSON types kept', '{"action":"x","n":1.5,"b":true,"z":null,"a":[1,"s"],"o":{"k":"v"},"s":"t"}', { n: 1.5, b: true, z: null, a: [1, 's'], o: { k: 'v' }, s: 't' }],
+    [
+      'JSON types kept',
+      '{"action":"x","n":1.5,"b":true,"z":null,"a":[1,"s"],"o":{"k":"v"},"s":"t"}',
+      { n: 1.5, b: true, z: null, a: [1, 's'], o: { k: 'v' }, s: 't' },
+    ],
     ['empty action in JSON', '{"action":"","level":1}', { level: 1 }],
     ['non-ASCII', '{"action":"lumière","pièce":"salle à manger"}', { pièce: 'salle à manger' }],
   ])('%s', (_name, text, args) => {

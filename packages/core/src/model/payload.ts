@@ -13,7 +13,6 @@ export interface PayloadContent {
 /** The argument that carries a request's correlation id in JSON payloads. */
 export const CORRELATION_KEY = 'correlation';
 
-
 /**
  * Reads a payload: the action alone as plain text (`light_on`), or a JSON object
  * `{"action": "light_on", "level": 50}` whose other keys are arguments (JSON types kept).
@@ -45,7 +44,10 @@ export function parsePayload(payload: Uint8Array | string): Converted<PayloadCon
   const object = parsed as Record<string, JsonValue>;
   const action = object.action;
   if (typeof action !== 'string') {
-    return reject('payload-no-action', action === undefined ? 'JSON payload has no "action" key' : `JSON payload "action" is ${JSON.stringify(action)}, expected a string`);
+    return reject(
+      'payload-no-action',
+      action === undefined ? 'JSON payload has no "action" key' : `JSON payload "action" is ${JSON.stringify(action)}, expected a string`,
+    );
   }
   // JSON.parse makes `__proto__` an own key; copying into an arguments record keeps it one.
   const args = newArguments();
@@ -64,7 +66,13 @@ export function parsePayload(payload: Uint8Array | string): Converted<PayloadCon
 // What String.prototype.trim removes, for the characters a payload starts or ends with in practice;
 // anything rarer goes through trim() anyway (the test is only a shortcut).
 function isSpace(code: number): boolean {
-  return code <= 32 || code === 0xa0 || code === 0xfeff || (code >= 0x1680 && (code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000));
+  return (
+    code <= 32 ||
+    code === 0xa0 ||
+    code === 0xfeff ||
+    (code >= 0x1680 &&
+      (code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000))
+  );
 }
 
 /**

@@ -119,4 +119,3 @@ it('recognises a duplicate client id: connected, then kicked again and again', a
     await twin.stop();
   }
 });
-

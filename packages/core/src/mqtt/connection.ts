@@ -130,7 +130,13 @@ export class Connection implements Transport {
       probeTopic: `${options.availabilityTopic ?? options.clientId}/probe`,
       logger: ctx.logger,
     });
-    this.publisher = new Publisher({ outboxSize: options.outboxSize, version: options.version, logger: ctx.logger, counters: ctx.counters, maxQos: () => this.checks.maxQos });
+    this.publisher = new Publisher({
+      outboxSize: options.outboxSize,
+      version: options.version,
+      logger: ctx.logger,
+      counters: ctx.counters,
+      maxQos: () => this.checks.maxQos,
+    });
     this.backoff = new Backoff({ minMs: options.reconnectMinMs, maxMs: options.reconnectMaxMs, random: ctx.random });
     this.log = ctx.logger;
     this.clock = ctx.clock ?? Date.now;
@@ -178,7 +184,13 @@ export class Connection implements Transport {
       properties: o.version === 5 && !o.clean ? { sessionExpiryInterval: o.sessionExpiry } : undefined,
       will: o.availabilityTopic ? { topic: o.availabilityTopic, payload: Buffer.from('offline'), qos: 1, retain: true } : undefined,
     };
-    const list = o.brokers.length > 1 ? ` (then ${o.brokers.slice(1).map((b) => b.url).join(', ')}, in turn)` : '';
+    const list =
+      o.brokers.length > 1
+        ? ` (then ${o.brokers
+            .slice(1)
+            .map((b) => b.url)
+            .join(', ')}, in turn)`
+        : '';
     this.log.info(`connecting to ${this.broker.url}${list} as "${o.clientId}" (MQTT ${o.version === 5 ? '5' : '3.1.1'})`);
     const client = mqtt.connect(this.broker.url, mqttOptions);
     this.client = client;
@@ -191,7 +203,10 @@ export class Connection implements Transport {
     client.on('error', (err) => this.onError(err));
     client.on('disconnect', (packet) => {
       if (packet.reasonCode === 142) this.kickedMessage('the broker says another client took over the session');
-      else this.log.warn(`broker disconnected this client: reason code ${packet.reasonCode ?? '?'}${packet.properties?.reasonString ? ` (${packet.properties.reasonString})` : ''}`);
+      else
+        this.log.warn(
+          `broker disconnected this client: reason code ${packet.reasonCode ?? '?'}${packet.properties?.reasonString ? ` (${packet.properties.reasonString})` : ''}`,
+        );
     });
     // MQTT.js reads the next packet, and acknowledges this one, only once the callback is
     // called: the gateway's flow control (nothing acknowledged is ever dropped).
@@ -214,12 +229,15 @@ export class Connection implements Transport {
    */
   setReadingPaused(paused: boolean): void {
     if (paused && !this.pingTimer && this.options.keepalive > 0) {
-      this.pingTimer = setInterval(() => {
-        const c = this.client;
-        if (!c?.connected) return;
-        c.sendPing();
-        c.reschedulePing(true);
-      }, (this.options.keepalive * 1000) / 3);
+      this.pingTimer = setInterval(
+        () => {
+          const c = this.client;
+          if (!c?.connected) return;
+          c.sendPing();
+          c.reschedulePing(true);
+        },
+        (this.options.keepalive * 1000) / 3,
+      );
       this.pingTimer.unref();
     } else if (!paused && this.pingTimer) {
       clearInterval(this.pingTimer);
@@ -299,7 +317,8 @@ export class Connection implements Transport {
     }
     // The availability goes first on every connection: a new broker of the list learns it too
     // (the will is in every CONNECT). With pubqos 2 publishing waits until the broker's QoS is known.
-    const attach = () => this.publisher.attach(client, o.availabilityTopic ? { topic: o.availabilityTopic, payload: 'online', qos: 1, retain: true } : undefined);
+    const attach = () =>
+      this.publisher.attach(client, o.availabilityTopic ? { topic: o.availabilityTopic, payload: 'online', qos: 1, retain: true } : undefined);
     void this.checks.connected(client, connack, url, alive).then(() => {
       if (alive()) attach();
     });
@@ -327,11 +346,14 @@ export class Connection implements Transport {
       this.checks.granted(grants, this.broker.url);
       const refused = grants.filter((g) => g.qos === 128 || g.qos > 2).map((g) => g.topic);
       const ok = grants.filter((g) => g.qos <= 2).map((g) => g.topic);
-      if (ok.length > 0) this.log.info(`subscribed to ${ok.join(', ')}${retry.attempts > 0 ? ` (after ${retry.attempts} refusal${retry.attempts === 1 ? '' : 's'})` : ''}`);
+      if (ok.length > 0)
+        this.log.info(`subscribed to ${ok.join(', ')}${retry.attempts > 0 ? ` (after ${retry.attempts} refusal${retry.attempts === 1 ? '' : 's'})` : ''}`);
       if (refused.length === 0) return;
       this.ctx.counters.subscriptionsRefused += refused.length;
       const delay = retry.next();
-      const v = this.subscribing.hit(`the broker at ${this.broker.url} refused the subscription to ${refused.map((t) => `"${t}"`).join(', ')} (not authorised, an invalid filter, or a cluster missing a node); trying again in ${(delay / 1000).toFixed(1)} s`);
+      const v = this.subscribing.hit(
+        `the broker at ${this.broker.url} refused the subscription to ${refused.map((t) => `"${t}"`).join(', ')} (not authorised, an invalid filter, or a cluster missing a node); trying again in ${(delay / 1000).toFixed(1)} s`,
+      );
       if (v.trigger) this.log.error(v.report);
       const timer = setTimeout(() => {
         if (alive()) this.subscribe(client, refused, alive, retry);
@@ -374,7 +396,8 @@ export class Connection implements Transport {
       else if (v.trigger) this.log.warn(`waiting for the broker at ${from}; next attempt in ${s} s (delays grow to ${this.options.reconnectMaxMs / 1000} s)`);
       else this.log.debug(`broker still not reachable; next attempt in ${s} s`);
     } else if (wasConnected) this.log.warn(`connection to ${from} lost; trying ${next} in ${s} s`);
-    else if (v.trigger) this.log.warn(`no broker reachable yet (last tried ${from}); next attempt at ${next} in ${s} s (delays grow to ${this.options.reconnectMaxMs / 1000} s)`);
+    else if (v.trigger)
+      this.log.warn(`no broker reachable yet (last tried ${from}); next attempt at ${next} in ${s} s (delays grow to ${this.options.reconnectMaxMs / 1000} s)`);
     else this.log.debug(`${from} not reachable; next attempt at ${next} in ${s} s`);
   }
 
@@ -402,7 +425,9 @@ export class Connection implements Transport {
 
   /** Closed by the broker with no CONNACK and no error: what a broker without MQTT 5 may do (RabbitMQ 3.10). */
   private closedBeforeConnack(): void {
-    const v = this.errors.hit(`the broker at ${this.broker.url} closed the connection without answering the MQTT 5 CONNECT: if it does not speak MQTT 5 (RabbitMQ 3.10 closes it so), set [MQTT] version: 3.1.1`);
+    const v = this.errors.hit(
+      `the broker at ${this.broker.url} closed the connection without answering the MQTT 5 CONNECT: if it does not speak MQTT 5 (RabbitMQ 3.10 closes it so), set [MQTT] version: 3.1.1`,
+    );
     if (v.trigger) this.log.error(v.report);
   }
 
@@ -415,9 +440,6 @@ export class Connection implements Transport {
   }
 
   private kickedMessage(why: string): void {
-    this.log.error(
-      `${why}: another client probably uses the client id "${this.options.clientId}". ` +
-        'Give each gateway instance its own [MQTT] clientid.',
-    );
+    this.log.error(`${why}: another client probably uses the client id "${this.options.clientId}". ` + 'Give each gateway instance its own [MQTT] clientid.');
   }
 }

@@ -26,9 +26,7 @@ export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: M
   const ws = mqtt.protocol === 'ws' || mqtt.protocol === 'wss';
   const path = ws ? (mqtt.wspath.startsWith('/') ? mqtt.wspath : `/${mqtt.wspath}`) : '';
   const password =
-    mqtt.passwordfile.trim() !== ''
-      ? (readOptionFile(app, 'passwordfile', mqtt.passwordfile, configFile).split(/\r?\n/)[0] ?? '')
-      : mqtt.password;
+    mqtt.passwordfile.trim() !== '' ? (readOptionFile(app, 'passwordfile', mqtt.passwordfile, configFile).split(/\r?\n/)[0] ?? '') : mqtt.password;
   const file = (option: 'cafile' | 'certfile' | 'keyfile') =>
     mqtt[option].trim() !== '' ? Buffer.from(readOptionFile(app, option, mqtt[option], configFile)) : undefined;
   const prefix = mqtt.sharedgroup.trim() !== '' ? `$share/${mqtt.sharedgroup.trim()}/` : '';

@@ -5,13 +5,19 @@ import { brokerListOption } from '../mqtt/brokers.js';
 /** The `[MQTT]` section: the broker, the map, and what @mg adds to the original. */
 export const mqttSection = section(
   {
-    host: brokerListOption('127.0.0.1', 'Broker host name or address; for the nodes of a cluster, a comma-separated list of host or host:port (IPv6 in brackets, [::1]:1883), tried in turn: the gateway starts with the first and, when its broker goes away, goes on with the next one.'),
+    host: brokerListOption(
+      '127.0.0.1',
+      'Broker host name or address; for the nodes of a cluster, a comma-separated list of host or host:port (IPv6 in brackets, [::1]:1883), tried in turn: the gateway starts with the first and, when its broker goes away, goes on with the next one.',
+    ),
     port: port(1883, 'Broker port, for host entries without one (8883 is usual for mqtts, 443 or 8083 for wss).'),
     keepalive: int(60, 'Seconds between keepalive pings; 0 turns them off.', { min: 0, max: 65535 }),
     clientid: string('', 'MQTT client id; empty for the application name. Keep it stable when clean is off.'),
     timeout: number(0.01, 'Seconds between two turns of the polling loop (interfaces with loop()).', { min: 0.001, max: 60 }),
     mapping: bool(false, 'Use a map file for the topic root, the subscriptions and the vocabulary.'),
-    mapfilename: string('.', 'Map file, when mapping is on: "." for <app>.map next to this file; relative names follow the path rules. Blank turns mapping off.'),
+    mapfilename: string(
+      '.',
+      'Map file, when mapping is on: "." for <app>.map next to this file; relative names follow the path rules. Blank turns mapping off.',
+    ),
     root: string('', 'Topic root when mapping is off (may have several levels, home/ground).'),
     topics: list([], 'Topics to subscribe to when mapping is off, comma-separated; wildcards allowed.'),
     protocol: choice(['mqtt', 'mqtts', 'ws', 'wss'], 'mqtt', 'Transport: mqtt (TCP), mqtts (TLS), ws or wss (WebSocket, plain or TLS).'),
@@ -30,13 +36,31 @@ export const mqttSection = section(
     clean: bool(true, 'Start a clean session; off keeps subscriptions and queued QoS 1/2 messages across reconnections (needs a stable clientid).'),
     sessionexpiry: int(3600, 'MQTT 5, clean off: seconds the broker keeps the session after a disconnection.', { min: 0 }),
     sharedgroup: string('', 'Shared subscription group ($share/<group>/topic) so several instances split the commands; empty for none.'),
-    availabilitytopic: string('{root}/{clientid}/availability', 'Retained "online"/"offline" topic ({root}, {app}, {clientid} are replaced); the broker publishes "offline" when the gateway dies. Blank turns it off.'),
+    availabilitytopic: string(
+      '{root}/{clientid}/availability',
+      'Retained "online"/"offline" topic ({root}, {app}, {clientid} are replaced); the broker publishes "offline" when the gateway dies. Blank turns it off.',
+    ),
     statstopic: string('{root}/{clientid}/stats', 'Topic of the JSON counters (messages in, out, rejected, dropped, reconnections).'),
     statsinterval: int(60, 'Seconds between two publications of the counters; 0 turns them off.', { min: 0 }),
-    outboxsize: int(10000, 'Outgoing messages kept while they wait for the broker (disconnected, or a connection slower than the interface); a newer status replaces a waiting one with the same topic and action; beyond the bound the oldest are dropped and counted.', { min: 1 }),
-    incomingsize: int(10000, 'Incoming messages waiting for the interface. When they reach it the gateway stops reading from the broker (messages wait there) until the interface has taken half of them.', { min: 1 }),
-    replyrefused: bool(false, 'Answer a command refused by a strict map with an ERROR status on its own topic (response, reason, correlation kept), so that its sender learns why.'),
-    incomingoverflow: choice(['pause', 'dropoldest'], 'pause', 'When incomingsize is reached: pause (stop reading, lose nothing) or dropoldest (keep reading, drop the oldest waiting message: the freshest state wins over completeness).'),
+    outboxsize: int(
+      10000,
+      'Outgoing messages kept while they wait for the broker (disconnected, or a connection slower than the interface); a newer status replaces a waiting one with the same topic and action; beyond the bound the oldest are dropped and counted.',
+      { min: 1 },
+    ),
+    incomingsize: int(
+      10000,
+      'Incoming messages waiting for the interface. When they reach it the gateway stops reading from the broker (messages wait there) until the interface has taken half of them.',
+      { min: 1 },
+    ),
+    replyrefused: bool(
+      false,
+      'Answer a command refused by a strict map with an ERROR status on its own topic (response, reason, correlation kept), so that its sender learns why.',
+    ),
+    incomingoverflow: choice(
+      ['pause', 'dropoldest'],
+      'pause',
+      'When incomingsize is reached: pause (stop reading, lose nothing) or dropoldest (keep reading, drop the oldest waiting message: the freshest state wins over completeness).',
+    ),
     reconnectmin: number(1, 'First delay in seconds before reconnecting; it doubles after each failure.', { min: 0.1 }),
     reconnectmax: number(60, 'Longest delay in seconds between two reconnection attempts.', { min: 1 }),
   },

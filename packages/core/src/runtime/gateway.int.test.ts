@@ -37,7 +37,15 @@ describe.each([
     await client.publish(`${ROOT}/audiovideo/dummy/office/amp/tester/C`, '{"action":"mute_toggle","level":3}');
     const reply = await client.waitFor((m) => m.topic === `${ROOT}/audiovideo/dummy/office/amp/dummy2mqtt/S`, 'the reply');
     expect(JSON.parse(reply.payload)).toEqual({ action: 'mute_toggle', response: 'OK', reason: 'done MUTE_TGL' });
-    expect(Echo.seen[0]).toMatchObject({ isCmd: true, function: 'AudioVideo', gateway: 'Dummy', location: 'Office', device: 'amp', sender: 'tester', action: 'MUTE_TGL' });
+    expect(Echo.seen[0]).toMatchObject({
+      isCmd: true,
+      function: 'AudioVideo',
+      gateway: 'Dummy',
+      location: 'Office',
+      device: 'amp',
+      sender: 'tester',
+      action: 'MUTE_TGL',
+    });
     expect(Echo.seen[0]!.arguments.level).toBe(3);
     expect(gw.log()).toContain(`subscribed to ${ROOT}/+/dummy/+/+/+/C, ${ROOT}/dummyfunction/+/+/+/+/C`);
   });
@@ -177,7 +185,9 @@ describe('gateway behaviour', () => {
     // The device could not open: the gateway never connected, and said why once, CRITICAL.
     expect(errors).toEqual(['start()', 'stop()']);
     expect(gateway.counters).toMatchObject({ connections: 0, interfaceErrors: 2 });
-    expect(logging.records.filter((r) => r.startsWith('CRITICAL'))).toEqual(['CRITICAL broken.core: interface start() threw: bus adapter not found; the gateway cannot start']);
+    expect(logging.records.filter((r) => r.startsWith('CRITICAL'))).toEqual([
+      'CRITICAL broken.core: interface start() threw: bus adapter not found; the gateway cannot start',
+    ]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -186,7 +196,9 @@ describe('gateway behaviour', () => {
       constructor(readonly ctx: InterfaceContext) {}
       start(): void {
         this.ctx.outgoing.push(new InternalMessage({ function: 'Lighting', gateway: 'Dummy', location: 'Office', device: 'lamp', action: 'LIGHT_ON' }));
-        this.ctx.outgoing.push(new InternalMessage({ isCmd: true, function: 'Lighting', gateway: 'Dummy', location: 'Office', device: 'lamp2', action: 'LIGHT_ON' }));
+        this.ctx.outgoing.push(
+          new InternalMessage({ isCmd: true, function: 'Lighting', gateway: 'Dummy', location: 'Office', device: 'lamp2', action: 'LIGHT_ON' }),
+        );
       }
     }
     const id = `gw-retain-${process.pid}`;
@@ -224,14 +236,24 @@ describe('gateway behaviour', () => {
     await waitFor(() => gw!.handle.counters.connections === 1 && /subscribed/.test(gw!.log()), 'the subscription');
     await client.publish(`${ROOT}/lighting/dummy/office/lamp/me/C`, '{"action":"self_destruct","correlation":"req-1"}');
     const reply = await client.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/office/lamp/dummy2mqtt/S` && !m.retain, 'the ERROR reply');
-    expect(JSON.parse(reply.payload)).toEqual({ action: 'self_destruct', response: 'ERROR', reason: 'action "self_destruct" is not in the strict map', correlation: 'req-1' });
+    expect(JSON.parse(reply.payload)).toEqual({
+      action: 'self_destruct',
+      response: 'ERROR',
+      reason: 'action "self_destruct" is not in the strict map',
+      correlation: 'req-1',
+    });
     expect(PollingEcho.seen).toEqual([]);
   });
 
   it('ignores its own availability and counters when a wide subscription brings them back', async () => {
     const id = `gw-wide-${process.pid}`;
     const root = uniqueRoot(); // a root of its own: other tests leave retained availability under ROOT
-    gw = await runGateway(PollingEcho, [...lines({ clientid: id, statsinterval: 1 }).filter((l) => !/^mapping|^mapfilename/.test(l)), 'mapping: off', `root: ${root}`, `topics: ${root}/#`]);
+    gw = await runGateway(PollingEcho, [
+      ...lines({ clientid: id, statsinterval: 1 }).filter((l) => !/^mapping|^mapfilename/.test(l)),
+      'mapping: off',
+      `root: ${root}`,
+      `topics: ${root}/#`,
+    ]);
     await client.subscribe(`${root}/${id}/stats`);
     await client.waitFor((m) => m.topic === `${root}/${id}/stats`, 'the counters', 3_000);
     await new Promise((r) => setTimeout(r, 300));
@@ -239,4 +261,3 @@ describe('gateway behaviour', () => {
     expect(Object.values(gw.handle.counters.rejected).every((n) => n === 0)).toBe(true);
   });
 });
-

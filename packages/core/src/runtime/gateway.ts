@@ -71,11 +71,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.debug = this.log.isLevelEnabled('debug');
     this.incoming = new MessageList({ limit: mqtt.incomingsize });
     this.outgoing = new MessageList({ drained: () => this.outgoingDrained() });
-    this.flow = new IncomingFlow(this.incoming, { overflow: mqtt.incomingoverflow }, {
-      paused: (waiting) => this.onPaused(waiting),
-      resumed: (ms) => this.onResumed(ms),
-      dropped: () => this.onIncomingDropped(),
-    });
+    this.flow = new IncomingFlow(
+      this.incoming,
+      { overflow: mqtt.incomingoverflow },
+      {
+        paused: (waiting) => this.onPaused(waiting),
+        resumed: (ms) => this.onResumed(ms),
+        dropped: () => this.onIncomingDropped(),
+      },
+    );
     this.statsTopic = statsTopic(setup.app, mqtt, setup.map);
     this.ownTopics = new Set([setup.connection.availabilityTopic, this.statsTopic].filter((t): t is string => t !== undefined));
     this.qos = Number(mqtt.pubqos) as 0 | 1 | 2;
@@ -128,7 +132,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       this.outgoing.onPush(() => this.publishOutgoing());
       // A start() that never resolves (a message loop awaited in it) still works, but nothing
       // after it runs: say so once, with the fix.
-      const slow = setTimeout(() => this.log.warn(`still waiting for interface ${this.Interface.name}.start() after ${START_WARNING_MS / 1000} s: start() should resolve once the device is open; run message loops in the background (void this.run())`), START_WARNING_MS);
+      const slow = setTimeout(
+        () =>
+          this.log.warn(
+            `still waiting for interface ${this.Interface.name}.start() after ${START_WARNING_MS / 1000} s: start() should resolve once the device is open; run message loops in the background (void this.run())`,
+          ),
+        START_WARNING_MS,
+      );
       slow.unref();
       try {
         await this.iface.start?.();
@@ -141,7 +151,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       throw new InterfaceError('INTERFACE_START_FAILED', `interface ${this.Interface.name} could not start: ${errorMessage(err)}`, { cause: err });
     }
     if (this.state !== 'starting') return; // stopped while starting
-    this.log.info(setup.mode === 'polling' ? `polling mode: loop() when messages arrive, and at least every ${setup.config.MQTT.timeout * 1000} ms` : 'event-driven mode: messages published as they are pushed');
+    this.log.info(
+      setup.mode === 'polling'
+        ? `polling mode: loop() when messages arrive, and at least every ${setup.config.MQTT.timeout * 1000} ms`
+        : 'event-driven mode: messages published as they are pushed',
+    );
     this.transport.start();
     this.startStats();
     if (setup.mode === 'polling') {
@@ -276,7 +290,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.internal.incomingDropped += 1;
     this.emit('dropped', { direction: 'incoming' });
     const v = this.incomingDrops.hit('the interface is not taking incoming messages');
-    if (v.trigger) this.log.warn(`${this.internal.incomingDropped} incoming messages dropped so far: the interface does not keep up ([MQTT] incomingsize ${this.incoming.limit} reached, incomingoverflow dropoldest)`);
+    if (v.trigger)
+      this.log.warn(
+        `${this.internal.incomingDropped} incoming messages dropped so far: the interface does not keep up ([MQTT] incomingsize ${this.incoming.limit} reached, incomingoverflow dropoldest)`,
+      );
   }
 
   private startStats(): void {
@@ -316,7 +333,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.incoming.close();
     this.outgoing.close();
     if (started) await this.transport.stop();
-    finalReport({ log: this.log, counters: this.internal, leftToBroker: left, rejects: this.rejects, incomingDrops: this.incomingDrops, outgoingDrops: this.transport.unreportedDrops() });
+    finalReport({
+      log: this.log,
+      counters: this.internal,
+      leftToBroker: left,
+      rejects: this.rejects,
+      incomingDrops: this.incomingDrops,
+      outgoingDrops: this.transport.unreportedDrops(),
+    });
     for (const part of this.parts.owned ?? []) await part.close();
     this.state = 'stopped';
     this.emit('stopped', this.internal.toJSON());

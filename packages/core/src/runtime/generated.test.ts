@@ -23,7 +23,11 @@ describe('files generated from the schemas', () => {
 
   it('the JSON Schema describes the dummy map as valid and a broken one as invalid', () => {
     // A hand check of the generated schema's shape, the part editors rely on.
-    const schema = mapJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, { properties?: { maptype?: { enum?: string[] } } }> };
+    const schema = mapJsonSchema() as {
+      required: string[];
+      additionalProperties: boolean;
+      properties: Record<string, { properties?: { maptype?: { enum?: string[] } } }>;
+    };
     expect(schema.required).toEqual(['root', 'topics']);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.action?.properties?.maptype?.enum).toEqual(['none', 'loose', 'strict']);

@@ -58,13 +58,18 @@ it('SIGTERM: stop() output is published, then "offline", and the exit code is 0'
 it('a missing configuration file is one clear line and a non-zero exit', async () => {
   const p = spawnNode(SCRIPT, ['-c', join(dir, 'nope.conf')]);
   expect(await p.exit).toBe(1);
-  expect(p.err()).toBe(`echo2mqtt: invalid configuration: ${join(dir, 'nope.conf')}: the configuration file does not exist; check the path given with -c/--conf\n`);
+  expect(p.err()).toBe(
+    `echo2mqtt: invalid configuration: ${join(dir, 'nope.conf')}: the configuration file does not exist; check the path given with -c/--conf\n`,
+  );
 });
 
 it('a device timer that throws, wrapped in ctx.contain, is counted and the gateway goes on', async () => {
   await client.subscribe(`${ROOT}/echo2mqtt/stats`, 0);
   const p = launch(['[INTERFACE]', 'timerfault: contained'], { statsinterval: 1 });
-  const stats = await client.waitFor((m) => m.topic === `${ROOT}/echo2mqtt/stats` && (JSON.parse(m.payload) as { interfaceErrors: number }).interfaceErrors > 5, 'errors counted in the stats');
+  const stats = await client.waitFor(
+    (m) => m.topic === `${ROOT}/echo2mqtt/stats` && (JSON.parse(m.payload) as { interfaceErrors: number }).interfaceErrors > 5,
+    'errors counted in the stats',
+  );
   expect(p.child.exitCode).toBeNull();
   expect(stats.payload).toContain('"interfaceErrors"');
   expect(p.err().match(/read timer threw: serial read failed in a timer/g)).toHaveLength(1); // throttled
@@ -78,7 +83,12 @@ it('one that is not contained ends in one CRITICAL line, "offline" and exit code
   await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online');
   expect(await p.exit).toBe(1);
   await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline' && !m.retain, 'offline, published by the gateway itself');
-  const critical = p.err().split('\n').filter((l) => l.includes('CRITICAL'));
-  expect(critical).toEqual([expect.stringMatching(/CRITICAL: unexpected error, the gateway stops \(the supervisor should restart it\): serial read failed in a timer$/)]);
+  const critical = p
+    .err()
+    .split('\n')
+    .filter((l) => l.includes('CRITICAL'));
+  expect(critical).toEqual([
+    expect.stringMatching(/CRITICAL: unexpected error, the gateway stops \(the supervisor should restart it\): serial read failed in a timer$/),
+  ]);
   expect(p.err()).not.toMatch(/\n\s+at /);
 });

@@ -4,7 +4,12 @@ const o = { rootLevels: 1, gatewayName: 'dummy2mqtt' };
 
 describe('refusalReply', () => {
   it('answers a refused command on its own topic, as a status from this gateway, with the correlation', () => {
-    const r = refusalReply('home/lighting/dummy/cellar/lamp/me/C', Buffer.from('{"action":"light_on","correlation":"req-9"}'), 'location "cellar" is not in the strict map', o);
+    const r = refusalReply(
+      'home/lighting/dummy/cellar/lamp/me/C',
+      Buffer.from('{"action":"light_on","correlation":"req-9"}'),
+      'location "cellar" is not in the strict map',
+      o,
+    );
     expect(r).toEqual({
       topic: 'home/lighting/dummy/cellar/lamp/dummy2mqtt/S',
       payload: '{"action":"light_on","response":"ERROR","reason":"location \\"cellar\\" is not in the strict map","correlation":"req-9"}',

@@ -7,7 +7,12 @@ import type { MqttMessage } from '../model/message-map.js';
  * gateway as sender, the command's action, `response: ERROR`, the reason, and the correlation.
  * Undefined when the topic is not a command's (nothing to answer) or the root does not match.
  */
-export function refusalReply(topic: string, payload: Buffer, reason: string, options: { rootLevels: number; gatewayName: string; correlation?: string }): MqttMessage | undefined {
+export function refusalReply(
+  topic: string,
+  payload: Buffer,
+  reason: string,
+  options: { rootLevels: number; gatewayName: string; correlation?: string },
+): MqttMessage | undefined {
   const levels = topic.split('/');
   if (levels.length !== options.rootLevels + 6 || levels[levels.length - 1] !== 'C') return undefined;
   levels[options.rootLevels + 4] = options.gatewayName;

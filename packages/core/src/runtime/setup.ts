@@ -53,7 +53,12 @@ export function gatewaySchema(Interface: InterfaceClass, sections: Record<string
 export function loadSetup(Interface: InterfaceClass, source: SetupSource): Setup {
   const mode = interfaceMode(Interface);
   const schema = gatewaySchema(Interface, source.sections);
-  const loaded = loadConfig(schema, { files: source.files, values: source.values, valuesSource: source.valuesSource, env: source.env }) as LoadedConfig<AnyConfig>;
+  const loaded = loadConfig(schema, {
+    files: source.files,
+    values: source.values,
+    valuesSource: source.valuesSource,
+    env: source.env,
+  }) as LoadedConfig<AnyConfig>;
   const config = loaded.values;
   const { app, configFile } = source;
   // Relative file names in the configuration are found next to the configuration file.

@@ -22,7 +22,11 @@ async function run(argv: string[], options: Partial<RunOptions> = {}, Interface:
   const out = new PassThrough();
   let text = '';
   out.on('data', (d: Buffer) => (text += d.toString()));
-  const handle = await runGateway(Interface, { appName: 'app', version: '2.0.0', argv, env: {}, launcherDir: dir, ...options }, { stdout: out, stderr: out, cwd: dir, process: false });
+  const handle = await runGateway(
+    Interface,
+    { appName: 'app', version: '2.0.0', argv, env: {}, launcherDir: dir, ...options },
+    { stdout: out, stderr: out, cwd: dir, process: false },
+  );
   const code = await handle.done;
   return { handle, code, text };
 }
@@ -83,7 +87,9 @@ describe('startGateway before connecting', () => {
   it('refuses an interface with neither loop() nor start()', async () => {
     conf(mapLines);
     class Nothing {}
-    await expect(run([], {}, Nothing as unknown as InterfaceClass)).rejects.toThrow('interface Nothing has neither loop() (polling) nor start() (event-driven)');
+    await expect(run([], {}, Nothing as unknown as InterfaceClass)).rejects.toThrow(
+      'interface Nothing has neither loop() (polling) nor start() (event-driven)',
+    );
   });
 
   it('takes environment overrides and reads the password from a file', async () => {

@@ -18,7 +18,6 @@ export function earlyExit(options: { appName: string; version?: string; descript
   return undefined;
 }
 
-
 /** What `--check` prints. */
 export function checkReport(p: Setup): string {
   const maps = Object.entries(p.map.describe())

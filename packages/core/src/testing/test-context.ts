@@ -26,7 +26,10 @@ export function createTestContext<S extends SectionShape = SectionShape>(
   appName = 'testgw',
 ): TestContext<S> {
   const schema = defineConfig({ INTERFACE: Interface.options ? section(Interface.options, Interface.name) : interfaceSection });
-  const values = loadConfig(schema, { values: { INTERFACE: options }, valuesSource: 'createTestContext() options' }).values.INTERFACE as Record<string, unknown>;
+  const values = loadConfig(schema, { values: { INTERFACE: options }, valuesSource: 'createTestContext() options' }).values.INTERFACE as Record<
+    string,
+    unknown
+  >;
   const logging = memoryLogging(appName);
   const controller = new AbortController();
   return {
@@ -40,15 +43,17 @@ export function createTestContext<S extends SectionShape = SectionShape>(
       appName,
       configFile: 'createTestContext() options',
       // As the gateway does it: an error is recorded (as a log record), never thrown on.
-      contain: (where, callback) => (...args) => {
-        const record = (err: unknown) => logging.logger('interface').error(`${where} threw: ${err instanceof Error ? err.message : String(err)}`);
-        try {
-          const r = callback(...args);
-          if (r instanceof Promise) r.catch(record);
-        } catch (err) {
-          record(err);
-        }
-      },
+      contain:
+        (where, callback) =>
+        (...args) => {
+          const record = (err: unknown) => logging.logger('interface').error(`${where} threw: ${err instanceof Error ? err.message : String(err)}`);
+          try {
+            const r = callback(...args);
+            if (r instanceof Promise) r.catch(record);
+          } catch (err) {
+            record(err);
+          }
+        },
     },
     abort: () => controller.abort(),
     logs: logging.records,

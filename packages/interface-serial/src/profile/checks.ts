@@ -33,7 +33,8 @@ export function checkCommand(command: { send: string; arguments?: Record<string,
     if (!declared.includes(name)) issue(ctx, `placeholder {${name}} is not a declared argument (declared: ${list(declared)})`, ['send']);
   }
   for (const name of declared) {
-    if (!parsed.template.arguments.includes(name)) issue(ctx, `is declared but "${command.send}" does not use it: add {${name}} to send, or remove it`, ['arguments', name]);
+    if (!parsed.template.arguments.includes(name))
+      issue(ctx, `is declared but "${command.send}" does not use it: add {${name}} to send, or remove it`, ['arguments', name]);
   }
 }
 
@@ -80,7 +81,12 @@ export function checkStatusArgument(arg: StatusArgumentShape, ctx: Ctx): void {
   const hasGroup = arg.group !== undefined;
   const hasValue = arg.value !== undefined;
   if (hasGroup === hasValue) {
-    issue(ctx, hasGroup ? 'has both group and value: give one (a group to read, or a constant value)' : 'needs a group (the capture group to read) or a value (a constant)');
+    issue(
+      ctx,
+      hasGroup
+        ? 'has both group and value: give one (a group to read, or a constant value)'
+        : 'needs a group (the capture group to read) or a value (a constant)',
+    );
     return;
   }
   if (hasValue) {
@@ -90,7 +96,8 @@ export function checkStatusArgument(arg: StatusArgumentShape, ctx: Ctx): void {
   if (arg.map !== undefined) {
     for (const key of ['type', 'scale'] as const) if (arg[key] !== undefined) issue(ctx, `does not apply with a map: the map gives the values`, [key]);
   }
-  if (arg.scale !== undefined && arg.type !== 'number' && arg.type !== 'integer') issue(ctx, `applies to type number or integer only (type is ${arg.type ?? 'string, the default'})`, ['scale']);
+  if (arg.scale !== undefined && arg.type !== 'number' && arg.type !== 'integer')
+    issue(ctx, `applies to type number or integer only (type is ${arg.type ?? 'string, the default'})`, ['scale']);
   if (arg.scale === 0 || (arg.scale !== undefined && !Number.isFinite(arg.scale))) issue(ctx, 'must be a finite number other than 0', ['scale']);
 }
 
@@ -100,7 +107,11 @@ export function checkStatus(status: { match: string; arguments?: Record<string, 
   const { groups, groupNames } = compiled.pattern;
   for (const [name, arg] of Object.entries(status.arguments ?? {})) {
     if (typeof arg.group === 'number' && arg.group > groups) {
-      issue(ctx, `the pattern "${status.match}" has ${groups === 0 ? 'no capture group' : groups === 1 ? '1 capture group' : `${groups} capture groups`}, so there is no group ${arg.group}`, ['arguments', name, 'group']);
+      issue(
+        ctx,
+        `the pattern "${status.match}" has ${groups === 0 ? 'no capture group' : groups === 1 ? '1 capture group' : `${groups} capture groups`}, so there is no group ${arg.group}`,
+        ['arguments', name, 'group'],
+      );
     } else if (typeof arg.group === 'string' && !groupNames.includes(arg.group)) {
       issue(ctx, `the pattern "${status.match}" has no group named "${arg.group}" (named groups: ${list(groupNames)})`, ['arguments', name, 'group']);
     }

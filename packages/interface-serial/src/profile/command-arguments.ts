@@ -32,7 +32,10 @@ const shown = (value: unknown) => (JSON.stringify(value) ?? String(value)).slice
 export function formatNumber(value: number, pad: number | undefined, separator: string): string {
   const sign = value < 0 ? '-' : '';
   let digits = String(Math.abs(value));
-  if (digits.includes('e')) digits = Math.abs(value).toFixed(20).replace(/\.?0+$/, ''); // 1e-7 is "0.0000001" on a device
+  if (digits.includes('e'))
+    digits = Math.abs(value)
+      .toFixed(20)
+      .replace(/\.?0+$/, ''); // 1e-7 is "0.0000001" on a device
   const [whole = '', fraction] = digits.split('.');
   return sign + whole.padStart(pad ?? 0, '0') + (fraction ? separator + fraction : '');
 }

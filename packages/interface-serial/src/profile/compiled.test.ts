@@ -57,11 +57,19 @@ describe('command arguments', () => {
   });
 
   it('reports every argument problem in one reason', () => {
-    expect(send('SWAP', { a: 'x' })).toEqual({ ok: false, reason: 'argument "a" must be a whole number, got "x"; argument "b" is missing: SWAP needs a whole number' });
+    expect(send('SWAP', { a: 'x' })).toEqual({
+      ok: false,
+      reason: 'argument "a" must be a whole number, got "x"; argument "b" is missing: SWAP needs a whole number',
+    });
   });
 
   it('gives the transport both terminators', () => {
-    expect(p.transportOptions()).toEqual({ framing: { terminator: ['>'], maxLineBytes: 1024, skipEmpty: true }, encoding: 'ascii', sendTerminator: '\r\n', spacingMs: 0 });
+    expect(p.transportOptions()).toEqual({
+      framing: { terminator: ['>'], maxLineBytes: 1024, skipEmpty: true },
+      encoding: 'ascii',
+      sendTerminator: '\r\n',
+      spacingMs: 0,
+    });
   });
 });
 

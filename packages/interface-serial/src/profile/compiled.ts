@@ -94,7 +94,9 @@ export class CompiledProfile {
     });
     this.statusActions = [...new Set(this.statuses.map((s) => s.action))];
     const every = profile.queries.every;
-    this.queries = every ? { atStart: profile.queries.atStart, every: { intervalMs: every.seconds * 1000, send: every.send } } : { atStart: profile.queries.atStart };
+    this.queries = every
+      ? { atStart: profile.queries.atStart, every: { intervalMs: every.seconds * 1000, send: every.send } }
+      : { atStart: profile.queries.atStart };
   }
 
   /** The line that sends `action` with `args` (a JSON number or a numeric string for numbers; action names ignore case). */
@@ -115,7 +117,11 @@ export class CompiledProfile {
     const takes = command.encoders.map((e) => e.name);
     for (const key of Object.keys(args)) {
       if (takes.includes(key) || IGNORED_ARGUMENTS.has(key)) continue;
-      problems.push(takes.length === 0 ? `${command.action} takes no arguments, got "${key}"` : `${command.action} takes no argument "${key}" (it takes: ${takes.join(', ')})`);
+      problems.push(
+        takes.length === 0
+          ? `${command.action} takes no arguments, got "${key}"`
+          : `${command.action} takes no argument "${key}" (it takes: ${takes.join(', ')})`,
+      );
     }
     if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
     return { ok: true, line: renderTemplate(command.template, values) };

@@ -104,12 +104,26 @@ describe('denon-avr device lines', () => {
     expect(Object.getPrototypeOf(parsed!.arguments)).toBeNull(); // `__proto__` could never be a key with effects
   });
 
-  it.each(['', 'ZMON', 'PWOFF', 'MV', 'MV4', 'MV456', 'MV4a', 'MVMAX', 'MVMAX 9', 'SI', `SI${'A'.repeat(17)}`, 'pwon', ' PWON', 'PWON ', 'MSSTEREO', 'CVFL 50'])(
-    '%j is not recognised',
-    (text) => {
-      expect(denon.parseLine(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    'ZMON',
+    'PWOFF',
+    'MV',
+    'MV4',
+    'MV456',
+    'MV4a',
+    'MVMAX',
+    'MVMAX 9',
+    'SI',
+    `SI${'A'.repeat(17)}`,
+    'pwon',
+    ' PWON',
+    'PWON ',
+    'MSSTEREO',
+    'CVFL 50',
+  ])('%j is not recognised', (text) => {
+    expect(denon.parseLine(text)).toBeUndefined();
+  });
 
   it('reads back every level it can send, and every source', () => {
     for (let level = 0; level <= 98; level += 0.5) expect(denon.parseLine(line('VOL_SET', { level }))).toEqual({ action: 'VOLUME', arguments: { level } });
@@ -131,7 +145,7 @@ describe('denon-avr device lines', () => {
 
   it('gives up at once on a kilobyte of noise: nothing recognised, nothing hangs', () => {
     let seed = 42; // a fixed generator, so a failure can be replayed
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const noise = (alphabet: string) => Array.from({ length: 1024 }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
     const bytes = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join('');
     const lines = [

@@ -62,7 +62,8 @@ function* deviceTexts(raw: Record<string, unknown>): Generator<[PropertyKey[], s
       if (typeof arg.decimalSeparator === 'string') yield [['commands', action, 'arguments', name, 'decimalSeparator'], arg.decimalSeparator];
       for (const [key, token] of Object.entries(map)) if (typeof token === 'string') yield [['commands', action, 'arguments', name, 'map', key], token];
       if (arg.type === 'enum' && Array.isArray(arg.values)) {
-        for (const [i, value] of arg.values.entries()) if (typeof value === 'string' && !(value in map)) yield [['commands', action, 'arguments', name, 'values', i], value];
+        for (const [i, value] of arg.values.entries())
+          if (typeof value === 'string' && !(value in map)) yield [['commands', action, 'arguments', name, 'values', i], value];
       }
     }
   }
@@ -82,7 +83,12 @@ export function checkDeviceTexts(raw: unknown, ctx: Ctx): void {
   }
   const commands = isRecord(raw.commands) ? Object.keys(raw.commands).length : 0;
   const statuses = Array.isArray(raw.statuses) ? raw.statuses.length : 0;
-  if (commands === 0 && statuses === 0 && (raw.commands === undefined || isRecord(raw.commands)) && (raw.statuses === undefined || Array.isArray(raw.statuses))) {
+  if (
+    commands === 0 &&
+    statuses === 0 &&
+    (raw.commands === undefined || isRecord(raw.commands)) &&
+    (raw.statuses === undefined || Array.isArray(raw.statuses))
+  ) {
     ctx.addIssue({ code: 'custom', path: [], message: 'has neither commands nor statuses: there would be nothing to do' });
   }
 }

@@ -64,7 +64,9 @@ describe('loadProfile', () => {
   it('names missing keys and keys of the wrong type', () => {
     expect(problems(edit((p) => delete p.name))).toEqual(['name: is missing (expected string)']);
     expect(problems(edit((p) => (p.spacingMs = -5)))).toEqual(['spacingMs: Too small: expected number to be >=0 (found -5)']);
-    expect(problems(edit((p) => (p.framing = { encoding: 'ebcdic' })))).toEqual(['framing.encoding: Invalid option: expected one of "ascii"|"latin1"|"utf8" (found "ebcdic")']);
+    expect(problems(edit((p) => (p.framing = { encoding: 'ebcdic' })))).toEqual([
+      'framing.encoding: Invalid option: expected one of "ascii"|"latin1"|"utf8" (found "ebcdic")',
+    ]);
     expect(problems(edit((p) => (p.framing = { terminator: 13 })))).toEqual(['framing.terminator: must be a string or a list of strings (found 13)']);
   });
 
@@ -90,7 +92,9 @@ describe('loadProfile', () => {
       'commands.VOL_SET.send: placeholder {lvl} is not a declared argument (declared: level)',
       'commands.VOL_SET.arguments.level: is declared but "MV{lvl}" does not use it: add {level} to send, or remove it',
     ]);
-    expect(problems(edit((p) => (p.commands.POWER_ON.send = 'PW{state}')))).toEqual(['commands.POWER_ON.send: placeholder {state} is not a declared argument (declared: none)']);
+    expect(problems(edit((p) => (p.commands.POWER_ON.send = 'PW{state}')))).toEqual([
+      'commands.POWER_ON.send: placeholder {state} is not a declared argument (declared: none)',
+    ]);
     expect(problems(edit((p) => (p.commands.VOL_SET.send = 'MV{level:02}')))).toEqual([
       "commands.VOL_SET.send: {level:02} at column 3: write {level}; how a value is written (pad, decimalSeparator, map) goes in the argument's definition",
     ]);
@@ -98,15 +102,21 @@ describe('loadProfile', () => {
 
   it('compiles every regular expression and names the invalid ones', () => {
     expect(problems(edit((p) => (p.statuses[1].match = 'MV(\\d\\d')))).toEqual(['statuses[1].match: invalid regular expression: Unterminated group']);
-    expect(problems(edit((p) => (p.commands.POWER_ON.confirm = '[')))).toEqual(['commands.POWER_ON.confirm: invalid regular expression: Unterminated character class']);
+    expect(problems(edit((p) => (p.commands.POWER_ON.confirm = '[')))).toEqual([
+      'commands.POWER_ON.confirm: invalid regular expression: Unterminated character class',
+    ]);
     expect(problems(edit((p) => (p.statuses[1].match = 'MV(\\d+)+')))).toEqual([
       'statuses[1].match: nested quantifier "(\\d+)+" can take exponential time on a long line: let the inner part match a bounded number of characters, or drop the outer repetition',
     ]);
   });
 
   it('checks status arguments against the pattern groups', () => {
-    expect(problems(edit((p) => (p.statuses[1].arguments.level.group = 2)))).toEqual(['statuses[1].arguments.level.group: the pattern "MV(\\d\\d)" has 1 capture group, so there is no group 2']);
-    expect(problems(edit((p) => (p.statuses[1].arguments.level.group = 'lvl')))).toEqual(['statuses[1].arguments.level.group: the pattern "MV(\\d\\d)" has no group named "lvl" (named groups: none)']);
+    expect(problems(edit((p) => (p.statuses[1].arguments.level.group = 2)))).toEqual([
+      'statuses[1].arguments.level.group: the pattern "MV(\\d\\d)" has 1 capture group, so there is no group 2',
+    ]);
+    expect(problems(edit((p) => (p.statuses[1].arguments.level.group = 'lvl')))).toEqual([
+      'statuses[1].arguments.level.group: the pattern "MV(\\d\\d)" has no group named "lvl" (named groups: none)',
+    ]);
     expect(problems(edit((p) => (p.statuses[1].arguments.level = { type: 'number' })))).toEqual([
       'statuses[1].arguments.level: needs a group (the capture group to read) or a value (a constant)',
     ]);
@@ -116,13 +126,17 @@ describe('loadProfile', () => {
     expect(problems(edit((p) => (p.statuses[1].arguments.level = { group: 1, scale: 0.1 })))).toEqual([
       'statuses[1].arguments.level.scale: applies to type number or integer only (type is string, the default)',
     ]);
-    expect(problems(edit((p) => (p.statuses[0].arguments.state.type = 'number')))).toEqual(['statuses[0].arguments.state.type: does not apply with a map: the map gives the values']);
+    expect(problems(edit((p) => (p.statuses[0].arguments.state.type = 'number')))).toEqual([
+      'statuses[0].arguments.state.type: does not apply with a map: the map gives the values',
+    ]);
   });
 
   it('checks command arguments', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
     const level = (change: (l: any) => void) => edit((p) => change(p.commands.VOL_SET.arguments.level));
-    expect(problems(level((l) => (l.type = 'float')))).toEqual(['commands.VOL_SET.arguments.level.type: type must be "number", "integer", "string" or "enum" (found "float")']);
+    expect(problems(level((l) => (l.type = 'float')))).toEqual([
+      'commands.VOL_SET.arguments.level.type: type must be "number", "integer", "string" or "enum" (found "float")',
+    ]);
     expect(problems(level((l) => (l.min = 99)))).toEqual(['commands.VOL_SET.arguments.level.min: min 99 is above max 98']);
     expect(problems(level((l) => (l.values = ['a'])))).toEqual(['commands.VOL_SET.arguments.level.values: unknown key here']);
     expect(problems(level((l) => (l.map = { '45.50': 'X', '100': 'Y' })))).toEqual([
@@ -141,7 +155,12 @@ describe('loadProfile', () => {
     expect(problems(edit((p) => (p.commands.POWER_ON.send = 'PWON\rMUON')))).toEqual([
       'commands.POWER_ON.send: contains the line terminator "\\r": everything sent must fit in one line',
     ]);
-    expect(() => loadProfile(edit((p) => (p.queries.atStart = ['PW?', 'MU?\n'])), 'x')).not.toThrow(); // \n ends no line here
+    expect(() =>
+      loadProfile(
+        edit((p) => (p.queries.atStart = ['PW?', 'MU?\n'])),
+        'x',
+      ),
+    ).not.toThrow(); // \n ends no line here
     expect(problems(edit((p) => ((p.framing = { terminator: ['\r', '\n'] }), (p.queries.atStart = ['PW?', 'MU?\n']))))).toEqual([
       'queries.atStart[1]: contains the line terminator "\\n": everything sent must fit in one line',
     ]);
@@ -197,7 +216,9 @@ describe('loadProfileFile', () => {
 
   it('says where the JSON is broken, line and column', () => {
     const path = write('broken.json', '{\n  "name": "x",\n  "commands": { "A": { "send": "B" }, }\n}\n');
-    expect(() => loadProfileFile(path)).toThrow(expect.objectContaining({ code: 'PROFILE_NOT_JSON', message: expect.stringMatching(new RegExp(`^profile ${path}:3:39 is not valid JSON: `)) }));
+    expect(() => loadProfileFile(path)).toThrow(
+      expect.objectContaining({ code: 'PROFILE_NOT_JSON', message: expect.stringMatching(new RegExp(`^profile ${path}:3:39 is not valid JSON: `)) }),
+    );
   });
 
   it('names the file in messages about its content', () => {
@@ -206,8 +227,12 @@ describe('loadProfileFile', () => {
   });
 
   it('says why a file cannot be read', () => {
-    expect(() => loadProfileFile(join(dir, 'none.json'))).toThrow(expect.objectContaining({ code: 'PROFILE_NOT_FOUND', message: `profile ${join(dir, 'none.json')} does not exist` }));
+    expect(() => loadProfileFile(join(dir, 'none.json'))).toThrow(
+      expect.objectContaining({ code: 'PROFILE_NOT_FOUND', message: `profile ${join(dir, 'none.json')} does not exist` }),
+    );
     mkdirSync(join(dir, 'adir.json'));
-    expect(() => loadProfileFile(join(dir, 'adir.json'))).toThrow(expect.objectContaining({ code: 'PROFILE_UNREADABLE', message: `profile ${join(dir, 'adir.json')} cannot be read (it is a directory)` }));
+    expect(() => loadProfileFile(join(dir, 'adir.json'))).toThrow(
+      expect.objectContaining({ code: 'PROFILE_UNREADABLE', message: `profile ${join(dir, 'adir.json')} cannot be read (it is a directory)` }),
+    );
   });
 });

@@ -17,7 +17,9 @@ export function loadProfile(source: unknown, where: string): CompiledProfile {
   if (!parsed.success) {
     const issues = describeIssues(parsed.error.issues, source, profileKeys());
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    throw new ProfileError('PROFILE_INVALID', `${where}: invalid profile, ${count}:\n  ${issues.map((i) => `${i.path}: ${i.message}`).join('\n  ')}`, { issues });
+    throw new ProfileError('PROFILE_INVALID', `${where}: invalid profile, ${count}:\n  ${issues.map((i) => `${i.path}: ${i.message}`).join('\n  ')}`, {
+      issues,
+    });
   }
   return new CompiledProfile(parsed.data, where);
 }

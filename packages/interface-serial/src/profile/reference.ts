@@ -19,12 +19,22 @@ function typeOf(node: Node): string {
   // zod bounds integers to the safe range: not worth a reader's attention.
   const bound = (v: unknown) => (typeof v === 'number' && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : undefined);
   const [lo, hi, above] = [bound(node.minimum), bound(node.maximum), bound(node.exclusiveMinimum)];
-  const range = above !== undefined ? ` > ${above}` : lo !== undefined && hi !== undefined ? ` ${lo} to ${hi}` : lo !== undefined ? ` ≥ ${lo}` : hi !== undefined ? ` ≤ ${hi}` : '';
+  const range =
+    above !== undefined
+      ? ` > ${above}`
+      : lo !== undefined && hi !== undefined
+        ? ` ${lo} to ${hi}`
+        : lo !== undefined
+          ? ` ≥ ${lo}`
+          : hi !== undefined
+            ? ` ≤ ${hi}`
+            : '';
   switch (node.type) {
     case 'array':
       return `list of ${isNode(node.items) ? typeOf(node.items) : 'values'}${node.minItems ? ` (at least ${node.minItems})` : ''}`;
     case 'object':
-      if (isNode(node.additionalProperties)) return `object: key → ${isNode(node.additionalProperties.properties) || node.additionalProperties.oneOf ? 'object' : typeOf(node.additionalProperties)}`;
+      if (isNode(node.additionalProperties))
+        return `object: key → ${isNode(node.additionalProperties.properties) || node.additionalProperties.oneOf ? 'object' : typeOf(node.additionalProperties)}`;
       return 'object';
     case 'integer':
     case 'number':

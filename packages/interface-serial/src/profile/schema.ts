@@ -15,7 +15,14 @@ const argumentName = z
   .regex(ARGUMENT_NAME, 'must start with a lower-case letter, then letters, digits or "_" (level, source)')
   .refine((name) => !RESERVED_ARGUMENTS.includes(name), 'is reserved: "action" and "correlation" are keys of the MQTT payload itself');
 const description = z.string().optional().describe('Free text for people reading the profile.');
-const pattern = (what: string) => z.string().min(1, 'is empty').superRefine(checkPattern).describe(`${what} A JavaScript regular expression (in JSON, write each backslash twice: "MV(\\\\d\\\\d)"); it must match the whole line, as if between ^ and $.`);
+const pattern = (what: string) =>
+  z
+    .string()
+    .min(1, 'is empty')
+    .superRefine(checkPattern)
+    .describe(
+      `${what} A JavaScript regular expression (in JSON, write each backslash twice: "MV(\\\\d\\\\d)"); it must match the whole line, as if between ^ and $.`,
+    );
 const deviceLine = z.string().min(1, 'is empty');
 const tokenMap = z
   .record(z.string(), z.string())
@@ -86,8 +93,13 @@ const command = z
       .superRefine(checkTemplate)
       .describe('The line sent, without its terminator: literal text with {name} where an argument\'s value goes ("MV{level}"); {{ and }} are literal braces.'),
     description,
-    arguments: z.record(argumentName, commandArgument).optional().describe('The arguments the template uses, by name; each one the template uses must be declared here, and each one declared must be used.'),
-    confirm: pattern('A device line that confirms the command ("MV\\\\d\\\\d5?"). Default: any line that one of the statuses recognises, within the interface\'s reply timeout.').optional(),
+    arguments: z
+      .record(argumentName, commandArgument)
+      .optional()
+      .describe('The arguments the template uses, by name; each one the template uses must be declared here, and each one declared must be used.'),
+    confirm: pattern(
+      'A device line that confirms the command ("MV\\\\d\\\\d5?"). Default: any line that one of the statuses recognises, within the interface\'s reply timeout.',
+    ).optional(),
   })
   .superRefine(checkCommand)
   .describe('How to send one internal action to the device.');
@@ -99,11 +111,24 @@ const statusArgument = z
     group: z
       .union([z.int().min(1), z.string().regex(/^[A-Za-z_$][\w$]*$/)], { error: 'must be a capture group number (1, 2...) or name' })
       .optional()
-      .describe('The capture group that holds the value: its number (1 is the first "(") or its name ((?<level>...)). A group that did not take part in the match leaves the argument out.'),
+      .describe(
+        'The capture group that holds the value: its number (1 is the first "(") or its name ((?<level>...)). A group that did not take part in the match leaves the argument out.',
+      ),
     value: scalar.optional().describe('A constant value instead of a group ("on" for a line that only ever means on).'),
-    type: z.enum(['number', 'integer', 'string']).optional().describe('How the group\'s text is read; default "string". A number or integer that does not read as one makes the line not match this status.'),
-    scale: z.number().optional().describe('Multiplies a number or integer: 0.1 reads "455" as 45.5. The result is rounded to 12 significant digits, so that 455 x 0.1 is 45.5, not 45.50000000000001.'),
-    map: z.record(z.string(), scalar).optional().describe('Device token -> value ({"ON": "on", "STANDBY": "off"}); a token not listed makes the line not match this status.'),
+    type: z
+      .enum(['number', 'integer', 'string'])
+      .optional()
+      .describe('How the group\'s text is read; default "string". A number or integer that does not read as one makes the line not match this status.'),
+    scale: z
+      .number()
+      .optional()
+      .describe(
+        'Multiplies a number or integer: 0.1 reads "455" as 45.5. The result is rounded to 12 significant digits, so that 455 x 0.1 is 45.5, not 45.50000000000001.',
+      ),
+    map: z
+      .record(z.string(), scalar)
+      .optional()
+      .describe('Device token -> value ({"ON": "on", "STANDBY": "off"}); a token not listed makes the line not match this status.'),
     description,
   })
   .superRefine(checkStatusArgument)
@@ -122,19 +147,32 @@ const status = z
 const framing = z
   .strictObject({
     terminator: z
-      .union([z.string().min(1, 'is empty'), z.array(z.string().min(1, 'is empty')).min(1, 'lists no terminator')], { error: 'must be a string or a list of strings' })
+      .union([z.string().min(1, 'is empty'), z.array(z.string().min(1, 'is empty')).min(1, 'lists no terminator')], {
+        error: 'must be a string or a list of strings',
+      })
       .default('\r')
       .describe('What ends a line the device sends ("\\r"); a list when several do (["\\r\\n", "\\r"]: the longer wins).'),
     sendTerminator: z.string().optional().describe('Appended to every line sent. Default: the terminator (the first of a list).'),
-    encoding: z.enum(ENCODINGS).default('latin1').describe('How bytes become text, both ways. latin1 (one byte, one character) never fails; ascii and utf8 refuse commands they cannot encode.'),
-    maxLineBytes: z.int().min(1).max(65536).default(1024).describe('Longest device line kept, in bytes, terminator excluded; a longer one is dropped (and reported), so garbage never fills the memory.'),
+    encoding: z
+      .enum(ENCODINGS)
+      .default('latin1')
+      .describe('How bytes become text, both ways. latin1 (one byte, one character) never fails; ascii and utf8 refuse commands they cannot encode.'),
+    maxLineBytes: z
+      .int()
+      .min(1)
+      .max(65536)
+      .default(1024)
+      .describe('Longest device line kept, in bytes, terminator excluded; a longer one is dropped (and reported), so garbage never fills the memory.'),
   })
   .prefault({})
   .describe('How lines are cut and encoded.');
 
 const queries = z
   .strictObject({
-    atStart: z.array(deviceLine).default([]).describe('Lines sent on every connection, at start and each time the device comes back, so the state is known at once ("PW?").'),
+    atStart: z
+      .array(deviceLine)
+      .default([])
+      .describe('Lines sent on every connection, at start and each time the device comes back, so the state is known at once ("PW?").'),
     every: z
       .strictObject({
         seconds: z.number().min(1).max(86_400).describe('Seconds between two rounds.'),
@@ -144,7 +182,7 @@ const queries = z
       .describe('Lines sent periodically while connected, for devices that do not report changes by themselves.'),
   })
   .prefault({})
-  .describe('Lines sent to learn the device\'s state; sent as they are (no template), their answers parsed like any device line.');
+  .describe("Lines sent to learn the device's state; sent as they are (no template), their answers parsed like any device line.");
 
 /** The profile format: the one schema the loader validates with and the JSON Schema comes from. */
 export const profileSchema = z
@@ -155,9 +193,22 @@ export const profileSchema = z
     maker: z.string().optional().describe('Who makes the devices.'),
     models: z.array(z.string()).optional().describe('Models known to work.'),
     framing,
-    spacingMs: z.int().min(0).max(60_000).default(0).describe('Least time between two lines sent, in ms: many devices drop a command that comes too soon after another.'),
-    commands: z.record(actionName, command).default({}).describe('Internal action (UPPER_CASE) -> how to send it. A command for an action not listed is answered with an error.'),
-    statuses: z.array(status).default([]).describe('What device lines mean, in order: the first status whose pattern matches the line (and whose arguments read) wins; lines none matches are unknown.'),
+    spacingMs: z
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(0)
+      .describe('Least time between two lines sent, in ms: many devices drop a command that comes too soon after another.'),
+    commands: z
+      .record(actionName, command)
+      .default({})
+      .describe('Internal action (UPPER_CASE) -> how to send it. A command for an action not listed is answered with an error.'),
+    statuses: z
+      .array(status)
+      .default([])
+      .describe(
+        'What device lines mean, in order: the first status whose pattern matches the line (and whose arguments read) wins; lines none matches are unknown.',
+      ),
     queries,
   })
   .superRefine(checkDeviceTexts, { when: () => true })

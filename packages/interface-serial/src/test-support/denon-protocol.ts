@@ -17,8 +17,28 @@ export interface DenonState {
 
 /** Inputs this receiver has (a real one has a subset, depending on the model). */
 export const DENON_SOURCES: readonly string[] = [
-  'PHONO', 'CD', 'TUNER', 'DVD', 'BD', 'TV', 'SAT/CBL', 'MPLAY', 'GAME', 'HDRADIO', 'NET', 'PANDORA', 'SIRIUSXM', 'SPOTIFY',
-  'IRADIO', 'SERVER', 'FAVORITES', 'AUX1', 'AUX2', 'BT', 'USB/IPOD', 'USB',
+  'PHONO',
+  'CD',
+  'TUNER',
+  'DVD',
+  'BD',
+  'TV',
+  'SAT/CBL',
+  'MPLAY',
+  'GAME',
+  'HDRADIO',
+  'NET',
+  'PANDORA',
+  'SIRIUSXM',
+  'SPOTIFY',
+  'IRADIO',
+  'SERVER',
+  'FAVORITES',
+  'AUX1',
+  'AUX2',
+  'BT',
+  'USB/IPOD',
+  'USB',
 ];
 
 export const DEFAULT_DENON_STATE: Readonly<DenonState> = { power: 'ON', mute: false, volume: 40, maxVolume: 98, source: 'CD' };
