@@ -12,22 +12,22 @@ describe('Outbox', () => {
     expect(o.size).toBe(0);
   });
 
-  it('keeps only the latest message per coalescing key (a state), in the place of the first, and says so', () => {
+  it('keeps only the latest message per coalescing key (a state), moved last, and says so', () => {
     const o = new Outbox(10);
     expect(o.push(entry('lamp', 'on'), 'lamp').coalesced).toBe(false);
     o.push(entry('cmd', 'go'));
     expect(o.push(entry('lamp', 'off'), 'lamp').coalesced).toBe(true);
-    expect(o.drain().map((e) => `${e.topic}=${e.payload}`)).toEqual(['lamp=off', 'cmd=go']);
+    expect(o.drain().map((e) => `${e.topic}=${e.payload}`)).toEqual(['cmd=go', 'lamp=off']);
   });
 
   it('shift() takes the oldest, so a queue sent one at a time keeps its order', () => {
     const o = new Outbox(10);
     o.push(entry('a'), 'a');
     o.push(entry('b'));
-    o.push(entry('a', 'y'), 'a');
-    expect(o.shift()).toMatchObject({ topic: 'a', payload: 'y' });
-    o.push(entry('a', 'z'), 'a'); // a new place: the earlier one has left
-    expect([o.shift()?.topic, o.shift()?.payload, o.shift()]).toEqual(['b', 'z', undefined]);
+    o.push(entry('a', 'y'), 'a'); // replaces 'a' and goes after 'b'
+    expect(o.shift()).toMatchObject({ topic: 'b' });
+    o.push(entry('c'));
+    expect([o.shift()?.payload, o.shift()?.topic, o.shift()]).toEqual(['y', 'c', undefined]);
   });
 
   it('drops the oldest beyond the bound and counts it', () => {

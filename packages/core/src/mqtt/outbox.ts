@@ -8,11 +8,12 @@ export interface OutboxEntry {
 
 /**
  * Outgoing messages waiting for the broker. Bounded: past `limit` the oldest message is
- * dropped and counted. A state (given a coalescing key) replaces a waiting one with the same key, in
- * its place in the queue: only the latest state of a device matters once the broker is back.
+ * dropped and counted. A state (given a coalescing key) replaces a waiting one with the same key
+ * and goes last: only the latest state of a device matters once the broker is back, and the
+ * states leave in the order of their last change.
  */
 export class Outbox {
-  // Map keeps insertion order and updates in place: O(1) push, replace, drop-oldest and drain.
+  // Map keeps insertion order: O(1) push, replace (delete and set), drop-oldest and drain.
   private readonly entries = new Map<string | number, OutboxEntry>();
   private seq = 0;
   private droppedCount = 0;
@@ -28,6 +29,9 @@ export class Outbox {
   push(entry: OutboxEntry, coalesceKey?: string): { dropped: number; coalesced: boolean } {
     const key = coalesceKey !== undefined ? `S\u0000${coalesceKey}` : this.seq++;
     if (coalesceKey !== undefined && this.entries.has(key)) {
+      // Moved to the end: the states of one device then leave in the order of their last change,
+      // so the last one sent is the device's current state (light_on, light_off, light_on ends on).
+      this.entries.delete(key);
       this.entries.set(key, entry);
       return { dropped: 0, coalesced: true };
     }
