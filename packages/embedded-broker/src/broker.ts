@@ -29,9 +29,11 @@ export class EmbeddedBrokerError extends MgError {}
 /** Starts an MQTT broker (aedes) in this process, listening on TCP. */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
-  // Loaded here, not at import: reading brokerSection must not load a broker. (aedes is
-  // ESM-only; Node 20.19+ require()s it.)
-  const { Aedes } = require('aedes') as typeof import('aedes');
+  // Loaded here, not at import: reading brokerSection must not load a broker. aedes is ESM-only:
+  // a dynamic import (kept as such in this CommonJS output), because require() of ESM resolved
+  // aedes's own imports from the symlink under node_modules, where pnpm puts none of them, in
+  // the launcher process ("Cannot find package 'aedes-packet'").
+  const { Aedes } = await import('aedes');
   const aedes = await Aedes.createBroker();
   const server: Server = createServer((socket) => {
     socket.setNoDelay(true);
