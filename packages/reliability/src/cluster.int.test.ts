@@ -80,16 +80,19 @@ scenario(
     Object.assign(t, {
       ...cmd,
       notes:
-        `reconnected to ${movedTo(c, gw, killedAt)}; longest silence ${sec(gap)} s; ${rate(gw.receivedAt, killedAt - 3_000, killedAt)} commands/s before the kill, ` +
-        `${rate(gw.receivedAt, killedAt + gap, Math.max(...gw.receivedAt) + 1)} after (NATS logged ${stalls(c)} read-loop stalls of seconds); replies ${replies.delivered}/${replies.sent}, ${replies.duplicated} duplicated; ${report.counters!.subscriptionsRefused} subscriptions refused and retried`,
+        `reconnected to ${movedTo(c, gw, killedAt)} (${report.counters!.connections} connections in all); ${rate(gw.receivedAt, killedAt - 3_000, killedAt)} commands/s before the kill; ` +
+        `longest silence ${sec(gap.ms)} s, last command ${sec(Math.max(...gw.receivedAt) - killedAt)} s after the kill (NATS logged ${stalls(c)} read-loop stalls of seconds); replies ${replies.delivered}/${replies.sent}, ${replies.duplicated} duplicated; ${report.counters!.subscriptionsRefused} subscriptions refused and retried`,
     });
     expect(cmd.missing).toEqual([]);
     expect(replies.missing).toEqual([]);
-    expect(report.counters).toMatchObject({ connections: 2, disconnections: 1 });
+    // More than one move happens: for seconds after a node dies, a survivor may time out storing a
+    // QoS 1 message in JetStream ("timeout for request type MS", 4 s) and close the connection.
+    expect(report.counters!.connections).toBeGreaterThanOrEqual(2);
     expect(report.counters!.broker).not.toBe(c.urls[0]);
     // NATS never publishes the will of a client whose node died; the gateway said "online" again on its new node.
     const late = await client(c.urls[2]!);
-    await late.subscribe(`${ROOT}/probe-cluster-kill/availability`, 1);
+    // QoS 0: while a node is down, NATS may refuse a new QoS 1 subscription (SUBACK 0x80).
+    await late.subscribe(`${ROOT}/probe-cluster-kill/availability`, 0);
     expect(await late.waitFor((m) => m.retain, 'the retained availability')).toMatchObject({ payload: 'online' });
   },
   150_000,
@@ -125,7 +128,7 @@ scenario(
       ...cmd,
       notes:
         `nodes 1, 2, 3 restarted in turn (back in ${restarts.map(sec).join(', ')} s); the gateway reconnected to ${stoppedAt.map((at) => movedTo(c, gw, at)).join(', ')} (${report.counters!.connections} connections); ` +
-        `longest time without a command ${sec(longestGap(gw.receivedAt, startedAt))} s; replies ${replies.delivered}/${replies.sent}, ${replies.duplicated} duplicated; ${report.counters!.subscriptionsRefused} subscriptions refused and retried`,
+        `longest time without a command ${sec(longestGap(gw.receivedAt, startedAt).ms)} s; replies ${replies.delivered}/${replies.sent}, ${replies.duplicated} duplicated; ${report.counters!.subscriptionsRefused} subscriptions refused and retried`,
     });
     expect(cmd.missing).toEqual([]);
     expect(replies.missing).toEqual([]);
@@ -172,8 +175,8 @@ scenario(
       lost: o.cmd.lost + k.cmd.lost,
       duplicated: o.cmd.duplicated + k.cmd.duplicated,
       notes:
-        `office instance reconnected to ${movedTo(c, office, killedAt)} (no command for ${sec(longestGap(office.receivedAt, killedAt))} s); ` +
-        `kitchen instance stayed on ${nodeOf(c, rk.counters!.broker)} with ${rk.counters!.connections} connection; ${strays} commands reached the wrong instance; replies ${o.replies.delivered + k.replies.delivered}/${ids.length}`,
+        `office instance reconnected to ${movedTo(c, office, killedAt)} (no command for ${sec(longestGap(office.receivedAt, killedAt).ms)} s, the last ${sec(Math.max(...office.receivedAt) - killedAt)} s after the kill); ` +
+        `kitchen instance (node 2 first) ended on ${nodeOf(c, rk.counters!.broker)} after ${rk.counters!.connections} connection${rk.counters!.connections === 1 ? '' : 's'}; ${strays} commands reached the wrong instance; replies ${o.replies.delivered + k.replies.delivered}/${ids.length}`,
     });
     expect({ office: o.cmd.missing, kitchen: k.cmd.missing, strays }).toEqual({ office: [], kitchen: [], strays: 0 });
     expect([...o.replies.missing, ...k.replies.missing]).toEqual([]);
@@ -215,19 +218,22 @@ scenario(
       at: new Map([[40, () => ((mutesAtKill = mutes()), (killedAt = Date.now()), void c.kill(0))]]),
     });
     const received = () => [...dummy.out().matchAll(/received C function=AudioVideo gateway=Dummy location=Office device=(d\d+) /g)].map((m) => m[1]!);
-    await waitFor(() => tallyIds(ids, received()).lost === 0 && mutes() >= mutesAtKill + 10, 'every command and 10 MUTE_ON after the kill', 30_000).catch(
-      () => undefined,
-    );
+    const sentAt = Date.now();
+    await waitFor(() => tallyIds(ids, received()).lost === 0, 'every command', 60_000).catch(() => undefined);
+    const allInAt = Date.now();
+    await waitFor(() => mutes() >= mutesAtKill + 10, '10 MUTE_ON after the kill', 30_000).catch(() => undefined);
     await waitFor(() => (stats().at(-1)?.delivered ?? 0) >= ids.length, 'the stats', 5_000).catch(() => undefined);
     const r = tallyIds(ids, received());
     const last = stats().at(-1);
     Object.assign(t, {
       ...r,
-      notes: `MUTE_ON published: ${mutesAtKill} before the kill, ${mutes() - mutesAtKill} after (${sec(Date.now() - killedAt)} s); stats: on ${nodeOf(c, last?.broker ?? '')} after ${last?.connections} connections, delivered ${last?.delivered}`,
+      notes:
+        `MUTE_ON published: ${mutesAtKill} before the kill, ${mutes() - mutesAtKill} after (in ${sec(Date.now() - killedAt)} s); commands sent over ${sec(sentAt - killedAt)} s after the kill, ` +
+        `all in ${sec(allInAt - killedAt)} s after it; stats: on ${nodeOf(c, last?.broker ?? '')} after ${last?.connections} connections, delivered ${last?.delivered}`,
     });
     expect(r.missing).toEqual([]);
     expect(mutes() - mutesAtKill).toBeGreaterThanOrEqual(10);
-    expect(last).toMatchObject({ connections: 2 });
+    expect(last!.connections).toBeGreaterThanOrEqual(2);
     expect(last!.broker).not.toBe(c.urls[0]);
     expect(last!.delivered).toBeGreaterThanOrEqual(ids.length);
   },

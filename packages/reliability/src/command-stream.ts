@@ -28,13 +28,13 @@ export async function streamCommands(client: TestClient, ids: readonly string[],
   await Promise.all(inFlight);
 }
 
-/** The longest silence, ms, between two arrivals after `from` (the first one counted from `from`). */
-export function longestGap(times: readonly number[], from: number): number {
+/** The longest silence, ms, between two arrivals after `from` (the first one counted from `from`), and when it ended. */
+export function longestGap(times: readonly number[], from: number): { ms: number; endedAt: number } {
   const after = times.filter((t) => t >= from).sort((a, b) => a - b);
-  let gap = 0;
+  let gap = { ms: 0, endedAt: from };
   let last = from;
   for (const t of after) {
-    gap = Math.max(gap, t - last);
+    if (t - last > gap.ms) gap = { ms: t - last, endedAt: t };
     last = t;
   }
   return gap;
