@@ -67,8 +67,10 @@ export class BrokerChecks {
       this.learnMaxQos(max === 0 || max === 1 ? max : 2, url, 'its CONNACK says so');
       return Promise.resolve();
     }
-    // With subqos 2 the gateway's own SUBACK answers (granted()); a probe only for pubqos 2.
-    if (this.o.subQos === 2 || this.o.pubQos < 2) return Promise.resolve();
+    // With subqos 2 alone the gateway's own SUBACK answers (granted()). With pubqos 2 nothing is
+    // published before the answer, once: the nodes of a list are alike, and after a node died a
+    // probe on the next connection could wait seconds for NATS.
+    if (this.o.pubQos < 2 || this.qosKnown) return Promise.resolve();
     return this.probeQos(client, url, alive);
   }
 

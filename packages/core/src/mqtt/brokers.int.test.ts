@@ -98,11 +98,11 @@ describe('on a broker without QoS 2, shared subscriptions and MQTT 5 (a NATS 2.9
     nats = await startNatsCluster({ nodes: 1 });
   }, 60_000);
 
-  it('pubqos 2: publishes at QoS 1 on one connection, and says so once', async () => {
+  it.each([1, 2])('pubqos 2 (subqos %d): publishes at QoS 1 on one connection, and says so once', async (subqos) => {
     const url = nats!.urls[0]!;
     const watcher = await client(url);
     await watcher.subscribe(`${ROOT}/+/+/+/+/+/S`, 1);
-    gw = await runGateway(PollingEcho, mqttLines(url, { pubqos: 2, subqos: 1 }));
+    gw = await runGateway(PollingEcho, mqttLines(url, { pubqos: 2, subqos }));
     await waitFor(() => /subscribed to/.test(gw!.log()), 'the subscriptions');
     const device = await client(url);
     for (let i = 0; i < 5; i++) await device.publish(`${ROOT}/lighting/dummy/office/q${i}/t/C`, 'light_on', { qos: 1 });
