@@ -123,8 +123,12 @@ export async function runGateway(Interface: InterfaceClass, options: RunOptions,
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((resolve) => (resolveDone = resolve));
   let exitCode = 0;
+  // A stop asked for while services start (a signal during beforeConnect) is kept, and carried
+  // out as soon as the gateway exists.
+  let stopAsked = false;
   const stop = async (code = 0) => {
     exitCode = Math.max(exitCode, code);
+    stopAsked = true;
     await gateway?.stop();
   };
 
@@ -164,7 +168,8 @@ export async function runGateway(Interface: InterfaceClass, options: RunOptions,
   }
   const stopped = new Promise<void>((resolve) => gateway!.once('stopped', () => resolve()));
   try {
-    await gateway.start();
+    if (stopAsked) await gateway.stop();
+    else await gateway.start();
   } catch (err) {
     // The gateway has said why (CRITICAL) and stopped itself.
     exitCode = 1;
