@@ -41,11 +41,15 @@ function brokerRow(broker: string, start: () => Promise<{ target: Target; stop: 
     afterAll(async () => {
       await stop?.();
     }, 30_000);
-    it.each(FEATURES.map((f) => [f.title, f.key] as const))('%s', async (_title, key) => {
-      const cell = await PROBES[key](target!);
-      row.cells[key] = cell;
-      expect(cell).toMatchObject({ verdict: EXPECTED[broker]![key] });
-    }, 30_000);
+    it.each(FEATURES.map((f) => [f.title, f.key] as const))(
+      '%s',
+      async (_title, key) => {
+        const cell = await PROBES[key](target!);
+        row.cells[key] = cell;
+        expect(cell).toMatchObject({ verdict: EXPECTED[broker]![key] });
+      },
+      30_000,
+    );
   });
 }
 
@@ -95,7 +99,9 @@ describe('NATS 2.9 cluster findings', () => {
   afterAll(() => {
     if (starts.length === 0) return;
     const [low, high] = [Math.min(...starts).toFixed(1), Math.max(...starts).toFixed(1)];
-    findings.unshift(`A 3-node NATS cluster was ready (meta leader elected, MQTT CONNACK on every node) in ${low === high ? low : `${low}–${high}`} s (${starts.length} start${starts.length === 1 ? '' : 's'}).`);
+    findings.unshift(
+      `A 3-node NATS cluster was ready (meta leader elected, MQTT CONNACK on every node) in ${low === high ? low : `${low}–${high}`} s (${starts.length} start${starts.length === 1 ? '' : 's'}).`,
+    );
   });
 
   it('does not publish the last will of a client whose node is killed -9, not even once the node is back', async () => {
@@ -135,7 +141,7 @@ describe('NATS 2.9 cluster findings', () => {
   it('grants QoS 1 for a QoS 2 subscription and drops the connection of a QoS 2 publisher', async () => {
     const r = await qos2Behaviour(cluster!);
     findings.push(
-      `QoS 2: SUBACK grants QoS ${r.granted} for a QoS 2 subscription; a QoS 2 PUBLISH ${r.publisherDisconnected ? 'makes the node close the publisher\'s connection' : 'leaves the connection open'} and the message is ${r.delivered ? 'delivered' : 'not delivered'}.`,
+      `QoS 2: SUBACK grants QoS ${r.granted} for a QoS 2 subscription; a QoS 2 PUBLISH ${r.publisherDisconnected ? "makes the node close the publisher's connection" : 'leaves the connection open'} and the message is ${r.delivered ? 'delivered' : 'not delivered'}.`,
     );
     expect(r).toEqual({ granted: 1, publisherDisconnected: true, delivered: false });
   }, 30_000);

@@ -132,7 +132,8 @@ export async function probeConnect(t: Target): Promise<Cell> {
       }
       return out;
     });
-    if (granted.every((g) => g !== 128)) return { verdict: 'yes', note: `CONNACK and SUBACK on ${t.urls.length === 1 ? 'the broker' : `all ${t.urls.length} nodes`}` };
+    if (granted.every((g) => g !== 128))
+      return { verdict: 'yes', note: `CONNACK and SUBACK on ${t.urls.length === 1 ? 'the broker' : `all ${t.urls.length} nodes`}` };
     return { verdict: 'partial', note: `SUBACK refused on ${granted.filter((g) => g === 128).length} of ${t.urls.length}` };
   } catch (err) {
     return { verdict: 'no', note: failure(err) };
@@ -202,7 +203,10 @@ export async function probeWill(t: Target): Promise<Cell> {
       await late.client.subscribeAsync(topic, { qos: 1 });
       const retained = await late.waitCount((m) => m.retain && text(m) === 'offline', 1);
       await late.client.publishAsync(topic, '', { qos: 1, retain: true });
-      return { verdict: retained ? 'yes' : 'partial', note: `"offline" ${Date.now() - start} ms after the socket closed${via(t)}${retained ? ', kept retained' : ', not retained'}` };
+      return {
+        verdict: retained ? 'yes' : 'partial',
+        note: `"offline" ${Date.now() - start} ms after the socket closed${via(t)}${retained ? ', kept retained' : ', not retained'}`,
+      };
     });
   } catch (err) {
     return { verdict: 'no', note: failure(err) };
@@ -308,7 +312,9 @@ const escape = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 /** The table as Markdown: one row per broker, one column per feature, "**yes** — note" in each cell. */
 export function formatCompatTable(rows: readonly CompatRow[]): string {
   const header = ['Broker', ...FEATURES.map((f) => f.title)];
-  const lines = rows.map((r) => [r.broker, ...FEATURES.map(({ key }) => (r.cells[key] ? `**${r.cells[key].verdict}**: ${r.cells[key].note}` : 'not measured'))].map(escape));
+  const lines = rows.map((r) =>
+    [r.broker, ...FEATURES.map(({ key }) => (r.cells[key] ? `**${r.cells[key].verdict}**: ${r.cells[key].note}` : 'not measured'))].map(escape),
+  );
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), `|${header.map(() => '---').join('|')}|`, ...lines.map(line)].join('\n');
 }

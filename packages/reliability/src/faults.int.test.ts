@@ -164,7 +164,10 @@ scenario('Interface loop() throws on every turn for 3 s: errors logged (throttle
   const report = await gw.report();
   const r = tallyIds(ids, gw.received);
   const replies = tallyIds(ids, statusIds(device));
-  const lines = gw.err().split('\n').filter((l) => l.includes('loop() threw')).length;
+  const lines = gw
+    .err()
+    .split('\n')
+    .filter((l) => l.includes('loop() threw')).length;
   Object.assign(t, { ...r, notes: `${report.counters!.interfaceErrors} loop() errors, log lines: ${lines}; ${replies.delivered} replies published` });
   expect(r.missing).toEqual([]);
   expect(replies.missing).toEqual([]);
@@ -182,10 +185,21 @@ scenario('Interface start() rejects (device not found): one CRITICAL line, never
   const gw = probe(writeConf(b.url, { subqos: 1, pubqos: 1 }, { INTERFACE: { startfault: 'on' } }), { event: true });
   const code = await gw.exit;
   await sleep(300);
-  const critical = gw.err().split('\n').filter((l) => l.includes('CRITICAL'));
-  Object.assign(t, { sent: 0, delivered: 0, lost: 0, duplicated: 0, notes: `exit code ${code}; ${critical.length} CRITICAL line; availability messages: ${watcher.messages.length}` });
+  const critical = gw
+    .err()
+    .split('\n')
+    .filter((l) => l.includes('CRITICAL'));
+  Object.assign(t, {
+    sent: 0,
+    delivered: 0,
+    lost: 0,
+    duplicated: 0,
+    notes: `exit code ${code}; ${critical.length} CRITICAL line; availability messages: ${watcher.messages.length}`,
+  });
   expect(code).toBe(1);
-  expect(critical).toEqual([expect.stringMatching(/interface start\(\) threw: device \/dev\/ttyUSB9 not found \(injected by the suite\); the gateway cannot start$/)]);
+  expect(critical).toEqual([
+    expect.stringMatching(/interface start\(\) threw: device \/dev\/ttyUSB9 not found \(injected by the suite\); the gateway cannot start$/),
+  ]);
   expect(gw.err()).not.toMatch(/\n\s+at /); // no stack trace
   expect(watcher.messages.filter((m) => m.payload === 'online')).toEqual([]);
 });
@@ -209,7 +223,10 @@ scenario('Interface pushes 20,000 invalid messages among 200 valid ones: invalid
   const refused = rejected['bad-token']! + rejected['strict-miss']! + rejected['empty-message']!;
   const logLines = (gw.out() + gw.err()).split('\n').filter((l) => /outgoing message rejected/.test(l)).length;
   const stray = watcher.messages.filter((m) => !m.topic.startsWith(`testmqttgtw/lighting/dummy/office/v`) && !m.topic.endsWith('/availability'));
-  Object.assign(t, { ...r, notes: `${refused.toLocaleString('en-US')} refused (bad-token, strict-miss, empty-message), ${logLines} log lines, ${stray.length} stray topics` });
+  Object.assign(t, {
+    ...r,
+    notes: `${refused.toLocaleString('en-US')} refused (bad-token, strict-miss, empty-message), ${logLines} log lines, ${stray.length} stray topics`,
+  });
   expect(r.missing).toEqual([]);
   expect(refused).toBe(20_000);
   expect(stray).toEqual([]);

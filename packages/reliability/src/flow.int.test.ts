@@ -28,7 +28,10 @@ scenario('Slow interface (1 ms per command, one at a time), polling: 5,000 QoS 1
   const r = await tallyWhenDone(ids, () => gw.received, 'every command', 40_000);
   const replies = await tallyWhenDone(ids, () => device.messages.map((m) => idOf(m.topic)), 'every reply', 10_000);
   const report = await gw.report();
-  Object.assign(t, { ...r, notes: `${replies.delivered} replies back, ${report.counters!.incomingPauses} pauses: the gateway read ahead into its incoming list (bounded by incomingsize), so the broker (20 in flight, 1,000 queued) never had to drop` });
+  Object.assign(t, {
+    ...r,
+    notes: `${replies.delivered} replies back, ${report.counters!.incomingPauses} pauses: the gateway read ahead into its incoming list (bounded by incomingsize), so the broker (20 in flight, 1,000 queued) never had to drop`,
+  });
   expect(r.missing).toEqual([]);
   expect(r.duplicated).toBe(0);
   expect(replies.lost).toBe(0);
@@ -55,26 +58,29 @@ scenario('Slow interface, event mode: a 5,000-command QoS 1 burst through a 500-
 });
 
 for (const event of [false, true]) {
-  scenario(`Stuck interface for 2x keepalive (${KEEPALIVE_S} s), ${event ? 'event mode' : 'polling'}: 2,000 QoS 1 commands meanwhile, persistent session`, async (t) => {
-    const b = await broker({ extraConfig: ['max_queued_messages 10000'] });
-    const gw = probe(writeConf(b.url, { subqos: 1, pubqos: 1, clean: 'off', keepalive: KEEPALIVE_S, incomingsize: 500 }), { event });
-    const device = await client(b.url);
-    await device.subscribe(AVAILABILITY, 1);
-    await gw.connected;
-    await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
-    await gw.request({ type: 'behave', stuckMs: 2 * KEEPALIVE_S * 1000 });
-    const ids = messageIds('k', 2_000);
-    await flood(device, ids);
-    const r = await tallyWhenDone(ids, () => gw.received, 'every command', 30_000);
-    const report = await gw.report();
-    const availability = device.messages.filter((m) => m.topic === AVAILABILITY).map((m) => m.payload);
-    Object.assign(t, {
-      ...r,
-      notes: `${report.counters!.connections} connection(s), availability ${availability.join(' ') || '(retained online)'}; reading paused ${report.counters!.incomingPauses} times`,
-    });
-    expect(r.missing).toEqual([]);
-    expect(r.duplicated).toBe(0);
-    expect(report.counters!.disconnections).toBe(0);
-    expect(availability).not.toContain('offline');
-  });
+  scenario(
+    `Stuck interface for 2x keepalive (${KEEPALIVE_S} s), ${event ? 'event mode' : 'polling'}: 2,000 QoS 1 commands meanwhile, persistent session`,
+    async (t) => {
+      const b = await broker({ extraConfig: ['max_queued_messages 10000'] });
+      const gw = probe(writeConf(b.url, { subqos: 1, pubqos: 1, clean: 'off', keepalive: KEEPALIVE_S, incomingsize: 500 }), { event });
+      const device = await client(b.url);
+      await device.subscribe(AVAILABILITY, 1);
+      await gw.connected;
+      await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
+      await gw.request({ type: 'behave', stuckMs: 2 * KEEPALIVE_S * 1000 });
+      const ids = messageIds('k', 2_000);
+      await flood(device, ids);
+      const r = await tallyWhenDone(ids, () => gw.received, 'every command', 30_000);
+      const report = await gw.report();
+      const availability = device.messages.filter((m) => m.topic === AVAILABILITY).map((m) => m.payload);
+      Object.assign(t, {
+        ...r,
+        notes: `${report.counters!.connections} connection(s), availability ${availability.join(' ') || '(retained online)'}; reading paused ${report.counters!.incomingPauses} times`,
+      });
+      expect(r.missing).toEqual([]);
+      expect(r.duplicated).toBe(0);
+      expect(report.counters!.disconnections).toBe(0);
+      expect(availability).not.toContain('offline');
+    },
+  );
 }

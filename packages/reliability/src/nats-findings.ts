@@ -99,7 +99,10 @@ export async function sessionMovesAfterNodeKill(cluster: NatsCluster, count = 10
   await warm.client.unsubscribeAsync(`${topic}/warm`);
   await warm.close();
   const leaders = await streamLeaders(cluster.nodes[0]!.monitorPort);
-  const victim = Math.max(0, cluster.nodes.findIndex((n) => n.name === leaders.$MQTT_msgs));
+  const victim = Math.max(
+    0,
+    cluster.nodes.findIndex((n) => n.name === leaders.$MQTT_msgs),
+  );
   const [viaPub, viaBack] = cluster.nodes.map((n) => n.index).filter((i) => i !== victim) as [number, number];
   const first = await openProbe(cluster.urls[victim]!, { clientId, clean: false });
   await first.client.subscribeAsync(topic, { qos: 1 });
@@ -131,7 +134,9 @@ export async function sessionMovesAfterNodeKill(cluster: NatsCluster, count = 10
       const delivered = new Set(payloads).size;
       return {
         victim: `node ${victim + 1}`,
-        ledStreams: Object.entries(leaders).filter(([, l]) => l === cluster.nodes[victim]!.name).map(([s]) => s),
+        ledStreams: Object.entries(leaders)
+          .filter(([, l]) => l === cluster.nodes[victim]!.name)
+          .map(([s]) => s),
         sent: count,
         delivered,
         duplicated: payloads.length - delivered,

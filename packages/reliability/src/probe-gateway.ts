@@ -98,7 +98,13 @@ function report(handle: GatewayHandle | undefined): ProbeReport {
   const polluted = Object.keys(Object.prototype).length > 0 || ({} as Record<string, unknown>).polluted !== undefined;
   // Started with --expose-gc by the suite: collect first, so the heap figure is what is held.
   (globalThis as { gc?: () => void }).gc?.();
-  return { type: 'report', counters: handle?.gateway ? handle.gateway.counters : null, rss: process.memoryUsage().rss, heapAfterGc: process.memoryUsage().heapUsed, polluted };
+  return {
+    type: 'report',
+    counters: handle?.gateway ? handle.gateway.counters : null,
+    rss: process.memoryUsage().rss,
+    heapAfterGc: process.memoryUsage().heapUsed,
+    polluted,
+  };
 }
 
 const mode = process.argv.includes('--event') ? EventProbe : PollingProbe;

@@ -36,4 +36,6 @@ export type ProbeEvent =
   | { type: 'connected' }
   /** A connection to the broker at `url`, at `at` (Date.now() in the gateway). */
   | { type: 'connection'; url: string; at: number }
-  | { type: 'received'; ids: string[] } | { type: 'done'; request: string } | ProbeReport;
+  | { type: 'received'; ids: string[] }
+  | { type: 'done'; request: string }
+  | ProbeReport;

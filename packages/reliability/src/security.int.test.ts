@@ -24,7 +24,9 @@ async function exchange(gw: ProbeProcess, url: string, prefix: string, count = 2
 scenario('TLS: a CA made with openssl works; the wrong CA and the system CAs are refused, with a clear message', async (t) => {
   const pki = makeTestPki();
   const tlsPort = await freePort();
-  const broker = await startBroker({ extraConfig: [`listener ${tlsPort} 127.0.0.1`, `cafile ${pki.caCert}`, `certfile ${pki.serverCert}`, `keyfile ${pki.serverKey}`] });
+  const broker = await startBroker({
+    extraConfig: [`listener ${tlsPort} 127.0.0.1`, `cafile ${pki.caCert}`, `certfile ${pki.serverCert}`, `keyfile ${pki.serverKey}`],
+  });
   add(() => rmSync(pki.dir, { recursive: true, force: true }));
   const tls = `mqtt://127.0.0.1:${tlsPort}`;
   const good = probe(writeConf(tls, { protocol: 'mqtts', cafile: pki.caCert }));
@@ -37,7 +39,9 @@ scenario('TLS: a CA made with openssl works; the wrong CA and the system CAs are
   Object.assign(t, { ...r, notes: 'commands over TLS; wrong CA and no CA (system CAs): refused, never connected; tlsverify on by default' });
   expect(r.missing).toEqual([]);
   for (const p of [wrong, system]) {
-    expect(p.err()).toMatch(/TLS handshake with mqtts:\/\/127\.0\.0\.1:\d+ failed \(\w+\): .*Check \[MQTT\] cafile \(the CA that signed the broker certificate\)/);
+    expect(p.err()).toMatch(
+      /TLS handshake with mqtts:\/\/127\.0\.0\.1:\d+ failed \(\w+\): .*Check \[MQTT\] cafile \(the CA that signed the broker certificate\)/,
+    );
     expect(p.out()).not.toMatch(/connected to/);
   }
 });
@@ -72,7 +76,9 @@ scenario('Password file on the broker: right password works; a wrong one is one 
   Object.assign(t, { ...r, notes: `wrong password: 1 error line, ${attempts} connection attempts in 6 s (refused credentials jump to [MQTT] reconnectmax)` });
   expect(r.missing).toEqual([]);
   expect(bad.err().match(/refused user "gateway"/g)).toHaveLength(1);
-  expect(bad.err()).toMatch(/the broker at mqtt:\/\/127\.0\.0\.1:\d+ refused user "gateway": Connection refused: Not authorized\. Check \[MQTT\] username and password/);
+  expect(bad.err()).toMatch(
+    /the broker at mqtt:\/\/127\.0\.0\.1:\d+ refused user "gateway": Connection refused: Not authorized\. Check \[MQTT\] username and password/,
+  );
   expect(attempts).toBeGreaterThanOrEqual(1);
   expect(attempts).toBeLessThanOrEqual(3);
 });
@@ -86,7 +92,11 @@ scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a f
   execFileSync('mosquitto_passwd', ['-b', '-c', passwords, 'gateway', SECRET]);
   chmodSync(dir, 0o777);
   chmodSync(passwords, 0o644);
-  const broker = await startBroker({ port, defaultListener: false, extraConfig: [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwords}`] });
+  const broker = await startBroker({
+    port,
+    defaultListener: false,
+    extraConfig: [`listener ${port} 127.0.0.1`, 'allow_anonymous false', `password_file ${passwords}`],
+  });
   add(() => rmSync(dir, { recursive: true, force: true }));
   const logFile = join(dir, 'probe2mqtt.log');
   const log = { consolelevel: 'DEBUG', logfilename: logFile, filelevel: 'DEBUG', emailpassword: MAIL_SECRET };
@@ -113,7 +123,10 @@ scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a f
   runs.push(check, broken);
   await Promise.all([check.exit, broken.exit]);
   const everything = [...runs.flatMap((p) => [p.out(), p.err()]), readFileSync(logFile, 'utf8')].join('\n');
-  Object.assign(t, { ...r, notes: `4 runs at DEBUG with MG_DEBUG=1, log file included: ${(everything.length / 1024).toFixed(0)} kB searched, 0 secrets found` });
+  Object.assign(t, {
+    ...r,
+    notes: `4 runs at DEBUG with MG_DEBUG=1, log file included: ${(everything.length / 1024).toFixed(0)} kB searched, 0 secrets found`,
+  });
   expect(r.missing).toEqual([]);
   expect(check.out()).toMatch(/\[MQTT\] password = \*{8} \(/);
   expect(broken.err()).toMatch(/\n\s+at /);

@@ -7,7 +7,10 @@ import { tallyIds } from './deliveries.js';
 const row = (over: Partial<Row>): Row => ({ scenario: 'x', sent: 1, delivered: 1, lost: 0, duplicated: 0, result: 'pass', notes: '', ...over });
 
 it('formats rows as an aligned Markdown table, numbers right-aligned with separators, dashes for n/a', () => {
-  const table = formatTable([row({ scenario: 'Broker restart', sent: 12000, delivered: 12000 }), row({ scenario: 'Config | table', sent: null, delivered: null, lost: null, duplicated: null, result: 'FAIL', notes: 'see log' })]);
+  const table = formatTable([
+    row({ scenario: 'Broker restart', sent: 12000, delivered: 12000 }),
+    row({ scenario: 'Config | table', sent: null, delivered: null, lost: null, duplicated: null, result: 'FAIL', notes: 'see log' }),
+  ]);
   expect(table.split('\n')).toEqual([
     '| Scenario        |   Sent | Delivered | Lost | Duplicated | Result | Notes   |',
     '|-----------------|-------:|----------:|-----:|-----------:|--------|---------|',
@@ -34,6 +37,11 @@ it('tallies unique deliveries, losses and duplicates, ignoring ids that were not
 });
 
 it('orders rows by suite file, keeping the run order within a file', () => {
-  const rows = [row({ scenario: 'tls', file: 'security.int.test.ts' }), row({ scenario: 'kill', file: 'faults.int.test.ts' }), row({ scenario: 'x' }), row({ scenario: 'outage', file: 'faults.int.test.ts' })];
+  const rows = [
+    row({ scenario: 'tls', file: 'security.int.test.ts' }),
+    row({ scenario: 'kill', file: 'faults.int.test.ts' }),
+    row({ scenario: 'x' }),
+    row({ scenario: 'outage', file: 'faults.int.test.ts' }),
+  ];
   expect(orderRows(rows).map((r) => r.scenario)).toEqual(['kill', 'outage', 'tls', 'x']);
 });

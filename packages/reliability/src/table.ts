@@ -46,7 +46,10 @@ export function orderRows(rows: readonly Row[]): Row[] {
     const i = SUITE_ORDER.indexOf((r.file ?? '').replace(/\.int\.test\.ts$/, ''));
     return i < 0 ? SUITE_ORDER.length : i;
   };
-  return rows.map((r, i) => ({ r, i })).sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i).map(({ r }) => r);
+  return rows
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map(({ r }) => r);
 }
 
 const HEADERS = ['Scenario', 'Sent', 'Delivered', 'Lost', 'Duplicated', 'Result', 'Notes'] as const;
