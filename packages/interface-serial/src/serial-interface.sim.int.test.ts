@@ -1,3 +1,5 @@
+// Through the testing kit, against the simulated receiver on a TCP socket of this machine: an
+// integration test (it opens sockets), so that pnpm test:unit needs no network at all.
 import { freePort } from '@mg/test-helpers';
 import { DenonSim } from './test-support/denon-sim.js';
 import { COMMAND_TOPIC, isReply, serialGateway } from './test-support/serial-gateway.js';
