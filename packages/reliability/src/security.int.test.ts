@@ -64,10 +64,12 @@ scenario('Password file on the broker: right password works; a wrong one is one 
   await good.connected;
   const watcher = await client(broker.url, { username: 'gateway', password: 'right-Pa55word' });
   const before = (broker.output.match(/New connection from/g) ?? []).length;
+  const startedAt = Date.now();
   const bad = probe(writeConf(broker.url, { username: 'gateway', password: 'wrong-Pa55word', clientid: 'bad-password', reconnectmin: 0.2, reconnectmax: 5 }));
   await waitFor(() => /refused user "gateway"/.test(bad.err()), 'the refusal');
   await sleep(6000);
   const attempts = (broker.output.match(/New connection from/g) ?? []).length - before;
+  const watchedMs = Date.now() - startedAt;
   // Commands from an authorised client reach the gateway that logged in with its password file.
   await waitFor(() => /subscribed to/.test(good.out()), 'the subscriptions');
   const ids = messageIds('pw', 20);
@@ -80,7 +82,9 @@ scenario('Password file on the broker: right password works; a wrong one is one 
     /the broker at mqtt:\/\/127\.0\.0\.1:\d+ refused user "gateway": Connection refused: Not authorized\. Check \[MQTT\] username and password/,
   );
   expect(attempts).toBeGreaterThanOrEqual(1);
-  expect(attempts).toBeLessThanOrEqual(3);
+  // No storm: after the refusal, attempts come at reconnectmax (5 s, jittered down to 2.5 s) at
+  // the shortest. (A fixed count failed on a loaded machine, where the watch lasts longer.)
+  expect(attempts).toBeLessThanOrEqual(2 + Math.floor(watchedMs / 2_500));
 });
 
 scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a failed login, --check or a startup error', async (t) => {
