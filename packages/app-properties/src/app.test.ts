@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { baseSettings } from './test-support/logging.js';
 import { createAppProperties, type LogSettings } from './index.js';
 
 let root: string;
@@ -38,20 +39,7 @@ describe('createAppProperties', () => {
 
   it('starts logging with the log file resolved by the path rules', async () => {
     const app = createAppProperties({ name: 'dummy2mqtt', cwd, launcherDir });
-    const settings: LogSettings = {
-      consolelevel: 'none',
-      logfilename: 'logs/',
-      filelevel: 'info',
-      filenum: 1,
-      filesize: 10,
-      emailhost: '',
-      emailport: 25,
-      emailaddress: '',
-      emailfrom: '',
-      emailuser: '',
-      emailpassword: '',
-      emailsecure: false,
-    };
+    const settings: LogSettings = { ...baseSettings, logfilename: 'logs/', filenum: 1, filesize: 10 };
     const logging = app.startLogging(settings, join(confDir, 'dummy2mqtt.conf'), { stderr: new PassThrough() });
     logging.logger('core').info('started');
     await logging.close();

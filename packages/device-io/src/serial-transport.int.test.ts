@@ -4,7 +4,7 @@ import type { DeviceIoError } from './errors.js';
 import type { RetryInfo, StateChange } from './events.js';
 import { LineTransport } from './line-transport.js';
 import type { SerialOptions } from './serial-transport.js';
-import { startSocatPair, type SocatPair } from './test-support/socat-pair.js';
+import { startSocatPair, type SocatPair } from '@mg/test-helpers';
 import { waitFor } from './test-support/wait.js';
 
 // A socat pty pair stands for the serial cable: the transport opens one end, the simulated

@@ -15,3 +15,5 @@ export type { TestClient, Received } from './client.js';
 export { SHARED_BROKER_URL, uniqueRoot } from './shared.js';
 export { makeTestPki } from './tls.js';
 export type { TestPki } from './tls.js';
+export { startSocatPair } from './socat.js';
+export type { SocatPair } from './socat.js';

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { SerialPort } from 'serialport';
 import { DenonReceiver, type DenonState } from './denon-protocol.js';
-import { startSocatPair, type SocatPair } from './socat-pair.js';
+import { startSocatPair, type SocatPair } from '@mg/test-helpers';
 
 export type SimLink = 'tcp' | 'pty';
 

@@ -1,3 +1,4 @@
+// A pseudo-terminal pair for serial tests (@mg/device-io, @mg/interface-serial).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,8 +15,11 @@ export interface SocatPair {
   readonly b: string;
   /** Whether socat runs. */
   readonly running: boolean;
-  /** Kills socat: both ends go away, as when a USB adapter is unplugged. */
-  kill(): Promise<void>;
+  /**
+   * Kills socat: both ends go away, as when a USB adapter is unplugged. SIGTERM lets socat
+   * remove its links; SIGKILL does not (they are removed here), like a yanked cable.
+   */
+  kill(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Starts socat again with the same link names. */
   restart(): Promise<void>;
   /** Kills socat and removes the directory of the links. */
@@ -27,7 +31,7 @@ const KILL_TIMEOUT_MS = 2_000;
 
 /** Starts `socat` with two linked ptys in a new temporary directory; rejects within 5 s. */
 export async function startSocatPair(): Promise<SocatPair> {
-  const dir = mkdtempSync(join(tmpdir(), 'mg-device-io-pty-'));
+  const dir = mkdtempSync(join(tmpdir(), 'mg-pty-'));
   const a = join(dir, 'a');
   const b = join(dir, 'b');
   let child: ChildProcess | undefined;
@@ -52,12 +56,12 @@ export async function startSocatPair(): Promise<SocatPair> {
     }
   };
 
-  const kill = async () => {
+  const kill = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     const proc = child;
     child = undefined;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill('SIGTERM');
+    proc.kill(signal);
     const timer = setTimeout(() => proc.kill('SIGKILL'), KILL_TIMEOUT_MS);
     await exited;
     clearTimeout(timer);
