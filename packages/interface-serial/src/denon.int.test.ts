@@ -3,6 +3,7 @@ import type { CompiledProfile, ParsedStatus } from './profile/compiled.js';
 import { loadProfileFile } from './profile/load.js';
 import { shippedProfilePath } from './profile/shipped.js';
 import { DenonSim } from './test-support/denon-sim.js';
+import { spacingShortfall } from './test-support/spacing.js';
 
 // The shipped Denon profile driving the simulated receiver through @mg/device-io, over TCP and
 // over a socat pty pair: what the interface class will do, minus MQTT.
@@ -105,13 +106,15 @@ describe.each([
     await waitFor(() => sim.received.length >= from + 100, 'the burst to arrive');
     const burst = sim.received.slice(from);
     expect(burst.map((r) => r.text)).toEqual(lines);
-    const gaps = burst.slice(1).map((r, i) => Math.round(r.at - burst[i]!.at));
-    // Arrival times are taken by the simulator in this same process, so a command read late
-    // (the event loop busy elsewhere) makes its gap long and the next one short, by the same
-    // amount: seen here as 79 then 43 ms. A short gap is only a fault when the gap before it
-    // does not make up for it; a sender that broke the spacing would show short pairs too.
-    const broken = gaps.flatMap((gap, i) => (gap < 45 && gap + (gaps[i - 1] ?? 0) < 95 ? [[gaps[i - 1], gap]] : []));
-    expect(broken).toEqual([]);
+    // Arrival times are read by the simulator in this process: a command read late (the event
+    // loop busy elsewhere) shortens the gaps around it, seen here as 79 then 43 ms. The worst
+    // window's shortfall stays within that read delay when the sender keeps the spacing.
+    expect(
+      spacingShortfall(
+        burst.map((r) => r.at),
+        50,
+      ),
+    ).toBeLessThan(30);
     expect(burst[99]!.at - burst[0]!.at).toBeGreaterThanOrEqual(99 * 50 - 5);
   });
 

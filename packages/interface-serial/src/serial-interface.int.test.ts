@@ -5,6 +5,7 @@ import { createTestContext, memoryLogging } from '@mg/core/testing';
 import { connectClient, freePort, startMosquitto, uniqueRoot } from '@mg/test-helpers';
 import { SerialInterface } from './serial-interface.js';
 import { DenonSim } from './test-support/denon-sim.js';
+import { spacingShortfall } from './test-support/spacing.js';
 import { COMMAND_TOPIC, denonProfileWithSpacing, isReply, MAP_FILE, serialGateway, until, type Payload } from './test-support/serial-gateway.js';
 
 // serial2mqtt (in memory, the shipped map) against the simulated receiver over a socat pty
@@ -57,16 +58,16 @@ describe.each([
         .slice(before)
         .every((p) => p.response === 'OK'),
     ).toBe(true);
-    const gaps = burst.slice(1).map((r, i) => r.at - burst[i]!.at);
-    // Arrival times are taken in this process: a read delayed by a busy event loop makes one
-    // gap long and the next short by as much. A short gap is a fault only when the gap before
-    // does not make up for it (see denon.int.test.ts). At 5 ms a delayed read can also be spread
-    // over two gaps (4.8 then 4.2 ms was seen on a loaded machine): 1.5 ms of timing noise is
-    // allowed per gap; the sending side's guarantee is tested in @mg/device-io's write queue,
-    // and the whole burst's length below checks the average.
-    const NOISE_MS = 1.5;
-    const broken = gaps.flatMap((gap, i) => (gap < SPACING_MS - NOISE_MS && gap + (gaps[i - 1] ?? 0) < 2 * SPACING_MS - NOISE_MS ? [[gaps[i - 1], gap]] : []));
-    expect(broken).toEqual([]);
+    // Arrival times are read in this process, so a read delayed by a busy event loop shortens
+    // the gaps around it (2.8 ms after 5.3 ms was seen in CI). The worst window's shortfall
+    // stays within the longest read delay when the sender keeps the spacing, and grows with
+    // every command when it does not (0.1 ms too early per command is 100 ms over this burst); 30 ms of read delay is tolerated.
+    expect(
+      spacingShortfall(
+        burst.map((r) => r.at),
+        SPACING_MS,
+      ),
+    ).toBeLessThan(30);
     expect(burst.at(-1)!.at - burst[0]!.at).toBeGreaterThanOrEqual((BURST - 1) * SPACING_MS - 5);
   });
 
