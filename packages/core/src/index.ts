@@ -14,6 +14,21 @@ export type { GatewayCounters } from './runtime/counters.js';
 export { InterfaceError } from './runtime/interface.js';
 export type { GatewayInterface, InterfaceClass, InterfaceContext, InterfaceOptions } from './runtime/interface.js';
 
+// Devices and the conventions that describe them (Home Assistant discovery, Homie).
+export { DeviceError } from './model/device-binding.js';
+export type { Device, DeviceInput, Capability, CapabilityKind, CapabilityValue, CommandBinding, StateBinding } from './model/device.js';
+export type { DeviceDeclarations } from './runtime/interface.js';
+export type {
+  GatewayExtension,
+  ExtensionContext,
+  ExtensionInstance,
+  ExtensionPublishOptions,
+  DeviceWrite,
+  DeviceView,
+  Availability,
+  Presence,
+} from './runtime/extension.js';
+
 // Messages.
 export { InternalMessage, MessageError } from './model/message.js';
 export type { MessageFields, MessageArguments, JsonValue, ArgumentOptions } from './model/message.js';

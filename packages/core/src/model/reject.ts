@@ -22,6 +22,8 @@ export const REJECT_REASONS = [
   'bad-token',
   /** An outgoing message has neither action nor arguments. */
   'empty-message',
+  /** A convention's write (Home Assistant, Homie) names no declared capability, or a value it does not take. */
+  'invalid-value',
 ] as const;
 
 export type RejectReason = (typeof REJECT_REASONS)[number];

@@ -39,6 +39,10 @@ export interface ConnectionOptions {
   sharedGroup?: string;
   /** Retained `online` on connect, `offline` as last will and on stop. Undefined: off. */
   availabilityTopic?: string;
+  /** What is published on the availability topic. Default: `online`, and `offline` on stop and as will. */
+  availabilityPayloads?: { online: string; stopped: string; lost: string };
+  /** A connection only there for its will (a presence): no warning for having no subscriptions. */
+  presenceOnly?: boolean;
   outboxSize: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
@@ -116,6 +120,9 @@ export class Connection implements Transport {
   private kicks = 0;
   private stopping = false;
   private readonly waiters: (() => void)[] = [];
+  /** Filters added at run time (by extensions), subscribed with the configured ones on every connection. */
+  private readonly extra: string[] = [];
+  private alive: () => boolean = () => false;
   private pingTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -182,7 +189,7 @@ export class Connection implements Transport {
       resubscribe: false,
       queueQoSZero: false,
       properties: o.version === 5 && !o.clean ? { sessionExpiryInterval: o.sessionExpiry } : undefined,
-      will: o.availabilityTopic ? { topic: o.availabilityTopic, payload: Buffer.from('offline'), qos: 1, retain: true } : undefined,
+      will: o.availabilityTopic ? { topic: o.availabilityTopic, payload: Buffer.from(this.payloads.lost), qos: 1, retain: true } : undefined,
     };
     const list =
       o.brokers.length > 1
@@ -246,6 +253,21 @@ export class Connection implements Transport {
     }
   }
 
+  /** Subscribes to one more filter, now when connected and on every later connection. */
+  subscribe(filter: string): void {
+    if (this.extra.includes(filter) || this.options.subscriptions.includes(filter)) return;
+    this.extra.push(filter);
+    if (this.client && this.alive()) this.subscribeTo(this.client, [filter], this.alive, this.retry());
+  }
+
+  private get payloads(): { online: string; stopped: string; lost: string } {
+    return this.options.availabilityPayloads ?? { online: 'online', stopped: 'offline', lost: 'offline' };
+  }
+
+  private retry(): Backoff {
+    return new Backoff({ minMs: this.options.reconnectMinMs, maxMs: this.options.reconnectMaxMs, random: this.ctx.random });
+  }
+
   /** Resolves once connected (or at once when already). */
   waitConnected(): Promise<void> {
     if (this.connected) return Promise.resolve();
@@ -282,7 +304,7 @@ export class Connection implements Transport {
     const o = this.options;
     if (client.connected) {
       this.publisher.sendAll();
-      if (o.availabilityTopic) this.publisher.send({ topic: o.availabilityTopic, payload: 'offline', qos: 1, retain: true });
+      if (o.availabilityTopic) this.publisher.send({ topic: o.availabilityTopic, payload: this.payloads.stopped, qos: 1, retain: true });
       const ended = client.endAsync(false).catch(() => undefined);
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
       if ((await Promise.race([ended, timer])) === 'timeout') {
@@ -310,15 +332,17 @@ export class Connection implements Transport {
     const o = this.options;
     const url = this.broker.url;
     this.log.info(`connected to ${url}${o.brokers.length > 1 ? ` (broker ${this.current + 1} of ${o.brokers.length})` : ''}`);
-    if (o.subscriptions.length > 0) {
-      this.subscribe(client, [...o.subscriptions], alive, new Backoff({ minMs: o.reconnectMinMs, maxMs: o.reconnectMaxMs, random: this.ctx.random }));
-    } else {
+    this.alive = alive;
+    const topics = [...o.subscriptions, ...this.extra];
+    if (topics.length > 0) {
+      this.subscribeTo(client, topics, alive, this.retry());
+    } else if (!o.presenceOnly) {
       this.log.warn('no topics to subscribe to: the gateway will receive nothing (set topics, or mapping and a map file)');
     }
     // The availability goes first on every connection: a new broker of the list learns it too
     // (the will is in every CONNECT). With pubqos 2 publishing waits until the broker's QoS is known.
     const attach = () =>
-      this.publisher.attach(client, o.availabilityTopic ? { topic: o.availabilityTopic, payload: 'online', qos: 1, retain: true } : undefined);
+      this.publisher.attach(client, o.availabilityTopic ? { topic: o.availabilityTopic, payload: this.payloads.online, qos: 1, retain: true } : undefined);
     void this.checks.connected(client, connack, url, alive).then(() => {
       if (alive()) attach();
     });
@@ -331,7 +355,7 @@ export class Connection implements Transport {
    * connection lasts: NATS refuses QoS 1 subscriptions (SUBACK 0x80) for a while when a node
    * of its cluster is down, and a gateway that gave up would receive nothing until it reconnects.
    */
-  private subscribe(client: MqttClient, topics: string[], alive: () => boolean, retry: Backoff): void {
+  private subscribeTo(client: MqttClient, topics: string[], alive: () => boolean, retry: Backoff): void {
     const o = this.options;
     client.subscribe(topics, { qos: o.subQos }, (err, requested, suback) => {
       if (!alive()) return;
@@ -356,7 +380,7 @@ export class Connection implements Transport {
       );
       if (v.trigger) this.log.error(v.report);
       const timer = setTimeout(() => {
-        if (alive()) this.subscribe(client, refused, alive, retry);
+        if (alive()) this.subscribeTo(client, refused, alive, retry);
       }, delay);
       timer.unref();
     });

@@ -10,6 +10,8 @@ export interface Transport {
   /** Starts connecting; returns at once (the link comes and goes by itself from then on). */
   start(): void;
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void;
+  /** One more filter to subscribe to, now and on every later connection (extensions' topics). */
+  subscribe(filter: string): void;
   /** Resolves when nothing waits for the broker. */
   drained(): Promise<void>;
   /** Reading is paused by flow control: keep the session alive meanwhile. */

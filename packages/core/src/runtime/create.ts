@@ -1,6 +1,7 @@
 import { createAppProperties, type Logging } from '@mg/app-properties';
 import type { SectionSchema } from '@mg/config';
 import { Gateway } from './gateway.js';
+import type { GatewayExtension } from './extension.js';
 import type { InterfaceClass } from './interface.js';
 import { loadSetup, type ConfigObject } from './setup.js';
 import { logStart } from './startup.js';
@@ -24,6 +25,8 @@ export interface GatewayOptions {
   cwd?: string;
   /** Extra configuration sections of the application. */
   sections?: Record<string, SectionSchema>;
+  /** Conventions (Home Assistant discovery, Homie): each is turned on by its own section. */
+  extensions?: readonly GatewayExtension[];
   /** Where logs go. Default: outputs started from the `[LOG]` section (closed with the gateway). */
   logging?: Logging;
 }
@@ -45,6 +48,7 @@ export function createGateway(Interface: InterfaceClass, options: GatewayOptions
     valuesSource: 'createGateway() config',
     env: options.env,
     sections: options.sections,
+    extensions: options.extensions,
   });
   const logging = options.logging ?? app.startLogging(setup.config.LOG, files[0]);
   logStart(logging, setup);

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger, Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
 import { Throttle } from '@mg/throttled-error';
+import { commandFor } from '../model/device-binding.js';
 import { MessageList } from '../model/message-list.js';
 import { isReply } from '../model/message.js';
 import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
@@ -9,6 +10,9 @@ import { Connection, type ReceivedPacket } from '../mqtt/connection.js';
 import { statsTopic } from '../mqtt/settings.js';
 import type { Transport, TransportFactory } from '../mqtt/transport.js';
 import { Counters, type GatewayCounters } from './counters.js';
+import { DeviceRegistry } from './devices.js';
+import { ExtensionHost, type ExtensionHostParts, type RouteHandler } from './extension-host.js';
+import type { DeviceWrite } from './extension.js';
 import type { GatewayEvents } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
 import { InterfaceError, type GatewayInterface, type InterfaceClass } from './interface.js';
@@ -23,6 +27,8 @@ export interface GatewayParts {
   /** Closed with the gateway (the logging it started, an embedded broker). */
   owned?: { close(): Promise<void> }[];
   transport?: TransportFactory;
+  /** The second connection of an extension's presence (default: a real one, like the gateway's). */
+  presence?: ExtensionHostParts['presence'];
   random?: () => number;
 }
 
@@ -54,6 +60,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly ownTopics: Set<string>;
   private readonly statsTopic: string | undefined;
   private readonly qos: 0 | 1 | 2;
+  private readonly devices: DeviceRegistry;
+  private readonly extensions: ExtensionHost;
   private iface: GatewayInterface | undefined;
   private polling: PollingLoop | undefined;
   private statsTimer: NodeJS.Timeout | undefined;
@@ -92,10 +100,23 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         this.flow.connectionLost();
         this.emit('disconnected');
       },
-      onConnected: (url: string) => this.emit('connected', { url }),
+      onConnected: (url: string) => {
+        this.emit('connected', { url });
+        this.extensions.connected();
+      },
       random: parts.random,
     };
     this.transport = parts.transport ? parts.transport(context) : new Connection(setup.connection, context);
+    this.devices = new DeviceRegistry(`interface ${Interface.name}`);
+    this.extensions = new ExtensionHost(setup.extensions, {
+      setup,
+      logging: parts.logging,
+      transport: this.transport,
+      devices: this.devices,
+      signal: this.controller.signal,
+      contain: (where, callback) => this.contain(where, callback),
+      presence: parts.presence ?? ((o) => this.presenceConnection(o)),
+    });
   }
 
   /** What the gateway did so far (also published on the stats topic). */
@@ -118,6 +139,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const { setup } = this;
     try {
       const values = setup.config.INTERFACE as Record<string, unknown>;
+      if (setup.devices.length > 0) this.devices.set(setup.devices);
       this.iface = new this.Interface({
         options: values,
         params: paramsOf(values),
@@ -128,6 +150,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         appName: setup.app.name,
         configFile: setup.configFile || 'the configuration object',
         contain: (where, callback) => this.contain(where, callback),
+        devices: { set: (list) => this.devices.set(list), list: () => this.devices.list() },
       });
       this.outgoing.onPush(() => this.publishOutgoing());
       // A start() that never resolves (a message loop awaited in it) still works, but nothing
@@ -145,6 +168,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       } finally {
         clearTimeout(slow);
       }
+      await this.extensions.start();
     } catch (err) {
       this.interfaceError(this.iface ? 'start()' : 'constructor', err, false);
       await this.stop();
@@ -197,6 +221,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private receive(packet: ReceivedPacket, ack: () => void): void {
     const { topic } = packet;
     if (this.ownTopics.has(topic)) return ack();
+    if (this.extensions.routes.size > 0) {
+      const route = this.extensions.routes.find(topic);
+      if (route) return this.routed(route, packet, ack);
+    }
     this.internal.received += 1;
     const r = this.setup.map.toInternal(topic, packet.payload, packet.correlation);
     if (!r.ok) {
@@ -208,6 +236,45 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (this.debug) this.log.debug(`received ${r.value.toString()} (from "${topic}")`);
     if (this.listenerCount('message-in') > 0) this.emit('message-in', r.value, topic);
     this.flow.offer(r.value, ack, packet.qos > 0 && !this.setup.connection.clean);
+  }
+
+  /** A message on an extension's topic: a write it finds there goes to the interface as a command. */
+  private routed(route: RouteHandler, packet: ReceivedPacket, ack: () => void): void {
+    let write: DeviceWrite | void;
+    try {
+      write = route.handle(packet.topic, packet.payload);
+    } catch (err) {
+      this.interfaceError(`extension route for "${packet.topic}"`, err);
+      return ack();
+    }
+    if (!write) return ack();
+    const device = this.devices.get(write.device);
+    const capability = device?.capabilities.find((c) => c.id === write.capability);
+    const msg = device && capability ? commandFor(device, capability, write.value, route.sender) : `no device capability ${write.device}/${write.capability}`;
+    if (typeof msg === 'string') {
+      this.refused('invalid-value', `${msg} (message on "${packet.topic}")`, 'incoming');
+      return ack();
+    }
+    this.internal.received += 1;
+    this.internal.delivered += 1;
+    if (this.listenerCount('message-in') > 0) this.emit('message-in', msg, packet.topic);
+    this.flow.offer(msg, ack, packet.qos > 0 && !this.setup.connection.clean);
+  }
+
+  /** The second connection of a presence: the gateway's broker and credentials, its own client id and will. */
+  private presenceConnection(o: { clientId: string; topic: string; online: string; lost: string; stopped: string }): Connection {
+    const options = {
+      ...this.setup.connection,
+      clientId: o.clientId,
+      subscriptions: [],
+      sharedGroup: undefined,
+      pubQos: 1 as const,
+      clean: true,
+      availabilityTopic: o.topic,
+      availabilityPayloads: { online: o.online, stopped: o.stopped, lost: o.lost },
+      presenceOnly: true,
+    };
+    return new Connection(options, { logger: this.parts.logging.logger('presence'), counters: new Counters(), onMessage: (_packet, ack) => ack() });
   }
 
   /** `[MQTT] replyrefused`: the sender of a refused command gets an ERROR status saying why. */
@@ -224,7 +291,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private publishOutgoing(): void {
     const { qos } = this;
     const retainStatus = this.setup.config.MQTT.retain;
+    const observe = this.extensions.active;
     for (let msg = this.outgoing.pull(); msg; msg = this.outgoing.pull()) {
+      if (observe) this.devices.observe(msg);
       const r = this.setup.map.toMqtt(msg);
       if (!r.ok) {
         this.refused(r.reason, `${r.detail}: ${msg.toString()}`, 'outgoing');
@@ -332,6 +401,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.publishOutgoing();
     this.incoming.close();
     this.outgoing.close();
+    await this.extensions.stop();
     if (started) await this.transport.stop();
     finalReport({
       log: this.log,

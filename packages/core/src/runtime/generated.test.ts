@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mapJsonSchema, MessageMap, renderGatewayDefaults } from '../internal.js';
+import { devicesJsonSchema, mapJsonSchema, MessageMap, renderGatewayDefaults } from '../internal.js';
 import { gatewayConfigSchema } from './gateway-config.js';
 import { loadConfig } from '@mg/config';
 import { DUMMY_MAP_PATH } from '../test-support/fixtures.js';
@@ -11,6 +11,11 @@ describe('files generated from the schemas', () => {
   it('schema/map.schema.json is current (regenerate with `pnpm --filter @mg/core generate`)', () => {
     const shipped = JSON.parse(readFileSync(join(pkg, 'schema', 'map.schema.json'), 'utf8'));
     expect(shipped).toEqual(mapJsonSchema());
+  });
+
+  it('schema/devices.schema.json is current (regenerate with `pnpm --filter @mg/core generate`)', () => {
+    const shipped = JSON.parse(readFileSync(join(pkg, 'schema', 'devices.schema.json'), 'utf8'));
+    expect(shipped).toEqual(devicesJsonSchema());
   });
 
   it('default.conf is current, and loads as exactly the defaults', () => {

@@ -1,6 +1,7 @@
 import type { Logger } from '@mg/app-properties';
 import type { OptionSchema, SectionShape } from '@mg/config';
 import { MgError } from '@mg/errors';
+import type { Device, DeviceInput } from '../model/device.js';
 import type { MessageList } from '../model/message-list.js';
 
 /** The typed values of an options shape: `{ interval: number(30, ...) }` gives `{ interval: number }`. */
@@ -35,6 +36,18 @@ export interface InterfaceContext<S extends SectionShape = SectionShape> {
    * and throws ends the program with one CRITICAL line, `offline` and exit code 1.
    */
   contain<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void;
+  /**
+   * The devices this interface serves, for the conventions a launcher ships (Home Assistant
+   * discovery, Homie): `set()` replaces them (after a scan, say); an invalid description throws
+   * a DeviceError naming the path. Those of the class's static `describe()` are set before start().
+   */
+  devices: DeviceDeclarations;
+}
+
+/** `ctx.devices`: what an interface declares about its devices. */
+export interface DeviceDeclarations {
+  set(devices: readonly DeviceInput[]): void;
+  list(): readonly Device[];
 }
 
 /**
@@ -60,6 +73,12 @@ export interface InterfaceClass {
   readonly name: string;
   /** The `[INTERFACE]` options, built with `@mg/config`'s helpers (`string`, `number`, ...). */
   readonly options?: SectionShape;
+  /**
+   * The devices the interface serves, from its options alone (a profile, a fixed set): declared
+   * before `start()`, and checked by `--check`. Devices found at run time go to `ctx.devices.set()`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each class types its own options
+  describe?(options: any): readonly DeviceInput[];
 }
 
 /** An interface cannot work: a bad shape, or options or a device it cannot use. */

@@ -4,6 +4,7 @@ import { createAppProperties, parseCommandLine, type Logger, type Logging } from
 import type { SectionSchema } from '@mg/config';
 import { errorMessage, isMgError, MgError } from '@mg/errors';
 import { Gateway } from './gateway.js';
+import type { GatewayExtension } from './extension.js';
 import type { InterfaceClass } from './interface.js';
 import { loadSetup, type AnyConfig, type Setup } from './setup.js';
 import { checkReport, earlyExit, logStart } from './startup.js';
@@ -24,6 +25,8 @@ export interface RunOptions {
   launcherDir?: string;
   /** Extra configuration sections of the application, validated like the built-in ones. */
   sections?: Record<string, SectionSchema>;
+  /** The conventions this program ships (Home Assistant discovery, Homie): each is turned on by its own section. */
+  extensions?: readonly GatewayExtension[];
   /**
    * Runs after configuration and logging, before the gateway starts (not for `--check`): start
    * what the gateway needs, such as an embedded broker. What it returns is closed after the
@@ -100,7 +103,14 @@ export async function runGateway(Interface: InterfaceClass, options: RunOptions,
     const app = createAppProperties({ name: options.appName, version: options.version, cwd: io.cwd, launcherDir: options.launcherDir });
     const configFile = app.configPath(args.conf);
     try {
-      setup = loadSetup(Interface, { app, files: [configFile], configFile, env: options.env ?? process.env, sections: options.sections });
+      setup = loadSetup(Interface, {
+        app,
+        files: [configFile],
+        configFile,
+        env: options.env ?? process.env,
+        sections: options.sections,
+        extensions: options.extensions,
+      });
     } catch (err) {
       if (isMgError(err, 'CONFIG_FILE_MISSING') && !(args.conf && isAbsolute(args.conf))) {
         const looked = app.configCandidates(args.conf).join(', ');

@@ -2,7 +2,10 @@ import type { AppProperties } from '@mg/app-properties';
 import { defineConfig, describeConfig, loadConfig, section, type ConfigInput, type LoadedConfig, type SectionSchema } from '@mg/config';
 import type { ConnectionOptions } from '../mqtt/connection.js';
 import { connectionOptions, loadMap } from '../mqtt/settings.js';
+import { parseDevices } from '../model/device-binding.js';
+import type { Device } from '../model/device.js';
 import type { MessageMap } from '../model/message-map.js';
+import type { GatewayExtension } from './extension.js';
 import { gatewaySections, interfaceSection, type GatewayConfig } from './gateway-config.js';
 import { interfaceMode, type InterfaceClass } from './interface.js';
 
@@ -23,6 +26,8 @@ export interface SetupSource {
   env?: Readonly<Record<string, string | undefined>>;
   /** The application's own sections (an embedded broker's `[BROKER]`, ...). */
   sections?: Record<string, SectionSchema>;
+  /** The extensions the launcher ships; each adds its section. */
+  extensions?: readonly GatewayExtension[];
 }
 
 /** Everything known before connecting: validated configuration, map, connection options. */
@@ -35,6 +40,9 @@ export interface Setup {
   map: MessageMap;
   mapFile?: string;
   connection: ConnectionOptions;
+  extensions: readonly GatewayExtension[];
+  /** The devices of the class's static `describe()`, validated (empty without it). */
+  devices: Device[];
   /** Every option with its origin (secrets hidden), and only those that were set. */
   configLines: string[];
   setLines: string[];
@@ -44,15 +52,17 @@ export interface Setup {
  * The schema of a gateway's configuration: the core's sections, the application's, and the
  * interface's options as `[INTERFACE]` (typed when the class declares `static options`).
  */
-export function gatewaySchema(Interface: InterfaceClass, sections: Record<string, SectionSchema> = {}) {
+export function gatewaySchema(Interface: InterfaceClass, sections: Record<string, SectionSchema> = {}, extensions: readonly GatewayExtension[] = []) {
   const iface = Interface.options ? section(Interface.options, `Options of ${Interface.name}.`) : interfaceSection;
-  return defineConfig({ ...sections, ...gatewaySections, INTERFACE: iface });
+  const own = Object.fromEntries(extensions.map((e) => [e.section, section(e.options, e.description)]));
+  return defineConfig({ ...own, ...sections, ...gatewaySections, INTERFACE: iface });
 }
 
 /** Loads and checks everything a gateway needs; throws a clear MgError on the first thing that cannot work. */
 export function loadSetup(Interface: InterfaceClass, source: SetupSource): Setup {
   const mode = interfaceMode(Interface);
-  const schema = gatewaySchema(Interface, source.sections);
+  const extensions = source.extensions ?? [];
+  const schema = gatewaySchema(Interface, source.sections, extensions);
   const loaded = loadConfig(schema, {
     files: source.files,
     values: source.values,
@@ -65,7 +75,11 @@ export function loadSetup(Interface: InterfaceClass, source: SetupSource): Setup
   const base = configFile === '' ? undefined : configFile;
   const { map, file: mapFile } = loadMap(app, config.MQTT, base);
   const connection = connectionOptions(app, config.MQTT, map, base);
+  // Checked here so that --check refuses a description the interface would give at start.
+  const devices = Interface.describe ? parseDevices(Interface.describe(config.INTERFACE), `${Interface.name}.describe()`) : [];
   return {
+    extensions,
+    devices,
     app,
     configFile,
     mode,

@@ -31,6 +31,8 @@ export function checkReport(p: Setup): string {
     `  vocabulary: ${maps}`,
     `  broker: ${p.connection.url} as "${p.connection.clientId}"`,
     `  availability: ${p.connection.availabilityTopic ?? 'off'}`,
+    ...(p.devices.length > 0 ? [`  devices: ${p.devices.map((d) => `${d.id} (${d.capabilities.map((c) => c.id).join(', ')})`).join('; ')}`] : []),
+    ...(p.extensions.length > 0 ? [`  conventions: ${p.extensions.map((e) => `[${e.section}]`).join(', ')} (on or off by their own options)`] : []),
     ...p.loaded.warnings.map((w) => `  warning: ${w}`),
     '  effective configuration:',
     ...p.configLines.map((l) => `    ${l}`),

@@ -16,13 +16,26 @@ export interface PublishedMessage {
  */
 export class MemoryTransport implements Transport {
   readonly published: PublishedMessage[] = [];
+  /** Filters added at run time (by extensions). */
+  readonly subscriptions: string[] = [];
   private readonly listeners: ((m: PublishedMessage) => void)[] = [];
   private up = false;
 
   constructor(
     private readonly ctx: ConnectionContext,
     private readonly availabilityTopic: string | undefined,
+    private readonly payloads = { online: 'online', stopped: 'offline' },
+    private readonly sink?: MemoryTransport,
   ) {}
+
+  /**
+   * A second link whose publications land in this one's `published` (an extension's presence):
+   * its availability payloads on `topic`. A will never fires in memory: nothing dies.
+   */
+  companion(topic: string, payloads: { online: string; stopped: string }): MemoryTransport {
+    const ctx: ConnectionContext = { ...this.ctx, onConnected: undefined, onConnectionLost: undefined, onMessage: (_p, ack) => ack() };
+    return new MemoryTransport(ctx, topic, payloads, this);
+  }
 
   get connected(): boolean {
     return this.up;
@@ -30,13 +43,18 @@ export class MemoryTransport implements Transport {
 
   start(): void {
     this.up = true;
-    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: 'online', qos: 1, retain: true });
+    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: this.payloads.online, qos: 1, retain: true });
+    if (this.sink) return;
     this.ctx.counters.connections += 1;
     this.ctx.onConnected?.('memory://test');
   }
 
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
     this.record({ topic, payload: payload.toString(), qos: options.qos, retain: options.retain });
+  }
+
+  subscribe(filter: string): void {
+    if (!this.subscriptions.includes(filter)) this.subscriptions.push(filter);
   }
 
   drained(): Promise<void> {
@@ -47,7 +65,7 @@ export class MemoryTransport implements Transport {
 
   async stop(): Promise<void> {
     if (!this.up) return;
-    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: 'offline', qos: 1, retain: true });
+    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: this.payloads.stopped, qos: 1, retain: true });
     this.up = false;
   }
 
@@ -70,6 +88,7 @@ export class MemoryTransport implements Transport {
   }
 
   private record(m: PublishedMessage): void {
+    if (this.sink) return this.sink.record(m);
     this.ctx.counters.published += 1;
     this.published.push(m);
     for (const l of [...this.listeners]) l(m);

@@ -1,5 +1,6 @@
 import { defineConfig, loadConfig, section, type ConfigInput, type SectionShape } from '@mg/config';
 import { MessageList } from '../model/message-list.js';
+import { DeviceRegistry } from '../runtime/devices.js';
 import { interfaceSection } from '../runtime/gateway-config.js';
 import type { InterfaceClass, InterfaceContext } from '../runtime/interface.js';
 import { paramsOf } from '../runtime/setup.js';
@@ -32,6 +33,9 @@ export function createTestContext<S extends SectionShape = SectionShape>(
   >;
   const logging = memoryLogging(appName);
   const controller = new AbortController();
+  const devices = new DeviceRegistry(`interface ${Interface.name}`);
+  // As the gateway does: the class's own description first (an invalid one throws here).
+  if (Interface.describe) devices.set(Interface.describe(values));
   return {
     context: {
       options: values as InterfaceContext<S>['options'],
@@ -54,6 +58,7 @@ export function createTestContext<S extends SectionShape = SectionShape>(
             record(err);
           }
         },
+      devices,
     },
     abort: () => controller.abort(),
     logs: logging.records,

@@ -2,6 +2,7 @@ import { createAppProperties } from '@mg/app-properties';
 import type { ConfigInput } from '@mg/config';
 import { Gateway } from '../runtime/gateway.js';
 import type { GatewayCounters } from '../runtime/counters.js';
+import type { GatewayExtension } from '../runtime/extension.js';
 import type { InterfaceClass } from '../runtime/interface.js';
 import { loadSetup } from '../runtime/setup.js';
 import { memoryLogging } from './memory-logging.js';
@@ -17,8 +18,10 @@ export interface TestGatewayOptions {
    * `{ mapping: true, mapfilename: '/path/to/my.map.json' }`.
    */
   mqtt?: Readonly<Record<string, ConfigInput>>;
-  /** Other sections of the application, by name. */
+  /** Other sections of the application, by name (the extensions' sections too). */
   config?: Readonly<Record<string, Readonly<Record<string, ConfigInput>>>>;
+  /** Extensions, as a launcher lists them; their presences publish into `published` too. */
+  extensions?: readonly GatewayExtension[];
 }
 
 /** A whole gateway around an interface, in memory: no broker, no process, nothing written. */
@@ -58,12 +61,14 @@ export function createTestGateway(Interface: InterfaceClass, options: TestGatewa
     configFile: '',
     values: { ...options.config, MQTT: mqtt, INTERFACE: options.options ?? {} },
     valuesSource: 'createTestGateway() options',
+    extensions: options.extensions,
   });
   const logging = memoryLogging(appName);
   let transport: MemoryTransport | undefined;
   const gateway = new Gateway(Interface, setup, {
     logging,
     transport: (ctx) => (transport = new MemoryTransport(ctx, setup.connection.availabilityTopic)),
+    presence: (o) => transport!.companion(o.topic, { online: o.online, stopped: o.stopped }),
   });
   const link = transport!;
   return {

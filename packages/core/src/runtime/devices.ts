@@ -1,0 +1,72 @@
+import { parseDevices, StateIndex } from '../model/device-binding.js';
+import type { Capability, CapabilityValue, Device, DeviceInput } from '../model/device.js';
+import type { InternalMessage } from '../model/message.js';
+import type { DeviceView } from './extension.js';
+import type { DeviceDeclarations } from './interface.js';
+
+type StateListener = (device: Device, capability: Capability, value: CapabilityValue) => void;
+
+function listen<T>(list: T[], listener: T): () => void {
+  list.push(listener);
+  return () => {
+    const i = list.indexOf(listener);
+    if (i >= 0) list.splice(i, 1);
+  };
+}
+
+/**
+ * The devices an interface declares and the last value of each capability, read from the
+ * statuses it publishes: what the conventions describe and republish.
+ */
+export class DeviceRegistry implements DeviceView, DeviceDeclarations {
+  private devices: Device[] = [];
+  private byId = new Map<string, Device>();
+  private index = new StateIndex([]);
+  private readonly values = new Map<string, CapabilityValue>();
+  private readonly changeListeners: ((devices: readonly Device[]) => void)[] = [];
+  private readonly stateListeners: StateListener[] = [];
+
+  /** @param source names the declarations in error messages (the interface class). */
+  constructor(private readonly source: string) {}
+
+  set(input: readonly DeviceInput[]): void {
+    const devices = parseDevices(input, this.source);
+    this.devices = devices;
+    this.byId = new Map(devices.map((d) => [d.id, d]));
+    this.index = new StateIndex(devices);
+    for (const key of [...this.values.keys()]) {
+      const [d, c] = key.split('\u0000') as [string, string];
+      if (!this.byId.get(d)?.capabilities.some((x) => x.id === c)) this.values.delete(key);
+    }
+    for (const l of [...this.changeListeners]) l(devices);
+  }
+
+  list(): readonly Device[] {
+    return this.devices;
+  }
+
+  get(id: string): Device | undefined {
+    return this.byId.get(id);
+  }
+
+  value(device: string, capability: string): CapabilityValue | undefined {
+    return this.values.get(`${device}\u0000${capability}`);
+  }
+
+  onChange(listener: (devices: readonly Device[]) => void): () => void {
+    return listen(this.changeListeners, listener);
+  }
+
+  onState(listener: StateListener): () => void {
+    return listen(this.stateListeners, listener);
+  }
+
+  /** A message the interface pushed: the capability values it reports are kept and told. */
+  observe(msg: InternalMessage): void {
+    if (this.devices.length === 0) return;
+    for (const u of this.index.updates(msg)) {
+      this.values.set(`${u.device.id}\u0000${u.capability.id}`, u.value);
+      for (const l of this.stateListeners) l(u.device, u.capability, u.value);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { bool, string } from '@mg/config';
+import { InternalMessage, type DeviceInput, type GatewayExtension, type GatewayInterface, type InterfaceContext } from '../index.js';
+import { createTestGateway } from '../testing/index.js';
+
+const LAMP: DeviceInput = {
+  id: 'lamp',
+  name: 'Hall lamp',
+  address: { location: 'Hall', device: 'Lamp' },
+  capabilities: [
+    { id: 'power', name: 'Power', kind: 'binary', command: { actions: { on: 'ON', off: 'OFF' } }, state: { action: 'POWER', argument: 'state' } },
+    {
+      id: 'level',
+      name: 'Level',
+      kind: 'number',
+      min: 0,
+      max: 100,
+      command: { action: 'DIM', argument: 'level' },
+      state: { action: 'POWER', argument: 'level' },
+    },
+  ],
+};
+
+/** A lamp: answers each command with its new state, as a device reporting back would. */
+class Lamp implements GatewayInterface {
+  static describe = (): DeviceInput[] => [LAMP];
+  static seen: string[] = [];
+  constructor(private readonly ctx: InterfaceContext) {
+    Lamp.seen = [];
+  }
+  loop(): void {
+    for (let m = this.ctx.incoming.pull(); m; m = this.ctx.incoming.pull()) {
+      Lamp.seen.push(m.toString());
+      const state = m.action === 'OFF' ? 'off' : 'on';
+      this.ctx.outgoing.push(
+        new InternalMessage({ location: 'Hall', device: 'Lamp', action: 'POWER', arguments: { state, level: m.argument('level') ?? 100 } }),
+      );
+    }
+  }
+}
+
+/** A minimal convention: `<base>/<device>/<capability>` for states, `/set` for writes, a presence. */
+const toy: GatewayExtension<{ enabled: ReturnType<typeof bool>; base: ReturnType<typeof string> }> = {
+  section: 'TOY',
+  options: { enabled: bool(false, 'On.'), base: string('toy', 'Base topic.') },
+  description: 'A toy convention.',
+  create(ctx) {
+    if (!ctx.options.enabled) return undefined;
+    const base = ctx.options.base;
+    return {
+      async start() {
+        ctx.route(`${base}/#`, (topic, payload) => {
+          const [, device, capability, set] = topic.split('/');
+          if (set !== 'set') return;
+          const text = payload.toString();
+          return { device: device!, capability: capability!, value: text === 'true' ? true : text === 'false' ? false : Number(text) };
+        });
+        ctx.subscribe(`${base}/+/+/set`);
+        ctx.devices.onState((d, c, v) => ctx.publish(`${base}/${d.id}/${c.id}`, String(v), { retain: true }));
+        for (const d of ctx.devices.list()) ctx.publish(`${base}/${d.id}/$name`, d.name, { retain: true });
+        await ctx.presence({ suffix: 'toy', topic: `${base}/$state`, online: 'ready', lost: 'lost', stopped: 'disconnected' });
+      },
+    };
+  },
+};
+
+const gateway = (enabled: boolean) => createTestGateway(Lamp, { extensions: [toy], config: { TOY: { enabled } } });
+
+it('an extension that its options leave off does nothing', async () => {
+  const gw = gateway(false);
+  await gw.start();
+  const refused: string[] = [];
+  gw.gateway.on('refused', (r) => refused.push(r.reason));
+  await gw.receive('toy/lamp/power/set', 'true');
+  await gw.stop();
+  expect(refused).toEqual(['topic-levels']);
+  expect(gw.published.filter((m) => m.topic.startsWith('toy/'))).toEqual([]);
+  expect(gw.counters.received).toBe(1); // the map saw it, as any other message
+  expect(Lamp.seen).toEqual([]);
+});
+
+it('routes its topics away from the map, sends writes to the interface as commands, and publishes the states that come back', async () => {
+  const gw = gateway(true);
+  await gw.start();
+  expect(gw.published.map((m) => `${m.topic} ${m.payload}`)).toEqual(expect.arrayContaining(['toy/lamp/$name Hall lamp', 'toy/$state ready']));
+  await gw.receive('toy/lamp/level/set', '40');
+  await gw.waitFor((m) => m.topic === 'toy/lamp/level' && m.payload === '40');
+  expect(Lamp.seen).toEqual(['C function= gateway= location=Hall device=Lamp sender=toy action=DIM {"level":40}']);
+  expect(gw.published.find((m) => m.topic === 'toy/lamp/power')).toMatchObject({ payload: 'true', retain: true });
+  // its own state topics coming back (a wide subscription) never reach the map
+  const refused: string[] = [];
+  gw.gateway.on('refused', (r) => refused.push(r.reason));
+  await gw.receive('toy/lamp/level', '40');
+  expect(refused).toEqual([]);
+  await gw.stop();
+  expect(gw.published.at(-1)).toMatchObject({ topic: 'test/testgw/availability', payload: 'offline' });
+  expect(gw.published.map((m) => `${m.topic} ${m.payload}`)).toContain('toy/$state disconnected');
+});
+
+it('refuses a write the capability does not take, with a counted reason, and goes on', async () => {
+  const gw = gateway(true);
+  const refused: string[] = [];
+  gw.gateway.on('refused', (r) => refused.push(`${r.reason}: ${r.detail}`));
+  await gw.start();
+  await gw.receive('toy/lamp/level/set', '250');
+  await gw.receive('toy/sofa/level/set', '1');
+  await gw.receive('toy/lamp/power/set', 'false');
+  await gw.waitFor((m) => m.topic === 'toy/lamp/power' && m.payload === 'false');
+  await gw.stop();
+  expect(refused).toEqual([
+    'invalid-value: level expects a number from 0 to 100, got 250 (message on "toy/lamp/level/set")',
+    'invalid-value: no device capability sofa/level (message on "toy/sofa/level/set")',
+  ]);
+  expect(gw.counters.rejected['invalid-value']).toBe(2);
+  expect(Lamp.seen).toHaveLength(1);
+});
+
+it('refuses an interface whose describe() is invalid, naming the path', () => {
+  class Bad extends Lamp {
+    static override describe = (): DeviceInput[] => [{ ...LAMP, capabilities: [{ ...LAMP.capabilities[1]!, max: -1 }] }];
+  }
+  expect(() => createTestGateway(Bad)).toThrow('Bad.describe(): invalid device description:\n  $[0].capabilities[0].max: must be greater than min (0)');
+});

@@ -1,0 +1,105 @@
+import type { Logger } from '@mg/app-properties';
+import type { SectionShape } from '@mg/config';
+import type { Capability, CapabilityValue, Device } from '../model/device.js';
+import type { InterfaceOptions } from './interface.js';
+
+/**
+ * A gateway extension: something that speaks a convention (Home Assistant discovery, Homie)
+ * about the devices the interface declares. A launcher lists the extensions it ships
+ * (`startGateway(MyInterface, { extensions: [homeAssistant, homie] })`); each has its own
+ * configuration section and stays off unless its options turn it on.
+ */
+export interface GatewayExtension<S extends SectionShape = SectionShape> {
+  /** The configuration section (`HOMEASSISTANT`): its options are validated like the others. */
+  readonly section: string;
+  readonly options: S;
+  /** One line for the generated configuration reference. */
+  readonly description: string;
+  /** Builds the extension for one gateway, or returns undefined when its options leave it off. */
+  create(context: ExtensionContext<S>): ExtensionInstance | undefined;
+}
+
+/** A running extension: `start()` is awaited once the interface has started, `stop()` before the gateway disconnects. */
+export interface ExtensionInstance {
+  start?(): void | Promise<void>;
+  stop?(): void | Promise<void>;
+}
+
+/** A write a convention received (a Home Assistant command topic, a Homie `/set`), for the interface. */
+export interface DeviceWrite {
+  device: string;
+  capability: string;
+  /** Undefined for a trigger. */
+  value?: CapabilityValue;
+}
+
+/** How the gateway says it is there: retained `online`, `offline` on stop and as last will. */
+export interface Availability {
+  topic: string;
+  online: string;
+  offline: string;
+}
+
+/** A second connection that holds one more last will (an MQTT connection has only one). */
+export interface Presence {
+  /** Publishes `stopped` and closes the connection, so that the will is not sent. */
+  stop(): Promise<void>;
+}
+
+/** What an extension may publish. Retained publications are never coalesced or dropped for space. */
+export interface ExtensionPublishOptions {
+  retain?: boolean;
+  qos?: 0 | 1 | 2;
+}
+
+/** The devices the interface declares, with the last value of each capability. */
+export interface DeviceView {
+  list(): readonly Device[];
+  get(id: string): Device | undefined;
+  /** The last value the interface reported, or undefined. */
+  value(device: string, capability: string): CapabilityValue | undefined;
+  /** The interface declared a new set of devices (at start, after a scan). Returns a function that removes the listener. */
+  onChange(listener: (devices: readonly Device[]) => void): () => void;
+  /** A status of the interface gave a capability a value. Returns a function that removes the listener. */
+  onState(listener: (device: Device, capability: Capability, value: CapabilityValue) => void): () => void;
+}
+
+/** What a gateway gives an extension. */
+export interface ExtensionContext<S extends SectionShape = SectionShape> {
+  /** Its section's options, typed and validated. */
+  options: InterfaceOptions<S>;
+  logger: Logger;
+  /** The application name (`dummy2mqtt`) and version, for origin blocks. */
+  appName: string;
+  appVersion: string;
+  /** The MQTT client id (unique per gateway instance). */
+  clientId: string;
+  /** The topic root of the gateway's messages (the map's, or `[MQTT] root`), maybe empty. */
+  topicRoot: string;
+  /** The gateway's availability, or undefined when `[MQTT] availabilitytopic` is blank. */
+  availability: Availability | undefined;
+  devices: DeviceView;
+  /** Aborted when the gateway stops. */
+  signal: AbortSignal;
+  /** Publishes as is (not through the map): retained configs, states. */
+  publish(topic: string, payload: string, options?: ExtensionPublishOptions): void;
+  /** Asks the broker for a filter, on this and every later connection. */
+  subscribe(filter: string): void;
+  /**
+   * Messages on topics that match `filter` come to `handler` and never to the map (the
+   * extension's own topics, also when a wide subscription brings its publications back). A
+   * write it returns goes to the interface like a command from MQTT (checked against the
+   * capability; refused with a counted, logged reason otherwise).
+   */
+  route(filter: string, handler: (topic: string, payload: Buffer) => DeviceWrite | void): void;
+  /** Called on every connection to the broker (the first one included). Returns a function that removes the listener. */
+  onConnected(listener: () => void): () => void;
+  /**
+   * Opens a second connection (client id `<clientid>-<suffix>`) whose last will publishes
+   * `lost` on `topic` (retained) if the gateway dies; `online` is published on each of its
+   * connections. The gateway's own connection keeps its will for the availability topic.
+   */
+  presence(options: { suffix: string; topic: string; online: string; lost: string; stopped: string }): Promise<Presence>;
+  /** See InterfaceContext.contain: a callback whose errors are counted and logged, never fatal. */
+  contain<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void;
+}
