@@ -1,4 +1,4 @@
-import { InternalMessage, type GatewayInterface, type InterfaceContext } from '@mg/core';
+import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext } from '@mg/core';
 import { dummyOptions } from './options.js';
 
 /**
@@ -12,6 +12,33 @@ import { dummyOptions } from './options.js';
 export class DummyInterface implements GatewayInterface {
   /** The `[INTERFACE]` options this interface reads: they type `ctx.options`. */
   static readonly options = dummyOptions;
+
+  /**
+   * The devices it serves, for the conventions the launcher ships (Home Assistant discovery,
+   * Homie): one mute switch. Writes reach loop() as MUTE_ON / MUTE_OFF commands addressed to
+   * AudioVideo in the Office; the switch's state is read from the statuses that confirm them.
+   */
+  static describe(): DeviceInput[] {
+    return [
+      {
+        id: 'dummy',
+        name: 'Dummy device',
+        manufacturer: '@mg',
+        model: 'dummy',
+        location: 'Office',
+        address: { function: 'AudioVideo', location: 'Office' },
+        capabilities: [
+          {
+            id: 'mute',
+            name: 'Mute',
+            kind: 'binary',
+            command: { actions: { on: 'MUTE_ON', off: 'MUTE_OFF' } },
+            state: { actions: { MUTE_ON: 'on', MUTE_OFF: 'off' } },
+          },
+        ],
+      },
+    ];
+  }
   private readonly intervalMs: number;
   private nextPush = 0;
 
@@ -30,6 +57,9 @@ export class DummyInterface implements GatewayInterface {
     for (let msg = this.ctx.incoming.pull(); msg; msg = this.ctx.incoming.pull()) {
       // Your device: send it the command.
       this.ctx.logger.info(`received ${msg.toString()}`);
+      // A device confirms the state it was set to: the status carries it back to MQTT (and to
+      // the conventions, which read the mute switch's state from it).
+      if (msg.isCmd && (msg.action === 'MUTE_ON' || msg.action === 'MUTE_OFF')) this.ctx.outgoing.push(msg.reply('OK', 'done'));
     }
     const now = Date.now();
     if (now >= this.nextPush) {
