@@ -1,0 +1,28 @@
+import type { ExtensionContext, GatewayExtension } from '@mg/core';
+import { HomieBridge } from './homie-bridge.js';
+import { toHomieId } from './ids.js';
+import { homieOptions, type HomieOptions } from './options.js';
+
+/** The root device's id and name: `[HOMIE] deviceid` and `name`, or the client id and the application name. */
+export function rootDevice(ctx: Pick<ExtensionContext<HomieOptions>, 'options' | 'clientId' | 'appName'>): { id: string; name: string } {
+  const wanted = ctx.options.deviceid.trim() || ctx.clientId;
+  return { id: toHomieId(wanted), name: ctx.options.name.trim() || ctx.appName };
+}
+
+/**
+ * Homie 5 for a gateway, turned on by `[HOMIE] enabled: on`. A launcher lists it:
+ * `startGateway(MyInterface, { appName, extensions: [homie] })`.
+ */
+export const homie: GatewayExtension<HomieOptions> = {
+  section: 'HOMIE',
+  options: homieOptions,
+  description: 'Homie 5: the devices of the interface as children of the gateway\'s root device, under "<prefix>/5/".',
+  create(ctx) {
+    if (!ctx.options.enabled) return undefined;
+    const root = rootDevice(ctx);
+    const wanted = ctx.options.deviceid.trim();
+    if (wanted !== '' && wanted !== root.id) ctx.logger.warn(`deviceid "${wanted}" is not a Homie id: "${root.id}" is used`);
+    const bridge = new HomieBridge(ctx, root);
+    return { start: () => bridge.start(), stop: () => bridge.stop() };
+  },
+};
