@@ -10,11 +10,20 @@ const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null &&
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 const code = (value: unknown) => `\`${JSON.stringify(value)}\``;
 
+/** `{ action, argument? }`: the keys of an object, the optional ones marked. */
+function keysOf(node: Node): string {
+  const required = (node.required ?? []) as string[];
+  return `\`{ ${Object.keys(node.properties as Node)
+    .map((k) => (required.includes(k) ? k : `${k}?`))
+    .join(', ')} }\``;
+}
+
 function typeOf(node: Node): string {
   if (node.const !== undefined) return code(node.const);
   if (Array.isArray(node.enum)) return node.enum.map(code).join(' or ');
   const variants = (node.anyOf ?? node.oneOf) as Node[] | undefined;
-  if (variants) return variants.map(typeOf).join(' or ');
+  // Objects told apart by their keys (a capability's command and state): show the keys.
+  if (variants) return variants.map((v) => (isNode(v.properties) ? keysOf(v) : typeOf(v))).join(' or ');
   if (Array.isArray(node.type)) return node.type.join(' or ');
   // zod bounds integers to the safe range: not worth a reader's attention.
   const bound = (v: unknown) => (typeof v === 'number' && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : undefined);
@@ -123,6 +132,28 @@ my-device.json: invalid profile, 3 problems:
 - Statuses are tried in order; the first whose pattern matches and whose arguments read wins.
   A number that does not read, or a token missing from a \`map\`, makes the line not match that
   status, and the next one is tried. A line no status recognises is unknown.
+
+## Capabilities (\`capabilities[]\`)
+
+Optional: what the device can do, in @mg/core's device description terms, so that the
+conventions a gateway runs (Home Assistant discovery, Homie) show it as entities. The gateway
+declares one device with these capabilities (its id, name and address come from the
+\`[INTERFACE]\` options); a profile without them declares none.
+
+- A write becomes one of the profile's commands: \`"command": { "action": "VOL_SET", "argument":
+  "level" }\` sends \`VOL_SET\` with the value in \`level\` (the command must take no other
+  argument), \`"command": { "actions": { "on": "MUTE_ON", "off": "MUTE_OFF" } }\` one command per
+  value (a binary's on and off, an enum's options; commands without arguments).
+- A state is read from the statuses the gateway publishes: \`"state": { "action": "MUTE",
+  "argument": "state" }\` (a binary reads on/off, true/false, 1/0), or \`"state": { "actions":
+  { "MUTE_ON": "on" } }\` for statuses whose action is the value.
+- The loader checks each name against the profile: the command and its argument exist, a
+  status with that action has that argument, an enum's options are values of its command's
+  argument, a number's \`min\` and \`max\` are within the argument's. The rules between the keys
+  (an enum needs \`options\`, a trigger is \`"access": "write"\`, a readable capability needs
+  \`state\`...) are @mg/core's: the gateway applies them at start and \`--check\` reports them as
+  \`SerialInterface.describe(): invalid device description: $[0].capabilities[2].options: ...\`,
+  where \`capabilities[2]\` is the profile's.
 
 `;
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { checkCommand, checkCommandArgument, checkPattern, checkStatus, checkStatusArgument, checkTemplate } from './checks.js';
+import { profileCapabilitySchema } from './capabilities.js';
+import { checkCapabilityBindings } from './capability-checks.js';
 import { checkDeviceTexts } from './device-text.js';
 import { ENCODINGS } from './encodings.js';
 import { ARGUMENT_NAME } from './template.js';
@@ -210,8 +212,15 @@ export const profileSchema = z
         'What device lines mean, in order: the first status whose pattern matches the line (and whose arguments read) wins; lines none matches are unknown.',
       ),
     queries,
+    capabilities: z
+      .array(profileCapabilitySchema)
+      .optional()
+      .describe(
+        'What the device can do, for the conventions a gateway runs (Home Assistant discovery, Homie): each capability becomes an entity whose writes are the commands named here and whose state is read from the statuses named here. Without it the gateway declares no device.',
+      ),
   })
   .superRefine(checkDeviceTexts, { when: () => true })
+  .superRefine(checkCapabilityBindings, { when: () => true })
   .describe('An @mg/interface-serial device profile: how a line-protocol device talks.');
 
 /** A profile as written in its JSON file. */
