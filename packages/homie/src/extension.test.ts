@@ -1,0 +1,215 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeviceInput } from '@mg/core';
+import { createTestGateway, type TestGateway } from '@mg/core/testing';
+import type { DeviceDescription } from './description.js';
+import { homie } from './extension.js';
+import { Lamps, lamp } from './test-support/lamps.js';
+import { schemaErrors } from './test-support/homie-schema.js';
+
+const HALL = 'homie/5/lampgw-hall';
+const PORCH = 'homie/5/lampgw-porch';
+const ROOT = 'homie/5/lampgw';
+
+let gw: TestGateway | undefined;
+afterEach(async () => {
+  await gw?.stop();
+  gw = undefined;
+});
+
+function start(config: Record<string, string> = {}, mqtt: Record<string, string | boolean> = {}, count = 2): Promise<TestGateway> {
+  gw = createTestGateway(Lamps, {
+    appName: 'lampgw',
+    options: { count: String(count) },
+    mqtt,
+    config: { HOMIE: { enabled: 'on', ...config } },
+    extensions: [homie],
+  });
+  return gw.start().then(() => gw!);
+}
+
+const homieOnly = (g: TestGateway) => g.published.filter((m) => m.topic.startsWith('homie/'));
+const line = (m: { topic: string; payload: string; retain: boolean; qos: number }) =>
+  `${m.topic} ${m.topic.endsWith('$description') && m.payload !== '' ? '<description>' : m.payload}${m.retain ? '' : ' (not retained)'}`;
+const description = (g: TestGateway, device: string): DeviceDescription =>
+  JSON.parse([...g.published].reverse().find((m) => m.topic === `${device}/$description`)!.payload) as DeviceDescription;
+
+describe('the Homie lifecycle, in memory', () => {
+  it('publishes init, every description, then ready (the presence says ready too), all retained', async () => {
+    const g = await start();
+    expect(homieOnly(g).map(line)).toEqual([
+      `${ROOT}/$state ready`, // the presence connection, on its connection
+      `${ROOT}/$state init`,
+      `${HALL}/$state init`,
+      `${HALL}/$description <description>`,
+      `${HALL}/$state ready`,
+      `${PORCH}/$state init`,
+      `${PORCH}/$description <description>`,
+      `${PORCH}/$state ready`,
+      `${ROOT}/$description <description>`,
+      `${ROOT}/$state ready`,
+    ]);
+    for (const d of [ROOT, HALL, PORCH]) expect(schemaErrors(description(g, d))).toEqual([]);
+    expect(description(g, ROOT)).toMatchObject({ name: 'lampgw', children: ['lampgw-hall', 'lampgw-porch'] });
+    expect(description(g, HALL)).toMatchObject({ name: 'hall lamp', root: 'lampgw' });
+    expect(homieOnly(g).every((m) => m.retain && m.qos === 1)).toBe(true);
+  });
+
+  it('publishes the values the interface reports, retained, and refuses to publish one its property cannot hold', async () => {
+    const g = await start();
+    Lamps.last!.report('hall', 'TEMP', { celsius: 21.5 });
+    Lamps.last!.report('porch', 'MODE', { mode: 'boost' });
+    Lamps.last!.report('porch', 'MODE', { mode: 'turbo' });
+    await g.waitFor((m) => m.topic === `${PORCH}/capabilities/mode`);
+    expect(homieOnly(g).slice(10).map(line)).toEqual([`${HALL}/capabilities/temperature 21.5`, `${PORCH}/capabilities/mode boost`]);
+    expect(g.logs.join('\n')).toContain(`not published on "${PORCH}/capabilities/mode" (not a valid enum): "turbo" is not one of eco,normal,boost`);
+  });
+
+  it('a stop says disconnected for every device, then closes the presence', async () => {
+    const g = await start();
+    await g.stop();
+    gw = undefined;
+    expect(homieOnly(g).slice(10).map(line)).toEqual([
+      `${HALL}/$state disconnected`,
+      `${PORCH}/$state disconnected`,
+      `${ROOT}/$state disconnected`,
+      `${ROOT}/$state disconnected`, // the presence's clean stop
+    ]);
+  });
+
+  it('stays off unless enabled', async () => {
+    gw = createTestGateway(Lamps, { options: { count: '2' }, extensions: [homie] });
+    await gw.start();
+    expect(homieOnly(gw)).toEqual([]);
+  });
+});
+
+describe('/set, with mapping off and on', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'mg-homie-'));
+    writeFileSync(
+      join(dir, 'lamps.map.json'),
+      JSON.stringify({ root: 'home', topics: ['home/+/+/+/+/+/C'], location: { maptype: 'loose', map: { hall: ['entrance'] } } }),
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ['off', {}],
+    ['on', () => ({ mapping: true, mapfilename: join(dir, 'lamps.map.json') })],
+  ])('mapping %s: each kind reaches the interface as its command, and the new state comes back', async (_mode, mqtt) => {
+    const g = await start({}, typeof mqtt === 'function' ? mqtt() : mqtt);
+    const set = async (property: string, payload: string, device = HALL) => g.receive(`${device}/capabilities/${property}/set`, payload);
+    await set('power', 'true');
+    await set('level', '42');
+    await set('mode', 'eco');
+    await set('label', '\u0000'); // the empty string
+    await set('beep', 'press');
+    await set('nudge', '2.3');
+    await set('power', 'false', PORCH);
+    await g.waitFor((m) => m.topic === `${PORCH}/capabilities/power`);
+    expect(Lamps.commands).toEqual([
+      'hall/lamp ON {} from homie',
+      'hall/lamp DIM {"level":42} from homie',
+      'hall/lamp MODE {"mode":"eco"} from homie',
+      'hall/lamp LABEL {"text":""} from homie',
+      'hall/lamp BEEP {} from homie',
+      'hall/lamp NUDGE {"by":2.5} from homie',
+      'porch/lamp OFF {} from homie',
+    ]);
+    // Sorted: the echoes go out as the /set is taken, the states when the lamp answers.
+    expect(homieOnly(g).slice(10).map(line).sort()).toEqual([
+      `${HALL}/capabilities/beep press (not retained)`, // a trigger's accepted press, echoed as a momentary event
+      `${HALL}/capabilities/label \u0000`,
+      `${HALL}/capabilities/level 42`,
+      `${HALL}/capabilities/mode eco`,
+      `${HALL}/capabilities/nudge 2.5 (not retained)`, // rounded to the step, as accepted
+      `${HALL}/capabilities/power true`,
+      `${PORCH}/capabilities/power false`,
+    ]);
+    // Nothing of Homie's went through the map: no refusals.
+    expect(Object.values(g.counters.rejected).reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it.each([
+    ['power', 'on', 'expects true or false, got "on"'],
+    ['level', '101', '101 is outside 0:100'],
+    ['mode', 'turbo', 'expects one of eco,normal,boost, got "turbo"'],
+    ['temperature', '20', 'the property is not settable'],
+    ['beep', 'true', 'expects one of press, got "true"'],
+    ['ghost', '1', 'no such device property'],
+  ])('refuses %s = %j and says why, sending nothing', async (property, payload, reason) => {
+    const g = await start();
+    await g.receive(`${HALL}/capabilities/${property}/set`, payload);
+    expect(Lamps.commands).toEqual([]);
+    expect(g.logs.join('\n')).toContain(`refused "${HALL}/capabilities/${property}/set": ${reason}`);
+  });
+
+  it('subscribes to the /set topics of its devices only', async () => {
+    await start();
+    // The memory transport keeps the filters extensions add.
+    const transport = (gw!.gateway as unknown as { transport: { subscriptions: string[] } }).transport;
+    expect(transport.subscriptions).toEqual([`${HALL}/capabilities/+/set`, `${PORCH}/capabilities/+/set`]);
+  });
+});
+
+describe('devices that change', () => {
+  it('publishes a new or changed device with a higher version, updates the root, and clears a removed one', async () => {
+    const g = await start();
+    const before = { root: description(g, ROOT).version, hall: description(g, HALL).version };
+    const attic = lamp('attic', 'attic');
+    const hall: DeviceInput = { ...lamp('hall', 'hall', 'Hall light'), capabilities: lamp('hall', 'hall').capabilities.slice(0, 2) };
+    Lamps.last!.report('porch', 'POWER', { state: 'on' });
+    Lamps.last!.ctx.devices.set([hall, attic]);
+    const after = homieOnly(g).slice(11).map(line);
+    expect(after).toEqual([
+      `${HALL}/$state init`,
+      `${HALL}/$description <description>`,
+      `${HALL}/$state ready`,
+      `${HALL}/capabilities/temperature `, // properties the hall lamp no longer has
+      `${HALL}/capabilities/mode `,
+      `${HALL}/capabilities/label `,
+      'homie/5/lampgw-attic/$state init',
+      'homie/5/lampgw-attic/$description <description>',
+      'homie/5/lampgw-attic/$state ready',
+      `${ROOT}/$state init`,
+      `${ROOT}/$description <description>`,
+      `${ROOT}/$state ready`,
+      `${PORCH}/$state `, // removed: $state first, then the rest
+      `${PORCH}/$description `,
+      `${PORCH}/capabilities/power `,
+      `${PORCH}/capabilities/level `,
+      `${PORCH}/capabilities/temperature `,
+      `${PORCH}/capabilities/mode `,
+      `${PORCH}/capabilities/label `,
+    ]);
+    expect(description(g, HALL).version).toBeGreaterThan(before.hall);
+    expect(description(g, HALL).name).toBe('Hall light');
+    expect(description(g, ROOT).version).toBeGreaterThan(before.root);
+    expect(description(g, ROOT).children).toEqual(['lampgw-hall', 'lampgw-attic']);
+    // The same devices again: nothing to say.
+    const count = g.published.length;
+    Lamps.last!.ctx.devices.set([hall, attic]);
+    expect(g.published.length).toBe(count);
+  });
+});
+
+describe('[HOMIE] options', () => {
+  it('takes the root id from deviceid, made a Homie id, and the name from name', async () => {
+    const g = await start({ deviceid: 'Lamps_Upstairs', name: 'Upstairs lamps', prefix: 'myhomie' }, {}, 1);
+    expect(description(g, 'myhomie/5/lamps-upstairs')).toMatchObject({ name: 'Upstairs lamps', children: ['lamps-upstairs-hall'] });
+    expect(g.logs.join('\n')).toContain('deviceid "Lamps_Upstairs" is not a Homie id: "lamps-upstairs" is used');
+  });
+
+  it.each([
+    ['prefix', 'home/homie', 'must be one topic level: no "/", "+", "#"'],
+    ['prefix', '', 'is required: give one topic level, e.g. "prefix: homie"'],
+    ['enabled', 'maybe', 'expected on/off, true/false, yes/no or 1/0'],
+  ])('refuses %s = %j as --check would', (option, value, expected) => {
+    expect(() => createTestGateway(Lamps, { config: { HOMIE: { [option]: value } }, extensions: [homie] })).toThrow(
+      `[HOMIE] ${option} = ${JSON.stringify(value)}: ${expected}`,
+    );
+  });
+});
