@@ -1,0 +1,146 @@
+import type { Capability, CapabilityValue, Device, DeviceWrite, ExtensionContext, ExtensionInstance } from '@mg/core';
+import { buildDiscovery, type DiscoverySettings } from './discovery.js';
+import type { HomeAssistantOptionShape } from './options.js';
+import { hasState } from './platforms.js';
+import { planCleanup } from './stale.js';
+import { formatState, parseCommand } from './values.js';
+
+/** Timing that tests shorten or fix; the defaults suit a real broker. */
+export interface BridgeTuning {
+  /**
+   * Milliseconds to wait after each connection before publishing: the broker sends the retained
+   * configs of this node meanwhile, and those no longer produced are then cleared. Default 1500.
+   */
+  settleMs?: number;
+  /** The random source of the birth delay (default Math.random). */
+  random?: () => number;
+}
+
+/**
+ * One gateway's Home Assistant side: publishes the discovery configs and states of the
+ * interface's devices, clears what it no longer produces, answers Home Assistant's birth, and
+ * turns Home Assistant's commands into writes for the interface.
+ */
+export class HomeAssistantBridge implements ExtensionInstance {
+  /** The retained configs of this node, as the broker reports them and as this bridge publishes them. */
+  private readonly retained = new Map<string, string>();
+  private readonly offs: (() => void)[] = [];
+  private readonly settleMs: number;
+  private readonly random: () => number;
+  private settleTimer: NodeJS.Timeout | undefined;
+  private birthTimer: NodeJS.Timeout | undefined;
+  private synced = false;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: ExtensionContext<HomeAssistantOptionShape>,
+    private readonly settings: DiscoverySettings,
+    tuning: BridgeTuning = {},
+  ) {
+    this.settleMs = tuning.settleMs ?? 1500;
+    this.random = tuning.random ?? Math.random;
+  }
+
+  start(): void {
+    const { ctx, settings: s } = this;
+    // Routes first: the retained configs that the subscription brings must find them.
+    ctx.route(s.discovery.filter, (topic, payload) => this.onRetainedConfig(topic, payload.toString()));
+    ctx.route(s.discovery.status, (_topic, payload) => this.onStatus(payload.toString()));
+    // The whole base: the states published there come back on a wide subscription, and must not reach the map.
+    ctx.route(s.entities.routeFilter, (topic, payload) => this.onEntityTopic(topic, payload.toString()));
+    ctx.subscribe(s.discovery.filter);
+    ctx.subscribe(s.discovery.status);
+    ctx.subscribe(s.entities.commandFilter);
+    this.offs.push(
+      ctx.onConnected(() => this.onConnected()),
+      ctx.devices.onChange(() => this.synced && this.sync()),
+      ctx.devices.onState((d, c, v) => this.onState(d, c, v)),
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.settleTimer);
+    clearTimeout(this.birthTimer);
+    for (const off of this.offs.splice(0)) off();
+  }
+
+  private onConnected(): void {
+    clearTimeout(this.settleTimer);
+    this.settleTimer = setTimeout(
+      this.ctx.contain('Home Assistant discovery', () => this.sync()),
+      this.settleMs,
+    );
+  }
+
+  private onRetainedConfig(topic: string, payload: string): void {
+    if (payload === '') this.retained.delete(topic);
+    else this.retained.set(topic, payload);
+  }
+
+  /** Home Assistant's birth: configs and states again, after a random delay so that gateways do not all answer at once. */
+  private onStatus(payload: string): void {
+    if (payload.trim() !== 'online' || this.birthTimer || this.stopped) return;
+    const delay = Math.round(this.random() * this.ctx.options.birthdelay * 1000);
+    this.ctx.logger.info(`Home Assistant is online: configs and states follow in ${delay} ms`);
+    this.birthTimer = setTimeout(
+      this.ctx.contain('Home Assistant birth', () => {
+        this.birthTimer = undefined;
+        this.sync();
+      }),
+      delay,
+    );
+  }
+
+  /** Publishes every config and state, after clearing what is no longer produced. */
+  private sync(): void {
+    if (this.stopped) return;
+    const { ctx } = this;
+    const devices = ctx.devices.list();
+    const configs = buildDiscovery(devices, this.settings);
+    const cleanup = planCleanup(this.retained, configs);
+    // Stale configs go first: an entity-form config left over would otherwise hold the unique
+    // ids that the device-form one takes over, and Home Assistant would ignore the new one.
+    for (const topic of cleanup.clear) this.publishConfig(topic, '');
+    for (const stub of cleanup.stubs) this.publishConfig(stub.topic, JSON.stringify(stub.payload));
+    for (const c of configs) this.publishConfig(c.topic, JSON.stringify(c.payload));
+    for (const topic of cleanup.clearStates) ctx.publish(topic, '', { retain: true });
+    for (const d of devices) for (const c of d.capabilities) this.publishState(d, c, ctx.devices.value(d.id, c.id));
+    const what = `${devices.length} device(s), ${configs.length} config(s) under ${this.settings.discovery.prefix} (${this.settings.form} form)`;
+    const cleared =
+      cleanup.clear.length + cleanup.stubs.length > 0
+        ? `; cleared ${cleanup.clear.length} config(s) and ${cleanup.stubs.length} component set(s) no longer produced`
+        : '';
+    if (!this.synced || cleared) ctx.logger.info(`Home Assistant discovery: ${what}${cleared}`);
+    this.synced = true;
+  }
+
+  private publishConfig(topic: string, payload: string): void {
+    this.onRetainedConfig(topic, payload);
+    this.ctx.publish(topic, payload, { retain: true });
+  }
+
+  private onState(d: Device, c: Capability, value: CapabilityValue): void {
+    if (this.synced && !this.stopped) this.publishState(d, c, value);
+  }
+
+  /** States are retained: Home Assistant reads the current one when it subscribes, after a restart too. */
+  private publishState(d: Device, c: Capability, value: CapabilityValue | undefined): void {
+    if (value === undefined || !hasState(c)) return;
+    this.ctx.publish(this.settings.entities.state(d.id, c.id), formatState(c, value), { retain: true });
+  }
+
+  /**
+   * A message under the base topic: a command becomes a write; a state (this bridge's own,
+   * back from a wide subscription) is dropped. A payload that cannot be read is passed on as
+   * it came, so that the core refuses it with its reason and counts it.
+   */
+  private onEntityTopic(topic: string, payload: string): DeviceWrite | void {
+    const target = this.settings.entities.parseCommand(topic);
+    if (!target) return;
+    const capability = this.ctx.devices.get(target.device)?.capabilities.find((c) => c.id === target.capability);
+    if (!capability) return { device: target.device, capability: target.capability };
+    const parsed = parseCommand(capability, payload);
+    return { device: target.device, capability: target.capability, value: parsed.ok ? parsed.value : payload };
+  }
+}

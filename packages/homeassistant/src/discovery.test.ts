@@ -1,0 +1,158 @@
+import abbreviations from './data/abbreviations.json';
+import facts from './data/required-keys.json';
+import { buildDiscovery, UNBOUNDED, type DiscoveryConfig } from './discovery.js';
+import { HA_TOPIC_ID } from './ids.js';
+import { receiver, thermometer } from './test-support/devices.js';
+import { parsed, settings } from './test-support/settings.js';
+
+type Json = Record<string, unknown>;
+const ENTITY_KEYS = new Set(Object.values(abbreviations.ABBREVIATIONS));
+const DEVICE_KEYS = new Set(Object.values(abbreviations.DEVICE_ABBREVIATIONS));
+const ORIGIN_KEYS = new Set(Object.values(abbreviations.ORIGIN_ABBREVIATIONS));
+const platforms = facts.platforms as Record<string, { required: string[] }>;
+const devices = parsed(receiver, thermometer);
+
+/** Each entity config in a set of discovery messages, with its platform, whatever the form. */
+function entities(configs: DiscoveryConfig[]): { platform: string; config: Json; message: DiscoveryConfig }[] {
+  return configs.flatMap((message) => {
+    const p = message.payload;
+    if (p.components)
+      return Object.entries(p.components as Record<string, Json>).map(([, config]) => ({ platform: config.platform as string, config, message }));
+    const platform = message.topic.split('/')[1]!;
+    return [{ platform, config: p, message }];
+  });
+}
+
+describe.each(['device', 'entity'] as const)('the %s form', (form) => {
+  const configs = buildDiscovery(devices, settings({ form }));
+
+  it('emits only keys Home Assistant knows (its abbreviation table, full names)', () => {
+    for (const { payload } of configs) {
+      for (const [key, value] of Object.entries(payload)) {
+        if (key === 'device') for (const k of Object.keys(value as Json)) expect(DEVICE_KEYS).toContain(k);
+        else if (key === 'origin') for (const k of Object.keys(value as Json)) expect(ORIGIN_KEYS).toContain(k);
+        else if (key === 'components')
+          for (const c of Object.values(value as Record<string, Json>)) for (const k of Object.keys(c)) expect(ENTITY_KEYS).toContain(k);
+        else expect(ENTITY_KEYS).toContain(key);
+      }
+    }
+  });
+
+  it("has the keys each platform requires, a unique_id on every entity, and Home Assistant's id characters", () => {
+    const found = entities(configs);
+    expect(found).toHaveLength(11);
+    for (const { platform, config, message } of found) {
+      for (const key of platforms[platform]!.required) expect([platform, key, config[key]]).toEqual([platform, key, expect.anything()]);
+      expect(config.unique_id).toEqual(expect.stringMatching(/^dummy2mqtt_[a-z0-9-]+_[a-z0-9-]+$/));
+      expect(config.default_entity_id).toEqual(expect.stringMatching(new RegExp(facts.entityIdPattern)));
+      expect((config.default_entity_id as string).startsWith(`${platform}.`)).toBe(true);
+      const [prefix, component, node, object, last] = message.topic.split('/');
+      expect([prefix, last]).toEqual(['homeassistant', 'config']);
+      for (const id of [component, node, object]) expect(id).toMatch(HA_TOPIC_ID);
+      expect(component).toBe(form === 'device' ? 'device' : platform);
+      // platform is only allowed in device messages
+      expect('platform' in config).toBe(form === 'device');
+    }
+    expect(new Set(found.map((f) => f.config.unique_id)).size).toBe(found.length);
+  });
+
+  it('names the device by identifiers and the origin as @mg/homeassistant with its version and support url', () => {
+    const { version } = require('../package.json') as { version: string };
+    for (const { payload } of configs) {
+      const device = payload.device as Json;
+      expect(device.identifiers).toEqual([expect.stringMatching(/^dummy2mqtt_(avr|thermo-1)$/)]);
+      expect(payload.origin).toEqual({ name: '@mg/homeassistant', sw_version: version, support_url: expect.stringMatching(/^https:\/\//) });
+    }
+    const avr = configs.find((c) => c.device === 'avr')!.payload.device;
+    expect(avr).toEqual({
+      identifiers: ['dummy2mqtt_avr'],
+      name: 'Living room receiver',
+      manufacturer: 'Denon',
+      model: 'AVR-X1600H',
+      suggested_area: 'Living room',
+    });
+  });
+
+  it('binds every entity to the gateway availability, and none when it has none', () => {
+    for (const { config } of entities(configs))
+      expect(config).toMatchObject({ availability_topic: 'home/dummy2mqtt/availability', payload_available: 'online', payload_not_available: 'offline' });
+    for (const { config } of entities(buildDiscovery(devices, settings({ form, availability: false })))) expect(config.availability_topic).toBeUndefined();
+  });
+
+  it('keeps topics, unique ids and identifiers when the base topic, the client id or the names change (Zigbee2MQTT #23294)', () => {
+    const renamed = parsed({ ...receiver, name: 'Salon', capabilities: receiver.capabilities.map((c) => ({ ...c, name: `${c.name}!` })) }, thermometer);
+    const other = buildDiscovery(renamed, settings({ form, base: 'elsewhere/other-client/ha' }));
+    const ids = (list: DiscoveryConfig[]) =>
+      entities(list).map((e) => [e.message.topic, e.config.unique_id, e.config.default_entity_id, (e.message.payload.device as Json).identifiers]);
+    expect(ids(other)).toEqual(ids(configs));
+    expect(entities(other).map((e) => e.config.state_topic ?? e.config.command_topic)).not.toEqual(
+      entities(configs).map((e) => e.config.state_topic ?? e.config.command_topic),
+    );
+  });
+});
+
+describe('the mapping of capabilities to entities', () => {
+  const byId = (form: 'device' | 'entity'): Record<string, Json> =>
+    Object.fromEntries(
+      entities(buildDiscovery(devices, settings({ form }))).map((e) => [
+        (e.config.unique_id as string).split('_').pop(),
+        { ...e.config, platform: e.platform },
+      ]),
+    );
+  const e = byId('device');
+
+  it('maps each kind and access to its platform', () => {
+    const platformsOf = Object.fromEntries(Object.entries(e).map(([id, c]) => [id, c.platform]));
+    expect(platformsOf).toEqual({
+      power: 'switch',
+      volume: 'number',
+      source: 'select',
+      display: 'text',
+      'mute-toggle': 'button',
+      signal: 'binary_sensor',
+      bass: 'number',
+      format: 'sensor',
+      title: 'sensor',
+      zone2: 'switch',
+      temperature: 'sensor',
+    });
+  });
+
+  it('gives each platform its payloads, range, options and unit', () => {
+    expect(e.power).toMatchObject({
+      state_topic: 'home/dummy2mqtt/ha/avr/power',
+      command_topic: 'home/dummy2mqtt/ha/avr/power/set',
+      payload_on: 'ON',
+      payload_off: 'OFF',
+    });
+    expect(e.volume).toMatchObject({ min: -80, max: 18, step: 0.5, unit_of_measurement: 'dB' });
+    expect(e.volume!.mode).toBeUndefined();
+    // Home Assistant's defaults (1 to 100) would refuse most values of a number without bounds.
+    expect(e.bass).toMatchObject({ min: -UNBOUNDED, max: UNBOUNDED, mode: 'box' });
+    expect(e.source).toMatchObject({ options: ['cd', 'tuner', 'hdmi1'] });
+    expect(e['mute-toggle']).toMatchObject({ payload_press: 'PRESS', command_topic: 'home/dummy2mqtt/ha/avr/mute-toggle/set' });
+    expect(e['mute-toggle']!.state_topic).toBeUndefined();
+    expect(e.signal).toMatchObject({ state_topic: 'home/dummy2mqtt/ha/avr/signal' });
+    expect(e.signal!.command_topic).toBeUndefined();
+    expect(e.format).toMatchObject({ device_class: 'enum', options: ['stereo', 'dolby', 'dts'] });
+    for (const k of facts.platforms.sensor.optionsExclude) expect(e.format![k]).toBeUndefined();
+    expect(e.temperature).toMatchObject({ unit_of_measurement: '°C', state_class: 'measurement' });
+    expect(e.zone2!.state_topic).toBeUndefined();
+  });
+
+  it('makes one device config per device in the device form, one config per entity in the entity form', () => {
+    const device = buildDiscovery(devices, settings());
+    expect(device.map((c) => c.topic)).toEqual(['homeassistant/device/dummy2mqtt/avr/config', 'homeassistant/device/dummy2mqtt/thermo-1/config']);
+    for (const c of device) for (const k of facts.deviceDiscovery.payloadRequired) expect(c.payload[k]).toBeDefined();
+    const entity = buildDiscovery(devices, settings({ form: 'entity' }));
+    expect(entity).toHaveLength(11);
+    expect(entity[0]!.topic).toBe('homeassistant/switch/dummy2mqtt/avr_power/config');
+  });
+
+  it('uses the node id in topics and ids, so that two instances of one application can share a Home Assistant', () => {
+    const other = entities(buildDiscovery(devices, settings({ node: 'dummy2mqtt-attic' })));
+    expect(other[0]!.config.unique_id).toBe('dummy2mqtt-attic_avr_power');
+    expect(other[0]!.config.default_entity_id).toBe('switch.dummy2mqtt_attic_avr_power');
+    expect(other[0]!.message.topic).toBe('homeassistant/device/dummy2mqtt-attic/avr/config');
+  });
+});

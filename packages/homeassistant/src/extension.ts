@@ -1,0 +1,45 @@
+import type { ExtensionContext, GatewayExtension } from '@mg/core';
+import { HomeAssistantBridge, type BridgeTuning } from './bridge.js';
+import type { DiscoverySettings } from './discovery.js';
+import { HomeAssistantError } from './errors.js';
+import { HA_TOPIC_ID, nodeIdFor } from './ids.js';
+import { homeAssistantOptions, type HomeAssistantOptionShape } from './options.js';
+import { originBlock } from './origin.js';
+import { checkTopicBase, DiscoveryTopics, EntityTopics, expandTopic } from './topics.js';
+
+/** The settings of one gateway's bridge, from its `[HOMEASSISTANT]` options and what the gateway is. */
+export function settingsFor(ctx: ExtensionContext<HomeAssistantOptionShape>): DiscoverySettings {
+  const o = ctx.options;
+  const node = nodeIdFor(ctx.appName, o.nodeid);
+  if (!HA_TOPIC_ID.test(node))
+    throw new HomeAssistantError('HOMEASSISTANT_NODEID_INVALID', `[HOMEASSISTANT] nodeid: "${node}" cannot be used: letters, digits, "_" and "-" only`);
+  const prefix = checkTopicBase('prefix', o.prefix.trim());
+  const base = checkTopicBase('basetopic', expandTopic(o.basetopic.trim(), { root: ctx.topicRoot, app: ctx.appName, clientid: ctx.clientId }));
+  return {
+    form: o.form,
+    node,
+    discovery: new DiscoveryTopics(prefix, node),
+    entities: new EntityTopics(base),
+    availability: ctx.availability,
+    origin: originBlock(),
+  };
+}
+
+/**
+ * The Home Assistant extension, for a launcher's `extensions` list. It is off unless
+ * `[HOMEASSISTANT] discovery` is on. `tuning` is for tests (shorter waits, a fixed random).
+ */
+export function homeAssistantExtension(tuning: BridgeTuning = {}): GatewayExtension<HomeAssistantOptionShape> {
+  return {
+    section: 'HOMEASSISTANT',
+    options: homeAssistantOptions,
+    description: 'Home Assistant MQTT discovery of the devices the interface declares; commands from Home Assistant go to the interface.',
+    create(ctx) {
+      if (!ctx.options.discovery) return undefined;
+      return new HomeAssistantBridge(ctx, settingsFor(ctx), tuning);
+    },
+  };
+}
+
+/** The extension with its default timing: `startGateway(MyInterface, { extensions: [homeAssistant] })`. It holds no state. */
+export const homeAssistant: GatewayExtension<HomeAssistantOptionShape> = homeAssistantExtension();
