@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, loadConfig, optionMeta } from '@mg/config';
-import { createTestGateway } from '@mg/core/testing';
+import { createTestContext, createTestGateway } from '@mg/core/testing';
 import { gatewaySchema } from './test-support/gateway-schema.js';
 import { loadProfile, loadProfileFile, SerialInterface, shippedProfilePath } from './index.js';
 
@@ -108,12 +109,41 @@ describe('the @mg/interface-serial package', () => {
     for (const query of denon.queries.atStart) expect(readme).toContain(`\`${query}\``);
   });
 
+  it('the README shows every Denon capability with its kind and the command it sends', () => {
+    const readme = read(join(pkgDir, 'README.md')).split('### Capabilities')[1]!;
+    const denon = loadProfileFile(shippedProfilePath('denon-avr')!).definition;
+    for (const c of denon.capabilities!) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${c.id}\` | ${c.name} | ${c.kind}`));
+      expect(row).toBeDefined();
+      const sends = c.command && 'action' in c.command ? [c.command.action] : Object.values(c.command?.actions ?? {});
+      for (const action of sends) expect(row).toContain(`\`${action}\``);
+      if (c.min !== undefined) expect(row).toContain(`${c.min} to ${c.max}, step ${c.step}`);
+    }
+  });
+
   it("the README's example profile is valid and does what the README says", () => {
     const example = /```json\n([\s\S]*?)```/.exec(read(join(pkgDir, 'README.md')))![1]!;
     const profile = loadProfile(JSON.parse(example), 'README example');
     expect(profile.commandFor('INPUT_SET', { input: 'vga' })).toEqual({ ok: true, line: 'SOURCE 11' });
     expect(profile.commandFor('LAMP_SET', { pct: 7 })).toEqual({ ok: true, line: 'LAMP 007' });
     expect(profile.parseLine('LAMP=1234H')).toEqual({ action: 'LAMP_HOURS', arguments: { hours: 1234 } });
+    // Its device, as core validates it.
+    const dir = mkdtempSync(join(tmpdir(), 'mg-serial-readme-'));
+    try {
+      writeFileSync(join(dir, 'acme.json'), example);
+      const { context } = createTestContext(SerialInterface, { port: 'tcp://127.0.0.1:23', profile: join(dir, 'acme.json') });
+      expect(context.devices.list()).toMatchObject([
+        {
+          id: 'acme-projector',
+          capabilities: [
+            { id: 'input', access: 'write' },
+            { id: 'lamp-hours', access: 'read', unit: 'h' },
+          ],
+        },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("the README's validation example is what the loader says", () => {

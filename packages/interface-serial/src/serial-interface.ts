@@ -1,6 +1,7 @@
-import { InternalMessage, type GatewayInterface, type InterfaceContext } from '@mg/core';
+import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext, type InterfaceOptions } from '@mg/core';
 import { LineTransport, type StateChange } from '@mg/device-io';
 import { Throttle } from '@mg/throttled-error';
+import { describeFromOptions, describeSerialDevice } from './interface/device-description.js';
 import { serialOptions, type SerialOptions } from './interface/options.js';
 import { openProfile, profileDirs } from './interface/profile-source.js';
 import { failureReason } from './interface/reply-reasons.js';
@@ -43,6 +44,17 @@ export interface SerialCounters {
  */
 export class SerialInterface implements GatewayInterface {
   static readonly options: SerialOptions = serialOptions();
+
+  /**
+   * The device the profile's capabilities describe (none without them), for the conventions a
+   * launcher ships; the gateway validates it at start and `--check` does too. A relative
+   * profile path is found here only when the options know the configuration file's directory
+   * (`serialInterfaceFor`); otherwise the constructor declares the device.
+   */
+  static describe(options: InterfaceOptions<SerialOptions>): DeviceInput[] {
+    return describeFromOptions(options, []);
+  }
+
   readonly profile: CompiledProfile;
   readonly counters: SerialCounters = {
     lines: 0,
@@ -71,6 +83,9 @@ export class SerialInterface implements GatewayInterface {
   constructor(private readonly ctx: InterfaceContext<SerialOptions>) {
     const o = ctx.options;
     this.profile = openProfile(o.profile, profileDirs(ctx.configFile));
+    // The same description as describe() gives, from the profile as found next to the
+    // configuration file: this covers a relative path that describe() could not locate.
+    ctx.devices.set(describeSerialDevice(this.profile, o));
     this.replyTimeoutMs = o.replytimeout * 1000;
     this.statusQueue = new StatusQueue(ctx.outgoing);
     if (ctx.signal.aborted) this.halt.abort();

@@ -1,6 +1,8 @@
 import { createAppProperties, parseCommandLine } from '@mg/app-properties';
+import type { DeviceInput, InterfaceOptions } from '@mg/core';
 import { SerialInterface } from '../serial-interface.js';
-import { serialOptions } from './options.js';
+import { describeFromOptions } from './device-description.js';
+import { serialOptions, type SerialOptions } from './options.js';
 import { profileDirs } from './profile-source.js';
 
 /**
@@ -23,11 +25,16 @@ export function configFileOf(argv: readonly string[], appName: string, launcherD
  * does. Shipped names and absolute paths are checked by SerialInterface itself.
  */
 export function serialInterfaceFor(configFile: string | undefined): typeof SerialInterface {
-  const options = serialOptions(profileDirs(configFile));
+  const dirs = profileDirs(configFile);
+  const options = serialOptions(dirs);
   // Keyed by name, so that the class is still called SerialInterface in messages.
   return {
     SerialInterface: class extends SerialInterface {
       static override readonly options = options;
+      // Finds a relative profile as the options do, so that --check validates its device too.
+      static override describe(o: InterfaceOptions<SerialOptions>): DeviceInput[] {
+        return describeFromOptions(o, dirs);
+      }
     },
   }.SerialInterface;
 }

@@ -29,6 +29,8 @@ describe('the [INTERFACE] options of SerialInterface', () => {
       function: '',
       location: '',
       device: '',
+      deviceid: '',
+      devicename: '',
       replytimeout: 0.5,
       reconnectmin: 1,
       reconnectmax: 30,

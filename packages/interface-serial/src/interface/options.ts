@@ -1,6 +1,7 @@
 import { choice, int, number, string, type OptionSchema } from '@mg/core/options';
 import { parseAddress } from '@mg/device-io';
 import { errorMessage } from '@mg/errors';
+import { DEVICE_ID } from './device-description.js';
 import { locateProfile } from './profile-source.js';
 import { loadProfileFile } from '../profile/load.js';
 
@@ -27,6 +28,11 @@ function addressProblem(value: string): string | undefined {
   } catch (err) {
     return errorMessage(err);
   }
+}
+
+function deviceIdProblem(value: string): string | undefined {
+  if (value === '' || DEVICE_ID.test(value)) return undefined;
+  return 'must be lowercase letters, digits and hyphens, not starting with a hyphen, at most 64 (it is a topic level in Home Assistant and Homie)';
 }
 
 /**
@@ -82,6 +88,17 @@ export function serialOptions(profileDirs: readonly string[] = []) {
     ),
     location: string('', 'Location of the device (LivingRoom), in statuses and to select commands the same way; empty for any.'),
     device: string('', 'Name of the device (Receiver), in statuses and to select commands the same way; empty for any.'),
+    deviceid: checked(
+      string(
+        '',
+        "The id of the device the profile's capabilities describe, for Home Assistant discovery and Homie: [a-z0-9-], stable (their unique ids come from it); empty for one made from the profile name (denon-avr). Give each gateway its own when several use the same profile.",
+      ),
+      deviceIdProblem,
+    ),
+    devicename: string(
+      '',
+      'What people call the device ("Living room receiver"), shown by Home Assistant and Homie; empty for the device option, else the profile name.',
+    ),
     replytimeout: number(1, 'Seconds the device has to confirm a command before the reply is ERROR.', { min: 0.001, max: 3600 }),
     reconnectmin: number(1, 'Seconds before the first attempt to reach the device again after it went away; the delay doubles after each failed attempt.', {
       min: 0.01,
