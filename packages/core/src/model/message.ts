@@ -31,12 +31,9 @@ export class MessageError extends MgError {}
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
-// Marks the statuses made by reply(): kept off the fields so that messages compare and print as before.
-const REPLY = Symbol('mg.reply');
-
 /** True for a status made by `reply()`: it answers one command, so it is never merged with another. */
 export function isReply(msg: InternalMessage): boolean {
-  return (msg as InternalMessage & { [REPLY]?: boolean })[REPLY] === true;
+  return msg instanceof ReplyMessage;
 }
 
 // Argument records inherit nothing from Object.prototype, so `__proto__` or `constructor` is just
@@ -96,14 +93,22 @@ export class InternalMessage {
    * the command's correlation.
    */
   reply(response: string, reason: string): InternalMessage {
-    const status = new InternalMessage({
-      ...this,
+    const args = newArguments();
+    args.response = response;
+    args.reason = reason;
+    // Fields named one by one: a spread of `this` costs an object per reply, on the hot path.
+    const fields: Partial<MessageFields> = {
       isCmd: false,
+      function: this.function,
+      gateway: this.gateway,
+      location: this.location,
+      device: this.device,
       sender: '',
-      arguments: { response, reason },
-    });
-    Object.defineProperty(status, REPLY, { value: true }); // not enumerable: spreads and JSON ignore it
-    return status;
+      action: this.action,
+      arguments: args,
+    };
+    if (this.correlation !== undefined) fields.correlation = this.correlation;
+    return new ReplyMessage(fields, true);
   }
 
   /**
@@ -139,3 +144,9 @@ export class InternalMessage {
     );
   }
 }
+
+/**
+ * A status made by `reply()`. A subclass rather than a marker property: it has the fields of
+ * any message (compares, prints and serialises the same), and costs nothing to mark.
+ */
+class ReplyMessage extends InternalMessage {}

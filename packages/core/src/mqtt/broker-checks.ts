@@ -44,7 +44,11 @@ export class BrokerChecks {
   private readonly arrivals = new Map<string, () => void>();
   private readonly waitMs: number;
 
+  /** The shared-subscription probe's filter, made once: it is compared with every message's topic. */
+  private readonly shared: string | undefined;
+
   constructor(private readonly o: BrokerChecksOptions) {
+    this.shared = this.sharedFilter();
     this.waitMs = o.probeWaitMs ?? 2_000;
   }
 
@@ -52,7 +56,7 @@ export class BrokerChecks {
   intercept(topic: string): boolean {
     const arrived = this.arrivals.get(topic);
     if (arrived) arrived();
-    return arrived !== undefined || topic === this.o.probeTopic || topic === this.sharedFilter();
+    return arrived !== undefined || topic === this.o.probeTopic || topic === this.shared;
   }
 
   /**

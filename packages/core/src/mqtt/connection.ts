@@ -90,6 +90,13 @@ export interface PublishOptions {
   correlation?: string;
 }
 
+const noLog = (): void => undefined;
+
+/** Whether MQTT.js's own debug logs are asked for (`DEBUG=mqttjs*`), read when connecting. */
+function mqttDebug(): boolean {
+  return /mqttjs|^\*$|,\*/.test(process.env.DEBUG ?? '');
+}
+
 // A connection the broker closes sooner than this after accepting it counts as "kicked".
 const SHORT_SESSION_MS = 3_000;
 const KICKS_BEFORE_WARNING = 3;
@@ -184,6 +191,9 @@ export class Connection implements Transport {
       reconnectPeriod: this.backoff.next(),
       reconnectOnConnackError: true,
       connectTimeout: o.connectTimeoutMs ?? 10_000,
+      // MQTT.js logs every packet through the debug module: even when off, that costs about 6 %
+      // of the gateway's time per message. Its logs come back with DEBUG=mqttjs*.
+      log: mqttDebug() ? undefined : noLog,
       // Subscriptions are made on every connection here, and the outbox replaces MQTT.js's
       // unbounded offline queue.
       resubscribe: false,
@@ -223,7 +233,8 @@ export class Connection implements Transport {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       const received: ReceivedPacket = { topic: packet.topic, payload, qos: packet.qos };
       if (data) received.correlation = data.toString('utf8');
-      this.ctx.onMessage(received, () => done());
+      // `done` itself is the acknowledgement: it is called without an error (no closure per message).
+      this.ctx.onMessage(received, done as () => void);
     };
   }
 

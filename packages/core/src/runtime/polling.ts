@@ -39,7 +39,11 @@ export class PollingLoop {
   private wake(): void {
     if (this.queued || this.running || this.stopped) return;
     this.queued = true;
-    setImmediate(() => void this.run());
+    // A microtask runs once the network event that pushed has been handled (MQTT.js parses a
+    // whole socket read before microtasks run): one turn per read, as the original calls its
+    // loop after each network event. setImmediate would wait for every read of the poll phase
+    // (up to 32 of 64 KB each), letting thousands of messages pile up in a burst.
+    queueMicrotask(() => void this.run());
   }
 
   private async run(): Promise<void> {
