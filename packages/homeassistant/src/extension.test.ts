@@ -1,0 +1,208 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { InternalMessage } from '@mg/core';
+import { createTestGateway, type TestGateway } from '@mg/core/testing';
+import { homeAssistant, homeAssistantExtension } from './extension.js';
+import { AvInterface } from './test-support/av-interface.js';
+
+const CONFIG_AVR = 'homeassistant/device/testgw/avr/config';
+const CONFIG_THERMO = 'homeassistant/device/testgw/thermo-1/config';
+const BASE = 'test/testgw/ha';
+
+let gw: TestGateway | undefined;
+afterEach(async () => {
+  await gw?.stop();
+  gw = undefined;
+});
+
+interface Start {
+  ha?: Record<string, string>;
+  mqtt?: Record<string, string | boolean>;
+  devices?: string;
+  /** Retained messages the broker holds for the node's config filter, delivered right after connecting. */
+  retained?: [string, string][];
+}
+
+async function start(o: Start = {}): Promise<{ g: TestGateway; commands: InternalMessage[] }> {
+  const g = createTestGateway(AvInterface, {
+    options: o.devices === undefined ? {} : { devices: o.devices },
+    mqtt: o.mqtt,
+    config: { HOMEASSISTANT: { discovery: 'on', ...o.ha } },
+    extensions: [homeAssistantExtension({ settleMs: 30, random: () => 0 })],
+  });
+  gw = g;
+  const commands: InternalMessage[] = [];
+  g.gateway.on('message-in', (m) => commands.push(m));
+  await g.start();
+  for (const [topic, payload] of o.retained ?? []) await g.receive(topic, payload);
+  await g.waitFor((m) => m.topic === CONFIG_AVR || m.topic.startsWith('homeassistant/switch/'));
+  return { g, commands };
+}
+
+const ha = (g: TestGateway) => g.published.filter((m) => m.topic.startsWith('homeassistant/') || m.topic.startsWith(`${BASE}/`));
+const last = (g: TestGateway, topic: string) => [...g.published].reverse().find((m) => m.topic === topic);
+const json = (g: TestGateway, topic: string) => JSON.parse(last(g, topic)!.payload) as Record<string, unknown>;
+const ours = (device: string) => JSON.stringify({ device: { identifiers: [`testgw_${device}`] }, origin: { name: '@mg/homeassistant' }, components: {} });
+
+describe('the Home Assistant extension in a gateway, in memory', () => {
+  it('is off unless [HOMEASSISTANT] discovery is on', async () => {
+    gw = createTestGateway(AvInterface, { extensions: [homeAssistant] });
+    await gw.start();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gw.published.filter((m) => m.topic.startsWith('homeassistant/'))).toEqual([]);
+  });
+
+  it('publishes one retained config per device after the settle window, bound to the gateway availability', async () => {
+    const { g } = await start();
+    expect(ha(g).map((m) => [m.topic, m.retain])).toEqual([
+      [CONFIG_AVR, true],
+      [CONFIG_THERMO, true],
+    ]);
+    const power = (json(g, CONFIG_AVR).components as Record<string, Record<string, unknown>>).power!;
+    expect(power).toMatchObject({
+      platform: 'switch',
+      unique_id: 'testgw_avr_power',
+      availability_topic: 'test/testgw/availability',
+      state_topic: `${BASE}/avr/power`,
+    });
+    expect(g.logs.join('\n')).toContain('Home Assistant discovery: 2 device(s), 2 config(s) under homeassistant (device form)');
+  });
+
+  it('turns each command topic into a command for the interface, and its confirmation into a retained state', async () => {
+    const { g, commands } = await start();
+    const roundTrip = async (capability: string, payload: string, state: string, expected: string) => {
+      await g.receive(`${BASE}/avr/${capability}/set`, payload);
+      const m = await g.waitFor((p) => p.topic === `${BASE}/avr/${state}` && p.payload === expected);
+      expect(m.retain).toBe(true);
+    };
+    await roundTrip('power', 'ON', 'power', 'ON');
+    await roundTrip('power', 'OFF', 'power', 'OFF');
+    await roundTrip('volume', '-20.5', 'volume', '-20.5');
+    await roundTrip('source', 'hdmi1', 'source', 'hdmi1');
+    await roundTrip('display', 'Hello there', 'display', 'Hello there');
+    await roundTrip('mute-toggle', 'PRESS', 'signal', 'ON');
+    expect(commands.map((c) => [c.action, c.sender, c.function, c.location, c.device, { ...c.arguments }])).toEqual([
+      ['POWER_ON', 'homeassistant', 'AudioVideo', 'Living', 'avr', {}],
+      ['POWER_OFF', 'homeassistant', 'AudioVideo', 'Living', 'avr', {}],
+      ['VOLUME_SET', 'homeassistant', 'AudioVideo', 'Living', 'avr', { level: -20.5 }],
+      ['SOURCE_SET', 'homeassistant', 'AudioVideo', 'Living', 'avr', { source: 'hdmi1' }],
+      ['DISPLAY_SET', 'homeassistant', 'AudioVideo', 'Living', 'avr', { text: 'Hello there' }],
+      ['MUTE_TGL', 'homeassistant', 'AudioVideo', 'Living', 'avr', {}],
+    ]);
+  });
+
+  it('refuses and counts, with its reason, a payload a capability cannot take; states coming back never reach the map', async () => {
+    const { g, commands } = await start();
+    const refused: string[] = [];
+    g.gateway.on('refused', ({ reason, detail }) => refused.push(`${reason}: ${detail}`));
+    await g.receive(`${BASE}/avr/volume/set`, '99');
+    await g.receive(`${BASE}/avr/volume/set`, 'loud');
+    await g.receive(`${BASE}/avr/power/set`, 'MAYBE');
+    await g.receive(`${BASE}/avr/nothing/set`, 'ON');
+    await g.receive(`${BASE}/avr/power`, 'ON');
+    expect(commands).toEqual([]);
+    expect(g.counters.rejected['invalid-value']).toBe(4);
+    expect(refused).toEqual([
+      `invalid-value: volume expects a number from -80 to 18, got 99 (message on "${BASE}/avr/volume/set")`,
+      `invalid-value: volume expects a number, got "loud" (message on "${BASE}/avr/volume/set")`,
+      `invalid-value: power expects on or off, got "MAYBE" (message on "${BASE}/avr/power/set")`,
+      `invalid-value: no device capability avr/nothing (message on "${BASE}/avr/nothing/set")`,
+    ]);
+    // The state topic was taken by the route: nothing else was refused, nothing reached the map.
+    expect(Object.values(g.counters.rejected).reduce((a, b) => a + b, 0)).toBe(4);
+    expect(g.counters.delivered).toBe(0);
+  });
+
+  it("answers Home Assistant's birth with every config and the current states", async () => {
+    const { g } = await start();
+    await g.receive(`${BASE}/avr/power/set`, 'ON');
+    await g.waitFor((m) => m.topic === `${BASE}/avr/power`);
+    const before = ha(g).length;
+    await g.receive('homeassistant/status', 'offline');
+    await g.receive('homeassistant/status', 'online');
+    await g.waitFor((m) => m.topic === `${BASE}/avr/power` && ha(g).length > before + 2);
+    expect(
+      ha(g)
+        .slice(before)
+        .map((m) => `${m.topic} ${m.topic.endsWith('config') ? '<config>' : m.payload}`),
+    ).toEqual([`${CONFIG_AVR} <config>`, `${CONFIG_THERMO} <config>`, `${BASE}/avr/power ON`]);
+    expect(g.logs.join('\n')).toContain('Home Assistant is online: configs and states follow in 0 ms');
+  });
+
+  it('clears at start the retained configs of this node it no longer produces, and leaves the others', async () => {
+    const foreign = JSON.stringify({ origin: { name: 'Zigbee2MQTT' }, components: {} });
+    const { g } = await start({
+      retained: [
+        ['homeassistant/device/testgw/gone/config', ours('gone')],
+        ['homeassistant/switch/testgw/avr_power/config', JSON.stringify({ unique_id: 'testgw_avr_power', origin: { name: '@mg/homeassistant' } })],
+        ['homeassistant/device/testgw/foreign/config', foreign],
+      ],
+    });
+    expect(ha(g).map((m) => `${m.topic} ${m.payload === '' ? '(cleared)' : '<config>'}`)).toEqual([
+      'homeassistant/device/testgw/gone/config (cleared)',
+      'homeassistant/switch/testgw/avr_power/config (cleared)',
+      `${CONFIG_AVR} <config>`,
+      `${CONFIG_THERMO} <config>`,
+    ]);
+    expect(last(g, 'homeassistant/device/testgw/gone/config')!.retain).toBe(true);
+  });
+
+  it('follows the devices the interface declares at run time: the config of a removed device is cleared', async () => {
+    const { g } = await start();
+    await g.receive('test/AudioVideo//Living/avr/me/C', { action: 'RESCAN', devices: 'avr' });
+    const cleared = await g.waitFor((m) => m.topic === CONFIG_THERMO && m.payload === '');
+    expect(cleared.retain).toBe(true);
+  });
+
+  it('takes the topic root of the map for its base topic, and works the same with mapping on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ha-map-'));
+    try {
+      const mapfile = join(dir, 'av.map.json');
+      writeFileSync(
+        mapfile,
+        JSON.stringify({
+          root: 'home/av',
+          topics: ['home/av/+/+/+/+/+/C'],
+          function: { maptype: 'loose', map: { AudioVideo: ['audiovideo'] } },
+          gateway: { maptype: 'none' },
+          location: { maptype: 'loose', map: { Living: ['living'] } },
+          device: { maptype: 'none' },
+          sender: { maptype: 'none' },
+          action: { maptype: 'loose', map: { POWER_ON: ['power_on'] } },
+          argkey: { maptype: 'none' },
+          argvalue: { maptype: 'none' },
+        }),
+      );
+      const { g, commands } = await start({ mqtt: { mapping: true, mapfilename: mapfile } });
+      const power = (json(g, CONFIG_AVR).components as Record<string, Record<string, unknown>>).power!;
+      expect(power.command_topic).toBe('home/av/testgw/ha/avr/power/set');
+      expect(power.unique_id).toBe('testgw_avr_power');
+      await g.receive('home/av/testgw/ha/avr/power/set', 'ON');
+      await g.waitFor((m) => m.topic === 'home/av/testgw/ha/avr/power' && m.payload === 'ON');
+      expect(commands.map((c) => c.action)).toEqual(['POWER_ON']);
+      // The interface's status went through the map as well.
+      expect(g.published.some((m) => m.topic === 'home/av/audiovideo//living/avr/testgw/S')).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('publishes one config per entity in the entity form', async () => {
+    const { g } = await start({ ha: { form: 'entity' } });
+    await g.waitFor((m) => m.topic === 'homeassistant/sensor/testgw/thermo-1_temperature/config');
+    expect(ha(g)).toHaveLength(11);
+    expect(json(g, 'homeassistant/switch/testgw/avr_power/config')).toMatchObject({ unique_id: 'testgw_avr_power', device: { identifiers: ['testgw_avr'] } });
+  });
+
+  it('refuses a topic with a wildcard in its options, and in what they expand to, with a code', () => {
+    const make =
+      (config: Record<string, string>, mqtt: Record<string, string> = {}) =>
+      () =>
+        createTestGateway(AvInterface, { mqtt, config: { HOMEASSISTANT: { discovery: 'on', ...config } }, extensions: [homeAssistant] });
+    expect(make({ basetopic: 'ha/+/x' })).toThrow(/\[HOMEASSISTANT\] basetopic = "ha\/\+\/x": expected topic levels without \+, # or empty levels/);
+    expect(make({ prefix: 'home//assistant' })).toThrow(/\[HOMEASSISTANT\] prefix/);
+    expect(make({ nodeid: 'a.b' })).toThrow(/\[HOMEASSISTANT\] nodeid = "a.b": expected letters, digits/);
+    expect(make({}, { clientid: 'gw+1' })).toThrow(expect.objectContaining({ code: 'HOMEASSISTANT_TOPIC_INVALID' }));
+  });
+});
