@@ -1,0 +1,189 @@
+// Over the real broker, with an MQTT client playing Home Assistant: birth, stale configs,
+// a renamed root, a command round trip and availability. Each test has its own discovery
+// prefix and topic root, and clears what it left retained.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGateway, type Gateway, type InternalMessage } from '@mg/core';
+import { memoryLogging } from '@mg/core/testing';
+import { connectClient, SHARED_BROKER_URL, uniqueRoot, type Received, type TestClient } from '@mg/test-helpers';
+import { homeAssistantExtension } from './extension.js';
+import { AvInterface } from './test-support/av-interface.js';
+
+const { hostname, port } = new URL(SHARED_BROKER_URL);
+const APP = 'av2mqtt';
+
+let prefix: string;
+let root: string;
+let ha: TestClient;
+const gateways: Gateway[] = [];
+/** The topic roots a test used: what it left retained under them and under its prefix is cleared after it. */
+const roots = new Set<string>();
+
+beforeEach(async () => {
+  prefix = uniqueRoot('ha');
+  root = uniqueRoot('mgha');
+  ha = await connectClient(SHARED_BROKER_URL);
+});
+
+afterEach(async () => {
+  await Promise.all(gateways.splice(0).map((g) => g.stop()));
+  const filters = [`${prefix}/#`, ...[...roots].map((r) => `${r}/#`)];
+  roots.clear();
+  for (const filter of filters) {
+    const found = await retainedUnder(filter);
+    for (const m of found) await ha.publish(m.topic, '', { retain: true, qos: 1 });
+  }
+  await ha.end();
+});
+
+function gateway(o: { root?: string; ha?: Record<string, string>; mqtt?: Record<string, string> } = {}): Gateway {
+  const r = o.root ?? root;
+  roots.add(r);
+  const g = createGateway(AvInterface, {
+    appName: APP,
+    config: {
+      MQTT: { host: hostname, port: Number(port || 1883), root: r, topics: `${r}/+/+/+/+/+/C`, statsinterval: 0, ...o.mqtt },
+      HOMEASSISTANT: { discovery: 'on', prefix, birthdelay: '0.2', ...o.ha },
+    },
+    extensions: [homeAssistantExtension({ settleMs: 400 })],
+    logging: memoryLogging(APP),
+  });
+  gateways.push(g);
+  return g;
+}
+
+/** Subscribes a fresh client to `filter` and returns what the broker holds retained there (after a short wait). */
+async function retainedUnder(filter: string): Promise<Received[]> {
+  const c = await connectClient(SHARED_BROKER_URL);
+  try {
+    await c.subscribe(filter, 1);
+    await new Promise((r) => setTimeout(r, 300));
+    return c.messages.filter((m) => m.retain);
+  } finally {
+    await c.end();
+  }
+}
+
+const config = (m: Received) => JSON.parse(m.payload) as { components: Record<string, Record<string, string>> };
+const isConfig = (device: string) => (m: Received) => m.topic === `${prefix}/device/${APP}/${device}/config` && m.payload !== '';
+
+describe('Home Assistant discovery over a real broker', () => {
+  it('republishes configs and current states when Home Assistant says it is online', async () => {
+    await ha.subscribe(`${prefix}/#`, 1);
+    const g = gateway();
+    await g.start();
+    await ha.waitFor(isConfig('avr'), 'the receiver config');
+    await ha.waitFor(isConfig('thermo-1'), 'the thermometer config');
+    const base = `${root}/${APP}/ha`;
+    await ha.subscribe(`${base}/#`, 1);
+    await ha.publish(`${base}/avr/volume/set`, '-30');
+    await ha.waitFor((m) => m.topic === `${base}/avr/volume` && m.payload === '-30', 'the volume state');
+
+    ha.messages.length = 0;
+    await ha.publish(`${prefix}/status`, 'online');
+    await ha.waitFor(isConfig('avr'), 'the receiver config again');
+    await ha.waitFor(isConfig('thermo-1'), 'the thermometer config again');
+    await ha.waitFor((m) => m.topic === `${base}/avr/volume` && m.payload === '-30', 'the volume state again');
+  });
+
+  it('clears at start the configs of this node it no longer produces, and no one else’s', async () => {
+    const gone = `${prefix}/device/${APP}/gone/config`;
+    const oldEntity = `${prefix}/switch/${APP}/avr_power/config`;
+    const foreign = `${prefix}/device/${APP}/foreign/config`;
+    const other = `${prefix}/device/zigbee2mqtt/0x1234/config`;
+    const ours = JSON.stringify({ device: { identifiers: [`${APP}_gone`] }, origin: { name: '@mg/homeassistant' }, components: {} });
+    await ha.publish(gone, ours, { retain: true, qos: 1 });
+    await ha.publish(oldEntity, JSON.stringify({ unique_id: `${APP}_avr_power`, origin: { name: '@mg/homeassistant' } }), { retain: true, qos: 1 });
+    await ha.publish(foreign, JSON.stringify({ origin: { name: 'someone else' }, components: {} }), { retain: true, qos: 1 });
+    await ha.publish(other, JSON.stringify({ origin: { name: 'Zigbee2MQTT' } }), { retain: true, qos: 1 });
+
+    await ha.subscribe(`${prefix}/#`, 1);
+    await gateway().start();
+    await ha.waitFor((m) => m.topic === gone && m.payload === '', 'the stale device config cleared');
+    await ha.waitFor((m) => m.topic === oldEntity && m.payload === '', 'the entity-form config cleared');
+    await ha.waitFor(isConfig('avr'), 'the current config');
+    expect((await retainedUnder(`${prefix}/#`)).map((m) => m.topic).sort()).toEqual(
+      [foreign, other, `${prefix}/device/${APP}/avr/config`, `${prefix}/device/${APP}/thermo-1/config`].sort(),
+    );
+  });
+
+  it('leaves no duplicate when the topic root changes: same config topics and unique ids, old states cleared', async () => {
+    const first = gateway();
+    await first.start();
+    await ha.subscribe(`${root}/#`, 1);
+    await ha.subscribe(`${prefix}/#`, 1);
+    await ha.waitFor(isConfig('avr'), 'the first config');
+    await ha.publish(`${root}/${APP}/ha/avr/power/set`, 'ON');
+    await ha.waitFor((m) => m.topic === `${root}/${APP}/ha/avr/power` && m.payload === 'ON', 'a state under the old root');
+    await first.stop();
+    const before = await retainedUnder(`${prefix}/#`);
+
+    const renamed = uniqueRoot('mgha-renamed');
+    await ha.subscribe(`${renamed}/#`, 1);
+    ha.messages.length = 0;
+    await gateway({ root: renamed }).start();
+    await ha.waitFor((m) => m.topic === `${root}/${APP}/ha/avr/power` && m.payload === '', 'the old state cleared');
+    const after = await retainedUnder(`${prefix}/#`);
+    expect(after.map((m) => m.topic).sort()).toEqual(before.map((m) => m.topic).sort());
+    const ids = (list: Received[]) => list.flatMap((m) => Object.values(config(m).components).map((c) => c.unique_id)).sort();
+    expect(ids(after)).toEqual(ids(before));
+    const power = config(after.find(isConfig('avr'))!).components.power!;
+    expect(power.state_topic).toBe(`${renamed}/${APP}/ha/avr/power`);
+    expect(await retainedUnder(`${root}/${APP}/ha/#`)).toEqual([]);
+  });
+
+  it('takes a command from a command topic to the interface, with mapping on too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ha-int-'));
+    try {
+      const mapfile = join(dir, 'av.map.json');
+      const none = { maptype: 'none' };
+      writeFileSync(
+        mapfile,
+        JSON.stringify({
+          root,
+          topics: [`${root}/+/+/+/+/+/C`],
+          function: none,
+          gateway: none,
+          location: none,
+          device: none,
+          sender: none,
+          action: none,
+          argkey: none,
+          argvalue: none,
+        }),
+      );
+      const g = gateway({ mqtt: { mapping: 'on', mapfilename: mapfile } });
+      const commands: InternalMessage[] = [];
+      g.on('message-in', (m) => commands.push(m));
+      await ha.subscribe(`${prefix}/#`, 1);
+      await g.start();
+      const avr = config(await ha.waitFor(isConfig('avr'), 'the receiver config')).components;
+      await ha.subscribe(`${root}/#`, 1);
+      await ha.publish(avr.source!.command_topic!, 'tuner');
+      await ha.publish(avr['mute-toggle']!.command_topic!, 'PRESS');
+      await ha.waitFor((m) => m.topic === avr.source!.state_topic && m.payload === 'tuner', 'the source state');
+      await ha.waitFor((m) => m.topic === avr.signal!.state_topic && m.payload === 'ON', 'the button reached the interface');
+      expect(commands.map((c) => `${c.action} ${JSON.stringify(c.arguments)} from ${c.sender}`)).toEqual([
+        'SOURCE_SET {"source":"tuner"} from homeassistant',
+        'MUTE_TGL {} from homeassistant',
+      ]);
+      // The interface's statuses went out through the map as usual.
+      expect(ha.messages.some((m) => m.topic.startsWith(`${root}/AudioVideo/`) && m.topic.endsWith('/S'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("binds every entity's availability to the gateway's: online while it runs, offline once it stops", async () => {
+    await ha.subscribe(`${prefix}/#`, 1);
+    const g = gateway();
+    await g.start();
+    const components = Object.values(config(await ha.waitFor(isConfig('avr'), 'the receiver config')).components);
+    const topic = `${root}/${APP}/availability`;
+    expect(components.every((c) => c.availability_topic === topic && c.payload_available === 'online' && c.payload_not_available === 'offline')).toBe(true);
+    expect((await retainedUnder(topic)).map((m) => m.payload)).toEqual(['online']);
+    await g.stop();
+    expect((await retainedUnder(topic)).map((m) => m.payload)).toEqual(['offline']);
+  });
+});
