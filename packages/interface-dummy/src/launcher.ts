@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway } from '@mg/core';
 import { brokerSection, embeddedBrokerHook } from '@mg/embedded-broker';
+import { homeAssistant } from '@mg/homeassistant';
+import { homie } from '@mg/homie';
 import { DummyInterface } from './dummy-interface.js';
 
 const packageDir = join(__dirname, '..');
@@ -19,4 +21,6 @@ void startGateway(DummyInterface, {
   // Optional embedded broker, started only when [BROKER] embedded is on.
   sections: { BROKER: brokerSection },
   beforeConnect: embeddedBrokerHook,
+  // Conventions, each off until its section turns it on: [HOMEASSISTANT] discovery, [HOMIE] enabled.
+  extensions: [homeAssistant, homie],
 });

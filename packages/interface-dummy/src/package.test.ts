@@ -5,15 +5,23 @@ import { gatewaySections } from '@mg/core';
 import { createTestGateway } from '@mg/core/testing';
 import { DummyInterface } from './dummy-interface.js';
 import { brokerSection } from '@mg/embedded-broker';
+import { homeAssistant } from '@mg/homeassistant';
+import { homie } from '@mg/homie';
 
 const pkgDir = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-const schema = defineConfig({ ...gatewaySections, BROKER: brokerSection, INTERFACE: section(DummyInterface.options, 'The dummy.') });
+const schema = defineConfig({
+  ...gatewaySections,
+  BROKER: brokerSection,
+  HOMEASSISTANT: section(homeAssistant.options, homeAssistant.description),
+  HOMIE: section(homie.options, homie.description),
+  INTERFACE: section(DummyInterface.options, 'The dummy.'),
+});
 
 describe('the @mg/interface-dummy package', () => {
-  it('depends only on @mg/core, the optional embedded broker and MQTT.js for the smoke test', () => {
+  it('depends only on @mg/core, the optional embedded broker, the two conventions and MQTT.js for the smoke test', () => {
     // mqtt (already core's) for the smoke test's own client, as a user would watch the broker.
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/core', '@mg/embedded-broker', 'mqtt']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/core', '@mg/embedded-broker', '@mg/homeassistant', '@mg/homie', 'mqtt']);
   });
 
   it.each(['dummy2mqtt.conf', 'demo.conf'])('%s loads without a warning', (file) => {
@@ -30,9 +38,11 @@ describe('the @mg/interface-dummy package', () => {
     for (const [section, s] of Object.entries(schema.shape)) {
       expect(text).toContain(`[${section}]`);
       if (!('shape' in s)) continue;
+      // Options are looked for in their own section (two sections have a "prefix").
+      const body = text.slice(text.indexOf(`[${section}]`)).split(/^\[/m)[1] ?? '';
       for (const [name, option] of Object.entries(s.shape as Record<string, Parameters<typeof optionMeta>[0]>)) {
         const def = optionMeta(option)!.default;
-        const shown = new RegExp(`^(# )?${name}:( .*)?$`, 'm').exec(text);
+        const shown = new RegExp(`^(# )?${name}:( .*)?$`, 'm').exec(body);
         if (!shown) missing.push(`[${section}] ${name}`);
         else if (shown[1] && (shown[2] ?? '').trim() !== def) missing.push(`[${section}] ${name} commented with ${shown[2]}, default is ${def}`);
       }
