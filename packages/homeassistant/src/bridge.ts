@@ -2,7 +2,7 @@ import type { Capability, CapabilityValue, Device, DeviceWrite, ExtensionContext
 import { buildDiscovery, type DiscoverySettings } from './discovery.js';
 import type { HomeAssistantOptionShape } from './options.js';
 import { hasState } from './platforms.js';
-import { planCleanup } from './stale.js';
+import { MIGRATE_PAYLOAD, planCleanup } from './stale.js';
 import { formatState, parseCommand } from './values.js';
 
 /** Timing that tests shorten or fix; the defaults suit a real broker. */
@@ -14,6 +14,11 @@ export interface BridgeTuning {
   settleMs?: number;
   /** The random source of the birth delay (default Math.random). */
   random?: () => number;
+  /**
+   * Milliseconds between asking Home Assistant to migrate entities to the other form and
+   * clearing their old configs, so that it has taken them over first. Default 5000.
+   */
+  migrateMs?: number;
 }
 
 /**
@@ -27,8 +32,10 @@ export class HomeAssistantBridge implements ExtensionInstance {
   private readonly offs: (() => void)[] = [];
   private readonly settleMs: number;
   private readonly random: () => number;
+  private readonly migrateMs: number;
   private settleTimer: NodeJS.Timeout | undefined;
   private birthTimer: NodeJS.Timeout | undefined;
+  private migrateTimer: NodeJS.Timeout | undefined;
   private synced = false;
   private stopped = false;
 
@@ -39,6 +46,7 @@ export class HomeAssistantBridge implements ExtensionInstance {
   ) {
     this.settleMs = tuning.settleMs ?? 1500;
     this.random = tuning.random ?? Math.random;
+    this.migrateMs = tuning.migrateMs ?? 5000;
   }
 
   start(): void {
@@ -62,6 +70,7 @@ export class HomeAssistantBridge implements ExtensionInstance {
     this.stopped = true;
     clearTimeout(this.settleTimer);
     clearTimeout(this.birthTimer);
+    clearTimeout(this.migrateTimer);
     for (const off of this.offs.splice(0)) off();
   }
 
@@ -99,17 +108,28 @@ export class HomeAssistantBridge implements ExtensionInstance {
     const devices = ctx.devices.list();
     const configs = buildDiscovery(devices, this.settings);
     const cleanup = planCleanup(this.retained, configs);
-    // Stale configs go first: an entity-form config left over would otherwise hold the unique
-    // ids that the device-form one takes over, and Home Assistant would ignore the new one.
+    // Stale configs go first, so that what they held is free for the new ones. Configs of the
+    // other form that hold the same unique ids are migrated rather than cleared, as Home
+    // Assistant documents it: their entities keep their settings; they are cleared afterwards.
     for (const topic of cleanup.clear) this.publishConfig(topic, '');
+    for (const topic of cleanup.migrate) this.publishConfig(topic, MIGRATE_PAYLOAD);
     for (const stub of cleanup.stubs) this.publishConfig(stub.topic, JSON.stringify(stub.payload));
     for (const c of configs) this.publishConfig(c.topic, JSON.stringify(c.payload));
     for (const topic of cleanup.clearStates) ctx.publish(topic, '', { retain: true });
     for (const d of devices) for (const c of d.capabilities) this.publishState(d, c, ctx.devices.value(d.id, c.id));
+    if (cleanup.migrate.length > 0) {
+      // The next sync finds the migration markers no longer produced, and clears them.
+      clearTimeout(this.migrateTimer);
+      this.migrateTimer = setTimeout(
+        this.ctx.contain('Home Assistant migration', () => this.sync()),
+        this.migrateMs,
+      );
+    }
     const what = `${devices.length} device(s), ${configs.length} config(s) under ${this.settings.discovery.prefix} (${this.settings.form} form)`;
+    const { clear, stubs, migrate } = cleanup;
     const cleared =
-      cleanup.clear.length + cleanup.stubs.length > 0
-        ? `; cleared ${cleanup.clear.length} config(s) and ${cleanup.stubs.length} component set(s) no longer produced`
+      clear.length + stubs.length + migrate.length > 0
+        ? `; cleared ${clear.length} config(s) and ${stubs.length} component set(s) no longer produced, migrating ${migrate.length} of the other form`
         : '';
     if (!this.synced || cleared) ctx.logger.info(`Home Assistant discovery: ${what}${cleared}`);
     this.synced = true;

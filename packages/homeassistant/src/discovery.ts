@@ -33,6 +33,8 @@ export interface DiscoveryConfig {
   components: Record<string, Platform>;
   /** The state topics its entities read. */
   stateTopics: string[];
+  /** The unique ids of its entities (to tell a config of the other form that holds them). */
+  uniqueIds: string[];
 }
 
 /** The `device` block: identified by the node and device ids only, named for people. */
@@ -99,13 +101,16 @@ export function buildDiscovery(devices: readonly Device[], s: DiscoverySettings)
       const components: Record<string, Record<string, unknown>> = {};
       const platforms: Record<string, Platform> = {};
       const stateTopics: string[] = [];
+      const uniqueIds: string[] = [];
       for (const c of d.capabilities) {
         const { platform, config } = componentConfig(d, c, s);
         components[c.id] = { platform, ...config };
         platforms[c.id] = platform;
+        uniqueIds.push(config.unique_id as string);
         if (typeof config.state_topic === 'string') stateTopics.push(config.state_topic);
       }
-      out.push({ topic: s.discovery.device(d.id), payload: { device, origin: s.origin, components }, device: d.id, components: platforms, stateTopics });
+      const payload = { device, origin: s.origin, components };
+      out.push({ topic: s.discovery.device(d.id), payload, device: d.id, components: platforms, stateTopics, uniqueIds });
     } else {
       for (const c of d.capabilities) {
         const { platform, config } = componentConfig(d, c, s);
@@ -115,6 +120,7 @@ export function buildDiscovery(devices: readonly Device[], s: DiscoverySettings)
           device: d.id,
           components: { [c.id]: platform },
           stateTopics: typeof config.state_topic === 'string' ? [config.state_topic] : [],
+          uniqueIds: [config.unique_id as string],
         });
       }
     }

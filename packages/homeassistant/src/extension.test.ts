@@ -29,7 +29,7 @@ async function start(o: Start = {}): Promise<{ g: TestGateway; commands: Interna
     options: o.devices === undefined ? {} : { devices: o.devices },
     mqtt: o.mqtt,
     config: { HOMEASSISTANT: { discovery: 'on', ...o.ha } },
-    extensions: [homeAssistantExtension({ settleMs: 30, random: () => 0 })],
+    extensions: [homeAssistantExtension({ settleMs: 30, random: () => 0, migrateMs: 60 })],
   });
   gw = g;
   const commands: InternalMessage[] = [];
@@ -135,17 +135,25 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     const { g } = await start({
       retained: [
         ['homeassistant/device/testgw/gone/config', ours('gone')],
-        ['homeassistant/switch/testgw/avr_power/config', JSON.stringify({ unique_id: 'testgw_avr_power', origin: { name: '@mg/homeassistant' } })],
         ['homeassistant/device/testgw/foreign/config', foreign],
       ],
     });
     expect(ha(g).map((m) => `${m.topic} ${m.payload === '' ? '(cleared)' : '<config>'}`)).toEqual([
       'homeassistant/device/testgw/gone/config (cleared)',
-      'homeassistant/switch/testgw/avr_power/config (cleared)',
       `${CONFIG_AVR} <config>`,
       `${CONFIG_THERMO} <config>`,
     ]);
     expect(last(g, 'homeassistant/device/testgw/gone/config')!.retain).toBe(true);
+  });
+
+  it('migrates the entities of a config in the other form (their settings kept), then clears its topic', async () => {
+    const old = 'homeassistant/switch/testgw/avr_power/config';
+    const { g } = await start({ retained: [[old, JSON.stringify({ unique_id: 'testgw_avr_power', origin: { name: '@mg/homeassistant' } })]] });
+    await g.waitFor((m) => m.topic === old && m.payload === '');
+    const lines = ha(g).map((m) => `${m.topic} ${m.payload === '' ? '(cleared)' : m.topic === old ? m.payload : '<config>'}`);
+    expect(lines.slice(0, 3)).toEqual([`${old} {"migrate_discovery":true}`, `${CONFIG_AVR} <config>`, `${CONFIG_THERMO} <config>`]);
+    expect(lines).toContain(`${old} (cleared)`);
+    expect(g.logs.join('\n')).toContain('migrating 1 of the other form');
   });
 
   it('follows the devices the interface declares at run time: the config of a removed device is cleared', async () => {

@@ -46,7 +46,7 @@ function gateway(o: { root?: string; ha?: Record<string, string>; mqtt?: Record<
       MQTT: { host: hostname, port: Number(port || 1883), root: r, topics: `${r}/+/+/+/+/+/C`, statsinterval: 0, ...o.mqtt },
       HOMEASSISTANT: { discovery: 'on', prefix, birthdelay: '0.2', ...o.ha },
     },
-    extensions: [homeAssistantExtension({ settleMs: 400 })],
+    extensions: [homeAssistantExtension({ settleMs: 400, migrateMs: 500 })],
     logging: memoryLogging(APP),
   });
   gateways.push(g);
@@ -101,6 +101,8 @@ describe('Home Assistant discovery over a real broker', () => {
     await ha.subscribe(`${prefix}/#`, 1);
     await gateway().start();
     await ha.waitFor((m) => m.topic === gone && m.payload === '', 'the stale device config cleared');
+    // The entity-form config of an entity the device form now holds: migrated, then cleared.
+    await ha.waitFor((m) => m.topic === oldEntity && m.payload === '{"migrate_discovery":true}', 'the entity-form config migrated');
     await ha.waitFor((m) => m.topic === oldEntity && m.payload === '', 'the entity-form config cleared');
     await ha.waitFor(isConfig('avr'), 'the current config');
     expect((await retainedUnder(`${prefix}/#`)).map((m) => m.topic).sort()).toEqual(

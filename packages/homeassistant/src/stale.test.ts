@@ -1,5 +1,5 @@
 import { buildDiscovery } from './discovery.js';
-import { planCleanup, readRetainedConfig } from './stale.js';
+import { MIGRATE_PAYLOAD, planCleanup, readRetainedConfig } from './stale.js';
 import { receiver, thermometer } from './test-support/devices.js';
 import { parsed, settings } from './test-support/settings.js';
 
@@ -13,10 +13,16 @@ describe('recognising our retained configs', () => {
     expect(Object.keys(ours.components)).toHaveLength(10);
     expect(ours.components).toMatchObject({ power: 'switch', signal: 'binary_sensor', 'mute-toggle': 'button' });
     expect(ours.stateTopics).toContain('home/dummy2mqtt/ha/avr/power');
-    expect(readRetainedConfig(JSON.stringify({ o: { name: '@mg/homeassistant' }, cmps: { a: { p: 'sensor', stat_t: 'x/y' } } }))).toEqual({
+    expect(ours.uniqueIds).toContain('dummy2mqtt_avr_power');
+    expect(readRetainedConfig(JSON.stringify({ o: { name: '@mg/homeassistant' }, cmps: { a: { p: 'sensor', stat_t: 'x/y', uniq_id: 'n_d_a' } } }))).toEqual({
       components: { a: 'sensor' },
       stateTopics: ['x/y'],
+      uniqueIds: ['n_d_a'],
+      migrating: false,
     });
+    // A migration marker has no origin: under this node's topics it can only be ours.
+    expect(readRetainedConfig(MIGRATE_PAYLOAD)).toMatchObject({ migrating: true });
+    expect(readRetainedConfig('{"migrate_discovery":true,"other":1}')).toBeUndefined();
     expect(readRetainedConfig(JSON.stringify({ o: { name: 'Zigbee2MQTT' }, cmps: {} }))).toBeUndefined();
     expect(readRetainedConfig(JSON.stringify({ name: 'no origin', state_topic: 'a' }))).toBeUndefined();
     for (const junk of ['', 'not json', '[1]', 'null']) expect(readRetainedConfig(junk)).toBeUndefined();
@@ -29,10 +35,11 @@ describe('planning the cleanup', () => {
     const now = buildDiscovery(parsed(receiver), settings());
     expect(planCleanup(before, now)).toEqual({
       clear: ['homeassistant/device/dummy2mqtt/thermo-1/config'],
+      migrate: [],
       stubs: [],
       clearStates: ['home/dummy2mqtt/ha/thermo-1/temperature'],
     });
-    expect(planCleanup(retainedOf(now), now)).toEqual({ clear: [], stubs: [], clearStates: [] });
+    expect(planCleanup(retainedOf(now), now)).toEqual({ clear: [], migrate: [], stubs: [], clearStates: [] });
   });
 
   it('removes a component from a device config by publishing it reduced to its platform first', () => {
@@ -48,11 +55,23 @@ describe('planning the cleanup', () => {
     expect(plan.clearStates.sort()).toEqual(['home/dummy2mqtt/ha/avr/signal', 'home/dummy2mqtt/ha/avr/volume']);
   });
 
-  it('clears every config of the other form when the form changes', () => {
-    const before = retainedOf(buildDiscovery(both, settings({ form: 'entity' })));
-    const plan = planCleanup(before, buildDiscovery(both, settings({ form: 'device' })));
-    expect(plan.clear).toHaveLength(11);
-    expect(plan.clearStates).toEqual([]);
+  it('migrates the configs of the other form when the form changes, as Home Assistant documents it, then clears the markers', () => {
+    const entityForm = buildDiscovery(both, settings({ form: 'entity' }));
+    const deviceForm = buildDiscovery(both, settings({ form: 'device' }));
+    const plan = planCleanup(retainedOf(entityForm), deviceForm);
+    expect(plan).toEqual({ clear: [], migrate: entityForm.map((c) => c.topic), stubs: [], clearStates: [] });
+    // Back the other way too.
+    expect(planCleanup(retainedOf(deviceForm), entityForm).migrate).toEqual(deviceForm.map((c) => c.topic));
+    // Once the markers are there, the next pass clears them.
+    const markers = new Map([...retainedOf(deviceForm), ...entityForm.map((c) => [c.topic, MIGRATE_PAYLOAD] as [string, string])]);
+    expect(planCleanup(markers, deviceForm)).toEqual({ clear: entityForm.map((c) => c.topic), migrate: [], stubs: [], clearStates: [] });
+  });
+
+  it('clears rather than migrates a config of the other form whose entities are gone', () => {
+    const before = retainedOf(buildDiscovery(parsed(thermometer), settings({ form: 'entity' })));
+    const plan = planCleanup(before, buildDiscovery(parsed(receiver), settings({ form: 'device' })));
+    expect(plan.clear).toEqual(['homeassistant/sensor/dummy2mqtt/thermo-1_temperature/config']);
+    expect(plan.migrate).toEqual([]);
   });
 
   it('keeps the configs when the base topic changes (same topics, new content) and clears the old states', () => {

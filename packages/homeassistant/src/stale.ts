@@ -1,11 +1,21 @@
 import type { DiscoveryConfig } from './discovery.js';
 import { ORIGIN_NAME } from './origin.js';
 
+/**
+ * What Home Assistant documents for moving entities between the entity form and the device
+ * form: this on the old topics unloads their entities but keeps their settings, which the new
+ * configs (same unique ids) then take over; the old topics are cleared afterwards.
+ */
+export const MIGRATE_PAYLOAD = '{"migrate_discovery":true}';
+
 /** What a retained config of ours configured: read back to find what is no longer produced. */
 export interface RetainedConfig {
   /** Device form: its components by key, with their platform. */
   components: Record<string, string>;
   stateTopics: string[];
+  uniqueIds: string[];
+  /** A migration marker left by this bridge (it carries no origin: it is recognised by its topic, under this node). */
+  migrating: boolean;
 }
 
 type Json = Record<string, unknown>;
@@ -13,7 +23,10 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 // Read in full and abbreviated form: a config of ours may have been written either way.
 const pick = (o: Json, full: string, short: string): unknown => o[full] ?? o[short];
 
-/** A retained config, if it is ours (its origin names this package); undefined for anything else or an empty payload. */
+/**
+ * A retained config of this node, if it is ours (its origin names this package, or it is a
+ * migration marker); undefined for anything else or an empty payload.
+ */
 export function readRetainedConfig(payload: string): RetainedConfig | undefined {
   if (payload === '') return undefined;
   let parsed: unknown;
@@ -23,28 +36,33 @@ export function readRetainedConfig(payload: string): RetainedConfig | undefined 
     return undefined;
   }
   if (!isObject(parsed)) return undefined;
+  if (pick(parsed, 'migrate_discovery', 'migr_discvry') === true && Object.keys(parsed).length === 1)
+    return { components: {}, stateTopics: [], uniqueIds: [], migrating: true };
   const origin = pick(parsed, 'origin', 'o');
   if (!isObject(origin) || origin.name !== ORIGIN_NAME) return undefined;
-  const components: Record<string, string> = {};
-  const stateTopics: string[] = [];
+  const read: RetainedConfig = { components: {}, stateTopics: [], uniqueIds: [], migrating: false };
   const cmps = pick(parsed, 'components', 'cmps');
   const entities = isObject(cmps) ? Object.entries(cmps) : [['', parsed] as const];
   for (const [key, value] of entities) {
     if (!isObject(value)) continue;
     const platform = pick(value, 'platform', 'p');
-    if (key !== '' && typeof platform === 'string') components[key] = platform;
+    if (key !== '' && typeof platform === 'string') read.components[key] = platform;
     const state = pick(value, 'state_topic', 'stat_t');
-    if (typeof state === 'string') stateTopics.push(state);
+    if (typeof state === 'string') read.stateTopics.push(state);
+    const id = pick(value, 'unique_id', 'uniq_id');
+    if (typeof id === 'string') read.uniqueIds.push(id);
   }
-  return { components, stateTopics };
+  return read;
 }
 
 /** What to publish so that nothing this gateway no longer produces stays in Home Assistant. */
 export interface Cleanup {
+  /** Config topics to clear (empty retained payload): devices or entities no longer produced, and old migration markers. */
+  clear: string[];
+  /** Config topics of the other form whose entities the new configs take over: MIGRATE_PAYLOAD first, cleared later. */
+  migrate: string[];
   /** Device configs to publish first with each removed component reduced to its platform: how Home Assistant removes one component. */
   stubs: { topic: string; payload: Json }[];
-  /** Config topics to clear (empty retained payload): devices or entities no longer produced, or in the other form. */
-  clear: string[];
   /** Old state topics no entity reads any more (the base topic changed): cleared so no retained state is left behind. */
   clearStates: string[];
 }
@@ -53,7 +71,8 @@ export interface Cleanup {
 export function planCleanup(retained: ReadonlyMap<string, string>, produced: readonly DiscoveryConfig[]): Cleanup {
   const byTopic = new Map(produced.map((p) => [p.topic, p]));
   const states = new Set(produced.flatMap((p) => p.stateTopics));
-  const cleanup: Cleanup = { stubs: [], clear: [], clearStates: [] };
+  const ids = new Set(produced.flatMap((p) => p.uniqueIds));
+  const cleanup: Cleanup = { clear: [], migrate: [], stubs: [], clearStates: [] };
   const oldStates = new Set<string>();
   for (const [topic, payload] of retained) {
     const old = readRetainedConfig(payload);
@@ -61,7 +80,8 @@ export function planCleanup(retained: ReadonlyMap<string, string>, produced: rea
     for (const s of old.stateTopics) if (!states.has(s)) oldStates.add(s);
     const now = byTopic.get(topic);
     if (!now) {
-      cleanup.clear.push(topic);
+      if (!old.migrating && old.uniqueIds.some((id) => ids.has(id))) cleanup.migrate.push(topic);
+      else cleanup.clear.push(topic);
       continue;
     }
     const removed = Object.keys(old.components).filter((k) => !(k in now.components));
