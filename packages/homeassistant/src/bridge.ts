@@ -36,6 +36,8 @@ export class HomeAssistantBridge implements ExtensionInstance {
   private settleTimer: NodeJS.Timeout | undefined;
   private birthTimer: NodeJS.Timeout | undefined;
   private migrateTimer: NodeJS.Timeout | undefined;
+  /** Capabilities already warned about (a state that is not one of its options): once each, not per status. */
+  private readonly warned = new Set<string>();
   private synced = false;
   private stopped = false;
 
@@ -147,6 +149,13 @@ export class HomeAssistantBridge implements ExtensionInstance {
   /** States are retained: Home Assistant reads the current one when it subscribes, after a restart too. */
   private publishState(d: Device, c: Capability, value: CapabilityValue | undefined): void {
     if (value === undefined || !hasState(c)) return;
+    if (c.kind === 'enum' && !c.options?.includes(String(value))) {
+      // Home Assistant would refuse it (a select or an enum sensor holds one of its options only).
+      const key = `${d.id}/${c.id}`;
+      if (!this.warned.has(key)) this.ctx.logger.warn(`${key}: state "${String(value)}" is not one of ${(c.options ?? []).join(', ')}: not published`);
+      this.warned.add(key);
+      return;
+    }
     this.ctx.publish(this.settings.entities.state(d.id, c.id), formatState(c, value), { retain: true });
   }
 

@@ -114,6 +114,18 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     expect(g.counters.delivered).toBe(0);
   });
 
+  it("does not publish a state that is not one of an enum's options, and says so once", async () => {
+    const { g } = await start();
+    for (const source of ['vinyl', 'vinyl', 'cd']) await g.receive('test/AudioVideo//Living/avr/me/C', { action: 'REPORT', status: 'SOURCE', source });
+    await g.waitFor((m) => m.topic === `${BASE}/avr/source`);
+    expect(
+      ha(g)
+        .filter((m) => m.topic === `${BASE}/avr/source`)
+        .map((m) => m.payload),
+    ).toEqual(['cd']);
+    expect(g.logs.filter((l) => l.includes('avr/source: state "vinyl" is not one of cd, tuner, hdmi1: not published'))).toHaveLength(1);
+  });
+
   it("answers Home Assistant's birth with every config and the current states", async () => {
     const { g } = await start();
     await g.receive(`${BASE}/avr/power/set`, 'ON');

@@ -22,7 +22,7 @@ const pick = (ids: readonly string[]): DeviceInput[] => [receiver, thermometer].
 /**
  * A receiver and a thermometer behind one interface, for the extension's tests: it declares
  * them with `static describe()`, confirms commands with statuses, and reports or rescans on a
- * command of its own (`REPORT` with `action` and arguments, `RESCAN` with `devices`).
+ * command of its own (`REPORT` with the status action in `status`, and its arguments; `RESCAN` with `devices`).
  */
 export class AvInterface implements GatewayInterface {
   static readonly options = options;
@@ -41,8 +41,8 @@ export class AvInterface implements GatewayInterface {
         continue;
       }
       if (msg.action === 'REPORT') {
-        const { action, ...args } = msg.arguments;
-        this.status(msg, String(action), args);
+        const { status, ...args } = msg.arguments;
+        this.status(msg, String(status), args);
         continue;
       }
       const confirm = CONFIRM[msg.action];
