@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, type Gateway } from '@mg/core';
 import { memoryLogging } from '@mg/core/testing';
-import { connectClient, SHARED_BROKER_URL, startTcpProxy, uniqueRoot, type TcpProxy, type TestClient } from '@mg/test-helpers';
+import { connectClient, SHARED_BROKER_URL, spawnNode, startTcpProxy, uniqueRoot, type LoggedProcess, type TcpProxy, type TestClient } from '@mg/test-helpers';
 import { homie } from './extension.js';
 import { startController, until, type Controller } from './test-support/controller.js';
 import { schemaErrors } from './test-support/homie-schema.js';
-import { Lamps } from './test-support/lamps.js';
+import { Lamps, lamp } from './test-support/lamps.js';
 
 // Everything here runs against the shared broker, each test under its own Homie domain (the
 // `prefix` option, node-homie's `topicRoot`), so runs never see each other.
@@ -18,13 +18,15 @@ let controller: Controller | undefined;
 let watcher: TestClient | undefined;
 let proxy: TcpProxy | undefined;
 let dir: string | undefined;
+let child: LoggedProcess | undefined;
 afterEach(async () => {
+  child?.child.kill('SIGKILL');
   await controller?.stop();
   await gateway?.stop();
   await watcher?.end();
   await proxy?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  gateway = controller = watcher = proxy = dir = undefined;
+  gateway = controller = watcher = proxy = dir = child = undefined;
 });
 
 interface Run {
@@ -50,7 +52,10 @@ async function startLamps(options: { port?: number; mqtt?: MqttOptions | ((prefi
     },
     extensions: [homie],
   });
+  // Connected before a controller looks: node-homie delays devices it learns of live (not retained) by 3 s.
+  const connected = new Promise((resolve) => gateway!.once('connected', resolve));
   await gateway.start();
+  await connected;
   return { prefix, clientid, logs: logging.records };
 }
 
@@ -140,6 +145,26 @@ describe('Homie 5 against the real broker, driven by node-homie@5', () => {
     await until(controller.devices.getDevice(root)!.state$, (s) => s === 'ready', 'root ready again', 20_000);
   }, 40_000);
 
+  it('devices declared again reach the controller: a higher version, a new child discovered, a removed one gone', async () => {
+    const run = await startLamps();
+    const root = rootOf(run);
+    controller = await startController(SHARED_BROKER_URL, run.prefix);
+    const gw = await controller.device(root);
+    const hall = await controller.device(`${root}-hall`);
+    await until(gw.attributes$, (a) => a.state === 'ready' && a.children?.length === 2, 'the root with 2 children');
+    await until(hall.attributes$, (a) => a.version > 0, 'the hall described');
+    const before = { root: gw.version, hall: hall.version };
+    Lamps.last!.ctx.devices.set([{ ...lamp('hall', 'hall', 'Hall light') }, lamp('attic', 'attic')]);
+    await until(gw.attributes$, (a) => a.children?.join() === `${root}-hall,${root}-attic`, 'the new children');
+    expect(gw.version).toBeGreaterThan(before.root);
+    await until(hall.attributes$, (a) => a.name === 'Hall light', 'the hall renamed');
+    expect(hall.version).toBeGreaterThan(before.hall);
+    const attic = await controller.device(`${root}-attic`);
+    await until(attic.state$, (s) => s === 'ready', 'the attic ready');
+    // node-homie waits 3 s before it believes a removal.
+    await until(controller.devices.devices$, (d) => !(`${root}-porch` in d), 'the porch removed', 10_000);
+  }, 20_000);
+
   it('a clean stop leaves every device disconnected', async () => {
     const run = await startLamps();
     const root = rootOf(run);
@@ -151,4 +176,55 @@ describe('Homie 5 against the real broker, driven by node-homie@5', () => {
     await until(porch.state$, (s) => s === 'disconnected', 'porch disconnected');
     await until(controller.devices.getDevice(root)!.state$, (s) => s === 'disconnected', 'root disconnected');
   });
+});
+
+describe('a gateway process that dies', () => {
+  // The program as users run it (startGateway, a configuration file), from the built packages:
+  // `pnpm test` builds them first.
+  const program = (conf: string) => `
+    const { startGateway } = require(${JSON.stringify(require.resolve('@mg/core'))});
+    const { homie } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'index.js'))});
+    const capability = { id: 'power', name: 'Power', kind: 'binary', command: { actions: { on: 'ON', off: 'OFF' } }, state: { action: 'POWER', argument: 'state' } };
+    class Lamp {
+      static describe() { return [{ id: 'lamp', name: 'Lamp', capabilities: [capability] }]; }
+      constructor(ctx) { this.ctx = ctx; }
+      loop() { for (let m = this.ctx.incoming.pull(); m; m = this.ctx.incoming.pull()) {} }
+    }
+    startGateway(Lamp, { appName: 'lamp', argv: ['-c', ${JSON.stringify(conf)}], extensions: [homie] });
+  `;
+
+  it('leaves its root lost by the will of its Homie connection, and its availability offline by its own', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mg-homie-kill-'));
+    const prefix = uniqueRoot('homie');
+    const clientid = `lamp-${prefix}`;
+    const conf = join(dir, 'lamp.conf');
+    const lines = [
+      '[MQTT]',
+      `host: ${shared.hostname}`,
+      `port: ${shared.port || 1883}`,
+      `clientid: ${clientid}`,
+      `root: ${prefix}`,
+      '',
+      '[HOMIE]',
+      'enabled: on',
+      `prefix: ${prefix}`,
+    ];
+    writeFileSync(conf, `${lines.join('\n')}\n`);
+    writeFileSync(join(dir, 'lamp.js'), program(conf));
+    const availability = `${prefix}/${clientid}/availability`;
+    watcher = await connectClient(SHARED_BROKER_URL);
+    await watcher.subscribe([availability, `${prefix}/5/+/$state`], 1);
+    child = spawnNode(join(dir, 'lamp.js'));
+    await watcher.waitFor((m) => m.topic === `${prefix}/5/${clientid}/$state` && m.payload === 'ready', 'the root ready');
+    controller = await startController(SHARED_BROKER_URL, prefix);
+    const lamp = await controller.device(`${clientid}-lamp`);
+    await until(lamp.state$, (s) => s === 'ready', 'the lamp ready');
+
+    child.child.kill('SIGKILL');
+    await child.exit;
+    await until(lamp.state$, (s) => s === 'lost', 'the lamp lost through its root');
+    await watcher.waitFor((m) => m.topic === `${prefix}/5/${clientid}/$state` && m.payload === 'lost' && !m.retain, 'lost, live');
+    await watcher.waitFor((m) => m.topic === availability && m.payload === 'offline', 'the availability will');
+    expect(child.output()).not.toContain('ERROR');
+  }, 30_000);
 });
