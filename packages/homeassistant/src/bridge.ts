@@ -134,6 +134,8 @@ export class HomeAssistantBridge implements ExtensionInstance {
         ? `; cleared ${clear.length} config(s) and ${stubs.length} component set(s) no longer produced, migrating ${migrate.length} of the other form`
         : '';
     if (!this.synced || cleared) ctx.logger.info(`Home Assistant discovery: ${what}${cleared}`);
+    if (!this.synced && devices.length === 0)
+      ctx.logger.warn('the interface declares no devices (static describe() or ctx.devices.set()): Home Assistant has nothing to discover');
     this.synced = true;
   }
 

@@ -2,6 +2,7 @@ import abbreviations from './data/abbreviations.json';
 import facts from './data/required-keys.json';
 import { buildDiscovery, UNBOUNDED, type DiscoveryConfig } from './discovery.js';
 import { HA_TOPIC_ID } from './ids.js';
+import { MIGRATE_PAYLOAD, planCleanup } from './stale.js';
 import { receiver, thermometer } from './test-support/devices.js';
 import { parsed, settings } from './test-support/settings.js';
 
@@ -32,7 +33,10 @@ describe.each(['device', 'entity'] as const)('the %s form', (form) => {
         if (key === 'device') for (const k of Object.keys(value as Json)) expect(DEVICE_KEYS).toContain(k);
         else if (key === 'origin') for (const k of Object.keys(value as Json)) expect(ORIGIN_KEYS).toContain(k);
         else if (key === 'components')
-          for (const c of Object.values(value as Record<string, Json>)) for (const k of Object.keys(c)) expect(ENTITY_KEYS).toContain(k);
+          for (const [id, c] of Object.entries(value as Record<string, Json>)) {
+            expect(id).toMatch(HA_TOPIC_ID);
+            for (const k of Object.keys(c)) expect(ENTITY_KEYS).toContain(k);
+          }
         else expect(ENTITY_KEYS).toContain(key);
       }
     }
@@ -89,6 +93,15 @@ describe.each(['device', 'entity'] as const)('the %s form', (form) => {
       entities(configs).map((e) => e.config.state_topic ?? e.config.command_topic),
     );
   });
+});
+
+it('uses known keys in what it publishes to remove or migrate: a component reduced to its platform, the migration marker', () => {
+  const before = new Map(buildDiscovery(devices, settings()).map((c) => [c.topic, JSON.stringify(c.payload)]));
+  const withoutPower = parsed(thermometer, { ...receiver, capabilities: receiver.capabilities.slice(1) });
+  const { stubs } = planCleanup(before, buildDiscovery(withoutPower, settings()));
+  const power = (stubs[0]!.payload.components as Record<string, Json>).power!;
+  expect(power).toEqual({ platform: 'switch' });
+  for (const k of [...Object.keys(power), ...Object.keys(JSON.parse(MIGRATE_PAYLOAD) as Json)]) expect(ENTITY_KEYS).toContain(k);
 });
 
 describe('the mapping of capabilities to entities', () => {

@@ -208,6 +208,18 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     }
   });
 
+  it('says so when the interface declares no devices, and clears what it published before', async () => {
+    gw = createTestGateway(AvInterface, {
+      options: { devices: '' },
+      config: { HOMEASSISTANT: { discovery: 'on' } },
+      extensions: [homeAssistantExtension({ settleMs: 30 })],
+    });
+    await gw.start();
+    await gw.receive(CONFIG_AVR, ours('avr'));
+    await gw.waitFor((m) => m.topic === CONFIG_AVR && m.payload === '');
+    expect(gw.logs.join('\n')).toContain('the interface declares no devices');
+  });
+
   it('publishes one config per entity in the entity form', async () => {
     const { g } = await start({ ha: { form: 'entity' } });
     await g.waitFor((m) => m.topic === 'homeassistant/sensor/testgw/thermo-1_temperature/config');
