@@ -6,7 +6,7 @@ import { createTestGateway, type TestGateway } from '@mg/core/testing';
 import type { DeviceDescription } from './description.js';
 import { homie } from './extension.js';
 import { Lamps, lamp } from './test-support/lamps.js';
-import { schemaErrors } from './test-support/homie-schema.js';
+import { schemaErrors, validValue } from './test-support/homie-schema.js';
 
 const HALL = 'homie/5/lampgw-hall';
 const PORCH = 'homie/5/lampgw-porch';
@@ -129,6 +129,12 @@ describe('/set, with mapping off and on', () => {
       `${HALL}/capabilities/power true`,
       `${PORCH}/capabilities/power false`,
     ]);
+    // Every value published is valid for its property, by node-homie's check.
+    for (const m of homieOnly(g).filter((x) => x.topic.includes('/capabilities/'))) {
+      const [, , device, , property] = m.topic.split('/');
+      const p = description(g, `homie/5/${device}`).nodes!.capabilities!.properties[property!]!;
+      expect({ topic: m.topic, valid: validValue(m.payload, p.datatype, p.format) }).toEqual({ topic: m.topic, valid: true });
+    }
     // Nothing of Homie's went through the map: no refusals.
     expect(Object.values(g.counters.rejected).reduce((a, b) => a + b, 0)).toBe(0);
   });

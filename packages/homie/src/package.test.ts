@@ -1,0 +1,62 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as api from './index.js';
+import { homieOptions } from './options.js';
+
+const pkgDir = join(__dirname, '..');
+
+/** The options table, from the options' own metadata (as @mg/config renders them). */
+function optionsTable(): string {
+  const rows = ['| option | default | meaning |', '| --- | --- | --- |'];
+  for (const [name, schema] of Object.entries(homieOptions)) {
+    const m = (schema as unknown as { meta(): { default: string; description: string } }).meta();
+    rows.push(`| \`${name}\` | ${m.default === '' ? '(empty)' : `\`${m.default}\``} | ${m.description} |`);
+  }
+  return rows.join('\n');
+}
+
+describe('the package', () => {
+  it('shows the [HOMIE] options in its README as the code declares them (UPDATE_DOCS=1 rewrites the table)', () => {
+    const path = join(pkgDir, 'README.md');
+    const text = readFileSync(path, 'utf8');
+    const updated = text.replace(/<!-- options:start -->[\s\S]*<!-- options:end -->/, `<!-- options:start -->\n${optionsTable()}\n<!-- options:end -->`);
+    if (process.env.UPDATE_DOCS === '1') writeFileSync(path, updated);
+    else expect(text).toBe(updated);
+  });
+
+  it('exports what launchers and tests use, by name', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'DescriptionVersions',
+        'EMPTY_STRING',
+        'HOMIE_ID',
+        'HOMIE_VERSION',
+        'HomieBridge',
+        'HomieTopics',
+        'NODE_ID',
+        'PRESENCE_SUFFIX',
+        'TRIGGER_PAYLOAD',
+        'buildTree',
+        'describeChild',
+        'describeRoot',
+        'enumFormat',
+        'formatFloat',
+        'formatValue',
+        'homie',
+        'homieOptions',
+        'isHomieId',
+        'parseValue',
+        'propertyFor',
+        'rootDevice',
+        'toHomieId',
+        'uniqueIds',
+      ].sort(),
+    );
+    expect(api.homie.section).toBe('HOMIE');
+  });
+
+  it('depends on @mg/core alone', () => {
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).toEqual(['@mg/core']);
+  });
+});
