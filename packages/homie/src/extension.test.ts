@@ -78,6 +78,17 @@ describe('the Homie lifecycle, in memory', () => {
     ]);
   });
 
+  it('says nothing when the interface cannot start', async () => {
+    class Broken extends Lamps {
+      async start(): Promise<void> {
+        throw new Error('no lamp here');
+      }
+    }
+    const g = createTestGateway(Broken, { appName: 'lampgw', options: { count: '1' }, config: { HOMIE: { enabled: 'on' } }, extensions: [homie] });
+    await expect(g.start()).rejects.toThrow('no lamp here');
+    expect(homieOnly(g)).toEqual([]);
+  });
+
   it('stays off unless enabled', async () => {
     gw = createTestGateway(Lamps, { options: { count: '2' }, extensions: [homie] });
     await gw.start();

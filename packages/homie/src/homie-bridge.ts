@@ -74,6 +74,8 @@ export class HomieBridge {
 
   /** A clean stop: every device `disconnected`, then the presence closes without its will. */
   async stop(): Promise<void> {
+    // Stopped without having started (the interface's start() failed): nothing was said, nothing to take back.
+    if (!this.presence) return;
     for (const remove of this.removers.splice(0)) remove();
     for (const child of this.tree.children) this.ctx.publish(this.topics.state(child.id), 'disconnected', RETAINED);
     this.ctx.publish(this.topics.state(this.root.id), 'disconnected', RETAINED);
