@@ -4,6 +4,7 @@ import { buildDiscovery, UNBOUNDED, type DiscoveryConfig } from './discovery.js'
 import { HA_TOPIC_ID } from './ids.js';
 import { MIGRATE_PAYLOAD, planCleanup } from './stale.js';
 import { receiver, thermometer } from './test-support/devices.js';
+import { discoveryProblems } from './test-support/ha-rules.js';
 import { parsed, settings } from './test-support/settings.js';
 
 type Json = Record<string, unknown>;
@@ -167,5 +168,27 @@ describe('the mapping of capabilities to entities', () => {
     expect(other[0]!.config.unique_id).toBe('dummy2mqtt-attic_avr_power');
     expect(other[0]!.config.default_entity_id).toBe('switch.dummy2mqtt_attic_avr_power');
     expect(other[0]!.message.topic).toBe('homeassistant/device/dummy2mqtt-attic/avr/config');
+  });
+});
+
+describe("Home Assistant's rules, as the tests' stand-in applies them", () => {
+  it('finds nothing to object to in either form, and objects to what it should', () => {
+    for (const form of ['device', 'entity'] as const)
+      for (const c of buildDiscovery(devices, settings({ form }))) expect(discoveryProblems(c.topic, JSON.stringify(c.payload))).toEqual([]);
+    const [avr] = buildDiscovery(devices, settings());
+    const broken = structuredClone(avr!.payload) as { components: Record<string, Json>; device: Json; origin?: Json };
+    delete broken.components.power!.command_topic;
+    delete broken.components.volume!.unique_id;
+    broken.components.source!.object_id = 'x';
+    broken.device = { name: 'no ids' };
+    delete broken.origin;
+    expect(discoveryProblems('homeassistant/device/n/a.b/config', JSON.stringify(broken))).toEqual([
+      'homeassistant/device/n/a.b/config: "a.b" has characters Home Assistant refuses',
+      'homeassistant/device/n/a.b/config: the device has neither identifiers nor connections',
+      'homeassistant/device/n/a.b/config: no origin name',
+      'homeassistant/device/n/a.b/config power: switch requires "command_topic"',
+      'homeassistant/device/n/a.b/config volume: no unique_id',
+      'homeassistant/device/n/a.b/config source: unknown key "object_id"',
+    ]);
   });
 });

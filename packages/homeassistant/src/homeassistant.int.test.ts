@@ -9,6 +9,7 @@ import { memoryLogging } from '@mg/core/testing';
 import { connectClient, SHARED_BROKER_URL, uniqueRoot, type Received, type TestClient } from '@mg/test-helpers';
 import { homeAssistantExtension } from './extension.js';
 import { AvInterface } from './test-support/av-interface.js';
+import { discoveryProblems } from './test-support/ha-rules.js';
 
 const { hostname, port } = new URL(SHARED_BROKER_URL);
 const APP = 'av2mqtt';
@@ -65,6 +66,13 @@ async function retainedUnder(filter: string): Promise<Received[]> {
   }
 }
 
+/** What Home Assistant would object to (by its own rules, see ha-rules.ts) in the configs this client received, but for `injected` (a test's own). */
+function problemsSeen(injected: string[] = []): string[] {
+  const configs = ha.messages.filter((m) => m.topic.startsWith(`${prefix}/`) && m.topic.endsWith('/config') && !injected.includes(m.payload));
+  expect(configs.length).toBeGreaterThan(0);
+  return configs.flatMap((m) => discoveryProblems(m.topic, m.payload, prefix));
+}
+
 const config = (m: Received) => JSON.parse(m.payload) as { components: Record<string, Record<string, string>> };
 const isConfig = (device: string) => (m: Received) => m.topic === `${prefix}/device/${APP}/${device}/config` && m.payload !== '';
 
@@ -85,6 +93,7 @@ describe('Home Assistant discovery over a real broker', () => {
     await ha.waitFor(isConfig('avr'), 'the receiver config again');
     await ha.waitFor(isConfig('thermo-1'), 'the thermometer config again');
     await ha.waitFor((m) => m.topic === `${base}/avr/volume` && m.payload === '-30', 'the volume state again');
+    expect(problemsSeen()).toEqual([]);
   });
 
   it('clears at start the configs of this node it no longer produces, and no one else’s', async () => {
@@ -94,9 +103,12 @@ describe('Home Assistant discovery over a real broker', () => {
     const other = `${prefix}/device/zigbee2mqtt/0x1234/config`;
     const ours = JSON.stringify({ device: { identifiers: [`${APP}_gone`] }, origin: { name: '@mg/homeassistant' }, components: {} });
     await ha.publish(gone, ours, { retain: true, qos: 1 });
-    await ha.publish(oldEntity, JSON.stringify({ unique_id: `${APP}_avr_power`, origin: { name: '@mg/homeassistant' } }), { retain: true, qos: 1 });
-    await ha.publish(foreign, JSON.stringify({ origin: { name: 'someone else' }, components: {} }), { retain: true, qos: 1 });
-    await ha.publish(other, JSON.stringify({ origin: { name: 'Zigbee2MQTT' } }), { retain: true, qos: 1 });
+    const oldConfig = JSON.stringify({ unique_id: `${APP}_avr_power`, origin: { name: '@mg/homeassistant' } });
+    const foreignConfig = JSON.stringify({ origin: { name: 'someone else' }, components: {} });
+    const otherConfig = JSON.stringify({ origin: { name: 'Zigbee2MQTT' } });
+    await ha.publish(oldEntity, oldConfig, { retain: true, qos: 1 });
+    await ha.publish(foreign, foreignConfig, { retain: true, qos: 1 });
+    await ha.publish(other, otherConfig, { retain: true, qos: 1 });
 
     await ha.subscribe(`${prefix}/#`, 1);
     await gateway().start();
@@ -108,6 +120,31 @@ describe('Home Assistant discovery over a real broker', () => {
     expect((await retainedUnder(`${prefix}/#`)).map((m) => m.topic).sort()).toEqual(
       [foreign, other, `${prefix}/device/${APP}/avr/config`, `${prefix}/device/${APP}/thermo-1/config`].sort(),
     );
+    expect(problemsSeen([ours, oldConfig, foreignConfig, otherConfig])).toEqual([]);
+  });
+
+  it('leaves the configs of another gateway on the same prefix alone: each clears only under its own node id', async () => {
+    await ha.subscribe(`${prefix}/#`, 1);
+    await gateway().start();
+    await ha.waitFor(isConfig('avr'), 'the first gateway config');
+    // The same application again, elsewhere (another root and client id), with its own node id.
+    const attic = uniqueRoot('mgha-attic');
+    await gateway({ root: attic, ha: { nodeid: 'attic' }, mqtt: { clientid: 'av2mqtt-attic' } }).start();
+    await ha.waitFor((m) => m.topic === `${prefix}/device/attic/avr/config` && m.payload !== '', 'the second gateway config');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ha.messages.filter((m) => m.payload === '').map((m) => m.topic)).toEqual([]);
+    const held = (await retainedUnder(`${prefix}/#`)).map((m) => m.topic).sort();
+    expect(held).toEqual(
+      [
+        `${prefix}/device/${APP}/avr/config`,
+        `${prefix}/device/${APP}/thermo-1/config`,
+        `${prefix}/device/attic/avr/config`,
+        `${prefix}/device/attic/thermo-1/config`,
+      ].sort(),
+    );
+    const ids = (await retainedUnder(`${prefix}/#`)).flatMap((m) => Object.values(config(m).components).map((c) => c.unique_id));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(problemsSeen()).toEqual([]);
   });
 
   it('leaves no duplicate when the topic root changes: same config topics and unique ids, old states cleared', async () => {
@@ -172,6 +209,7 @@ describe('Home Assistant discovery over a real broker', () => {
       ]);
       // The interface's statuses went out through the map as usual.
       expect(ha.messages.some((m) => m.topic.startsWith(`${root}/AudioVideo/`) && m.topic.endsWith('/S'))).toBe(true);
+      expect(problemsSeen()).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
