@@ -61,10 +61,12 @@ export class HomeAssistantBridge implements ExtensionInstance {
     ctx.subscribe(s.discovery.filter);
     ctx.subscribe(s.discovery.status);
     ctx.subscribe(s.entities.commandFilter);
+    // Contained: these run inside the interface's ctx.devices.set() and the gateway's publishing,
+    // which an error of this extension must not break.
     this.offs.push(
       ctx.onConnected(() => this.onConnected()),
-      ctx.devices.onChange(() => this.synced && this.sync()),
-      ctx.devices.onState((d, c, v) => this.onState(d, c, v)),
+      ctx.devices.onChange(ctx.contain('Home Assistant devices', () => this.synced && this.sync())),
+      ctx.devices.onState(ctx.contain('Home Assistant state', (d: Device, c: Capability, v: CapabilityValue) => this.onState(d, c, v))),
     );
   }
 
