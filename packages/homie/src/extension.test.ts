@@ -177,7 +177,10 @@ describe('devices that change', () => {
     const g = await start();
     const before = { root: description(g, ROOT).version, hall: description(g, HALL).version };
     const attic = lamp('attic', 'attic');
-    const hall: DeviceInput = { ...lamp('hall', 'hall', 'Hall light'), capabilities: lamp('hall', 'hall').capabilities.slice(0, 2) };
+    // The hall lamp loses three capabilities, and its level becomes write-only (no state kept).
+    const [power, level] = lamp('hall', 'hall').capabilities as [DeviceInput['capabilities'][number], DeviceInput['capabilities'][number]];
+    const { state: _state, ...writeOnly } = level;
+    const hall: DeviceInput = { ...lamp('hall', 'hall', 'Hall light'), capabilities: [power, { ...writeOnly, access: 'write' }] };
     Lamps.last!.report('porch', 'POWER', { state: 'on' });
     Lamps.last!.ctx.devices.set([hall, attic]);
     const after = homieOnly(g).slice(11).map(line);
@@ -185,6 +188,7 @@ describe('devices that change', () => {
       `${HALL}/$state init`,
       `${HALL}/$description <description>`,
       `${HALL}/$state ready`,
+      `${HALL}/capabilities/level `, // no longer retained
       `${HALL}/capabilities/temperature `, // properties the hall lamp no longer has
       `${HALL}/capabilities/mode `,
       `${HALL}/capabilities/label `,

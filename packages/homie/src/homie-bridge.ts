@@ -79,7 +79,7 @@ export class HomieBridge {
     for (const remove of this.removers.splice(0)) remove();
     for (const child of this.tree.children) this.ctx.publish(this.topics.state(child.id), 'disconnected', RETAINED);
     this.ctx.publish(this.topics.state(this.root.id), 'disconnected', RETAINED);
-    await this.presence?.stop();
+    await this.presence.stop();
     this.presence = undefined;
   }
 
@@ -126,9 +126,11 @@ export class HomieBridge {
       const stamped = this.versions.stamp(child.id, describeChild(next, child));
       if (!stamped.changed) continue;
       this.publishChild(child, stamped.description);
+      // A property gone, or no longer retained, must not keep its last value on the broker.
       const old = before.children.find((c) => c.id === child.id);
-      for (const gone of old?.properties ?? [])
-        if (gone.description.retained && !child.properties.some((p) => p.id === gone.id)) this.clear(this.topics.value(child.id, gone.id));
+      for (const was of old?.properties ?? [])
+        if (was.description.retained && !child.properties.some((p) => p.id === was.id && p.description.retained))
+          this.clear(this.topics.value(child.id, was.id));
     }
     const root = this.versions.stamp(this.root.id, describeRoot(next));
     if (root.changed) this.publishRoot(root.description);
