@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, type Gateway } from '@mg/core';
@@ -194,6 +194,7 @@ describe('a gateway process that dies', () => {
   `;
 
   it('leaves its root lost by the will of its Homie connection, and its availability offline by its own', async () => {
+    if (!existsSync(join(__dirname, '..', 'dist', 'index.js'))) throw new Error('@mg/homie is not built: run "pnpm --filter @mg/homie build" (pnpm test does)');
     dir = mkdtempSync(join(tmpdir(), 'mg-homie-kill-'));
     const prefix = uniqueRoot('homie');
     const clientid = `lamp-${prefix}`;
