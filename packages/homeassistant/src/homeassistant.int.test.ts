@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, type Gateway, type InternalMessage } from '@mg/core';
 import { memoryLogging } from '@mg/core/testing';
-import { connectClient, SHARED_BROKER_URL, uniqueRoot, type Received, type TestClient } from '@mg/test-helpers';
+import { connectClient, SHARED_BROKER_URL, startTcpProxy, uniqueRoot, type Received, type TestClient } from '@mg/test-helpers';
 import { homeAssistantExtension } from './extension.js';
 import { AvInterface } from './test-support/av-interface.js';
 import { discoveryProblems } from './test-support/ha-rules.js';
@@ -225,5 +225,26 @@ describe('Home Assistant discovery over a real broker', () => {
     expect((await retainedUnder(topic)).map((m) => m.payload)).toEqual(['online']);
     await g.stop();
     expect((await retainedUnder(topic)).map((m) => m.payload)).toEqual(['offline']);
+  });
+
+  it('turns the entities unavailable when the gateway is lost (its last will), and back with configs when it returns', async () => {
+    const proxy = await startTcpProxy(Number(port || 1883), hostname);
+    try {
+      await ha.subscribe(`${prefix}/#`, 1);
+      const topic = `${root}/${APP}/availability`;
+      await ha.subscribe(topic, 1);
+      await gateway({ mqtt: { port: String(proxy.port), keepalive: '2', reconnectmin: '0.2', reconnectmax: '1' } }).start();
+      await ha.waitFor(isConfig('avr'), 'the receiver config');
+      await ha.waitFor((m) => m.topic === topic && m.payload === 'online', 'online');
+      ha.messages.length = 0;
+      await proxy.cut();
+      await ha.waitFor((m) => m.topic === topic && m.payload === 'offline', 'offline from the last will');
+      await proxy.restore();
+      await ha.waitFor((m) => m.topic === topic && m.payload === 'online', 'online again');
+      await ha.waitFor(isConfig('avr'), 'the configs again after the reconnection');
+    } finally {
+      await Promise.all(gateways.splice(0).map((g) => g.stop()));
+      await proxy.close();
+    }
   });
 });
