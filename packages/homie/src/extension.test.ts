@@ -217,6 +217,17 @@ describe('devices that change', () => {
   });
 });
 
+describe('versions across restarts', () => {
+  it('a gateway started again gives higher versions, though nothing changed (it cannot know what it said before)', async () => {
+    const first = await start();
+    const before = [ROOT, HALL, PORCH].map((d) => description(first, d).version);
+    await first.stop();
+    const second = await start();
+    const after = [ROOT, HALL, PORCH].map((d) => description(second, d).version);
+    after.forEach((v, i) => expect(v).toBeGreaterThan(before[i]!));
+  });
+});
+
 describe('[HOMIE] options', () => {
   it('takes the root id from deviceid, made a Homie id, and the name from name', async () => {
     const g = await start({ deviceid: 'Lamps_Upstairs', name: 'Upstairs lamps', prefix: 'myhomie' }, {}, 1);

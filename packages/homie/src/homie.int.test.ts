@@ -66,6 +66,8 @@ describe('Homie 5 against the real broker, driven by node-homie@5', () => {
   it("node-homie's controller discovers every device, valid, and ready", async () => {
     const run = await startLamps({ count: 3 });
     const root = rootOf(run);
+    watcher = await connectClient(SHARED_BROKER_URL);
+    await watcher.subscribe(`${run.prefix}/5/+/$description`, 1);
     controller = await startController(SHARED_BROKER_URL, run.prefix);
     const gw = await controller.device(root);
     await until(gw.attributes$, (a) => a.state === 'ready' && (a.children?.length ?? 0) === 3, 'the root ready with 3 children');
@@ -76,6 +78,11 @@ describe('Homie 5 against the real broker, driven by node-homie@5', () => {
       expect(child.attributes.root).toBe(root);
       // The description node-homie built the device from passes node-homie's schema.
       expect(schemaErrors(child.getDescription())).toEqual([]);
+    }
+    // The documents as the broker holds them, each through node-homie's schema.
+    for (const id of [root, ...gw.attributes.children!]) {
+      const m = await watcher.waitFor((x) => x.topic === `${run.prefix}/5/${id}/$description`, `the description of ${id}`);
+      expect({ id, errors: schemaErrors(JSON.parse(m.payload)) }).toEqual({ id, errors: [] });
     }
     const level = await controller.property(`${root}-hall/capabilities/level`);
     expect(level.attributes).toMatchObject({ datatype: 'integer', format: '0:100:1', unit: '%', settable: true, retained: true });
