@@ -5,7 +5,7 @@ const oneLevel = (v: string) => !/[/+#]/.test(v);
 /** The `[HOMIE]` options. */
 export const homieOptions = {
   enabled: bool(false, 'Publish the devices the interface declares as Homie 5 devices (topics homie/5/...).'),
-  prefix: string('homie', 'The Homie domain: the first topic level. Controllers look in "homie" unless told otherwise.', {
+  prefix: string('homie', 'The Homie domain: the first level of every Homie topic (homie/5/... by default); one level, no wildcards.', {
     required: 'give one topic level, e.g. "prefix: homie"',
   }).refine((v) => oneLevel(v), 'must be one topic level: no "/", "+", "#"'),
   deviceid: string(
