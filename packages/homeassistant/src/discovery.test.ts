@@ -1,13 +1,12 @@
-import abbreviations from './data/abbreviations.json';
-import facts from './data/required-keys.json';
+import { discoveryProblems, homeAssistantData } from '@mg/test-helpers';
 import { buildDiscovery, UNBOUNDED, type DiscoveryConfig } from './discovery.js';
 import { HA_TOPIC_ID } from './ids.js';
 import { MIGRATE_PAYLOAD, planCleanup } from './stale.js';
 import { receiver, thermometer } from './test-support/devices.js';
-import { discoveryProblems } from './test-support/ha-rules.js';
 import { parsed, settings } from './test-support/settings.js';
 
 type Json = Record<string, unknown>;
+const { abbreviations, facts } = homeAssistantData;
 const ENTITY_KEYS = new Set(Object.values(abbreviations.ABBREVIATIONS));
 const DEVICE_KEYS = new Set(Object.values(abbreviations.DEVICE_ABBREVIATIONS));
 const ORIGIN_KEYS = new Set(Object.values(abbreviations.ORIGIN_ABBREVIATIONS));

@@ -6,10 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, type Gateway, type InternalMessage } from '@mg/core';
 import { memoryLogging } from '@mg/core/testing';
-import { connectClient, SHARED_BROKER_URL, startTcpProxy, uniqueRoot, type Received, type TestClient } from '@mg/test-helpers';
+import { connectClient, discoveryProblems, SHARED_BROKER_URL, startTcpProxy, uniqueRoot, type Received, type TestClient } from '@mg/test-helpers';
 import { homeAssistantExtension } from './extension.js';
 import { AvInterface } from './test-support/av-interface.js';
-import { discoveryProblems } from './test-support/ha-rules.js';
 
 const { hostname, port } = new URL(SHARED_BROKER_URL);
 const APP = 'av2mqtt';
@@ -66,7 +65,7 @@ async function retainedUnder(filter: string): Promise<Received[]> {
   }
 }
 
-/** What Home Assistant would object to (by its own rules, see ha-rules.ts) in the configs this client received, but for `injected` (a test's own). */
+/** What Home Assistant would object to (by its own rules, see @mg/test-helpers' conventions/ha-rules.ts) in the configs this client received, but for `injected` (a test's own). */
 function problemsSeen(injected: string[] = []): string[] {
   const configs = ha.messages.filter((m) => m.topic.startsWith(`${prefix}/`) && m.topic.endsWith('/config') && !injected.includes(m.payload));
   expect(configs.length).toBeGreaterThan(0);

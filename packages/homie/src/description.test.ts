@@ -1,9 +1,9 @@
+import { homieSchemaErrors } from '@mg/test-helpers';
 import type { Device, DeviceInput } from '@mg/core';
 import { createTestContext } from '@mg/core/testing';
 import { buildTree, describeChild, describeRoot, NODE_ID, type DeviceDescription } from './description.js';
 import { isHomieId } from './ids.js';
 import { Lamps, lamp } from './test-support/lamps.js';
-import { schemaErrors } from './test-support/homie-schema.js';
 import { DescriptionVersions } from './versions.js';
 
 /** Devices validated by the core, defaults filled in, as an interface would declare them. */
@@ -65,7 +65,7 @@ describe('the $description documents', () => {
     const all = describeAll(list);
     expect(all.size).toBe(list.length + 1);
     for (const [id, description] of all) {
-      expect({ id, errors: schemaErrors(description) }).toEqual({ id, errors: [] });
+      expect({ id, errors: homieSchemaErrors(description) }).toEqual({ id, errors: [] });
       // The schema's id pattern is escaped twice in node-homie@5 (it lets anything through), so the ids are checked here too.
       expect(isHomieId(id)).toBe(true);
       for (const c of [...(description.children ?? []), ...(description.root ? [description.root] : [])]) expect(isHomieId(c)).toBe(true);
@@ -74,12 +74,12 @@ describe('the $description documents', () => {
   });
 
   it('the schema is live: it refuses what the convention refuses', () => {
-    expect(schemaErrors({ homie: '5.0', version: 1, name: 'x' })).toEqual([]);
-    expect(schemaErrors({ homie: '4.0', version: 1 })).not.toEqual([]);
-    expect(schemaErrors({ homie: '5.0', version: 1.5 })).not.toEqual([]);
-    expect(schemaErrors({ homie: '5.0' })).not.toEqual([]);
-    expect(schemaErrors({ homie: '5.0', version: 1, nodes: { n: { properties: { p: { datatype: 'number' } } } } })).not.toEqual([]);
-    expect(schemaErrors({ homie: '5.0', version: 1, manufacturer: 'x' })).not.toEqual([]);
+    expect(homieSchemaErrors({ homie: '5.0', version: 1, name: 'x' })).toEqual([]);
+    expect(homieSchemaErrors({ homie: '4.0', version: 1 })).not.toEqual([]);
+    expect(homieSchemaErrors({ homie: '5.0', version: 1.5 })).not.toEqual([]);
+    expect(homieSchemaErrors({ homie: '5.0' })).not.toEqual([]);
+    expect(homieSchemaErrors({ homie: '5.0', version: 1, nodes: { n: { properties: { p: { datatype: 'number' } } } } })).not.toEqual([]);
+    expect(homieSchemaErrors({ homie: '5.0', version: 1, manufacturer: 'x' })).not.toEqual([]);
   });
 
   it('makes the gateway the root and every device a child, with ids unique per gateway', () => {

@@ -1,3 +1,4 @@
+import { homieSchemaErrors, homieValueValid } from '@mg/test-helpers';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,6 @@ import { createTestGateway, type TestGateway } from '@mg/core/testing';
 import type { DeviceDescription } from './description.js';
 import { homie } from './extension.js';
 import { Lamps, lamp } from './test-support/lamps.js';
-import { schemaErrors, validValue } from './test-support/homie-schema.js';
 
 const HALL = 'homie/5/lampgw-hall';
 const PORCH = 'homie/5/lampgw-porch';
@@ -50,7 +50,7 @@ describe('the Homie lifecycle, in memory', () => {
       `${ROOT}/$description <description>`,
       `${ROOT}/$state ready`,
     ]);
-    for (const d of [ROOT, HALL, PORCH]) expect(schemaErrors(description(g, d))).toEqual([]);
+    for (const d of [ROOT, HALL, PORCH]) expect(homieSchemaErrors(description(g, d))).toEqual([]);
     expect(description(g, ROOT)).toMatchObject({ name: 'lampgw', children: ['lampgw-hall', 'lampgw-porch'] });
     expect(description(g, HALL)).toMatchObject({ name: 'hall lamp', root: 'lampgw' });
     expect(homieOnly(g).every((m) => m.retain && m.qos === 1)).toBe(true);
@@ -144,7 +144,7 @@ describe('/set, with mapping off and on', () => {
     for (const m of homieOnly(g).filter((x) => x.topic.includes('/capabilities/'))) {
       const [, , device, , property] = m.topic.split('/');
       const p = description(g, `homie/5/${device}`).nodes!.capabilities!.properties[property!]!;
-      expect({ topic: m.topic, valid: validValue(m.payload, p.datatype, p.format) }).toEqual({ topic: m.topic, valid: true });
+      expect({ topic: m.topic, valid: homieValueValid(m.payload, p.datatype, p.format) }).toEqual({ topic: m.topic, valid: true });
     }
     // Nothing of Homie's went through the map: no refusals.
     expect(Object.values(g.counters.rejected).reduce((a, b) => a + b, 0)).toBe(0);

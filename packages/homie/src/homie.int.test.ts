@@ -3,10 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, type Gateway } from '@mg/core';
 import { memoryLogging } from '@mg/core/testing';
-import { connectClient, SHARED_BROKER_URL, spawnNode, startTcpProxy, uniqueRoot, type LoggedProcess, type TcpProxy, type TestClient } from '@mg/test-helpers';
+import {
+  connectClient,
+  homieSchemaErrors,
+  type LoggedProcess,
+  SHARED_BROKER_URL,
+  spawnNode,
+  startTcpProxy,
+  type TcpProxy,
+  type TestClient,
+  uniqueRoot,
+} from '@mg/test-helpers';
 import { homie } from './extension.js';
 import { startController, until, type Controller } from './test-support/controller.js';
-import { schemaErrors } from './test-support/homie-schema.js';
 import { Lamps, lamp } from './test-support/lamps.js';
 
 // Everything here runs against the shared broker, each test under its own Homie domain (the
@@ -77,12 +86,12 @@ describe('Homie 5 against the real broker, driven by node-homie@5', () => {
       await until(child.state$, (s) => s === 'ready', `${id} ready`);
       expect(child.attributes.root).toBe(root);
       // The description node-homie built the device from passes node-homie's schema.
-      expect(schemaErrors(child.getDescription())).toEqual([]);
+      expect(homieSchemaErrors(child.getDescription())).toEqual([]);
     }
     // The documents as the broker holds them, each through node-homie's schema.
     for (const id of [root, ...gw.attributes.children!]) {
       const m = await watcher.waitFor((x) => x.topic === `${run.prefix}/5/${id}/$description`, `the description of ${id}`);
-      expect({ id, errors: schemaErrors(JSON.parse(m.payload)) }).toEqual({ id, errors: [] });
+      expect({ id, errors: homieSchemaErrors(JSON.parse(m.payload)) }).toEqual({ id, errors: [] });
     }
     const level = await controller.property(`${root}-hall/capabilities/level`);
     expect(level.attributes).toMatchObject({ datatype: 'integer', format: '0:100:1', unit: '%', settable: true, retained: true });

@@ -1,4 +1,4 @@
-import { validValue } from './test-support/homie-schema.js';
+import { homieValueValid } from '@mg/test-helpers';
 import type { PropertyDescription } from './property.js';
 import { EMPTY_STRING, formatValue, parseValue } from './values.js';
 
@@ -18,7 +18,7 @@ describe('formatValue: what is published on a property topic', () => {
     [prop('string'), '', EMPTY_STRING],
   ])('%j with %j gives %j, valid for node-homie', (p, value, payload) => {
     expect(formatValue(p, value)).toEqual({ ok: true, payload });
-    expect(validValue(payload, p.datatype, p.format)).toBe(true);
+    expect(homieValueValid(payload, p.datatype, p.format)).toBe(true);
   });
 
   it.each<[PropertyDescription, boolean | number | string, string]>([
@@ -64,11 +64,11 @@ describe('parseValue: what a /set payload asks for', () => {
   ])('%j refuses %j', (p, payload) => {
     const r = parseValue(p, payload);
     expect(r.ok).toBe(false);
-    expect(validValue(payload, p.datatype, p.format)).toBe(false); // node-homie agrees
+    expect(homieValueValid(payload, p.datatype, p.format)).toBe(false); // node-homie agrees
   });
 
   it('refuses spaces around a number, as the convention says (node-homie lets " 1" pass)', () => {
     expect(parseValue(prop('float'), ' 1').ok).toBe(false);
-    expect(validValue(' 1', 'float')).toBe(true);
+    expect(homieValueValid(' 1', 'float')).toBe(true);
   });
 });

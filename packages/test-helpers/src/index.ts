@@ -17,3 +17,5 @@ export { makeTestPki } from './tls.js';
 export type { TestPki } from './tls.js';
 export { startSocatPair } from './socat.js';
 export type { SocatPair } from './socat.js';
+export { discoveryProblems, homeAssistantData } from './conventions/ha-rules.js';
+export { homieSchemaErrors, homieValueValid } from './conventions/homie-schema.js';

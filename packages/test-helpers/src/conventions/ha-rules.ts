@@ -1,5 +1,5 @@
-import abbreviations from '../data/abbreviations.json';
-import facts from '../data/required-keys.json';
+import abbreviations from './ha-data/abbreviations.json';
+import facts from './ha-data/required-keys.json';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -61,3 +61,6 @@ export function discoveryProblems(topic: string, payload: string, prefix = 'home
   }
   return problems;
 }
+
+/** Home Assistant's own data, as pinned here: its MQTT abbreviation table and the documented required keys. */
+export const homeAssistantData = { abbreviations, facts } as const;

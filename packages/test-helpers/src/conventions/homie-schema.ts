@@ -20,12 +20,12 @@ class SchemaCheck extends HomieDevice {
 let check: SchemaCheck | undefined;
 
 /** What node-homie's schema finds wrong with a `$description` (empty when valid). */
-export function schemaErrors(description: unknown): string[] {
+export function homieSchemaErrors(description: unknown): string[] {
   check ??= new SchemaCheck({ id: 'schema-check' }, { url: 'mqtt://127.0.0.1:1' }, HomieDeviceMode.Controller);
   return check.errors(description);
 }
 
 /** node-homie's check of a property value against its datatype and format. */
-export function validValue(payload: string, datatype: string, format?: string): boolean {
+export function homieValueValid(payload: string, datatype: string, format?: string): boolean {
   return validateHomieValue(payload, datatype as Parameters<typeof validateHomieValue>[1], format);
 }
