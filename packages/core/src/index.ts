@@ -15,7 +15,8 @@ export { InterfaceError } from './runtime/interface.js';
 export type { GatewayInterface, InterfaceClass, InterfaceContext, InterfaceOptions } from './runtime/interface.js';
 
 // Devices and the conventions that describe them (Home Assistant discovery, Homie).
-export { DeviceError } from './model/device-binding.js';
+export { DeviceError, parseDevices } from './model/device-binding.js';
+export { deviceSchema, capabilitySchema } from './model/device.js';
 export type { Device, DeviceInput, Capability, CapabilityKind, CapabilityValue, CommandBinding, StateBinding } from './model/device.js';
 export type { DeviceDeclarations } from './runtime/interface.js';
 export type {
