@@ -5,7 +5,7 @@ import { HomeAssistantError } from './errors.js';
 import { HA_TOPIC_ID, nodeIdFor } from './ids.js';
 import { homeAssistantOptions, type HomeAssistantOptionShape } from './options.js';
 import { originBlock } from './origin.js';
-import { checkTopicBase, DiscoveryTopics, EntityTopics, expandTopic } from './topics.js';
+import { checkTopicBase, DiscoveryTopics, EntityTopics } from './topics.js';
 
 /** The settings of one gateway's bridge, from its `[HOMEASSISTANT]` options and what the gateway is. */
 export function settingsFor(ctx: ExtensionContext<HomeAssistantOptionShape>): DiscoverySettings {
@@ -14,7 +14,7 @@ export function settingsFor(ctx: ExtensionContext<HomeAssistantOptionShape>): Di
   if (!HA_TOPIC_ID.test(node))
     throw new HomeAssistantError('HOMEASSISTANT_NODEID_INVALID', `[HOMEASSISTANT] nodeid: "${node}" cannot be used: letters, digits, "_" and "-" only`);
   const prefix = checkTopicBase('prefix', o.prefix.trim());
-  const base = checkTopicBase('basetopic', expandTopic(o.basetopic.trim(), { root: ctx.topicRoot, app: ctx.appName, clientid: ctx.clientId }));
+  const base = checkTopicBase('basetopic', ctx.expandTopic(o.basetopic.trim()));
   return {
     form: o.form,
     node,

@@ -1,14 +1,8 @@
 import { HomeAssistantError } from './errors.js';
 import { nodeIdFor } from './ids.js';
-import { checkTopicBase, DiscoveryTopics, EntityTopics, expandTopic } from './topics.js';
+import { checkTopicBase, DiscoveryTopics, EntityTopics } from './topics.js';
 
 describe('topics', () => {
-  it('expands {root}, {app} and {clientid} as the core does, without an empty first level', () => {
-    expect(expandTopic('{root}/{clientid}/ha', { root: 'home', app: 'a2m', clientid: 'a2m-1' })).toBe('home/a2m-1/ha');
-    expect(expandTopic('{root}/{clientid}/ha', { root: '', app: 'a2m', clientid: 'a2m-1' })).toBe('a2m-1/ha');
-    expect(expandTopic('ha/{app}', { root: 'x', app: 'a2m', clientid: 'c' })).toBe('ha/a2m');
-  });
-
   it('refuses wildcards and empty levels in its topics', () => {
     for (const bad of ['', 'a/+/b', 'a/#', 'a//b', '/a', 'a/'])
       expect(() => checkTopicBase('basetopic', bad)).toThrow(expect.objectContaining({ code: 'HOMEASSISTANT_TOPIC_INVALID' }));

@@ -1,12 +1,6 @@
 import { HomeAssistantError } from './errors.js';
 import type { Platform } from './platforms.js';
 
-/** Fills `{root}`, `{app}` and `{clientid}` as the core does for its own topics: an empty root leaves no empty level. */
-export function expandTopic(template: string, values: { root: string; app: string; clientid: string }): string {
-  const t = values.root === '' ? template.replace(/^\{root\}\//, '') : template;
-  return t.replace(/\{(root|app|clientid)\}/g, (_, key: 'root' | 'app' | 'clientid') => values[key]);
-}
-
 /** A topic this extension publishes under or subscribes below: no wildcards, no empty levels. */
 export function checkTopicBase(option: string, topic: string): string {
   if (topic === '' || /[+#]/.test(topic) || topic.includes('\u0000') || topic.split('/').includes(''))

@@ -1,5 +1,6 @@
 import type { Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
+import { expandTopic } from '../model/topic-template.js';
 import type { Transport } from '../mqtt/transport.js';
 import type { DeviceRegistry } from './devices.js';
 import type { Availability, DeviceWrite, ExtensionContext, ExtensionInstance, GatewayExtension, Presence } from './extension.js';
@@ -50,6 +51,7 @@ export class ExtensionHost {
         appVersion: setup.app.version ?? '0.0.0',
         clientId: setup.connection.clientId,
         topicRoot: setup.map.root,
+        expandTopic: (template) => expandTopic(template, { root: setup.map.root, app: setup.app.name, clientid: setup.connection.clientId }),
         availability,
         devices: parts.devices,
         signal: parts.signal,

@@ -76,6 +76,8 @@ export interface ExtensionContext<S extends SectionShape = SectionShape> {
   clientId: string;
   /** The topic root of the gateway's messages (the map's, or `[MQTT] root`), maybe empty. */
   topicRoot: string;
+  /** Fills `{root}`, `{app}` and `{clientid}` in a topic option, as the gateway does for its own (an empty root leaves no empty level). */
+  expandTopic(template: string): string;
   /** The gateway's availability, or undefined when `[MQTT] availabilitytopic` is blank. */
   availability: Availability | undefined;
   devices: DeviceView;
