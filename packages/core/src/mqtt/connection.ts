@@ -57,6 +57,8 @@ export interface ReceivedPacket {
   qos: 0 | 1 | 2;
   /** The MQTT 5 correlation data, as text. */
   correlation?: string;
+  /** Set when the broker replays a stored retained message (on subscribing), not for live ones. */
+  retain?: boolean;
 }
 
 export interface ConnectionContext {
@@ -233,6 +235,7 @@ export class Connection implements Transport {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       const received: ReceivedPacket = { topic: packet.topic, payload, qos: packet.qos };
       if (data) received.correlation = data.toString('utf8');
+      if (packet.retain) received.retain = true;
       // `done` itself is the acknowledgement: it is called without an error (no closure per message).
       this.ctx.onMessage(received, done as () => void);
     };

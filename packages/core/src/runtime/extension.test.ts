@@ -96,21 +96,23 @@ it('routes its topics away from the map, sends writes to the interface as comman
   expect(gw.published.map((m) => `${m.topic} ${m.payload}`)).toContain('toy/$state disconnected');
 });
 
-it('refuses a write the capability does not take, with a counted reason, and goes on', async () => {
+it('refuses a write the capability does not take, or a retained one (it would be applied at every connection), with a counted reason, and goes on', async () => {
   const gw = gateway(true);
   const refused: string[] = [];
   gw.gateway.on('refused', (r) => refused.push(`${r.reason}: ${r.detail}`));
   await gw.start();
   await gw.receive('toy/lamp/level/set', '250');
   await gw.receive('toy/sofa/level/set', '1');
+  await gw.receive('toy/lamp/power/set', 'true', { retain: true });
   await gw.receive('toy/lamp/power/set', 'false');
   await gw.waitFor((m) => m.topic === 'toy/lamp/power' && m.payload === 'false');
   await gw.stop();
   expect(refused).toEqual([
     'invalid-value: level expects a number from 0 to 100, got 250 (message on "toy/lamp/level/set")',
     'invalid-value: no device capability sofa/level (message on "toy/sofa/level/set")',
+    'invalid-value: retained write ignored: lamp/power (message on "toy/lamp/power/set"); publish commands without retain',
   ]);
-  expect(gw.counters.rejected['invalid-value']).toBe(2);
+  expect(gw.counters.rejected['invalid-value']).toBe(3);
   expect(Lamp.seen).toHaveLength(1);
 });
 

@@ -248,6 +248,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       return ack();
     }
     if (!write) return ack();
+    if (packet.retain) {
+      // A retained write would be applied again on every connection: a controller must not retain it.
+      this.refused(
+        'invalid-value',
+        `retained write ignored: ${write.device}/${write.capability} (message on "${packet.topic}"); publish commands without retain`,
+        'incoming',
+      );
+      return ack();
+    }
     const device = this.devices.get(write.device);
     const capability = device?.capabilities.find((c) => c.id === write.capability);
     const msg = device && capability ? commandFor(device, capability, write.value, route.sender) : `no device capability ${write.device}/${write.capability}`;

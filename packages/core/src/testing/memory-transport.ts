@@ -1,4 +1,4 @@
-import type { ConnectionContext, PublishOptions } from '../mqtt/connection.js';
+import type { ConnectionContext, PublishOptions, ReceivedPacket } from '../mqtt/connection.js';
 import type { Transport } from '../mqtt/transport.js';
 
 /** A message the gateway published, as a broker would have received it. */
@@ -74,8 +74,11 @@ export class MemoryTransport implements Transport {
   }
 
   /** Delivers a message as the broker would; resolves once the gateway acknowledged it. */
-  deliver(topic: string, payload: Buffer, qos: 0 | 1 | 2, correlation?: string): Promise<void> {
-    return new Promise((resolve) => this.ctx.onMessage(correlation === undefined ? { topic, payload, qos } : { topic, payload, qos, correlation }, resolve));
+  deliver(topic: string, payload: Buffer, qos: 0 | 1 | 2, correlation?: string, retain = false): Promise<void> {
+    const packet: ReceivedPacket = { topic, payload, qos };
+    if (correlation !== undefined) packet.correlation = correlation;
+    if (retain) packet.retain = true;
+    return new Promise((resolve) => this.ctx.onMessage(packet, resolve));
   }
 
   /** Calls `listener` for every message published from now on. */

@@ -36,7 +36,11 @@ export interface TestGateway {
    * Delivers an MQTT message as the broker would: through the topic syntax, the map and flow
    * control. A JSON-able object payload is sent as JSON. Resolves once the gateway has taken it.
    */
-  receive(topic: string, payload: string | Buffer | Record<string, unknown>, options?: { qos?: 0 | 1 | 2; correlation?: string }): Promise<void>;
+  receive(
+    topic: string,
+    payload: string | Buffer | Record<string, unknown>,
+    options?: { qos?: 0 | 1 | 2; correlation?: string; retain?: boolean },
+  ): Promise<void>;
   /** Everything published so far, availability included. */
   readonly published: readonly PublishedMessage[];
   /** The first message published (already, or later) that matches; rejects after `timeoutMs` (default 2 s). */
@@ -77,7 +81,7 @@ export function createTestGateway(Interface: InterfaceClass, options: TestGatewa
     stop: () => gateway.stop(),
     receive(topic, payload, o = {}) {
       const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
-      return link.deliver(topic, bytes, o.qos ?? 0, o.correlation);
+      return link.deliver(topic, bytes, o.qos ?? 0, o.correlation, o.retain);
     },
     published: link.published,
     waitFor(match, timeoutMs = 2_000) {
