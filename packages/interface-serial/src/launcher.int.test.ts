@@ -152,4 +152,8 @@ it('--check finds the shipped serial2mqtt.conf and map from an empty directory',
   expect(r.out()).toContain(`configuration file: ${join(PKG, 'serial2mqtt.conf')}`);
   expect(r.out()).toContain(`map file: ${join(PKG, 'serial2mqtt.map.json')}`);
   expect(r.out()).toContain('[INTERFACE] profile = "denon-avr"');
+  // The launcher ships both conventions; the shipped configuration leaves them off.
+  expect(r.out()).toContain('conventions: [HOMEASSISTANT], [HOMIE]');
+  expect(r.out()).toContain('[HOMEASSISTANT] discovery = false');
+  expect(r.out()).toContain('[HOMIE] enabled = false');
 });

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway } from '@mg/core';
+import { homeAssistant } from '@mg/homeassistant';
+import { homie } from '@mg/homie';
 import { configFileOf, serialInterfaceFor } from './interface/launch.js';
 
 const APP = 'serial2mqtt';
@@ -17,4 +19,7 @@ void startGateway(serialInterfaceFor(configFileOf(argv, APP, packageDir)), {
   description: 'A line-protocol device (AV receiver, projector, switcher) on a serial port or TCP, described by a profile (denon-avr ships).',
   argv,
   launcherDir: packageDir,
+  // Conventions for the device the profile's capabilities describe, each off until its section
+  // turns it on: [HOMEASSISTANT] discovery, [HOMIE] enabled.
+  extensions: [homeAssistant, homie],
 });

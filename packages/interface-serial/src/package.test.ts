@@ -16,14 +16,17 @@ const pkg = JSON.parse(read(join(pkgDir, 'package.json'))) as {
 };
 
 describe('the @mg/interface-serial package', () => {
-  it("depends on the core and the utilities it uses, serialport and zod (the core's version), nothing else", () => {
+  it("depends on the core, the utilities it uses, the two conventions serial2mqtt ships, serialport and zod (the core's version), nothing else", () => {
     // @mg/app-properties: the launcher finds the configuration file as startGateway does, so that
-    // --check loads relative profiles; serialport: device-io loads it for serial device paths.
+    // --check loads relative profiles; serialport: device-io loads it for serial device paths;
+    // @mg/homeassistant and @mg/homie: the launcher's extensions, off until their sections say on.
     expect(Object.keys(pkg.dependencies).sort()).toEqual([
       '@mg/app-properties',
       '@mg/core',
       '@mg/device-io',
       '@mg/errors',
+      '@mg/homeassistant',
+      '@mg/homie',
       '@mg/throttled-error',
       'serialport',
       'zod',

@@ -1,8 +1,15 @@
 import { section } from '@mg/config';
 import { gatewaySections } from '@mg/core';
+import { homeAssistant } from '@mg/homeassistant';
+import { homie } from '@mg/homie';
 import { SerialInterface } from '../serial-interface.js';
 
-/** The sections of serial2mqtt's configuration, as the gateway validates them. */
+/** The sections of serial2mqtt's configuration, as the gateway validates them (the launcher ships both conventions). */
 export function gatewaySchema() {
-  return { ...gatewaySections, INTERFACE: section(SerialInterface.options, 'serial2mqtt') };
+  return {
+    ...gatewaySections,
+    INTERFACE: section(SerialInterface.options, 'serial2mqtt'),
+    HOMEASSISTANT: section(homeAssistant.options, homeAssistant.description),
+    HOMIE: section(homie.options, homie.description),
+  };
 }
