@@ -1,11 +1,19 @@
-import { defineConfig, optionMeta, renderOptionsTable, type SectionSchema } from '@mg/config';
-import { gatewaySections } from '@mg/core';
+import { defineConfig, optionMeta, renderOptionsTable, section, type SectionSchema } from '@mg/config';
+import { gatewaySections, type GatewayExtension } from '@mg/core';
 import { brokerSection } from '@mg/embedded-broker';
+import { homeAssistant } from '@mg/homeassistant';
+import { homie } from '@mg/homie';
 import { DummyInterface } from '@mg/interface-dummy';
 
-const schema = defineConfig({ ...gatewaySections, BROKER: brokerSection });
+// The conventions' sections, built as a gateway builds them from the extensions its launcher lists.
+const conventions = Object.fromEntries(([homeAssistant, homie] as GatewayExtension[]).map((e) => [e.section, section(e.options, e.description)]));
+const schema = defineConfig({ ...gatewaySections, BROKER: brokerSection, ...conventions });
 
-const cell = (text: string) => text.replace(/\|/g, '\\|');
+// In a table, | ends the cell, even in a code span (GFM): escaped.
+const pipe = (t: string) => t.replace(/\|/g, '\\|');
+// Outside code, `<app>` or `<prefix>` would be read as an HTML tag (and dropped) by Markdown renderers: escaped.
+const text = (t: string) => t.replace(/</g, '\\<');
+const cell = (t: string) => pipe(text(t));
 
 /** docs/configuration.md: every option, its default and meaning, from the schemas themselves. */
 export function renderConfigReference(): string {
@@ -44,7 +52,7 @@ export function renderConfigReference(): string {
   ];
   for (const [name, section] of Object.entries(schema.shape) as [string, SectionSchema][]) {
     const meta = (section.meta() ?? {}) as { description?: string; passthrough?: boolean };
-    out.push(`## [${name}]`, '', meta.description ?? '', '');
+    out.push(`## [${name}]`, '', text(meta.description ?? ''), '');
     if (meta.passthrough) {
       out.push(
         'The options of the interface. An interface that declares them (`static options`, with the helpers of',
@@ -60,10 +68,17 @@ export function renderConfigReference(): string {
     out.push('| option | default | meaning |', '| --- | --- | --- |');
     for (const [option, s] of Object.entries((section as { shape: Record<string, Parameters<typeof optionMeta>[0]> }).shape)) {
       const m = optionMeta(s)!;
-      out.push(`| \`${option}\` | ${m.default === '' ? '(empty)' : `\`${cell(m.default)}\``} | ${cell(m.description)} |`);
+      out.push(`| \`${option}\` | ${m.default === '' ? '(empty)' : `\`${pipe(m.default)}\``} | ${cell(m.description)} |`);
     }
     out.push('');
   }
-  out.push('`[BROKER]` exists in launchers that offer the embedded broker (`@mg/embedded-broker`), such as `dummy2mqtt`.', '');
+  out.push(
+    '`[BROKER]` exists in launchers that offer the embedded broker (`@mg/embedded-broker`), such as `dummy2mqtt`.',
+    '',
+    '`[HOMEASSISTANT]` and `[HOMIE]` exist only in launchers that ship the conventions (`@mg/homeassistant`,',
+    '`@mg/homie`), such as `dummy2mqtt` and `serial2mqtt`; each stays off until its section turns it on. See',
+    '[Conventions](conventions.md) for what they publish and how an interface declares its devices.',
+    '',
+  );
   return out.join('\n');
 }
