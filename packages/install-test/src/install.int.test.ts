@@ -88,6 +88,8 @@ it('publishes every public package, with real versions instead of workspace rang
     '@mg/config',
     '@mg/app-properties',
     '@mg/core',
+    '@mg/homeassistant',
+    '@mg/homie',
     '@mg/device-io',
     '@mg/embedded-broker',
     '@mg/interface-dummy',
@@ -128,11 +130,16 @@ it('npm install @mg/interface-dummy: dummy2mqtt --check, then its smoke test aga
     '@mg/core',
     '@mg/embedded-broker',
     '@mg/errors',
+    '@mg/homeassistant',
+    '@mg/homie',
     '@mg/interface-dummy',
     '@mg/throttled-error',
   ]);
   const check = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt'), ['--check'], { cwd: dir, env: cleanEnv }).toString();
   expect(check).toContain('dummy2mqtt 0.1.0: configuration and map are valid');
+  // The conventions it ships load from the installed tree (off until their sections turn them on).
+  expect(check).toContain('devices: dummy (mute)');
+  expect(check).toContain('conventions: [HOMEASSISTANT], [HOMIE]');
   const smoke = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt-smoke'), { cwd: dir, env: cleanEnv, timeout: 60_000 }).toString();
   expect(smoke).toContain('smoke: all checks passed');
 }, 300_000);
@@ -148,6 +155,8 @@ it('npm install @mg/interface-serial alone: serialport loads, and serial2mqtt --
     '@mg/core',
     '@mg/device-io',
     '@mg/errors',
+    '@mg/homeassistant',
+    '@mg/homie',
     '@mg/interface-serial',
     '@mg/throttled-error',
   ]);
@@ -176,6 +185,7 @@ it('npm install @mg/interface-serial alone: serialport loads, and serial2mqtt --
   expect(check).toMatch(/^serial2mqtt \d+\.\d+\.\d+: configuration and map are valid/);
   expect(check).toContain(`map file: ${join(dir, 'node_modules', '@mg', 'interface-serial', 'serial2mqtt.map.json')}`);
   expect(check).toContain('[INTERFACE] profile = "living-room.json"');
+  expect(check).toContain('conventions: [HOMEASSISTANT], [HOMIE]');
   // The same with a broken profile: exit 1, the JSON path named.
   writeFileSync(join(etc, 'living-room.json'), JSON.stringify({ ...shipped, $schema: undefined, spacingMs: -1 }));
   let failed: { status?: number; stderr?: Buffer } = {};
