@@ -18,10 +18,19 @@ describe('files generated from the profile schema', () => {
   });
 
   it('the JSON Schema has the shape editors rely on', () => {
-    const schema = profileJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, { default?: unknown }> };
+    interface Node {
+      default?: unknown;
+      description?: string;
+      items?: Node;
+      properties?: Record<string, Node>;
+    }
+    const schema = profileJsonSchema() as { required: string[]; additionalProperties: boolean; properties: Record<string, Node> };
     expect(schema.required).toEqual(['name', 'description']);
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.spacingMs?.default).toBe(0);
+    // Every capability key has a hint, core's or the profile's: a key core adds without one shows here.
+    const capability = schema.properties.capabilities!.items!.properties!;
+    expect(Object.keys(capability).filter((key) => !capability[key]!.description)).toEqual([]);
   });
 
   it.each(shippedProfileNames())('shipped profile %s points editors at the shipped schema', (name) => {

@@ -16,8 +16,6 @@ export type { SerialCounters } from './serial-interface.js';
 export { serialOptions } from './interface/options.js';
 export { describeSerialDevice, deviceIdFrom } from './interface/device-description.js';
 export type { DeviceDescriptionOptions } from './interface/device-description.js';
-export { profileCapabilitySchema } from './profile/capabilities.js';
-export type { ProfileCapability, ProfileCapabilityInput } from './profile/capabilities.js';
 export type { SerialOptions } from './interface/options.js';
 export { serialInterfaceFor, configFileOf } from './interface/launch.js';
 export { locateProfile, openProfile, profileDirs } from './interface/profile-source.js';

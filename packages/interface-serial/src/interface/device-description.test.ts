@@ -81,13 +81,14 @@ describe('SerialInterface.describe()', () => {
     expect(createTestContext(SerialInterface, { port: PORT, profile }).context.devices.list()).toEqual([]);
   });
 
-  it("refuses a capability that breaks core's rules, as --check does, with the path (capabilities[n] is the profile's)", () => {
+  it("refuses a capability that breaks core's rules as the option that names the profile, with the profile's path, as --check does", () => {
     const profile = denonWith('no-options.json', (p) => {
       const input = (p.capabilities as Record<string, unknown>[]).find((c) => c.id === 'input')!;
       delete input.options;
     });
+    // Core's capability schema is the profile's: the profile is refused when it loads, before any device is described.
     expect(() => createTestGateway(SerialInterface, { options: { port: PORT, profile } })).toThrow(
-      'SerialInterface.describe(): invalid device description:\n  $[0].capabilities[3].options: is required for an enum',
+      `[INTERFACE] profile = "${profile}": ${profile}: invalid profile, 1 problem:\n  capabilities[3].options: is required for an enum`,
     );
   });
 

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import { capabilitySchema } from '@mg/core';
 import { ProfileError } from '../errors.js';
-import { profileCapabilitySchema } from './capabilities.js';
 import { loadProfile, loadProfileFile } from './load.js';
+import { profileSchema } from './schema.js';
 import { shippedProfilePath } from './shipped.js';
 
 type Json = Record<string, unknown>;
@@ -67,26 +66,7 @@ function problems(source: unknown): string[] {
   throw new Error('the profile was accepted');
 }
 
-/** A JSON Schema without its descriptions, which speak of the profile here and of devices in core. */
-function shape(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(shape);
-  if (node === null || typeof node !== 'object') return node;
-  return Object.fromEntries(
-    Object.entries(node)
-      .filter(([k]) => k !== 'description' && k !== '$schema')
-      .map(([k, v]) => [k, shape(v)]),
-  );
-}
-
 describe('profile capabilities', () => {
-  it("have the shape of core's capabilities, as its shipped devices.schema.json gives it", () => {
-    const core = JSON.parse(readFileSync(require.resolve('@mg/core/devices.schema.json'), 'utf8')) as {
-      items: { properties: { capabilities: { items: unknown } } };
-    };
-    const ours = z.toJSONSchema(profileCapabilitySchema, { target: 'draft-7', io: 'input' });
-    expect(shape(ours)).toEqual(shape(core.items.properties.capabilities.items));
-  });
-
   it('are optional, and loaded with their defaults when given', () => {
     expect(
       loadProfile(
@@ -153,6 +133,28 @@ describe('profile capabilities', () => {
       'capabilities[1].max: command VOL_SET takes no more than 98, not 100',
     ]);
     expect(problems(edit((p) => delete p.capabilities[1].max))).toEqual(['capabilities[1]: give max: command VOL_SET takes no more than 98']);
+  });
+
+  it("are @mg/core's capabilities: core's rules between keys refuse the profile at load, each problem with the profile's path", () => {
+    // The schema itself, not a copy of its shape that could drift from it.
+    expect(profileSchema.shape.capabilities.unwrap().element).toBe(capabilitySchema);
+    // What the gateway would refuse at start is refused by the loader (and --check), in the profile's terms.
+    expect(problems(edit((p) => delete p.capabilities[2].options))).toEqual(['capabilities[2].options: is required for an enum']);
+    expect(
+      problems(
+        edit((p) => {
+          p.capabilities[0].unit = 'dB';
+          Object.assign(p.capabilities[1], { kind: 'trigger', access: 'write' });
+          delete p.capabilities[1].state;
+        }),
+      ),
+    ).toEqual([
+      'capabilities[0].unit: is for numbers only, not binary',
+      'capabilities[1].min: is for numbers only, not trigger',
+      'capabilities[1].max: is for numbers only, not trigger',
+      'capabilities[1].step: is for numbers only, not trigger',
+      'capabilities[1].command: a trigger carries no value: give no argument',
+    ]);
   });
 
   it('report shape problems with the rest, each with its path and the likely key', () => {

@@ -3,10 +3,32 @@ import { profileSchema } from './schema.js';
 
 export const PROFILE_SCHEMA_ID = 'https://github.com/mg-gateway/mg/blob/main/packages/interface-serial/schema/profile.schema.json';
 
+/**
+ * What a profile's author needs to know about capability keys that @mg/core's schema leaves
+ * without a description: editors show these as hints, and the reference prints them. Filled in
+ * only where core gives none, so that a description core adds takes over.
+ */
+const CAPABILITY_NOTES: Readonly<Record<string, string>> = {
+  kind: 'binary (on/off: a switch), number, enum (one of options: a select), text, or trigger (a command without a value: a button).',
+  min: "Smallest value of a number; within what its command's argument accepts.",
+  max: "Largest value of a number; within what its command's argument accepts.",
+  step: 'Increment of a number (0.5 for half steps).',
+};
+
+type Node = Record<string, unknown>;
+
+function withCapabilityNotes(schema: Node): Node {
+  const items = ((schema.properties as Node | undefined)?.capabilities as Node | undefined)?.items as Node | undefined;
+  const properties = items?.properties as Record<string, Node> | undefined;
+  for (const [key, description] of Object.entries(CAPABILITY_NOTES))
+    if (properties?.[key] && properties[key].description === undefined) properties[key] = { description, ...properties[key] };
+  return schema;
+}
+
 /** The JSON Schema of profiles, generated from `profileSchema` (shipped as `schema/profile.schema.json`). */
 export function profileJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(profileSchema, { target: 'draft-7', io: 'input' }),
+    ...withCapabilityNotes(z.toJSONSchema(profileSchema, { target: 'draft-7', io: 'input' })),
     $id: PROFILE_SCHEMA_ID,
     title: '@mg/interface-serial device profile',
   };

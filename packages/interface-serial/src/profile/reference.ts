@@ -147,13 +147,14 @@ declares one device with these capabilities (its id, name and address come from 
 - A state is read from the statuses the gateway publishes: \`"state": { "action": "MUTE",
   "argument": "state" }\` (a binary reads on/off, true/false, 1/0), or \`"state": { "actions":
   { "MUTE_ON": "on" } }\` for statuses whose action is the value.
-- The loader checks each name against the profile: the command and its argument exist, a
+- A capability is @mg/core's (its \`capabilitySchema\`), rules between the keys included: an
+  enum needs \`options\`, a trigger is \`"access": "write"\`, a readable capability needs
+  \`state\`... The loader applies them with the rest, so a profile the gateway would refuse at
+  start is refused when it loads (and by \`--check\`), at its JSON path:
+  \`capabilities[2].options: is required for an enum\`.
+- The loader also checks each name against the profile: the command and its argument exist, a
   status with that action has that argument, an enum's options are values of its command's
-  argument, a number's \`min\` and \`max\` are within the argument's. The rules between the keys
-  (an enum needs \`options\`, a trigger is \`"access": "write"\`, a readable capability needs
-  \`state\`...) are @mg/core's: the gateway applies them at start and \`--check\` reports them as
-  \`SerialInterface.describe(): invalid device description: $[0].capabilities[2].options: ...\`,
-  where \`capabilities[2]\` is the profile's.
+  argument, a number's \`min\` and \`max\` are within the argument's.
 
 `;
 

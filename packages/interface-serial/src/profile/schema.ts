@@ -1,6 +1,6 @@
+import { capabilitySchema } from '@mg/core';
 import { z } from 'zod';
 import { checkCommand, checkCommandArgument, checkPattern, checkStatus, checkStatusArgument, checkTemplate } from './checks.js';
-import { profileCapabilitySchema } from './capabilities.js';
 import { checkCapabilityBindings } from './capability-checks.js';
 import { checkDeviceTexts } from './device-text.js';
 import { ENCODINGS } from './encodings.js';
@@ -212,8 +212,12 @@ export const profileSchema = z
         'What device lines mean, in order: the first status whose pattern matches the line (and whose arguments read) wins; lines none matches are unknown.',
       ),
     queries,
+    // @mg/core's own capability schema, rules between keys included (an enum needs options, a
+    // trigger is write-only...): a profile is refused at load, with its JSON path, for what the
+    // gateway would refuse at start. What names the profile's commands and statuses is checked
+    // below (checkCapabilityBindings), since only the profile knows them.
     capabilities: z
-      .array(profileCapabilitySchema)
+      .array(capabilitySchema)
       .optional()
       .describe(
         'What the device can do, for the conventions a gateway runs (Home Assistant discovery, Homie): each capability becomes an entity whose writes are the commands named here and whose state is read from the statuses named here. Without it the gateway declares no device.',
