@@ -141,6 +141,18 @@ it('--check loads the profile a configuration names, next to it, and names the J
   expect(await start.exit).toBe(1);
   expect(start.err()).toContain('invalid profile, 2 problems:');
 
+  // Core's rules for capabilities, in the profile's terms: the path is the profile's.
+  const denon = JSON.parse(readFileSync(join(PKG, 'profiles', 'denon-avr.json'), 'utf8')) as {
+    $schema?: string;
+    capabilities: { id: string; options?: unknown }[];
+  };
+  delete denon.$schema;
+  delete denon.capabilities.find((c) => c.id === 'input')!.options;
+  writeFileSync(join(dir, 'etc', 'avr.json'), JSON.stringify(denon));
+  const rules = run(['--check', '-c', missing]);
+  expect(await rules.exit).toBe(1);
+  expect(rules.err()).toContain(`${join(dir, 'etc', 'avr.json')}: invalid profile, 1 problem:\n  capabilities[3].options: is required for an enum`);
+
   const shipped = run(['--check', '-c', configure('home', ['port: /dev/ttyUSB0', 'profile: denon-avr'])]);
   expect(await shipped.exit).toBe(0);
   expect(shipped.out()).toContain('serial2mqtt 0.1.0: configuration and map are valid');
