@@ -66,7 +66,10 @@ function wrap(text: string, width = 92): string[] {
   return lines;
 }
 
+// In a table, | ends the cell, even in a code span (GFM).
 const cell = (text: string) => text.replace(/\|/g, '\\|');
+// Outside code, `<app>` or `<prefix>` would be read as an HTML tag, and dropped, by Markdown renderers.
+const prose = (text: string) => cell(text).replace(/</g, '\\<');
 
 /**
  * A Markdown table of a section's options (option, default, meaning), from their own
@@ -77,8 +80,8 @@ export function renderOptionsTable(options: SectionShape): string {
   for (const [name, schema] of Object.entries(options)) {
     const m = optionMeta(schema);
     if (!m) continue;
-    const def = m.required !== undefined ? '(required)' : m.default === '' ? '(empty)' : `\`${cell(m.default)}\``;
-    rows.push(`| \`${name}\` | ${def} | ${cell(m.description)} |`);
+    const def = m.default === '' ? (m.required !== undefined ? '(required)' : '(empty)') : `\`${cell(m.default)}\``;
+    rows.push(`| \`${name}\` | ${def} | ${prose(m.description)} |`);
   }
   return rows.join('\n');
 }

@@ -1,25 +1,19 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderOptionsTable } from '@mg/core/options';
 import * as api from './index.js';
 import { homeAssistantOptions } from './options.js';
 
 const pkgDir = join(__dirname, '..');
 
-/** The options table, as @mg/config renders one, from the options' own metadata. */
-function optionsTable(): string {
-  const rows = ['| option | default | meaning |', '| --- | --- | --- |'];
-  for (const [name, schema] of Object.entries(homeAssistantOptions)) {
-    const m = (schema as unknown as { meta(): { default: string; description: string } }).meta();
-    rows.push(`| \`${name}\` | ${m.default === '' ? '(empty)' : `\`${m.default}\``} | ${m.description} |`);
-  }
-  return rows.join('\n');
-}
-
 describe('the package', () => {
   it('shows the [HOMEASSISTANT] options in its README as the code declares them (UPDATE_DOCS=1 rewrites the table)', () => {
     const path = join(pkgDir, 'README.md');
     const text = readFileSync(path, 'utf8');
-    const updated = text.replace(/<!-- options:start -->[\s\S]*<!-- options:end -->/, `<!-- options:start -->\n${optionsTable()}\n<!-- options:end -->`);
+    const updated = text.replace(
+      /<!-- options:start -->[\s\S]*<!-- options:end -->/,
+      `<!-- options:start -->\n${renderOptionsTable(homeAssistantOptions)}\n<!-- options:end -->`,
+    );
     if (process.env.UPDATE_DOCS === '1') writeFileSync(path, updated);
     else expect(text).toBe(updated);
   });
