@@ -1,7 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectClient, discoveryProblems, homieSchemaErrors, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor, type TestClient } from '@mg/test-helpers';
+import {
+  connectClient,
+  discoveryProblems,
+  homieSchemaErrors,
+  SHARED_BROKER_URL,
+  spawnNode,
+  sweepRetained,
+  type TestClient,
+  uniqueRoot,
+  waitFor,
+} from '@mg/test-helpers';
 
 // dummy2mqtt as users run it (the built launcher, the shipped map) with both conventions on,
 // watched by an MQTT client playing Home Assistant and a Homie controller. What is checked
@@ -55,12 +65,8 @@ afterAll(async () => {
   gateway?.child.kill('SIGTERM');
   await gateway?.exit;
   await watcher?.end();
-  // Clear what the gateway left retained, as a user removing it would: what a new subscriber gets.
-  const sweeper = await connectClient(SHARED_BROKER_URL);
-  await sweeper.subscribe(FILTERS);
-  await new Promise((r) => setTimeout(r, 500));
-  for (const m of sweeper.messages) if (m.retain && m.payload !== '') await sweeper.publish(m.topic, '', { retain: true });
-  await sweeper.end();
+  // Clear what the gateway left retained, as a user removing it would.
+  await sweepRetained(FILTERS);
   rmSync(dir, { recursive: true, force: true });
 });
 

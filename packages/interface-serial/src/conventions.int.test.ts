@@ -1,7 +1,17 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectClient, discoveryProblems, homieSchemaErrors, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor, type TestClient } from '@mg/test-helpers';
+import {
+  connectClient,
+  discoveryProblems,
+  homieSchemaErrors,
+  SHARED_BROKER_URL,
+  spawnNode,
+  sweepRetained,
+  type TestClient,
+  uniqueRoot,
+  waitFor,
+} from '@mg/test-helpers';
 import { loadProfileFile, shippedProfilePath } from './index.js';
 import { DenonSim } from './test-support/denon-sim.js';
 
@@ -84,13 +94,8 @@ afterAll(async () => {
   gateway?.child.kill('SIGTERM');
   await gateway?.exit;
   await watcher?.end();
-  // Clear what the gateway left retained, as a user removing it would: what a new subscriber gets.
-  const sweeper = await connectClient(SHARED_BROKER_URL);
-  await sweeper.subscribe(FILTERS);
-  await new Promise((r) => setTimeout(r, 500));
-  // QoS 1: each clearing is acknowledged by the broker before the sweeper's forced end.
-  for (const m of sweeper.messages) if (m.retain && m.payload !== '') await sweeper.publish(m.topic, '', { retain: true, qos: 1 });
-  await sweeper.end();
+  // Clear what the gateway left retained, as a user removing it would.
+  await sweepRetained(FILTERS);
   await sim?.close();
   rmSync(dir, { recursive: true, force: true });
 });
