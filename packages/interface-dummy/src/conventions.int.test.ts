@@ -89,28 +89,26 @@ it('publishes Homie 5 descriptions that node-homie accepts, and says ready', asy
   await watcher.waitFor((m) => m.topic === `${HOMIE}/5/${root}/$state` && m.payload === 'ready', 'the root device ready');
 });
 
-it('a command on the advertised Home Assistant command topic reaches the dummy as MUTE_ON, and its state comes back', async () => {
+it('a command on the advertised Home Assistant command topic reaches the dummy as MUTE_ON', async () => {
   const config = await watcher.waitFor((m) => m.topic === `${HA}/device/dummy2mqtt/dummy/config` && m.payload !== '', 'the discovery config');
-  const mute = Object.values((JSON.parse(config.payload) as { components: Record<string, { command_topic: string; state_topic: string }> }).components)[0]!;
+  const mute = Object.values((JSON.parse(config.payload) as { components: Record<string, { command_topic: string; state_topic?: string }> }).components)[0]!;
+  // The dummy reports no state: Home Assistant keeps the switch optimistic (no state topic).
+  expect(mute.state_topic).toBeUndefined();
   await watcher.publish(mute.command_topic, 'ON');
   await waitFor(
     () => /received C function=AudioVideo gateway= location=Office device= sender=homeassistant action=MUTE_ON/.test(received()),
     'MUTE_ON at the dummy',
   );
-  await watcher.waitFor((m) => m.topic === mute.state_topic && m.payload === 'ON', 'the switch state ON');
+  await watcher.publish(mute.command_topic, 'OFF');
+  await waitFor(() => /sender=homeassistant action=MUTE_OFF/.test(received()), 'MUTE_OFF at the dummy');
 });
 
-it('a /set on the Homie property reaches the dummy as MUTE_ON, and the property follows', async () => {
+it('a /set on the Homie property reaches the dummy as MUTE_ON', async () => {
   const device = `${CLIENT_ID.toLowerCase()}-dummy`;
-  // Off first, so that the value seen afterwards is the answer to this /set.
-  await watcher.publish(`${HOMIE}/5/${device}/capabilities/mute/set`, 'false');
-  await watcher.waitFor((m) => m.topic === `${HOMIE}/5/${device}/capabilities/mute` && m.payload === 'false', 'the property false');
-  const from = watcher.messages.length;
   await watcher.publish(`${HOMIE}/5/${device}/capabilities/mute/set`, 'true');
-  await waitFor(() => /sender=homie action=MUTE_ON/.test(received()), 'MUTE_ON from Homie at the dummy');
-  await watcher.waitFor(
-    (m) => watcher.messages.indexOf(m) >= from && m.topic === `${HOMIE}/5/${device}/capabilities/mute` && m.payload === 'true',
-    'the property true',
+  await waitFor(
+    () => /received C function=AudioVideo gateway= location=Office device= sender=homie action=MUTE_ON/.test(received()),
+    'MUTE_ON from Homie at the dummy',
   );
 });
 

@@ -33,21 +33,10 @@ describe('DummyInterface, called directly', () => {
     expect(context.incoming.size).toBe(0);
   });
 
-  it('confirms MUTE_ON and MUTE_OFF with a status, as a device reporting its new state; other commands are only logged', () => {
-    const { context } = createTestContext(DummyInterface, { port: '/dev/null' });
-    const dummy = new DummyInterface(context);
-    dummy.start();
-    for (const action of ['MUTE_ON', 'MUTE_TGL', 'MUTE_OFF'])
-      context.incoming.push(new InternalMessage({ isCmd: true, function: 'AudioVideo', location: 'Office', action, sender: 'homie' }));
-    dummy.loop();
-    const out = [context.outgoing.pull(), context.outgoing.pull(), context.outgoing.pull()];
-    expect(out.map((m) => m && `${m.isCmd ? 'C' : 'S'} ${m.action} ${m.argument('response')}`)).toEqual(['S MUTE_ON OK', 'S MUTE_OFF OK', undefined]);
-  });
-
   it('declares one device, a mute switch, valid for the conventions', () => {
     const { context } = createTestContext(DummyInterface, { port: '/dev/null' });
     expect(context.devices.list().map((d) => `${d.id}: ${d.capabilities.map((c) => `${c.id} ${c.kind} ${c.access}`).join(', ')}`)).toEqual([
-      'dummy: mute binary readwrite',
+      'dummy: mute binary write',
     ]);
   });
 

@@ -16,7 +16,8 @@ export class DummyInterface implements GatewayInterface {
   /**
    * The devices it serves, for the conventions the launcher ships (Home Assistant discovery,
    * Homie): one mute switch. Writes reach loop() as MUTE_ON / MUTE_OFF commands addressed to
-   * AudioVideo in the Office; the switch's state is read from the statuses that confirm them.
+   * AudioVideo in the Office. Write-only: the dummy reports no state (a device that does gives
+   * its capability a `state` binding and access "readwrite", see docs/conventions.md).
    */
   static describe(): DeviceInput[] {
     return [
@@ -32,8 +33,8 @@ export class DummyInterface implements GatewayInterface {
             id: 'mute',
             name: 'Mute',
             kind: 'binary',
+            access: 'write',
             command: { actions: { on: 'MUTE_ON', off: 'MUTE_OFF' } },
-            state: { actions: { MUTE_ON: 'on', MUTE_OFF: 'off' } },
           },
         ],
       },
@@ -57,9 +58,6 @@ export class DummyInterface implements GatewayInterface {
     for (let msg = this.ctx.incoming.pull(); msg; msg = this.ctx.incoming.pull()) {
       // Your device: send it the command.
       this.ctx.logger.info(`received ${msg.toString()}`);
-      // A device confirms the state it was set to: the status carries it back to MQTT (and to
-      // the conventions, which read the mute switch's state from it).
-      if (msg.isCmd && (msg.action === 'MUTE_ON' || msg.action === 'MUTE_OFF')) this.ctx.outgoing.push(msg.reply('OK', 'done'));
     }
     const now = Date.now();
     if (now >= this.nextPush) {
