@@ -1,7 +1,7 @@
 import { MgError } from '@mg/errors';
 import { describeIssues } from './map-errors.js';
 import { capabilitySchema, deviceListSchema, deviceSchema, type Capability, type CapabilityValue, type Device, type DeviceInput } from './device.js';
-import { InternalMessage, newArguments } from './message.js';
+import { InternalMessage, isReply, newArguments } from './message.js';
 
 /** A device description that cannot be used; the message names where (`$[0].capabilities[2].max`) and what. */
 export class DeviceError extends MgError {}
@@ -18,6 +18,12 @@ export function parseDevices(input: readonly DeviceInput[], source: string): Dev
   throw new DeviceError('DEVICE_INVALID', `${source}: invalid device description:\n  ${lines.join('\n  ')}`);
 }
 
+/** A value as a reason shows it: cut, so that a long payload does not fill the log. */
+const shown = (v: unknown) => {
+  const t = JSON.stringify(v) ?? String(v);
+  return t.length > 40 ? `${t.slice(0, 40)}...` : t;
+};
+
 const TRUE = new Set(['on', 'true', '1', 'yes']);
 const FALSE = new Set(['off', 'false', '0', 'no']);
 
@@ -28,11 +34,11 @@ export function checkValue(
 ): { ok: true; value: CapabilityValue | undefined } | { ok: false; reason: string } {
   switch (c.kind) {
     case 'trigger':
-      return { ok: true, value: undefined };
+      return value === undefined ? { ok: true, value: undefined } : { ok: false, reason: `${c.id} is a trigger: it takes no value, got ${shown(value)}` };
     case 'binary':
-      return typeof value === 'boolean' ? { ok: true, value } : { ok: false, reason: `${c.id} expects on or off, got ${JSON.stringify(value)}` };
+      return typeof value === 'boolean' ? { ok: true, value } : { ok: false, reason: `${c.id} expects on or off, got ${shown(value)}` };
     case 'number': {
-      if (typeof value !== 'number' || !Number.isFinite(value)) return { ok: false, reason: `${c.id} expects a number, got ${JSON.stringify(value)}` };
+      if (typeof value !== 'number' || !Number.isFinite(value)) return { ok: false, reason: `${c.id} expects a number, got ${shown(value)}` };
       if ((c.min !== undefined && value < c.min) || (c.max !== undefined && value > c.max))
         return { ok: false, reason: `${c.id} expects a number from ${c.min ?? '-∞'} to ${c.max ?? '∞'}, got ${value}` };
       return { ok: true, value };
@@ -40,9 +46,9 @@ export function checkValue(
     case 'enum':
       return typeof value === 'string' && c.options!.includes(value)
         ? { ok: true, value }
-        : { ok: false, reason: `${c.id} expects one of ${c.options!.join(', ')}, got ${JSON.stringify(value)}` };
+        : { ok: false, reason: `${c.id} expects one of ${c.options!.join(', ')}, got ${shown(value)}` };
     case 'text':
-      return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: `${c.id} expects text, got ${JSON.stringify(value)}` };
+      return typeof value === 'string' ? { ok: true, value } : { ok: false, reason: `${c.id} expects text, got ${shown(value)}` };
   }
 }
 
@@ -123,7 +129,8 @@ export class StateIndex {
 
   /** The values a status carries (none for a command, or a status no capability reads). */
   updates(msg: InternalMessage): StateUpdate[] {
-    if (msg.isCmd) return [];
+    // A reply carries its command's action: it says the state changed only when the command worked.
+    if (msg.isCmd || (isReply(msg) && msg.arguments.response !== 'OK')) return [];
     const readers = this.byAction.get(msg.action);
     if (!readers) return [];
     const out: StateUpdate[] = [];

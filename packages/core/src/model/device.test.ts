@@ -91,6 +91,12 @@ describe('commandFor', () => {
     expect(commandFor(d!, cap('volume'), 120, 'x')).toBe('volume expects a number from 0 to 98, got 120');
     expect(commandFor(d!, cap('input'), 'VINYL', 'x')).toBe('input expects one of CD, TUNER, got "VINYL"');
     expect(commandFor(d!, cap('mute'), true, 'x')).toBe('receiver/mute cannot be written');
+    const [x] = parseDevices(
+      [{ id: 'x', name: 'X', capabilities: [{ id: 'go', name: 'Go', kind: 'trigger', access: 'write', command: { action: 'GO' } }] }],
+      'test',
+    );
+    expect(commandFor(x!, x!.capabilities[0]!, 'NOT_PRESS', 'x')).toBe('go is a trigger: it takes no value, got "NOT_PRESS"');
+    expect(String(commandFor(x!, x!.capabilities[0]!, undefined, 'x'))).toContain('action=GO');
   });
 });
 
@@ -103,6 +109,12 @@ describe('StateIndex', () => {
     expect(index.updates(status('VOLUME', { level: '45.5' })).map((u) => [u.capability.id, u.value])).toEqual([['volume', 45.5]]);
     expect(index.updates(status('POWER', { state: 'off' })).map((u) => u.value)).toEqual([false]);
     expect(index.updates(status('MUTE_ON')).map((u) => [u.capability.id, u.value])).toEqual([['mute', true]]);
+  });
+
+  it('reads a reply as a state only when its command worked', () => {
+    const mute = new InternalMessage({ isCmd: true, function: 'AudioVideo', location: 'LivingRoom', device: 'Receiver', action: 'MUTE_ON' });
+    expect(index.updates(mute.reply('ERROR', 'the device is not connected'))).toEqual([]);
+    expect(index.updates(mute.reply('OK', '')).map((u) => [u.capability.id, u.value])).toEqual([['mute', true]]);
   });
 
   it('ignores commands, other devices, and values it cannot read', () => {

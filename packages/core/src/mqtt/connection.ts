@@ -94,9 +94,9 @@ export interface PublishOptions {
 
 const noLog = (): void => undefined;
 
-/** Whether MQTT.js's own debug logs are asked for (`DEBUG=mqttjs*`), read when connecting. */
+/** Whether MQTT.js's own debug logs may be asked for (`DEBUG=mqttjs*`, `mqtt*`, `*`), read when connecting. */
 function mqttDebug(): boolean {
-  return /mqttjs|^\*$|,\*/.test(process.env.DEBUG ?? '');
+  return /(^|[\s,])(mqtt|\*)/.test(process.env.DEBUG ?? '');
 }
 
 // A connection the broker closes sooner than this after accepting it counts as "kicked".
@@ -236,7 +236,8 @@ export class Connection implements Transport {
       const received: ReceivedPacket = { topic: packet.topic, payload, qos: packet.qos };
       if (data) received.correlation = data.toString('utf8');
       if (packet.retain) received.retain = true;
-      // `done` itself is the acknowledgement: it is called without an error (no closure per message).
+      // `done` itself is the acknowledgement (no closure per message): it must be called with no
+      // argument, since MQTT.js takes one as an error and then sends no PUBACK.
       this.ctx.onMessage(received, done as () => void);
     };
   }

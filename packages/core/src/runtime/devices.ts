@@ -26,8 +26,15 @@ export class DeviceRegistry implements DeviceView, DeviceDeclarations {
   private readonly changeListeners: ((devices: readonly Device[]) => void)[] = [];
   private readonly stateListeners: StateListener[] = [];
 
-  /** @param source names the declarations in error messages (the interface class). */
-  constructor(private readonly source: string) {}
+  /**
+   * @param source names the declarations in error messages (the interface class).
+   * @param failed told when a listener throws: it runs inside the interface's `set()` or the
+   *   gateway's publishing, which must go on.
+   */
+  constructor(
+    private readonly source: string,
+    private readonly failed: (where: string, err: unknown) => void = () => undefined,
+  ) {}
 
   set(input: readonly DeviceInput[]): void {
     const devices = parseDevices(input, this.source);
@@ -38,7 +45,7 @@ export class DeviceRegistry implements DeviceView, DeviceDeclarations {
       const [d, c] = key.split('\u0000') as [string, string];
       if (!this.byId.get(d)?.capabilities.some((x) => x.id === c)) this.values.delete(key);
     }
-    for (const l of [...this.changeListeners]) l(devices);
+    for (const l of [...this.changeListeners]) this.call('devices change listener', () => l(devices));
   }
 
   list(): readonly Device[] {
@@ -66,7 +73,15 @@ export class DeviceRegistry implements DeviceView, DeviceDeclarations {
     if (this.devices.length === 0) return;
     for (const u of this.index.updates(msg)) {
       this.values.set(`${u.device.id}\u0000${u.capability.id}`, u.value);
-      for (const l of this.stateListeners) l(u.device, u.capability, u.value);
+      for (const l of this.stateListeners) this.call('device state listener', () => l(u.device, u.capability, u.value));
+    }
+  }
+
+  private call(where: string, listener: () => void): void {
+    try {
+      listener();
+    } catch (err) {
+      this.failed(where, err);
     }
   }
 }

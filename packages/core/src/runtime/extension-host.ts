@@ -1,7 +1,11 @@
 import type { Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
+import { commandFor } from '../model/device-binding.js';
+import type { InternalMessage } from '../model/message.js';
 import { expandTopic } from '../model/topic-template.js';
+import { Connection, type ReceivedPacket } from '../mqtt/connection.js';
 import type { Transport } from '../mqtt/transport.js';
+import { Counters } from './counters.js';
 import type { DeviceRegistry } from './devices.js';
 import type { Availability, DeviceWrite, ExtensionContext, ExtensionInstance, GatewayExtension, Presence } from './extension.js';
 import { Routes } from './routes.js';
@@ -21,8 +25,20 @@ export interface ExtensionHostParts {
   devices: DeviceRegistry;
   signal: AbortSignal;
   contain: ExtensionContext['contain'];
-  /** Opens the second connection of a presence (a real one, or in memory for the testing kit). */
-  presence: (options: { clientId: string; topic: string; online: string; lost: string; stopped: string }) => Transport;
+  /** An extension's handler or listener threw: reported like an interface callback's error. */
+  failed(where: string, err: unknown): void;
+  /** A write refused (counted as `invalid-value`, logged throttled). */
+  refused(detail: string): void;
+  /** Opens the second connection of a presence. Default: a real one, like the gateway's (the testing kit's is in memory). */
+  presence?: (options: PresenceOptions) => Transport;
+}
+
+export interface PresenceOptions {
+  clientId: string;
+  topic: string;
+  online: string;
+  lost: string;
+  stopped: string;
 }
 
 /**
@@ -55,7 +71,11 @@ export class ExtensionHost {
         availability,
         devices: parts.devices,
         signal: parts.signal,
-        publish: (topic, payload, o = {}) => parts.transport.publish(topic, payload, { qos: o.qos ?? 1, retain: o.retain ?? false }),
+        // A retained publication is the latest of its topic: while it waits for the broker a
+        // newer one replaces it (a state, a cleared config), so an outage cannot fill the
+        // outbox with an extension's history and push the interface's messages out.
+        publish: (topic, payload, o = {}) =>
+          parts.transport.publish(topic, payload, { qos: o.qos ?? 1, retain: o.retain ?? false, coalesceKey: o.retain ? `ext\u0000${topic}` : undefined }),
         subscribe: (filter) => parts.transport.subscribe(filter),
         route: (filter, handle) => this.routes.add(filter, { sender: ext.section.toLowerCase(), handle }),
         onConnected: (listener) => {
@@ -66,6 +86,7 @@ export class ExtensionHost {
           };
         },
         presence: (o) => this.presence(o),
+        refused: (detail) => parts.refused(detail),
         contain: parts.contain,
       };
       const instance = ext.create(context);
@@ -89,7 +110,41 @@ export class ExtensionHost {
   }
 
   connected(): void {
-    for (const l of [...this.connectedListeners]) l();
+    for (const l of [...this.connectedListeners]) {
+      try {
+        l();
+      } catch (err) {
+        this.parts.failed('extension onConnected listener', err);
+      }
+    }
+  }
+
+  /**
+   * A message on an extension's topic: the command its write stands for, or undefined (no
+   * write, or one refused with a counted reason). Never throws.
+   */
+  command(route: RouteHandler, packet: ReceivedPacket): InternalMessage | undefined {
+    let write;
+    try {
+      write = route.handle(packet.topic, packet.payload);
+    } catch (err) {
+      this.parts.failed(`extension route for "${packet.topic}"`, err);
+      return undefined;
+    }
+    if (!write) return undefined;
+    const where = `(message on "${packet.topic}")`;
+    // A retained write would be applied again on every connection: a controller must not retain it.
+    if (packet.retain) return this.refuse(`retained write ignored: ${write.device}/${write.capability} ${where}; publish commands without retain`);
+    const device = this.parts.devices.get(write.device);
+    const capability = device?.capabilities.find((c) => c.id === write.capability);
+    if (!device || !capability) return this.refuse(`no device capability ${write.device}/${write.capability} ${where}`);
+    const msg = commandFor(device, capability, write.value, route.sender);
+    return typeof msg === 'string' ? this.refuse(`${msg} ${where}`) : msg;
+  }
+
+  private refuse(detail: string): undefined {
+    this.parts.refused(detail);
+    return undefined;
   }
 
   /** Stops the extensions (in reverse order), then their presences. Errors are logged, never thrown. */
@@ -105,7 +160,8 @@ export class ExtensionHost {
   }
 
   private async presence(o: { suffix: string; topic: string; online: string; lost: string; stopped: string }): Promise<Presence> {
-    const transport = this.parts.presence({ ...o, clientId: `${this.parts.setup.connection.clientId}-${o.suffix}` });
+    const options = { ...o, clientId: `${this.parts.setup.connection.clientId}-${o.suffix}` };
+    const transport = this.parts.presence ? this.parts.presence(options) : this.presenceConnection(options);
     this.presences.push(transport);
     transport.start();
     return {
@@ -115,5 +171,21 @@ export class ExtensionHost {
         await transport.stop();
       },
     };
+  }
+
+  /** The second connection of a presence: the gateway's broker and credentials, its own client id and will. */
+  private presenceConnection(o: PresenceOptions): Connection {
+    const options = {
+      ...this.parts.setup.connection,
+      clientId: o.clientId,
+      subscriptions: [],
+      sharedGroup: undefined,
+      pubQos: 1 as const,
+      clean: true,
+      availabilityTopic: o.topic,
+      availabilityPayloads: { online: o.online, stopped: o.stopped, lost: o.lost },
+      presenceOnly: true,
+    };
+    return new Connection(options, { logger: this.parts.logging.logger('presence'), counters: new Counters(), onMessage: (_packet, ack) => ack() });
   }
 }

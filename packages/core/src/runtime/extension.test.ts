@@ -116,6 +116,35 @@ it('refuses a write the capability does not take, or a retained one (it would be
   expect(Lamp.seen).toHaveLength(1);
 });
 
+it("contains an extension's listener that throws, and counts what it refuses", async () => {
+  const faulty: GatewayExtension = {
+    section: 'FAULTY',
+    options: {},
+    description: 'Throws.',
+    create: (ctx) => ({
+      start() {
+        ctx.onConnected(() => {
+          throw new Error('connected boom');
+        });
+        ctx.devices.onState(() => {
+          throw new Error('state boom');
+        });
+        ctx.route('faulty/#', (topic) => ctx.refused(`cannot read "${topic}"`));
+      },
+    }),
+  };
+  const gw = createTestGateway(Lamp, { extensions: [faulty] });
+  const errors: string[] = [];
+  gw.gateway.on('interface-error', (e) => errors.push(`${e.where}: ${(e.error as Error).message}`));
+  await gw.start();
+  await gw.receive('faulty/x', 'garbage');
+  await gw.receive('test/function/gateway/Hall/Lamp/sender/C', 'ON');
+  await gw.waitFor((m) => m.topic.endsWith('/S')); // the status was published all the same
+  await gw.stop();
+  expect(errors).toEqual(expect.arrayContaining(['extension onConnected listener: connected boom', 'device state listener: state boom']));
+  expect(gw.counters.rejected['invalid-value']).toBe(1);
+});
+
 it('refuses an interface whose describe() is invalid, naming the path', () => {
   class Bad extends Lamp {
     static override describe = (): DeviceInput[] => [{ ...LAMP, capabilities: [{ ...LAMP.capabilities[1]!, max: -1 }] }];

@@ -46,7 +46,10 @@ export interface Presence {
   stop(): Promise<void>;
 }
 
-/** What an extension may publish. Retained publications are never coalesced or dropped for space. */
+/**
+ * How an extension publishes. Like the interface's messages, they wait in the bounded outbox
+ * while the broker is away; a retained one is replaced there by a newer one on its topic.
+ */
 export interface ExtensionPublishOptions {
   retain?: boolean;
   qos?: 0 | 1 | 2;
@@ -94,6 +97,11 @@ export interface ExtensionContext<S extends SectionShape = SectionShape> {
    * capability; refused with a counted, logged reason otherwise).
    */
   route(filter: string, handler: (topic: string, payload: Buffer) => DeviceWrite | void): void;
+  /**
+   * Counts and logs (throttled) a message on the extension's topics that it cannot use (an
+   * unreadable payload): `invalid-value` on the stats topic, like the writes the core refuses.
+   */
+  refused(detail: string): void;
   /** Called on every connection to the broker (the first one included). Returns a function that removes the listener. */
   onConnected(listener: () => void): () => void;
   /**

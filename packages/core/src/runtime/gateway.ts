@@ -2,17 +2,15 @@ import { EventEmitter } from 'node:events';
 import type { Logger, Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
 import { Throttle } from '@mg/throttled-error';
-import { commandFor } from '../model/device-binding.js';
 import { MessageList } from '../model/message-list.js';
-import { isReply } from '../model/message.js';
+import { isReply, type InternalMessage } from '../model/message.js';
 import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
 import { Connection, type ReceivedPacket } from '../mqtt/connection.js';
 import { statsTopic } from '../mqtt/settings.js';
 import type { Transport, TransportFactory } from '../mqtt/transport.js';
 import { Counters, type GatewayCounters } from './counters.js';
 import { DeviceRegistry } from './devices.js';
-import { ExtensionHost, type ExtensionHostParts, type RouteHandler } from './extension-host.js';
-import type { DeviceWrite } from './extension.js';
+import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
 import type { GatewayEvents } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
 import { InterfaceError, type GatewayInterface, type InterfaceClass } from './interface.js';
@@ -107,7 +105,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       random: parts.random,
     };
     this.transport = parts.transport ? parts.transport(context) : new Connection(setup.connection, context);
-    this.devices = new DeviceRegistry(`interface ${Interface.name}`);
+    // An extension's listener that throws is reported like an interface callback; the rest goes on.
+    const failed = (where: string, err: unknown) => this.interfaceError(where, err);
+    this.devices = new DeviceRegistry(`interface ${Interface.name}`, failed);
     this.extensions = new ExtensionHost(setup.extensions, {
       setup,
       logging: parts.logging,
@@ -115,7 +115,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       devices: this.devices,
       signal: this.controller.signal,
       contain: (where, callback) => this.contain(where, callback),
-      presence: parts.presence ?? ((o) => this.presenceConnection(o)),
+      failed,
+      refused: (detail) => this.refused('invalid-value', detail, 'incoming'),
+      presence: parts.presence,
     });
   }
 
@@ -221,69 +223,31 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private receive(packet: ReceivedPacket, ack: () => void): void {
     const { topic } = packet;
     if (this.ownTopics.has(topic)) return ack();
+    this.internal.received += 1;
     if (this.extensions.routes.size > 0) {
       const route = this.extensions.routes.find(topic);
-      if (route) return this.routed(route, packet, ack);
+      if (route) {
+        // An extension's topic: a write it finds there goes to the interface as a command.
+        const msg = this.extensions.command(route, packet);
+        if (!msg) return ack();
+        return this.deliver(msg, packet, ack);
+      }
     }
-    this.internal.received += 1;
     const r = this.setup.map.toInternal(topic, packet.payload, packet.correlation);
     if (!r.ok) {
       this.refused(r.reason, r.detail, 'incoming');
       if (r.reason === 'strict-miss' && this.setup.config.MQTT.replyrefused) this.replyRefused(packet, r.detail);
       return ack();
     }
-    this.internal.delivered += 1;
-    if (this.debug) this.log.debug(`received ${r.value.toString()} (from "${topic}")`);
-    if (this.listenerCount('message-in') > 0) this.emit('message-in', r.value, topic);
-    this.flow.offer(r.value, ack, packet.qos > 0 && !this.setup.connection.clean);
+    this.deliver(r.value, packet, ack);
   }
 
-  /** A message on an extension's topic: a write it finds there goes to the interface as a command. */
-  private routed(route: RouteHandler, packet: ReceivedPacket, ack: () => void): void {
-    let write: DeviceWrite | void;
-    try {
-      write = route.handle(packet.topic, packet.payload);
-    } catch (err) {
-      this.interfaceError(`extension route for "${packet.topic}"`, err);
-      return ack();
-    }
-    if (!write) return ack();
-    if (packet.retain) {
-      // A retained write would be applied again on every connection: a controller must not retain it.
-      this.refused(
-        'invalid-value',
-        `retained write ignored: ${write.device}/${write.capability} (message on "${packet.topic}"); publish commands without retain`,
-        'incoming',
-      );
-      return ack();
-    }
-    const device = this.devices.get(write.device);
-    const capability = device?.capabilities.find((c) => c.id === write.capability);
-    const msg = device && capability ? commandFor(device, capability, write.value, route.sender) : `no device capability ${write.device}/${write.capability}`;
-    if (typeof msg === 'string') {
-      this.refused('invalid-value', `${msg} (message on "${packet.topic}")`, 'incoming');
-      return ack();
-    }
-    this.internal.received += 1;
+  /** Hands a message to the interface, through flow control. */
+  private deliver(msg: InternalMessage, packet: ReceivedPacket, ack: () => void): void {
     this.internal.delivered += 1;
+    if (this.debug) this.log.debug(`received ${msg.toString()} (from "${packet.topic}")`);
     if (this.listenerCount('message-in') > 0) this.emit('message-in', msg, packet.topic);
     this.flow.offer(msg, ack, packet.qos > 0 && !this.setup.connection.clean);
-  }
-
-  /** The second connection of a presence: the gateway's broker and credentials, its own client id and will. */
-  private presenceConnection(o: { clientId: string; topic: string; online: string; lost: string; stopped: string }): Connection {
-    const options = {
-      ...this.setup.connection,
-      clientId: o.clientId,
-      subscriptions: [],
-      sharedGroup: undefined,
-      pubQos: 1 as const,
-      clean: true,
-      availabilityTopic: o.topic,
-      availabilityPayloads: { online: o.online, stopped: o.stopped, lost: o.lost },
-      presenceOnly: true,
-    };
-    return new Connection(options, { logger: this.parts.logging.logger('presence'), counters: new Counters(), onMessage: (_packet, ack) => ack() });
   }
 
   /** `[MQTT] replyrefused`: the sender of a refused command gets an ERROR status saying why. */

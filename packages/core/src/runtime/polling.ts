@@ -1,5 +1,7 @@
 import type { MessageList } from '../model/message-list.js';
 
+const MAX_CHAINED_TURNS = 64;
+
 export interface PollingOptions {
   incoming: MessageList;
   /** Longest wait between two turns, ms (`[MQTT] timeout`). */
@@ -19,6 +21,8 @@ export class PollingLoop {
   private queued = false;
   private running = false;
   private stopped = false;
+  /** Turns run one after another without waiting for I/O. */
+  private chained = 0;
   private readonly offPush: () => void;
 
   constructor(private readonly o: PollingOptions) {
@@ -36,9 +40,16 @@ export class PollingLoop {
     this.timer = undefined;
   }
 
-  private wake(): void {
+  private wake(yieldFirst = false): void {
     if (this.queued || this.running || this.stopped) return;
     this.queued = true;
+    if (yieldFirst) {
+      // Turns that keep finding messages (a loop() that pushes some back) would chain microtasks
+      // for ever and starve I/O, timers and signals: every so often a turn waits for them.
+      this.chained = 0;
+      setImmediate(() => void this.run());
+      return;
+    }
     // A microtask runs once the network event that pushed has been handled (MQTT.js parses a
     // whole socket read before microtasks run): one turn per read, as the original calls its
     // loop after each network event. setImmediate would wait for every read of the poll phase
@@ -59,7 +70,7 @@ export class PollingLoop {
       this.running = false;
     }
     if (this.stopped) return;
-    if (this.o.incoming.size > 0 && this.o.incoming.pulls !== before) this.wake();
+    if (this.o.incoming.size > 0 && this.o.incoming.pulls !== before) this.wake(++this.chained >= MAX_CHAINED_TURNS);
     else
       this.timer = setTimeout(() => {
         this.timer = undefined;

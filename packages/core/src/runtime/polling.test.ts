@@ -1,0 +1,46 @@
+import { MessageList } from '../model/message-list.js';
+import { InternalMessage } from '../model/message.js';
+import { PollingLoop } from './polling.js';
+
+const msg = () => new InternalMessage({ isCmd: true, action: 'PING' });
+
+describe('PollingLoop', () => {
+  it('runs a turn as soon as a message is pushed, before any timer, and at least every everyMs when idle', async () => {
+    const incoming = new MessageList();
+    const turns: string[] = [];
+    const loop = new PollingLoop({ incoming, everyMs: 20, turn: async () => void turns.push(`turn with ${incoming.size}`) });
+    loop.start();
+    await new Promise((r) => setTimeout(r, 5));
+    turns.length = 0;
+    let timerFired = false;
+    setTimeout(() => (timerFired = true), 0);
+    incoming.push(msg());
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(turns).toEqual(['turn with 1']);
+    expect(timerFired).toBe(false);
+    await new Promise((r) => setTimeout(r, 70));
+    loop.stop();
+    expect(turns.length).toBeGreaterThanOrEqual(3); // idle turns every 20 ms
+  });
+
+  it('a loop() that keeps finding messages (it pushes them back) does not starve timers and I/O', async () => {
+    const incoming = new MessageList();
+    let turns = 0;
+    const loop = new PollingLoop({
+      incoming,
+      everyMs: 1_000,
+      turn: async () => {
+        turns += 1;
+        const m = incoming.pull();
+        if (m) incoming.push(m); // re-queued: there is always one waiting
+      },
+    });
+    incoming.push(msg());
+    loop.start();
+    const started = turns;
+    await new Promise((r) => setTimeout(r, 20)); // would never fire if turns chained as microtasks for ever
+    loop.stop();
+    expect(turns - started).toBeGreaterThan(64);
+  });
+});
