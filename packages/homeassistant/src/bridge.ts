@@ -111,7 +111,9 @@ export class HomeAssistantBridge implements ExtensionInstance {
     const { ctx } = this;
     const devices = ctx.devices.list();
     const configs = buildDiscovery(devices, this.settings);
-    const cleanup = planCleanup(this.retained, configs);
+    const base = `${this.settings.entities.base}/`;
+    const availability = this.settings.availability?.topic;
+    const cleanup = planCleanup(this.retained, configs, (old) => old.topics.some((t) => t.startsWith(base) || t === availability));
     // Stale configs go first, so that what they held is free for the new ones. Configs of the
     // other form that hold the same unique ids are migrated rather than cleared, as Home
     // Assistant documents it: their entities keep their settings; they are cleared afterwards.

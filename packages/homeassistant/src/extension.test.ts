@@ -43,7 +43,10 @@ async function start(o: Start = {}): Promise<{ g: TestGateway; commands: Interna
 const ha = (g: TestGateway) => g.published.filter((m) => m.topic.startsWith('homeassistant/') || m.topic.startsWith(`${BASE}/`));
 const last = (g: TestGateway, topic: string) => [...g.published].reverse().find((m) => m.topic === topic);
 const json = (g: TestGateway, topic: string) => JSON.parse(last(g, topic)!.payload) as Record<string, unknown>;
-const ours = (device: string) => JSON.stringify({ device: { identifiers: [`testgw_${device}`] }, origin: { name: '@mg/homeassistant' }, components: {} });
+// A config this gateway instance published before: its topics are under its base and availability.
+const AVAILABILITY = 'test/testgw/availability';
+const ours = (device: string, availability = AVAILABILITY) =>
+  JSON.stringify({ device: { identifiers: [`testgw_${device}`] }, origin: { name: '@mg/homeassistant' }, availability_topic: availability, components: {} });
 
 describe('the Home Assistant extension in a gateway, in memory', () => {
   it('is off unless [HOMEASSISTANT] discovery is on', async () => {
@@ -142,12 +145,14 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     expect(g.logs.join('\n')).toContain('Home Assistant is online: configs and states follow in 0 ms');
   });
 
-  it('clears at start the retained configs of this node it no longer produces, and leaves the others', async () => {
+  it("clears at start the retained configs of this node it no longer produces, and leaves others' and another instance's", async () => {
     const foreign = JSON.stringify({ origin: { name: 'Zigbee2MQTT' }, components: {} });
     const { g } = await start({
       retained: [
         ['homeassistant/device/testgw/gone/config', ours('gone')],
         ['homeassistant/device/testgw/foreign/config', foreign],
+        // Another instance of the same application (same node id, its own client id): left alone.
+        ['homeassistant/device/testgw/other-receiver/config', ours('other-receiver', 'test/testgw-2/availability')],
       ],
     });
     expect(ha(g).map((m) => `${m.topic} ${m.payload === '' ? '(cleared)' : '<config>'}`)).toEqual([
@@ -160,7 +165,9 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
 
   it('migrates the entities of a config in the other form (their settings kept), then clears its topic', async () => {
     const old = 'homeassistant/switch/testgw/avr_power/config';
-    const { g } = await start({ retained: [[old, JSON.stringify({ unique_id: 'testgw_avr_power', origin: { name: '@mg/homeassistant' } })]] });
+    const { g } = await start({
+      retained: [[old, JSON.stringify({ unique_id: 'testgw_avr_power', origin: { name: '@mg/homeassistant' }, availability_topic: AVAILABILITY })]],
+    });
     await g.waitFor((m) => m.topic === old && m.payload === '');
     const lines = ha(g).map((m) => `${m.topic} ${m.payload === '' ? '(cleared)' : m.topic === old ? m.payload : '<config>'}`);
     expect(lines.slice(0, 3)).toEqual([`${old} {"migrate_discovery":true}`, `${CONFIG_AVR} <config>`, `${CONFIG_THERMO} <config>`]);

@@ -17,6 +17,7 @@ describe('recognising our retained configs', () => {
     expect(readRetainedConfig(JSON.stringify({ o: { name: '@mg/homeassistant' }, cmps: { a: { p: 'sensor', stat_t: 'x/y', uniq_id: 'n_d_a' } } }))).toEqual({
       components: { a: 'sensor' },
       stateTopics: ['x/y'],
+      topics: ['x/y'],
       uniqueIds: ['n_d_a'],
       migrating: false,
     });

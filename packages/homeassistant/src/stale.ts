@@ -13,6 +13,8 @@ export interface RetainedConfig {
   /** Device form: its components by key, with their platform. */
   components: Record<string, string>;
   stateTopics: string[];
+  /** Every topic it points to (states, commands, availability): whose gateway instance it was. */
+  topics: string[];
   uniqueIds: string[];
   /** A migration marker left by this bridge (it carries no origin: it is recognised by its topic, under this node). */
   migrating: boolean;
@@ -37,10 +39,12 @@ export function readRetainedConfig(payload: string): RetainedConfig | undefined 
   }
   if (!isObject(parsed)) return undefined;
   if (pick(parsed, 'migrate_discovery', 'migr_discvry') === true && Object.keys(parsed).length === 1)
-    return { components: {}, stateTopics: [], uniqueIds: [], migrating: true };
+    return { components: {}, stateTopics: [], topics: [], uniqueIds: [], migrating: true };
   const origin = pick(parsed, 'origin', 'o');
   if (!isObject(origin) || origin.name !== ORIGIN_NAME) return undefined;
-  const read: RetainedConfig = { components: {}, stateTopics: [], uniqueIds: [], migrating: false };
+  const read: RetainedConfig = { components: {}, stateTopics: [], topics: [], uniqueIds: [], migrating: false };
+  const topic = (v: unknown) => typeof v === 'string' && read.topics.push(v);
+  topic(pick(parsed, 'availability_topic', 'avty_t'));
   const cmps = pick(parsed, 'components', 'cmps');
   const entities = isObject(cmps) ? Object.entries(cmps) : [['', parsed] as const];
   for (const [key, value] of entities) {
@@ -49,6 +53,9 @@ export function readRetainedConfig(payload: string): RetainedConfig | undefined 
     if (key !== '' && typeof platform === 'string') read.components[key] = platform;
     const state = pick(value, 'state_topic', 'stat_t');
     if (typeof state === 'string') read.stateTopics.push(state);
+    topic(state);
+    topic(pick(value, 'command_topic', 'cmd_t'));
+    topic(pick(value, 'availability_topic', 'avty_t'));
     const id = pick(value, 'unique_id', 'uniq_id');
     if (typeof id === 'string') read.uniqueIds.push(id);
   }
@@ -67,8 +74,17 @@ export interface Cleanup {
   clearStates: string[];
 }
 
-/** Compares the retained configs of this node with those about to be published. */
-export function planCleanup(retained: ReadonlyMap<string, string>, produced: readonly DiscoveryConfig[]): Cleanup {
+/**
+ * Compares the retained configs of this node with those about to be published. A config this
+ * gateway no longer produces is removed only when `mine` says it was this instance's (its topics
+ * are under this instance's base or availability): two instances of one application share a
+ * node id, and each must leave the other's devices alone.
+ */
+export function planCleanup(
+  retained: ReadonlyMap<string, string>,
+  produced: readonly DiscoveryConfig[],
+  mine: (old: RetainedConfig) => boolean = () => true,
+): Cleanup {
   const byTopic = new Map(produced.map((p) => [p.topic, p]));
   const states = new Set(produced.flatMap((p) => p.stateTopics));
   const ids = new Set(produced.flatMap((p) => p.uniqueIds));
@@ -77,8 +93,10 @@ export function planCleanup(retained: ReadonlyMap<string, string>, produced: rea
   for (const [topic, payload] of retained) {
     const old = readRetainedConfig(payload);
     if (!old) continue;
-    for (const s of old.stateTopics) if (!states.has(s)) oldStates.add(s);
     const now = byTopic.get(topic);
+    // One this gateway publishes now is its own by definition; any other only if it was this instance's.
+    if (!now && !old.migrating && !mine(old)) continue;
+    for (const s of old.stateTopics) if (!states.has(s)) oldStates.add(s);
     if (!now) {
       if (!old.migrating && old.uniqueIds.some((id) => ids.has(id))) cleanup.migrate.push(topic);
       else cleanup.clear.push(topic);
