@@ -100,9 +100,16 @@ describe('Home Assistant discovery over a real broker', () => {
     const oldEntity = `${prefix}/switch/${APP}/avr_power/config`;
     const foreign = `${prefix}/device/${APP}/foreign/config`;
     const other = `${prefix}/device/zigbee2mqtt/0x1234/config`;
-    const ours = JSON.stringify({ device: { identifiers: [`${APP}_gone`] }, origin: { name: '@mg/homeassistant' }, components: {} });
+    // Configs this instance published before: they point to its availability topic.
+    const availability = `${root}/${APP}/availability`;
+    const ours = JSON.stringify({
+      device: { identifiers: [`${APP}_gone`] },
+      origin: { name: '@mg/homeassistant' },
+      availability_topic: availability,
+      components: {},
+    });
     await ha.publish(gone, ours, { retain: true, qos: 1 });
-    const oldConfig = JSON.stringify({ unique_id: `${APP}_avr_power`, origin: { name: '@mg/homeassistant' } });
+    const oldConfig = JSON.stringify({ unique_id: `${APP}_avr_power`, origin: { name: '@mg/homeassistant' }, availability_topic: availability });
     const foreignConfig = JSON.stringify({ origin: { name: 'someone else' }, components: {} });
     const otherConfig = JSON.stringify({ origin: { name: 'Zigbee2MQTT' } });
     await ha.publish(oldEntity, oldConfig, { retain: true, qos: 1 });
