@@ -157,11 +157,12 @@ describe('/set, with mapping off and on', () => {
     ['temperature', '20', 'the property is not settable'],
     ['beep', 'true', 'expects one of press, got "true"'],
     ['ghost', '1', 'no such device property'],
-  ])('refuses %s = %j and says why, sending nothing', async (property, payload, reason) => {
+  ])('refuses %s = %j and says why, sending nothing, counted on the stats topic', async (property, payload, reason) => {
     const g = await start();
     await g.receive(`${HALL}/capabilities/${property}/set`, payload);
     expect(Lamps.commands).toEqual([]);
-    expect(g.logs.join('\n')).toContain(`refused "${HALL}/capabilities/${property}/set": ${reason}`);
+    expect(g.logs.join('\n')).toContain(`incoming message rejected (invalid-value): ${reason} (message on "${HALL}/capabilities/${property}/set")`);
+    expect(g.counters.rejected['invalid-value']).toBe(1);
   });
 
   it('subscribes to the /set topics of its devices only', async () => {

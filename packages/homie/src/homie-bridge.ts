@@ -181,8 +181,9 @@ export class HomieBridge {
     return { device: child.device.id, capability: property.capability.id, ...(value === undefined ? {} : { value }) };
   }
 
+  /** Counted and logged by the core (throttled, `invalid-value` on the stats topic), as the writes it refuses. */
   private refuse(topic: string, reason: string): void {
-    this.ctx.logger.warn(`refused "${topic}": ${reason}`);
+    this.ctx.refused(`${reason} (message on "${topic}")`);
   }
 
   private publishValue(device: Device, capability: Capability, value: CapabilityValue): void {
