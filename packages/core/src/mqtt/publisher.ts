@@ -7,8 +7,13 @@ import { Outbox, type OutboxEntry } from './outbox.js';
 
 // QoS 1/2 messages published on this connection and not yet acknowledged by the broker: past
 // this, publishing waits (in the outbox) as it does for a full socket, so that memory stays
-// bounded when a broker is slow to acknowledge.
-const MAX_IN_FLIGHT = 1_000;
+// bounded when a broker is slow to acknowledge (MQTT.js keeps each one until its PUBACK, a few
+// hundred bytes). 1,000 made a QoS 1 burst wait on every acknowledgement, one write each: 0.8x
+// the relay's throughput, against 1.0x with this bound.
+const MAX_IN_FLIGHT = 10_000;
+// Once the bound is reached, sending resumes when half of it is acknowledged: in batches, not
+// one message per acknowledgement.
+const RESUME_IN_FLIGHT = MAX_IN_FLIGHT / 2;
 
 export interface PublisherOptions {
   outboxSize: number;
@@ -126,7 +131,7 @@ export class Publisher {
   private acked(generation: number): void {
     if (generation !== this.generation) return;
     this.inFlight -= 1;
-    if (this.flushArmed && this.inFlight < MAX_IN_FLIGHT) {
+    if (this.flushArmed && this.inFlight <= RESUME_IN_FLIGHT) {
       this.flushArmed = false;
       this.flush();
     }
