@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Logger, Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
-import { Throttle } from '@mg/throttled-error';
 import { MessageList } from '../model/message-list.js';
 import { isReply, type InternalMessage } from '../model/message.js';
-import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
+import type { RejectReason } from '../model/reject.js';
 import { Connection, type ReceivedPacket } from '../mqtt/connection.js';
 import { statsTopic } from '../mqtt/settings.js';
 import type { Transport, TransportFactory } from '../mqtt/transport.js';
@@ -16,7 +15,7 @@ import { IncomingFlow } from './incoming-flow.js';
 import { InterfaceError, type GatewayInterface, type InterfaceClass } from './interface.js';
 import { PollingLoop } from './polling.js';
 import { refusalReply } from './refusal-reply.js';
-import { finalReport } from './report.js';
+import { Reports } from './report.js';
 import { paramsOf, type Setup } from './setup.js';
 
 /** Internal parts a gateway can be built with (the runner's service, the testing kit's transport). */
@@ -48,12 +47,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly flow: IncomingFlow;
   private readonly transport: Transport;
   private readonly controller = new AbortController();
-  private readonly rejects: Record<RejectReason, Throttle>;
-  private readonly incomingDrops = new Throttle({ kind: 'incoming drop' });
-  // One report a minute at most: a slow interface pauses and resumes reading all the time.
-  private readonly pauses = new Throttle({ kind: 'incoming pause', lagMs: 60_000 });
-  // One throttle per method: a storm of loop() errors must not hide the one from stop().
-  private readonly interfaceErrors = new Map<string, Throttle>();
+  private readonly reports: Reports;
   /** Availability and counters topics: a wide subscription (root/#) sees them come back. */
   private readonly ownTopics: Set<string>;
   private readonly statsTopic: string | undefined;
@@ -75,21 +69,27 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const mqtt = setup.config.MQTT;
     this.log = parts.logging.logger('core');
     this.debug = this.log.isLevelEnabled('debug');
+    this.reports = new Reports(this.log, this.internal, this);
     this.incoming = new MessageList({ limit: mqtt.incomingsize });
     this.outgoing = new MessageList({ drained: () => this.outgoingDrained() });
     this.flow = new IncomingFlow(
       this.incoming,
       { overflow: mqtt.incomingoverflow },
       {
-        paused: (waiting) => this.onPaused(waiting),
-        resumed: (ms) => this.onResumed(ms),
-        dropped: () => this.onIncomingDropped(),
+        paused: (waiting) => {
+          this.transport.setReadingPaused(true);
+          this.reports.paused(waiting, waiting - this.flow.resumeAt, this.incoming.limit);
+        },
+        resumed: (ms) => {
+          this.transport.setReadingPaused(false);
+          this.reports.resumed(ms);
+        },
+        dropped: () => this.reports.incomingDropped(this.incoming.limit),
       },
     );
     this.statsTopic = statsTopic(setup.app, mqtt, setup.map);
     this.ownTopics = new Set([setup.connection.availabilityTopic, this.statsTopic].filter((t): t is string => t !== undefined));
     this.qos = Number(mqtt.pubqos) as 0 | 1 | 2;
-    this.rejects = Object.fromEntries(REJECT_REASONS.map((r) => [r, new Throttle({ kind: r })])) as Record<RejectReason, Throttle>;
     const context = {
       logger: parts.logging.logger('mqtt'),
       counters: this.internal,
@@ -292,50 +292,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private refused(reason: RejectReason, detail: string, direction: 'incoming' | 'outgoing'): void {
-    this.internal.rejected[reason] += 1;
-    if (this.listenerCount('refused') > 0) this.emit('refused', { direction, reason, detail });
-    // Echoes are routine filtering, not faults.
-    if (reason === 'echo') {
-      if (this.debug) this.log.debug(`ignored: ${detail}`);
-      return;
-    }
-    const v = this.rejects[reason].hit(detail);
-    if (!v.trigger) return;
-    const text = `${direction} message rejected (${reason}): ${v.report}`;
-    if (reason === 'strict-miss' && direction === 'incoming') this.log.info(text);
-    else this.log.warn(text);
-  }
-
-  private onPaused(waiting: number): void {
-    this.internal.incomingPauses += 1;
-    this.internal.incomingPaused = true;
-    this.transport.setReadingPaused(true);
-    this.emit('paused', { waiting });
-    const v = this.pauses.hit('the interface is not keeping up');
-    if (v.trigger) {
-      this.log.warn(
-        `the interface is not keeping up: ${waiting} incoming messages wait for it ([MQTT] incomingsize ${this.incoming.limit}); ` +
-          `reading from the broker pauses until it has taken ${waiting - this.flow.resumeAt} of them (new messages wait at the broker; pause number ${this.internal.incomingPauses})`,
-      );
-    }
-  }
-
-  private onResumed(ms: number): void {
-    this.internal.incomingPaused = false;
-    this.internal.incomingPausedMs += ms;
-    this.transport.setReadingPaused(false);
-    this.emit('resumed', { pausedMs: ms });
-    if (this.debug) this.log.debug(`reading from the broker again after ${ms} ms`);
-  }
-
-  private onIncomingDropped(): void {
-    this.internal.incomingDropped += 1;
-    this.emit('dropped', { direction: 'incoming' });
-    const v = this.incomingDrops.hit('the interface is not taking incoming messages');
-    if (v.trigger)
-      this.log.warn(
-        `${this.internal.incomingDropped} incoming messages dropped so far: the interface does not keep up ([MQTT] incomingsize ${this.incoming.limit} reached, incomingoverflow dropoldest)`,
-      );
+    this.reports.refused(reason, detail, direction);
   }
 
   private startStats(): void {
@@ -348,15 +305,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private interfaceError(where: string, err: unknown, goesOn = true): void {
-    this.internal.interfaceErrors += 1;
-    this.emit('interface-error', { where, error: err });
-    let throttle = this.interfaceErrors.get(where);
-    if (!throttle) this.interfaceErrors.set(where, (throttle = new Throttle({ kind: `interface ${where}` })));
-    const v = throttle.hit(`${where} threw: ${errorMessage(err)}`);
-    if (!v.trigger) return;
-    if (goesOn) this.log.error(`interface ${v.report}; the gateway goes on`);
-    else this.log.critical(`interface ${v.report}; the gateway cannot start`);
-    if (err instanceof Error && err.stack && this.debug) this.log.debug(err.stack);
+    this.reports.interfaceError(where, err, goesOn);
   }
 
   private async shutdown(): Promise<void> {
@@ -376,14 +325,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.outgoing.close();
     await this.extensions.stop();
     if (started) await this.transport.stop();
-    finalReport({
-      log: this.log,
-      counters: this.internal,
-      leftToBroker: left,
-      rejects: this.rejects,
-      incomingDrops: this.incomingDrops,
-      outgoingDrops: this.transport.unreportedDrops(),
-    });
+    this.reports.final(left, this.transport.unreportedDrops());
     for (const part of this.parts.owned ?? []) await part.close();
     this.state = 'stopped';
     this.emit('stopped', this.internal.toJSON());
