@@ -11,8 +11,9 @@ import { formatTable, type Row } from './report.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const PLAN = QUICK
-  ? { burst: 2_000, steady: [500], seconds: 1, qos1: 500, slow: 300, stuck: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS }
+  ? { warmup: 500, burst: 2_000, steady: [500], seconds: 1, qos1: 500, slow: 300, stuck: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS }
   : {
+      warmup: 10_000,
       burst: 100_000,
       steady: [500, 2_000, 10_000],
       seconds: 10,
@@ -94,12 +95,16 @@ async function main(): Promise<void> {
   try {
     for (const target of PLAN.targets) {
       console.log(`  measuring ${target.name} ...`);
+      // Each session starts with a warm-up burst, shown in its own row: the phases after it
+      // measure a process whose code the JIT has compiled, as in a gateway that has run for a while.
+      const warmup = (qos: 0 | 1): LoadRequest => ({ type: 'burst', count: PLAN.warmup, qos, name: `warm-up ${PLAN.warmup.toLocaleString('en')}, QoS ${qos}` });
       const qos0: LoadRequest[] = [
+        warmup(0),
         { type: 'burst', count: PLAN.burst, qos: 0 },
         ...PLAN.steady.map((rate): LoadRequest => ({ type: 'steady', rate, seconds: PLAN.seconds, qos: 0 })),
       ];
       const s0 = await session(target, broker.url, 0, qos0);
-      const qos1: LoadRequest[] = [{ type: 'burst', count: PLAN.qos1, qos: 1 }];
+      const qos1: LoadRequest[] = [warmup(1), { type: 'burst', count: PLAN.qos1, qos: 1 }];
       if (target.gateway) {
         qos1.push(
           {
