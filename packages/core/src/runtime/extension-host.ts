@@ -8,7 +8,8 @@ import type { Transport } from '../mqtt/transport.js';
 import { Counters } from './counters.js';
 import type { DeviceRegistry } from './devices.js';
 import type { Availability, DeviceWrite, ExtensionContext, ExtensionInstance, GatewayExtension, Presence } from './extension.js';
-import { Routes } from './routes.js';
+import { InterfaceError } from './interface.js';
+import { Routes, topicMatches } from './routes.js';
 import type { Setup } from './setup.js';
 
 /** An extension's route: its handler, and the sender its writes are sent as (`homeassistant`). */
@@ -77,7 +78,17 @@ export class ExtensionHost {
         publish: (topic, payload, o = {}) =>
           parts.transport.publish(topic, payload, { qos: o.qos ?? 1, retain: o.retain ?? false, coalesceKey: o.retain ? `ext\u0000${topic}` : undefined }),
         subscribe: (filter) => parts.transport.subscribe(filter),
-        route: (filter, handle) => this.routes.add(filter, { sender: ext.section.toLowerCase(), handle }),
+        route: (filter, handle) => {
+          // A filter that takes in the map's own subscriptions would send every command of the
+          // gateway to the extension (a base topic set to the root, say): refused at start.
+          const covered = setup.connection.subscriptions.find((sub) => topicMatches(filter, sub));
+          if (covered !== undefined)
+            throw new InterfaceError(
+              'EXTENSION_ROUTE_OVERLAP',
+              `[${ext.section}] its topics "${filter}" take in the gateway's subscription "${covered}": every command would go to it instead of the interface; give it topics of its own (a base topic below the root, not the root itself)`,
+            );
+          this.routes.add(filter, { sender: ext.section.toLowerCase(), handle });
+        },
         onConnected: (listener) => {
           this.connectedListeners.push(listener);
           return () => {

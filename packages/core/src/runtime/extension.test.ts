@@ -145,6 +145,17 @@ it("contains an extension's listener that throws, and counts what it refuses", a
   expect(gw.counters.rejected['invalid-value']).toBe(1);
 });
 
+it("refuses to start an extension whose topics would take in the gateway's own subscriptions", async () => {
+  const greedy: GatewayExtension = {
+    section: 'GREEDY',
+    options: {},
+    description: 'Takes all.',
+    create: (ctx) => ({ start: () => ctx.route('test/#', () => undefined) }),
+  };
+  const gw = createTestGateway(Lamp, { extensions: [greedy] });
+  await expect(gw.start()).rejects.toThrow(`[GREEDY] its topics "test/#" take in the gateway's subscription "test/#"`);
+});
+
 it('refuses an interface whose describe() is invalid, naming the path', () => {
   class Bad extends Lamp {
     static override describe = (): DeviceInput[] => [{ ...LAMP, capabilities: [{ ...LAMP.capabilities[1]!, max: -1 }] }];
