@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DeviceInput } from '@mg/core';
 import { createTestGateway, type TestGateway } from '@mg/core/testing';
 import type { DeviceDescription } from './description.js';
-import { homie } from './extension.js';
+import { homie, homieExtension } from './extension.js';
 import { Lamps, lamp } from './test-support/lamps.js';
 
 const HALL = 'homie/5/lampgw-hall';
@@ -165,11 +165,12 @@ describe('/set, with mapping off and on', () => {
     expect(g.counters.rejected['invalid-value']).toBe(1);
   });
 
-  it('subscribes to the /set topics of its devices only', async () => {
+  it('subscribes to the /set topics of its devices and to the descriptions of the domain only', async () => {
     await start();
     // The memory transport keeps the filters extensions add.
     const transport = (gw!.gateway as unknown as { transport: { subscriptions: string[] } }).transport;
-    expect(transport.subscriptions).toEqual([`${HALL}/capabilities/+/set`, `${PORCH}/capabilities/+/set`]);
+    // And the domain's descriptions, to find the children a previous run declared.
+    expect(transport.subscriptions).toEqual(['homie/5/+/$description', `${HALL}/capabilities/+/set`, `${PORCH}/capabilities/+/set`]);
   });
 });
 
@@ -215,6 +216,54 @@ describe('devices that change', () => {
     const count = g.published.length;
     Lamps.last!.ctx.devices.set([hall, attic]);
     expect(g.published.length).toBe(count);
+  });
+});
+
+describe('devices a previous run declared', () => {
+  // What a previous run of this gateway left retained: a child it no longer declares (its
+  // `$state` still `ready`, as after a crash), with two properties, one of them not retained.
+  const attic = {
+    homie: '5.0',
+    version: 1,
+    name: 'attic lamp',
+    root: 'lampgw',
+    nodes: { capabilities: { name: 'attic lamp', properties: { power: { datatype: 'boolean' }, ping: { datatype: 'string', retained: false } } } },
+  };
+  const ATTIC = 'homie/5/lampgw-attic';
+  const OTHER = 'homie/5/othergw-hall';
+
+  it("are cleared once the retained descriptions have come in, $state first; other roots' devices are left alone", async () => {
+    gw = createTestGateway(Lamps, {
+      appName: 'lampgw',
+      options: { count: '2' },
+      config: { HOMIE: { enabled: 'on' } },
+      extensions: [homieExtension({ settleMs: 50 })],
+    });
+    await gw.start();
+    const g = gw;
+    // Nothing waits for the settle window: the devices are published at once, in their order.
+    expect(homieOnly(g).map(line)).toHaveLength(10);
+    expect(homieOnly(g).at(-1)!.topic).toBe(`${ROOT}/$state`);
+    await g.receive(`${ATTIC}/$description`, attic, { retain: true });
+    await g.receive(`${OTHER}/$description`, { ...attic, root: 'othergw' }, { retain: true });
+    await g.receive(`${HALL}/$description`, { ...attic, name: 'hall lamp' }, { retain: true }); // declared again: kept
+    await g.receive('homie/5/garbage/$description', 'not json', { retain: true });
+    await g.waitFor((m) => m.topic === `${ATTIC}/$state` && m.payload === '');
+    expect(homieOnly(g).slice(10).map(line)).toEqual([
+      `${ATTIC}/$state `, // $state first, then the rest ("Removing children")
+      `${ATTIC}/$description `,
+      `${ATTIC}/capabilities/power `,
+    ]);
+    expect(
+      homieOnly(g)
+        .slice(10)
+        .every((m) => m.retain),
+    ).toBe(true);
+    expect(g.logs.join('\n')).toContain('cleared 1 Homie device(s) of root "lampgw"');
+    // None of it reached the interface's map, and none of it is cleared twice.
+    expect(Object.values(g.counters.rejected).reduce((a, b) => a + b, 0)).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(homieOnly(g)).toHaveLength(13);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ExtensionContext, GatewayExtension } from '@mg/core';
-import { HomieBridge } from './homie-bridge.js';
+import { HomieBridge, type HomieTuning } from './homie-bridge.js';
 import { toHomieId } from './ids.js';
 import { homieOptions, type HomieOptions } from './options.js';
 
@@ -9,20 +9,25 @@ export function rootDevice(ctx: Pick<ExtensionContext<HomieOptions>, 'options' |
   return { id: toHomieId(wanted), name: ctx.options.name.trim() || ctx.appName };
 }
 
+/** The extension with its timing given: `tuning` is for tests (a shorter settle window). */
+export function homieExtension(tuning: HomieTuning = {}): GatewayExtension<HomieOptions> {
+  return {
+    section: 'HOMIE',
+    options: homieOptions,
+    description: 'Homie 5: the devices of the interface as children of the gateway\'s root device, under "<prefix>/5/".',
+    create(ctx) {
+      if (!ctx.options.enabled) return undefined;
+      const root = rootDevice(ctx);
+      const wanted = ctx.options.deviceid.trim();
+      if (wanted !== '' && wanted !== root.id) ctx.logger.warn(`deviceid "${wanted}" is not a Homie id: "${root.id}" is used`);
+      const bridge = new HomieBridge(ctx, root, tuning);
+      return { start: () => bridge.start(), stop: () => bridge.stop() };
+    },
+  };
+}
+
 /**
  * Homie 5 for a gateway, turned on by `[HOMIE] enabled: on`. A launcher lists it:
- * `startGateway(MyInterface, { appName, extensions: [homie] })`.
+ * `startGateway(MyInterface, { appName, extensions: [homie] })`. It holds no state.
  */
-export const homie: GatewayExtension<HomieOptions> = {
-  section: 'HOMIE',
-  options: homieOptions,
-  description: 'Homie 5: the devices of the interface as children of the gateway\'s root device, under "<prefix>/5/".',
-  create(ctx) {
-    if (!ctx.options.enabled) return undefined;
-    const root = rootDevice(ctx);
-    const wanted = ctx.options.deviceid.trim();
-    if (wanted !== '' && wanted !== root.id) ctx.logger.warn(`deviceid "${wanted}" is not a Homie id: "${root.id}" is used`);
-    const bridge = new HomieBridge(ctx, root);
-    return { start: () => bridge.start(), stop: () => bridge.stop() };
-  },
-};
+export const homie: GatewayExtension<HomieOptions> = homieExtension();

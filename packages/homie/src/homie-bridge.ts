@@ -1,5 +1,6 @@
 import type { Capability, CapabilityValue, Device, DeviceWrite, ExtensionContext, Presence } from '@mg/core';
 import { buildTree, describeChild, describeRoot, type DeviceDescription, type HomieChild, type HomieProperty, type HomieTree } from './description.js';
+import { isHomieId } from './ids.js';
 import type { HomieOptions } from './options.js';
 import { HomieTopics } from './topics.js';
 import { formatValue, parseValue } from './values.js';
@@ -13,6 +14,16 @@ export const PRESENCE_SUFFIX = 'homie';
 // events: QoS 0, as the convention asks.
 const RETAINED = { retain: true, qos: 1 } as const;
 const MOMENTARY = { retain: false, qos: 0 } as const;
+
+/** Timing that tests shorten; the default suits a real broker. */
+export interface HomieTuning {
+  /**
+   * Milliseconds after each connection during which the broker sends the retained descriptions
+   * of the domain; children of this root that a previous run declared and this one does not are
+   * then cleared. Default 1000. Nothing waits for it: the devices are published at once.
+   */
+  settleMs?: number;
+}
 
 interface Located {
   child: HomieChild;
@@ -36,20 +47,30 @@ export class HomieBridge {
   private readonly removers: (() => void)[] = [];
   private presence: Presence | undefined;
   private connected = false;
+  /** The descriptions the broker holds under the domain, by device id, as they come in (ours included). */
+  private readonly retained = new Map<string, string>();
+  private readonly settleMs: number;
+  private settleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: ExtensionContext<HomieOptions>,
     private readonly root: { id: string; name: string },
+    tuning: HomieTuning = {},
     now: () => number = Date.now,
   ) {
     this.topics = new HomieTopics(ctx.options.prefix);
     this.versions = new DescriptionVersions(now);
     this.tree = buildTree(root, []);
+    this.settleMs = tuning.settleMs ?? 1000;
   }
 
   /** Called before the gateway connects: what is published waits for the connection. */
   async start(): Promise<void> {
     const { ctx } = this;
+    // First, before the devices' own routes (the first route that matches a topic takes it): every
+    // description of the domain, those of children a previous run declared included, comes here.
+    ctx.route(this.topics.descriptions, (topic, payload) => this.onDescription(topic, payload));
+    ctx.subscribe(this.topics.descriptions);
     this.setTree(buildTree(this.root, ctx.devices.list()));
     this.listen(this.root.id, false);
     this.presence = await ctx.presence({
@@ -65,6 +86,13 @@ export class HomieBridge {
       ctx.onConnected(() => {
         this.connected = true;
         this.publishAll();
+        // The retained descriptions arrive meanwhile; the stale children go after the root's
+        // description (which no longer lists them) and `ready`, as in "Removing children".
+        clearTimeout(this.settleTimer);
+        this.settleTimer = setTimeout(
+          ctx.contain('homie: stale devices', () => this.clearStale()),
+          this.settleMs,
+        );
       }),
       ctx.devices.onChange(ctx.contain('homie: devices changed', (devices: readonly Device[]) => this.update(devices))),
       ctx.devices.onState(ctx.contain('homie: state', (d: Device, c: Capability, v: CapabilityValue) => this.publishValue(d, c, v))),
@@ -76,6 +104,7 @@ export class HomieBridge {
   async stop(): Promise<void> {
     // Stopped without having started (the interface's start() failed): nothing was said, nothing to take back.
     if (!this.presence) return;
+    clearTimeout(this.settleTimer);
     for (const remove of this.removers.splice(0)) remove();
     for (const child of this.tree.children) this.ctx.publish(this.topics.state(child.id), 'disconnected', RETAINED);
     this.ctx.publish(this.topics.state(this.root.id), 'disconnected', RETAINED);
@@ -140,7 +169,37 @@ export class HomieBridge {
       this.clear(this.topics.description(gone.id));
       for (const p of gone.properties) if (p.description.retained) this.clear(this.topics.value(gone.id, p.id));
       this.versions.forget(gone.id);
+      this.retained.delete(gone.id);
     }
+  }
+
+  /** A description on the broker (retained at subscription, or live): kept by device id; an empty payload removes it. */
+  private onDescription(topic: string, payload: Buffer): void {
+    const id = topic.slice(this.topics.base.length + 1, -'/$description'.length);
+    if (payload.length === 0) this.retained.delete(id);
+    else this.retained.set(id, payload.toString('utf8'));
+  }
+
+  /**
+   * Children of this root that the broker still holds but the tree no longer has (a previous run
+   * declared them): `$state` first, then `$description` and the retained values its nodes list,
+   * as `update()` clears a child removed while running. Other roots' devices are left alone.
+   */
+  private clearStale(): void {
+    if (!this.connected) return;
+    let cleared = 0;
+    for (const [id, payload] of this.retained) {
+      if (id === this.root.id || this.tree.children.some((c) => c.id === id)) continue;
+      const old = readDescription(payload);
+      if (old?.root !== this.root.id) continue;
+      this.clear(this.topics.state(id));
+      this.clear(this.topics.description(id));
+      for (const [node, properties] of old.values) for (const p of properties) this.clear(`${this.topics.base}/${id}/${node}/${p}`);
+      this.retained.delete(id);
+      this.versions.forget(id);
+      cleared += 1;
+    }
+    if (cleared > 0) this.ctx.logger.info(`cleared ${cleared} Homie device(s) of root "${this.root.id}" that this run does not declare`);
   }
 
   private setTree(tree: HomieTree): void {
@@ -208,4 +267,28 @@ export class HomieBridge {
   private clear(topic: string): void {
     this.ctx.publish(topic, '', RETAINED);
   }
+}
+
+/** What a retained description tells: its root, and the retained properties of each node (ids checked, so every topic is valid). */
+function readDescription(payload: string): { root: string; values: [string, string[]][] } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed) || typeof parsed.root !== 'string') return undefined;
+  const values: [string, string[]][] = [];
+  for (const [node, value] of Object.entries(isObject(parsed.nodes) ? parsed.nodes : {})) {
+    if (!isHomieId(node) || !isObject(value) || !isObject(value.properties)) continue;
+    const properties = Object.entries(value.properties)
+      .filter(([id, p]) => isHomieId(id) && isObject(p) && p.retained !== false)
+      .map(([id]) => id);
+    values.push([node, properties]);
+  }
+  return { root: parsed.root, values };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -11,10 +11,11 @@ import {
   spawnNode,
   startTcpProxy,
   type TcpProxy,
+  sweepRetained,
   type TestClient,
   uniqueRoot,
 } from '@mg/test-helpers';
-import { homie } from './extension.js';
+import { homie, homieExtension } from './extension.js';
 import { startController, until, type Controller } from './test-support/controller.js';
 import { Lamps, lamp } from './test-support/lamps.js';
 
@@ -192,6 +193,69 @@ describe('Homie 5 against the real broker, driven by node-homie@5', () => {
     await until(porch.state$, (s) => s === 'disconnected', 'porch disconnected');
     await until(controller.devices.getDevice(root)!.state$, (s) => s === 'disconnected', 'root disconnected');
   });
+});
+
+describe('devices a previous run declared', () => {
+  it('a device declared by a first run and not by the second is gone once the second has started; another root keeps its own', async () => {
+    const prefix = uniqueRoot('homie');
+    const clientid = `lamps-${prefix}`;
+    const root = clientid.toLowerCase();
+    const run = async (count: number) => {
+      const logging = memoryLogging('lamps');
+      gateway = createGateway(Lamps, {
+        appName: 'lamps',
+        logging,
+        config: {
+          MQTT: { host: shared.hostname, port: Number(shared.port || 1883), clientid, root: prefix, topics: `${prefix}-map/#` },
+          INTERFACE: { count: String(count) },
+          HOMIE: { enabled: true, prefix },
+        },
+        extensions: [homieExtension({ settleMs: 300 })],
+      });
+      const connected = new Promise((resolve) => gateway!.once('connected', resolve));
+      await gateway.start();
+      await connected;
+      return logging.records;
+    };
+    const retainedUnder = async (filter: string) => {
+      const client = await connectClient(SHARED_BROKER_URL);
+      try {
+        await client.subscribe(filter, 1);
+        await new Promise((r) => setTimeout(r, 300));
+        return client.messages.filter((m) => m.retain && m.payload !== '').map((m) => m.topic);
+      } finally {
+        await client.end();
+      }
+    };
+    const attic = `${prefix}/5/${root}-attic`;
+    const other = `${prefix}/5/othergw-attic/$description`;
+    try {
+      await run(3);
+      watcher = await connectClient(SHARED_BROKER_URL);
+      await watcher.subscribe(`${attic}/#`, 1);
+      await watcher.waitFor((m) => m.topic === `${attic}/$state` && m.payload === 'ready', 'the attic ready');
+      Lamps.last!.report('attic', 'POWER', { state: 'on' });
+      await watcher.waitFor((m) => m.topic === `${attic}/capabilities/power`, 'the attic power value');
+      await gateway!.stop();
+      gateway = undefined;
+      // A device of another gateway under the same domain.
+      await watcher.publish(other, JSON.stringify({ homie: '5.0', version: 1, name: 'attic', root: 'othergw' }), { retain: true, qos: 1 });
+      expect(await retainedUnder(`${attic}/#`)).toEqual(expect.arrayContaining([`${attic}/$state`, `${attic}/$description`, `${attic}/capabilities/power`]));
+
+      const logs = await run(2);
+      await watcher.waitFor((m) => m.topic === `${attic}/$description` && m.payload === '', 'the attic description cleared');
+      const cleared = watcher.messages.filter((m) => m.payload === '' && !m.retain).map((m) => m.topic.slice(attic.length + 1));
+      expect(cleared[0]).toBe('$state'); // $state first
+      expect(await retainedUnder(`${attic}/#`)).toEqual([]);
+      expect(await retainedUnder(other)).toEqual([other]);
+      expect(logs.join('\n')).toContain(`cleared 1 Homie device(s) of root "${root}"`);
+      expect(await retainedUnder(`${prefix}/5/${root}-hall/$state`)).toEqual([`${prefix}/5/${root}-hall/$state`]);
+    } finally {
+      await gateway?.stop();
+      gateway = undefined;
+      await sweepRetained([`${prefix}/#`]);
+    }
+  }, 20_000);
 });
 
 describe('a gateway process that dies', () => {

@@ -20,6 +20,11 @@ export class HomieTopics {
     return `${this.base}/${device}/${NODE_ID}/${property}`;
   }
 
+  /** Every device's description in the domain: read at each connection to find children no longer declared. */
+  get descriptions(): string {
+    return `${this.base}/+/$description`;
+  }
+
   /** Everything under a device: routed to the extension, so that nothing of it reaches the map. */
   device(device: string): string {
     return `${this.base}/${device}/#`;
