@@ -92,6 +92,9 @@ export interface PublishOptions {
   correlation?: string;
 }
 
+/** The availability topic's payloads: `online` on connect, `offline` on stop and as last will. */
+export const AVAILABILITY = { online: 'online', stopped: 'offline', lost: 'offline' } as const;
+
 const noLog = (): void => undefined;
 
 /** Whether MQTT.js's own debug logs may be asked for (`DEBUG=mqttjs*`, `mqtt*`, `*`), read when connecting. */
@@ -276,7 +279,7 @@ export class Connection implements Transport {
   }
 
   private get payloads(): { online: string; stopped: string; lost: string } {
-    return this.options.availabilityPayloads ?? { online: 'online', stopped: 'offline', lost: 'offline' };
+    return this.options.availabilityPayloads ?? AVAILABILITY;
   }
 
   private retry(): Backoff {

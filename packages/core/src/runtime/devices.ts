@@ -1,18 +1,11 @@
 import { parseDevices, StateIndex } from '../model/device-binding.js';
 import type { Capability, CapabilityValue, Device, DeviceInput } from '../model/device.js';
 import type { InternalMessage } from '../model/message.js';
+import { listen } from './callbacks.js';
 import type { DeviceView } from './extension.js';
 import type { DeviceDeclarations } from './interface.js';
 
 type StateListener = (device: Device, capability: Capability, value: CapabilityValue) => void;
-
-function listen<T>(list: T[], listener: T): () => void {
-  list.push(listener);
-  return () => {
-    const i = list.indexOf(listener);
-    if (i >= 0) list.splice(i, 1);
-  };
-}
 
 /**
  * The devices an interface declares and the last value of each capability, read from the

@@ -3,8 +3,9 @@ import { errorMessage } from '@mg/errors';
 import { commandFor } from '../model/device-binding.js';
 import type { InternalMessage } from '../model/message.js';
 import { expandTopic } from '../model/topic-template.js';
-import { Connection, type ReceivedPacket } from '../mqtt/connection.js';
+import { AVAILABILITY, Connection, type ReceivedPacket } from '../mqtt/connection.js';
 import type { Transport } from '../mqtt/transport.js';
+import { listen } from './callbacks.js';
 import { Counters } from './counters.js';
 import type { DeviceRegistry } from './devices.js';
 import type { Availability, DeviceWrite, ExtensionContext, ExtensionInstance, GatewayExtension, Presence } from './extension.js';
@@ -58,7 +59,7 @@ export class ExtensionHost {
   ) {
     const { setup } = parts;
     const availability: Availability | undefined = setup.connection.availabilityTopic
-      ? { topic: setup.connection.availabilityTopic, online: 'online', offline: 'offline' }
+      ? { topic: setup.connection.availabilityTopic, online: AVAILABILITY.online, offline: AVAILABILITY.stopped }
       : undefined;
     for (const ext of extensions) {
       const context: ExtensionContext = {
@@ -89,13 +90,7 @@ export class ExtensionHost {
             );
           this.routes.add(filter, { sender: ext.section.toLowerCase(), handle });
         },
-        onConnected: (listener) => {
-          this.connectedListeners.push(listener);
-          return () => {
-            const i = this.connectedListeners.indexOf(listener);
-            if (i >= 0) this.connectedListeners.splice(i, 1);
-          };
-        },
+        onConnected: (listener) => listen(this.connectedListeners, listener),
         presence: (o) => this.presence(o),
         refused: (detail) => parts.refused(detail),
         contain: parts.contain,

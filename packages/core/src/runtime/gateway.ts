@@ -7,6 +7,7 @@ import type { RejectReason } from '../model/reject.js';
 import { Connection, type ReceivedPacket } from '../mqtt/connection.js';
 import { statsTopic } from '../mqtt/settings.js';
 import type { Transport, TransportFactory } from '../mqtt/transport.js';
+import { contained } from './callbacks.js';
 import { Counters, type GatewayCounters } from './counters.js';
 import { DeviceRegistry } from './devices.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
@@ -200,15 +201,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   /** `ctx.contain`: a device callback whose errors are counted and logged, never fatal. */
   private contain<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void {
-    const fail = (err: unknown) => this.interfaceError(where, err);
-    return (...args: A) => {
-      try {
-        const r = callback(...args);
-        if (r instanceof Promise) r.catch(fail);
-      } catch (err) {
-        fail(err);
-      }
-    };
+    return contained(where, callback, (w, err) => this.interfaceError(w, err));
   }
 
   private async turn(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ConnectionContext, PublishOptions, ReceivedPacket } from '../mqtt/connection.js';
+import { AVAILABILITY, type ConnectionContext, type PublishOptions, type ReceivedPacket } from '../mqtt/connection.js';
 import type { Transport } from '../mqtt/transport.js';
 
 /** A message the gateway published, as a broker would have received it. */
@@ -24,7 +24,7 @@ export class MemoryTransport implements Transport {
   constructor(
     private readonly ctx: ConnectionContext,
     private readonly availabilityTopic: string | undefined,
-    private readonly payloads = { online: 'online', stopped: 'offline' },
+    private readonly payloads: { online: string; stopped: string } = AVAILABILITY,
     private readonly sink?: MemoryTransport,
   ) {}
 

@@ -1,5 +1,6 @@
 import { defineConfig, loadConfig, section, type ConfigInput, type SectionShape } from '@mg/config';
 import { MessageList } from '../model/message-list.js';
+import { contained } from '../runtime/callbacks.js';
 import { DeviceRegistry } from '../runtime/devices.js';
 import { interfaceSection } from '../runtime/gateway-config.js';
 import type { InterfaceClass, InterfaceContext } from '../runtime/interface.js';
@@ -47,17 +48,8 @@ export function createTestContext<S extends SectionShape = SectionShape>(
       appName,
       configFile: 'createTestContext() options',
       // As the gateway does it: an error is recorded (as a log record), never thrown on.
-      contain:
-        (where, callback) =>
-        (...args) => {
-          const record = (err: unknown) => logging.logger('interface').error(`${where} threw: ${err instanceof Error ? err.message : String(err)}`);
-          try {
-            const r = callback(...args);
-            if (r instanceof Promise) r.catch(record);
-          } catch (err) {
-            record(err);
-          }
-        },
+      contain: (where, callback) =>
+        contained(where, callback, (w, err) => logging.logger('interface').error(`${w} threw: ${err instanceof Error ? err.message : String(err)}`)),
       devices,
     },
     abort: () => controller.abort(),
