@@ -6,12 +6,8 @@
  * Read defensively from the raw profile, like the device texts: it runs even when other parts
  * are invalid, so that one pass reports every problem.
  */
-interface Ctx {
-  addIssue(issue: { code: 'custom'; message: string; path?: PropertyKey[] }): void;
-}
+import { isRecord, issuesAt, type IssueSink as Ctx, type RawRecord as Rec } from './raw.js';
 
-type Rec = Record<string, unknown>;
-const isRecord = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (names: readonly string[]) => (names.length === 0 ? 'none' : names.join(', '));
 const keysOf = (v: unknown): string[] => (isRecord(v) ? Object.keys(v) : []);
 
@@ -37,7 +33,7 @@ function vocabularyOf(raw: Rec): Vocabulary {
 }
 
 function checkCommand(c: Rec, v: Vocabulary, at: PropertyKey[], ctx: Ctx): void {
-  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path: [...at, ...path], message });
+  const issue = issuesAt(ctx, at);
   const known = `commands: ${list([...v.commands.keys()])}`;
   const command = c.command;
   if (!isRecord(command)) return;
@@ -72,7 +68,7 @@ function checkCommand(c: Rec, v: Vocabulary, at: PropertyKey[], ctx: Ctx): void 
  */
 function checkRange(c: Rec, arg: unknown, action: string, at: PropertyKey[], ctx: Ctx): void {
   if (!isRecord(arg)) return;
-  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path: [...at, ...path], message });
+  const issue = issuesAt(ctx, at);
   if (c.kind === 'enum' && arg.type === 'enum' && Array.isArray(arg.values) && Array.isArray(c.options)) {
     const values = arg.values.filter((x): x is string => typeof x === 'string');
     const upper = new Set(values.map((x) => x.toUpperCase()));
@@ -96,7 +92,7 @@ function checkRange(c: Rec, arg: unknown, action: string, at: PropertyKey[], ctx
 }
 
 function checkState(c: Rec, v: Vocabulary, at: PropertyKey[], ctx: Ctx): void {
-  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path: [...at, ...path], message });
+  const issue = issuesAt(ctx, at);
   const known = `status actions: ${list([...v.statuses.keys()])}`;
   const state = c.state;
   if (!isRecord(state)) return;

@@ -6,6 +6,7 @@
 import type { DeviceEncoding } from '@mg/device-io';
 import { ENCODINGS } from './encodings.js';
 import { parseTemplate } from './template.js';
+import { isRecord, type IssueSink as Ctx } from './raw.js';
 
 export interface TextRules {
   /** Line terminators both ways: the framing's and the send terminator. */
@@ -29,7 +30,6 @@ export function unsendable(text: string, rules: TextRules): string | undefined {
   return undefined;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s !== '') : []);
 
 /** The rules a profile sets, read defensively from its raw JSON (it may be invalid elsewhere). */
@@ -42,10 +42,6 @@ function rulesOf(raw: Record<string, unknown>): TextRules {
   // An invalid encoding is reported by the schema; utf8 checks nothing more here.
   const encoding = e === undefined ? 'latin1' : (ENCODINGS as readonly unknown[]).includes(e) ? (e as DeviceEncoding) : 'utf8';
   return { terminators, encoding };
-}
-
-interface Ctx {
-  addIssue(issue: { code: 'custom'; message: string; path?: PropertyKey[] }): void;
 }
 
 /** Every text of a profile that is sent to the device, with its path. */
