@@ -1,8 +1,7 @@
 import type { ExtensionContext, GatewayExtension } from '@mg/core';
 import { HomeAssistantBridge, type BridgeTuning } from './bridge.js';
 import type { DiscoverySettings } from './discovery.js';
-import { HomeAssistantError } from './errors.js';
-import { HA_TOPIC_ID, nodeIdFor } from './ids.js';
+import { nodeIdFor } from './ids.js';
 import { homeAssistantOptions, type HomeAssistantOptionShape } from './options.js';
 import { originBlock } from './origin.js';
 import { checkTopicBase, DiscoveryTopics, EntityTopics } from './topics.js';
@@ -10,9 +9,8 @@ import { checkTopicBase, DiscoveryTopics, EntityTopics } from './topics.js';
 /** The settings of one gateway's bridge, from its `[HOMEASSISTANT]` options and what the gateway is. */
 export function settingsFor(ctx: ExtensionContext<HomeAssistantOptionShape>): DiscoverySettings {
   const o = ctx.options;
+  // nodeid is checked by its option (and --check), or made from the application name.
   const node = nodeIdFor(ctx.appName, o.nodeid);
-  if (!HA_TOPIC_ID.test(node))
-    throw new HomeAssistantError('HOMEASSISTANT_NODEID_INVALID', `[HOMEASSISTANT] nodeid: "${node}" cannot be used: letters, digits, "_" and "-" only`);
   const prefix = checkTopicBase('prefix', o.prefix.trim());
   const base = checkTopicBase('basetopic', ctx.expandTopic(o.basetopic.trim()));
   return {

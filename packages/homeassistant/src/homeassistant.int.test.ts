@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway, type Gateway, type InternalMessage } from '@mg/core';
 import { memoryLogging } from '@mg/core/testing';
-import { connectClient, discoveryProblems, SHARED_BROKER_URL, startTcpProxy, uniqueRoot, type Received, type TestClient } from '@mg/test-helpers';
+import {
+  connectClient,
+  discoveryProblems,
+  SHARED_BROKER_URL,
+  startTcpProxy,
+  uniqueRoot,
+  type Received,
+  type TestClient,
+  retainedUnder as retainedHere,
+} from '@mg/test-helpers';
 import { homeAssistantExtension } from './extension.js';
 import { AvInterface } from './test-support/av-interface.js';
 
@@ -53,17 +62,8 @@ function gateway(o: { root?: string; ha?: Record<string, string>; mqtt?: Record<
   return g;
 }
 
-/** Subscribes a fresh client to `filter` and returns what the broker holds retained there (after a short wait). */
-async function retainedUnder(filter: string): Promise<Received[]> {
-  const c = await connectClient(SHARED_BROKER_URL);
-  try {
-    await c.subscribe(filter, 1);
-    await new Promise((r) => setTimeout(r, 300));
-    return c.messages.filter((m) => m.retain);
-  } finally {
-    await c.end();
-  }
-}
+/** What the broker holds retained under `filter` (a fresh subscriber, a short wait). */
+const retainedUnder = (filter: string) => retainedHere(filter, SHARED_BROKER_URL, 300);
 
 /** What Home Assistant would object to (by its own rules, see @mg/test-helpers' conventions/ha-rules.ts) in the configs this client received, but for `injected` (a test's own). */
 function problemsSeen(injected: string[] = []): string[] {

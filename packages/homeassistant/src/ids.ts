@@ -8,9 +8,6 @@
 /** Node and object ids in discovery topics, and keys of `components`: Home Assistant's character class. */
 export const HA_TOPIC_ID = /^[a-zA-Z0-9_-]+$/;
 
-/** Entity ids (`switch.dummy2mqtt_dummy_mute`): lower-case letters, digits and underscores. */
-export const HA_ENTITY_OBJECT_ID = /^[a-z0-9_]+$/;
-
 /** The node id: the option when set, else the application name with what Home Assistant refuses replaced by `_`. */
 export function nodeIdFor(appName: string, option: string): string {
   const given = option.trim();

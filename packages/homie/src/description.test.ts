@@ -1,6 +1,5 @@
 import { homieSchemaErrors } from '@mg/test-helpers';
-import type { Device, DeviceInput } from '@mg/core';
-import { createTestContext } from '@mg/core/testing';
+import { parseDevices, type Device, type DeviceInput } from '@mg/core';
 import { buildTree, describeChild, describeRoot, NODE_ID, type DeviceDescription } from './description.js';
 import { isHomieId } from './ids.js';
 import { Lamps, lamp } from './test-support/lamps.js';
@@ -8,11 +7,7 @@ import { DescriptionVersions } from './versions.js';
 
 /** Devices validated by the core, defaults filled in, as an interface would declare them. */
 function devices(list: DeviceInput[]): Device[] {
-  class Declared {
-    static describe = () => list;
-    start(): void {}
-  }
-  return [...createTestContext(Declared, {}).context.devices.list()];
+  return parseDevices(list, 'test sample');
 }
 
 const ODD: DeviceInput[] = [

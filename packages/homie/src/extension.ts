@@ -20,8 +20,7 @@ export function homieExtension(tuning: HomieTuning = {}): GatewayExtension<Homie
       const root = rootDevice(ctx);
       const wanted = ctx.options.deviceid.trim();
       if (wanted !== '' && wanted !== root.id) ctx.logger.warn(`deviceid "${wanted}" is not a Homie id: "${root.id}" is used`);
-      const bridge = new HomieBridge(ctx, root, tuning);
-      return { start: () => bridge.start(), stop: () => bridge.stop() };
+      return new HomieBridge(ctx, root, tuning);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Capability, CapabilityValue, Device, DeviceWrite, ExtensionContext, Presence } from '@mg/core';
+import type { Capability, CapabilityValue, Device, DeviceWrite, ExtensionContext, ExtensionInstance, Presence } from '@mg/core';
 import { buildTree, describeChild, describeRoot, type DeviceDescription, type HomieChild, type HomieProperty, type HomieTree } from './description.js';
 import { isHomieId } from './ids.js';
 import type { HomieOptions } from './options.js';
@@ -7,7 +7,7 @@ import { formatValue, parseValue } from './values.js';
 import { DescriptionVersions } from './versions.js';
 
 /** Client id suffix of the connection that holds the Homie last will (`<clientid>-homie`). */
-export const PRESENCE_SUFFIX = 'homie';
+const PRESENCE_SUFFIX = 'homie';
 
 // Retained Homie messages are idempotent, so QoS 1 (at least once) loses nothing that QoS 2
 // would keep, and works with brokers that cap QoS at 1. Non-retained values are momentary
@@ -35,7 +35,7 @@ interface Located {
  * a child. The root's `$state` has its last will on a second connection (`ctx.presence`), so
  * the gateway's own connection keeps its will for the availability topic.
  */
-export class HomieBridge {
+export class HomieBridge implements ExtensionInstance {
   private readonly topics: HomieTopics;
   private readonly versions: DescriptionVersions;
   private tree: HomieTree;

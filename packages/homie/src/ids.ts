@@ -3,7 +3,7 @@
  * (convention 5, "Topic IDs"). The core's ids may end with a hyphen, and client ids and app
  * names may hold anything, so every id this package publishes goes through `toHomieId`.
  */
-export const HOMIE_ID = /^(?!-)[a-z0-9-]+(?<!-)$/;
+const HOMIE_ID = /^(?!-)[a-z0-9-]+(?<!-)$/;
 
 export function isHomieId(text: string): boolean {
   return HOMIE_ID.test(text);

@@ -19,4 +19,4 @@ export { startSocatPair } from './socat.js';
 export type { SocatPair } from './socat.js';
 export { discoveryProblems, homeAssistantData } from './conventions/ha-rules.js';
 export { homieSchemaErrors, homieValueValid } from './conventions/homie-schema.js';
-export { sweepRetained } from './sweep.js';
+export { retainedUnder, sweepRetained } from './sweep.js';

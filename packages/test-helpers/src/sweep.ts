@@ -1,5 +1,17 @@
-import { connectClient } from './client.js';
+import { connectClient, type Received } from './client.js';
 import { SHARED_BROKER_URL } from './shared.js';
+
+/** What the broker holds retained under `filters`: what a new subscriber gets within `settleMs`. */
+export async function retainedUnder(filters: string | string[], url = SHARED_BROKER_URL, settleMs = 500): Promise<Received[]> {
+  const client = await connectClient(url);
+  try {
+    await client.subscribe(filters, 1);
+    await new Promise((r) => setTimeout(r, settleMs));
+    return client.messages.filter((m) => m.retain);
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * Clears what a test left retained under `filters`, as a user removing a gateway would: every
@@ -8,11 +20,10 @@ import { SHARED_BROKER_URL } from './shared.js';
  * Returns how many topics were cleared.
  */
 export async function sweepRetained(filters: string[], url = SHARED_BROKER_URL, settleMs = 500): Promise<number> {
+  const topics = [...new Set((await retainedUnder(filters, url, settleMs)).filter((m) => m.payload !== '').map((m) => m.topic))];
+  if (topics.length === 0) return 0;
   const sweeper = await connectClient(url);
   try {
-    await sweeper.subscribe(filters);
-    await new Promise((r) => setTimeout(r, settleMs));
-    const topics = [...new Set(sweeper.messages.filter((m) => m.retain && m.payload !== '').map((m) => m.topic))];
     for (const topic of topics) await sweeper.publish(topic, '', { retain: true, qos: 1 });
     return topics.length;
   } finally {

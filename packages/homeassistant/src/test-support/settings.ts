@@ -1,5 +1,4 @@
-import type { Device, DeviceInput } from '@mg/core';
-import { createTestContext } from '@mg/core/testing';
+import { parseDevices, type Device, type DeviceInput } from '@mg/core';
 import type { DiscoverySettings } from '../discovery.js';
 import { originBlock } from '../origin.js';
 import { DiscoveryTopics, EntityTopics } from '../topics.js';
@@ -19,11 +18,5 @@ export function settings(o: { form?: 'device' | 'entity'; base?: string; node?: 
 
 /** Devices as the core validates them (defaults filled in): an invalid sample fails here, as it would at start. */
 export function parsed(...inputs: DeviceInput[]): Device[] {
-  class Described {
-    static describe(): DeviceInput[] {
-      return inputs;
-    }
-    start(): void {}
-  }
-  return [...createTestContext(Described).context.devices.list()];
+  return parseDevices(inputs, 'test sample');
 }
