@@ -204,9 +204,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     return contained(where, callback, (w, err) => this.interfaceError(w, err));
   }
 
-  private async turn(): Promise<void> {
+  /** One polling turn, its errors contained; synchronous when `loop()` is. */
+  private turn(): void | Promise<void> {
     try {
-      await this.iface!.loop!();
+      const pending = this.iface!.loop!();
+      if (pending) return pending.then(undefined, (err: unknown) => this.interfaceError('loop()', err));
     } catch (err) {
       this.interfaceError('loop()', err);
     }

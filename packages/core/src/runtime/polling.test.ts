@@ -43,4 +43,60 @@ describe('PollingLoop', () => {
     loop.stop();
     expect(turns - started).toBeGreaterThan(64);
   });
+
+  it('an idle turn comes everyMs after the last turn, not while messages keep coming', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+    try {
+      const incoming = new MessageList();
+      const turns: number[] = [];
+      const loop = new PollingLoop({ incoming, everyMs: 30, turn: () => void turns.push(incoming.pull() ? 1 : 0) });
+      loop.start();
+      await Promise.resolve();
+      for (let i = 0; i < 10; i++) {
+        jest.advanceTimersByTime(10);
+        incoming.push(msg());
+        await Promise.resolve();
+      }
+      expect(turns).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]); // no idle turn in between
+      jest.advanceTimersByTime(29);
+      expect(turns).toHaveLength(11);
+      jest.advanceTimersByTime(1);
+      await Promise.resolve();
+      jest.advanceTimersByTime(30);
+      await Promise.resolve();
+      loop.stop();
+      jest.advanceTimersByTime(100);
+      await Promise.resolve();
+      expect(turns).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]); // then every 30 ms, until stopped
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('an asynchronous turn is never overlapped by the next one', async () => {
+    const incoming = new MessageList();
+    let active = 0;
+    let most = 0;
+    let turns = 0;
+    const loop = new PollingLoop({
+      incoming,
+      everyMs: 5,
+      turn: async () => {
+        turns += 1;
+        most = Math.max(most, ++active);
+        await new Promise((r) => setTimeout(r, 3));
+        incoming.pull();
+        active -= 1;
+      },
+    });
+    loop.start();
+    for (let i = 0; i < 20; i++) {
+      incoming.push(msg());
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await new Promise((r) => setTimeout(r, 30));
+    loop.stop();
+    expect(most).toBe(1);
+    expect(turns).toBeGreaterThan(5);
+  });
 });

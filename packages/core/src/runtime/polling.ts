@@ -6,8 +6,10 @@ export interface PollingOptions {
   incoming: MessageList;
   /** Longest wait between two turns, ms (`[MQTT] timeout`). */
   everyMs: number;
-  /** One turn: the interface's `loop()`, its errors contained by the caller. */
-  turn(): Promise<void>;
+  /** One turn: the interface's `loop()`, its errors contained by the caller (it never throws). */
+  turn(): void | Promise<void>;
+  /** Milliseconds clock (tests). Default `Date.now`. */
+  clock?: () => number;
 }
 
 /**
@@ -23,9 +25,13 @@ export class PollingLoop {
   private stopped = false;
   /** Turns run one after another without waiting for I/O. */
   private chained = 0;
+  /** When the last turn ended: the idle timer counts from there. */
+  private lastTurn = 0;
+  private readonly clock: () => number;
   private readonly offPush: () => void;
 
   constructor(private readonly o: PollingOptions) {
+    this.clock = o.clock ?? Date.now;
     this.offPush = o.incoming.onPush(() => this.wake());
   }
 
@@ -47,34 +53,50 @@ export class PollingLoop {
       // Turns that keep finding messages (a loop() that pushes some back) would chain microtasks
       // for ever and starve I/O, timers and signals: every so often a turn waits for them.
       this.chained = 0;
-      setImmediate(() => void this.run());
+      setImmediate(this.run);
       return;
     }
     // A microtask runs once the network event that pushed has been handled (MQTT.js parses a
     // whole socket read before microtasks run): one turn per read, as the original calls its
     // loop after each network event. setImmediate would wait for every read of the poll phase
     // (up to 32 of 64 KB each), letting thousands of messages pile up in a burst.
-    queueMicrotask(() => void this.run());
+    queueMicrotask(this.run);
   }
 
-  private async run(): Promise<void> {
+  private readonly run = (): void => {
     this.queued = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     if (this.stopped) return;
     this.running = true;
     const before = this.o.incoming.pulls;
+    let pending: void | Promise<void>;
     try {
-      await this.o.turn();
-    } finally {
-      this.running = false;
+      pending = this.o.turn();
+    } catch (err) {
+      this.turnEnded(before); // turn() contains the interface's errors: this would be our bug
+      throw err;
     }
+    // A synchronous loop() (most are) goes on at once: no promise, no extra microtask per turn.
+    if (pending) {
+      const ended = () => this.turnEnded(before);
+      void pending.then(ended, ended);
+    } else this.turnEnded(before);
+  };
+
+  private turnEnded(pullsBefore: number): void {
+    this.running = false;
     if (this.stopped) return;
-    if (this.o.incoming.size > 0 && this.o.incoming.pulls !== before) this.wake(++this.chained >= MAX_CHAINED_TURNS);
-    else
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        this.wake();
-      }, this.o.everyMs);
+    this.lastTurn = this.clock();
+    if (this.o.incoming.size > 0 && this.o.incoming.pulls !== pullsBefore) this.wake(++this.chained >= MAX_CHAINED_TURNS);
+    // One idle timer, armed once and moved on only when it fires: re-arming it after every turn
+    // cost a clearTimeout and a setTimeout per message at moderate rates.
+    else this.timer ??= setTimeout(this.idle, this.o.everyMs);
   }
+
+  private readonly idle = (): void => {
+    this.timer = undefined;
+    if (this.stopped || this.queued || this.running) return; // that turn re-arms the timer
+    const wait = this.lastTurn + this.o.everyMs - this.clock();
+    if (wait >= 1) this.timer = setTimeout(this.idle, wait);
+    else this.wake();
+  };
 }
