@@ -7,6 +7,8 @@ export interface Row extends LoadResult {
   cpuUs: number;
   /** Target peak RSS, bytes. */
   maxRss: number;
+  /** Throughput of each round, when the row combines several (the row has their median). */
+  rounds?: number[];
 }
 
 const RELAY = 'raw MQTT.js relay';
@@ -57,4 +59,17 @@ export function formatTable(rows: Row[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   return [line(header), `|${widths.map((w, i) => (i < 2 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+/** Each burst's throughput per round and its ratio to the relay's in the same round: the spread behind a median. */
+export function formatRounds(rows: Row[]): string {
+  const relay = new Map(rows.filter((r) => r.target === RELAY).map((r) => [r.phase, r.rounds ?? []]));
+  return rows
+    .filter((r) => (r.rounds?.length ?? 0) > 1 && !r.phase.startsWith('steady'))
+    .map((r) => {
+      const base = relay.get(r.phase) ?? [];
+      const each = r.rounds!.map((t, i) => (r.target === RELAY ? n(t) : `${n(t)} (${ratio(t, base[i])})`));
+      return `${r.target}, ${r.phase}: ${each.join(', ')}`;
+    })
+    .join('\n');
 }

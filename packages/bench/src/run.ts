@@ -7,12 +7,14 @@ import { startEmbeddedBroker } from '@mg/embedded-broker';
 import { mosquittoBinary, startMosquitto } from '@mg/test-helpers';
 import { type LoadRequest, type LoadResult } from './protocol.js';
 import { next, statsOf, STUCK_KEEPALIVE_S, TARGETS, type TargetSpec } from './targets.js';
-import { formatTable, type Row } from './report.js';
+import { formatRounds, formatTable, type Row } from './report.js';
+import { combineRounds } from './rounds.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const PLAN = QUICK
-  ? { warmup: 500, burst: 2_000, steady: [500], seconds: 1, qos1: 500, slow: 300, stuck: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS }
+  ? { rounds: 1, warmup: 500, burst: 2_000, steady: [500], seconds: 1, qos1: 500, slow: 300, stuck: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS }
   : {
+      rounds: Number(process.env.BENCH_ROUNDS ?? 3),
       warmup: 10_000,
       burst: 100_000,
       steady: [500, 2_000, 10_000],
@@ -87,54 +89,59 @@ const label = (req: LoadRequest) =>
         ? `steady ${req.rate.toLocaleString('en')}/s, QoS ${req.qos}`
         : '';
 
+/** Each session's phases as rows, with the session's own peak RSS (one process per QoS). */
+function rowsOf(target: TargetSpec, s: Awaited<ReturnType<typeof session>>): Row[] {
+  return s.results.map((r) => ({ target: target.name, phase: label(r.req), ...r.result, cpuUs: r.cpuUs, maxRss: s.maxRss }));
+}
+
+const warmup = (qos: 0 | 1): LoadRequest => ({ type: 'burst', count: PLAN.warmup, qos, name: `warm-up ${PLAN.warmup.toLocaleString('en')}, QoS ${qos}` });
+const slowPhase = (): LoadRequest => ({
+  type: 'burst',
+  count: PLAN.slow,
+  qos: 1,
+  behaviour: { delayMs: 1 },
+  name: `slow 1 ms/msg, ${PLAN.slow.toLocaleString('en')} QoS 1`,
+  idleMs: 10_000,
+});
+const stuckPhase = (): LoadRequest => ({
+  type: 'burst',
+  count: PLAN.stuck,
+  qos: 1,
+  behaviour: { stuckMs: 2 * STUCK_KEEPALIVE_S * 1000 },
+  name: `stuck ${2 * STUCK_KEEPALIVE_S} s, ${PLAN.stuck.toLocaleString('en')} QoS 1`,
+  idleMs: 2 * STUCK_KEEPALIVE_S * 1000 + 5_000,
+});
+
 async function main(): Promise<void> {
   const broker = await startBroker();
   const machine = `${cpus()[0]?.model ?? 'cpu'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   console.log(`@mg bench${QUICK ? ' (quick)' : ''}: ${machine}; broker: ${broker.kind}`);
   const rows: Row[] = [];
   try {
-    for (const target of PLAN.targets) {
-      console.log(`  measuring ${target.name} ...`);
-      // Each session starts with a warm-up burst, shown in its own row: the phases after it
-      // measure a process whose code the JIT has compiled, as in a gateway that has run for a while.
-      const warmup = (qos: 0 | 1): LoadRequest => ({ type: 'burst', count: PLAN.warmup, qos, name: `warm-up ${PLAN.warmup.toLocaleString('en')}, QoS ${qos}` });
-      const qos0: LoadRequest[] = [
-        warmup(0),
-        { type: 'burst', count: PLAN.burst, qos: 0 },
-        ...PLAN.steady.map((rate): LoadRequest => ({ type: 'steady', rate, seconds: PLAN.seconds, qos: 0 })),
-      ];
-      const s0 = await session(target, broker.url, 0, qos0);
-      const qos1: LoadRequest[] = [warmup(1), { type: 'burst', count: PLAN.qos1, qos: 1 }];
-      if (target.gateway) {
-        qos1.push(
-          {
-            type: 'burst',
-            count: PLAN.slow,
-            qos: 1,
-            behaviour: { delayMs: 1 },
-            name: `slow 1 ms/msg, ${PLAN.slow.toLocaleString('en')} QoS 1`,
-            idleMs: 10_000,
-          },
-          {
-            type: 'burst',
-            count: PLAN.stuck,
-            qos: 1,
-            behaviour: { stuckMs: 2 * STUCK_KEEPALIVE_S * 1000 },
-            name: `stuck ${2 * STUCK_KEEPALIVE_S} s, ${PLAN.stuck.toLocaleString('en')} QoS 1`,
-            idleMs: 2 * STUCK_KEEPALIVE_S * 1000 + 5_000,
-          },
-        );
+    // Rounds: every target in turn, then again, so that a slow minute of the machine falls on all
+    // of them alike; each row is the median of its rounds (./rounds.ts).
+    for (let round = 1; round <= PLAN.rounds; round++) {
+      console.log(`  round ${round} of ${PLAN.rounds}: ${PLAN.targets.map((t) => t.name).join(', ')} ...`);
+      for (const target of PLAN.targets) {
+        // Each session starts with a warm-up burst, shown in its own row: the phases after it
+        // measure a process whose code the JIT has compiled, as in a gateway that has run for a while.
+        const s0 = await session(target, broker.url, 0, [
+          warmup(0),
+          { type: 'burst', count: PLAN.burst, qos: 0 },
+          ...PLAN.steady.map((rate): LoadRequest => ({ type: 'steady', rate, seconds: PLAN.seconds, qos: 0 })),
+        ]);
+        const s1 = await session(target, broker.url, 1, [warmup(1), { type: 'burst', count: PLAN.qos1, qos: 1 }]);
+        rows.push(...rowsOf(target, s0), ...rowsOf(target, s1));
       }
-      const s1 = await session(target, broker.url, 1, qos1);
-      // Each row shows the peak of its own session (one process per QoS): the QoS 0 rows the peak
-      // of the 100k burst and the steady phases, the QoS 1 rows that of its bursts (the slow and
-      // stuck ones hold a full incoming list, which the relay's session never does).
-      for (const [session, results] of [
-        [s0, s0.results],
-        [s1, s1.results],
-      ] as const)
-        for (const r of results) rows.push({ target: target.name, phase: label(r.req), ...r.result, cpuUs: r.cpuUs, maxRss: session.maxRss });
     }
+    for (const target of PLAN.targets.filter((t) => t.gateway)) {
+      // Once per gateway: a slow and a stuck interface, after a warm-up (not shown: the rounds have it).
+      console.log(`  slow and stuck interfaces: ${target.name} ...`);
+      const s = await session(target, broker.url, 1, [warmup(1), slowPhase(), stuckPhase()]);
+      rows.push(...rowsOf(target, s).slice(1));
+    }
+    const order = (r: Row) => PLAN.targets.findIndex((t) => t.name === r.target);
+    const table = combineRounds(rows).sort((a, b) => order(a) - order(b));
     console.log(`  soak: ${PLAN.soak.toLocaleString('en')} messages through @mg with the dummy map ...`);
     const soak = await session(PLAN.targets[2]!, broker.url, 0, [{ type: 'steady', rate: PLAN.soakRate, seconds: PLAN.soak / PLAN.soakRate, qos: 0 }]);
     const soakResult = soak.results[0]!.result;
@@ -142,7 +149,8 @@ async function main(): Promise<void> {
     const convert = join(require.resolve('@mg/core/package.json'), '..', 'bench', 'convert.js');
     const micro = existsSync(convert) ? execFileSync(process.execPath, [convert], { env: { ...process.env, N: QUICK ? '50000' : '1000000' } }).toString() : '';
     console.log('');
-    console.log(formatTable(rows));
+    console.log(formatTable(table));
+    if (PLAN.rounds > 1) console.log(`\nmsg/s of each round (vs the relay in the same round):\n${formatRounds(table)}`);
     console.log('');
     console.log(
       `soak: ${soakResult.sent.toLocaleString('en')} sent, ${soakResult.lost} lost; gateway RSS ${(soak.rssStart / 2 ** 20).toFixed(1)} MB at start, ${(soak.rssEnd / 2 ** 20).toFixed(1)} MB at end (growth ${((soak.rssEnd - soak.rssStart) / 2 ** 20).toFixed(1)} MB)`,
@@ -150,7 +158,7 @@ async function main(): Promise<void> {
     console.log(micro.trim());
     writeFileSync(
       OUT,
-      `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rows, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n') }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rounds: PLAN.rounds, rows: table, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n') }, null, 2)}\n`,
     );
     console.log(`\nwrote ${OUT}`);
   } finally {
