@@ -4,6 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedBroker } from '@mg/embedded-broker';
+import mqtt from 'mqtt';
 import { mosquittoBinary, startMosquitto } from '@mg/test-helpers';
 import { type LoadRequest, type LoadResult } from './protocol.js';
 import { next, statsOf, STUCK_KEEPALIVE_S, TARGETS, type TargetSpec } from './targets.js';
@@ -43,13 +44,20 @@ async function startBroker(): Promise<{ url: string; kind: string; close(): Prom
   return { url: b.url, kind: 'the embedded broker (aedes): mosquitto is not installed', close: () => b.close() };
 }
 
+/** Ends a persistent session at the broker: connect with its client id and a clean session. */
+async function endSession(url: string, clientId: string): Promise<void> {
+  const c = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 0 });
+  await c.endAsync();
+}
+
 async function session(
   target: TargetSpec,
   url: string,
   qos: 0 | 1,
   phases: LoadRequest[],
 ): Promise<{ results: { req: LoadRequest; result: LoadResult; cpuUs: number }[]; maxRss: number; rssStart: number; rssEnd: number }> {
-  const t = target.spawn(url, qos);
+  const spawned = target.spawn(url, qos);
+  const t = spawned.process;
   const load: ChildProcess = fork(join(__dirname, 'loadgen.js'), [url], { stdio: 'inherit' });
   try {
     await next(t, 'ready');
@@ -77,6 +85,7 @@ async function session(
     t.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 300));
     t.kill('SIGKILL');
+    if (spawned.persistentClientId) await endSession(url, spawned.persistentClientId);
   }
 }
 

@@ -12,8 +12,21 @@ export interface TargetSpec {
   /** A gateway with an interface whose behaviour can be set per phase (slow, stuck). */
   gateway: boolean;
   /** Starts the target process for a broker URL and a QoS. */
-  spawn(url: string, qos: 0 | 1): ChildProcess;
+  spawn(url: string, qos: 0 | 1): Target;
 }
+
+export interface Target {
+  process: ChildProcess;
+  /**
+   * The client id of a persistent session (QoS 1 gateways), which the orchestrator ends once the
+   * target is gone: left at the broker, it would queue every later session's commands and hand
+   * them to the next process with that id.
+   */
+  persistentClientId?: string;
+}
+
+/** Each session its own client id, so that none resumes another's. */
+let sessions = 0;
 
 const dir = mkdtempSync(join(tmpdir(), 'mg-bench-'));
 
@@ -26,13 +39,14 @@ function dummyMap(): string {
   return path;
 }
 
-function gatewayConf(url: string, qos: 0 | 1, mapping: boolean, name: string): string {
+function gatewayConf(url: string, qos: 0 | 1, mapping: boolean, name: string): { path: string; clientId: string } {
   const { hostname, port } = new URL(url);
+  const clientId = `bench-${name}-${process.pid}-${++sessions}`;
   const lines = [
     '[MQTT]',
     `host: ${hostname}`,
     `port: ${port}`,
-    `clientid: bench-${name}-${process.pid}`,
+    `clientid: ${clientId}`,
     // QoS 1 sessions are persistent, with a short keepalive: the stuck-interface phase outlasts it.
     ...(qos === 1 ? ['clean: off', `keepalive: ${STUCK_KEEPALIVE_S}`] : []),
     `subqos: ${qos}`,
@@ -46,20 +60,22 @@ function gatewayConf(url: string, qos: 0 | 1, mapping: boolean, name: string): s
   ];
   const path = join(dir, `${name}-${qos}.conf`);
   writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
+  return { path, clientId };
+}
+
+function gateway(url: string, qos: 0 | 1, mapping: boolean, name: string, mode: 'event' | 'polling'): Target {
+  const conf = gatewayConf(url, qos, mapping, name);
+  const child = fork(script('gateway'), [conf.path, mode], { stdio: 'inherit' });
+  return { process: child, persistentClientId: qos === 1 ? conf.clientId : undefined };
 }
 
 const script = (name: string) => join(__dirname, 'targets', `${name}.js`);
 
 export const TARGETS: TargetSpec[] = [
-  { name: 'raw MQTT.js relay', gateway: false, spawn: (url, qos) => fork(script('relay'), [url, String(qos)], { stdio: 'inherit' }) },
-  { name: '@mg, no map', gateway: true, spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, false, 'nomap'), 'event'], { stdio: 'inherit' }) },
-  { name: '@mg, dummy map', gateway: true, spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, true, 'map'), 'event'], { stdio: 'inherit' }) },
-  {
-    name: '@mg, dummy map, polling',
-    gateway: true,
-    spawn: (url, qos) => fork(script('gateway'), [gatewayConf(url, qos, true, 'poll'), 'polling'], { stdio: 'inherit' }),
-  },
+  { name: 'raw MQTT.js relay', gateway: false, spawn: (url, qos) => ({ process: fork(script('relay'), [url, String(qos)], { stdio: 'inherit' }) }) },
+  { name: '@mg, no map', gateway: true, spawn: (url, qos) => gateway(url, qos, false, 'nomap', 'event') },
+  { name: '@mg, dummy map', gateway: true, spawn: (url, qos) => gateway(url, qos, true, 'map', 'event') },
+  { name: '@mg, dummy map, polling', gateway: true, spawn: (url, qos) => gateway(url, qos, true, 'poll', 'polling') },
 ];
 
 /** Waits for one IPC message of a type. */
