@@ -60,7 +60,7 @@ export class HomeAssistantBridge implements ExtensionInstance {
     ctx.route(s.entities.routeFilter, (topic, payload) => this.onEntityTopic(topic, payload.toString()));
     ctx.subscribe(s.discovery.filter);
     ctx.subscribe(s.discovery.status);
-    ctx.subscribe(s.entities.commandFilter);
+    ctx.subscribe(s.entities.commandFilter, { commands: true }); // shared with [MQTT] sharedgroup: one replica acts on each write
     // Contained: these run inside the interface's ctx.devices.set() and the gateway's publishing,
     // which an error of this extension must not break.
     this.offs.push(

@@ -56,6 +56,12 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     expect(gw.published.filter((m) => m.topic.startsWith('homeassistant/'))).toEqual([]);
   });
 
+  it('with [MQTT] sharedgroup, shares its command topics (one replica acts on each write), not discovery or birth', async () => {
+    const { g } = await start({ mqtt: { sharedgroup: 'replicas' } });
+    const transport = (g.gateway as unknown as { transport: { subscriptions: string[] } }).transport;
+    expect(transport.subscriptions).toEqual(['homeassistant/+/testgw/+/config', 'homeassistant/status', `$share/replicas/${BASE}/+/+/set`]);
+  });
+
   it('publishes one retained config per device after the settle window, bound to the gateway availability', async () => {
     const { g } = await start();
     expect(ha(g).map((m) => [m.topic, m.retain])).toEqual([

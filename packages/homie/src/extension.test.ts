@@ -172,6 +172,27 @@ describe('/set, with mapping off and on', () => {
     // And the domain's descriptions, to find the children a previous run declared.
     expect(transport.subscriptions).toEqual(['homie/5/+/$description', `${HALL}/capabilities/+/set`, `${PORCH}/capabilities/+/set`]);
   });
+
+  it('with [MQTT] sharedgroup, shares the /set topics (one replica acts on each write) but not the descriptions', async () => {
+    await start({}, { sharedgroup: 'replicas' });
+    const transport = (gw!.gateway as unknown as { transport: { subscriptions: string[] } }).transport;
+    expect(transport.subscriptions).toEqual([
+      'homie/5/+/$description',
+      `$share/replicas/${HALL}/capabilities/+/set`,
+      `$share/replicas/${PORCH}/capabilities/+/set`,
+    ]);
+  });
+
+  it('echoes a non-retained property only once the core has taken the write, not when it refuses it', async () => {
+    const g = await start();
+    const echoes = () => homieOnly(g).filter((m) => m.topic === `${HALL}/capabilities/beep`).length;
+    await g.receive(`${HALL}/capabilities/beep/set`, 'press', { retain: true }); // refused by the core: retained
+    expect(g.counters.rejected['invalid-value']).toBe(1);
+    expect(echoes()).toBe(0);
+    await g.receive(`${HALL}/capabilities/beep/set`, 'press');
+    expect(echoes()).toBe(1);
+    expect(Lamps.commands).toEqual(['hall/lamp BEEP {} from homie']);
+  });
 });
 
 describe('devices that change', () => {

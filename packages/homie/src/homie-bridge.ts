@@ -220,7 +220,7 @@ export class HomieBridge implements ExtensionInstance {
     if (this.listened.has(id)) return;
     this.listened.add(id);
     this.ctx.route(this.topics.device(id), (topic, payload) => this.received(topic, payload));
-    if (settable) this.ctx.subscribe(this.topics.sets(id));
+    if (settable) this.ctx.subscribe(this.topics.sets(id), { commands: true });
   }
 
   /** A `/set` from a controller: checked against the property, then handed to the core as a write. */
@@ -233,11 +233,13 @@ export class HomieBridge implements ExtensionInstance {
     if (!property.description.settable) return this.refuse(topic, 'the property is not settable');
     const parsed = parseValue(property.description, payload.toString('utf8'));
     if (!parsed.ok) return this.refuse(topic, parsed.reason);
-    // A non-retained property has no state to report back: the accepted payload, echoed as a
-    // momentary event, closes the controller's loop (convention 5, "Property command topic").
-    if (!property.description.retained) this.publishProperty(found, parsed.value);
     const value = property.capability.kind === 'trigger' ? undefined : parsed.value;
-    return { device: child.device.id, capability: property.capability.id, ...(value === undefined ? {} : { value }) };
+    const write: DeviceWrite = { device: child.device.id, capability: property.capability.id, ...(value === undefined ? {} : { value }) };
+    // A non-retained property has no state to report back: the payload, echoed as a momentary
+    // event once the core has taken the write (not when it refuses it), closes the controller's
+    // loop (convention 5, "Property command topic").
+    if (!property.description.retained) write.accepted = () => this.publishProperty(found, parsed.value);
+    return write;
   }
 
   /** Counted and logged by the core (throttled, `invalid-value` on the stats topic), as the writes it refuses. */

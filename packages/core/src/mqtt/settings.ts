@@ -21,6 +21,11 @@ export function loadMap(app: AppProperties, mqtt: MqttSettings, configFile: stri
 }
 
 /** The connection options the `[MQTT]` section describes. */
+/** A filter as a shared subscription of `group` (`$share/<group>/<filter>`), or as is without a group. */
+export function sharedFilter(group: string | undefined, filter: string): string {
+  return group ? `$share/${group}/${filter}` : filter;
+}
+
 export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: MessageMap, configFile: string | undefined): ConnectionOptions {
   const clientId = mqtt.clientid.trim() || app.name;
   const ws = mqtt.protocol === 'ws' || mqtt.protocol === 'wss';
@@ -29,7 +34,7 @@ export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: M
     mqtt.passwordfile.trim() !== '' ? (readOptionFile(app, 'passwordfile', mqtt.passwordfile, configFile).split(/\r?\n/)[0] ?? '') : mqtt.password;
   const file = (option: 'cafile' | 'certfile' | 'keyfile') =>
     mqtt[option].trim() !== '' ? Buffer.from(readOptionFile(app, option, mqtt[option], configFile)) : undefined;
-  const prefix = mqtt.sharedgroup.trim() !== '' ? `$share/${mqtt.sharedgroup.trim()}/` : '';
+  const group = mqtt.sharedgroup.trim() || undefined;
   const topicValues = { root: map.root, app: app.name, clientid: clientId };
   const availability = mqtt.availabilitytopic.trim();
   // The option was checked entry by entry when the configuration was read.
@@ -48,10 +53,10 @@ export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: M
     cert: file('certfile'),
     key: file('keyfile'),
     rejectUnauthorized: mqtt.tlsverify,
-    subscriptions: map.topics.map((t) => prefix + t),
+    subscriptions: map.topics.map((t) => sharedFilter(group, t)),
     subQos: Number(mqtt.subqos) as 0 | 1 | 2,
     pubQos: Number(mqtt.pubqos) as 0 | 1 | 2,
-    sharedGroup: mqtt.sharedgroup.trim() || undefined,
+    sharedGroup: group,
     availabilityTopic: availability === '' ? undefined : expandTopic(availability, topicValues),
     outboxSize: mqtt.outboxsize,
     reconnectMinMs: mqtt.reconnectmin * 1000,

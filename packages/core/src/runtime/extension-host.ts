@@ -4,6 +4,7 @@ import { commandFor } from '../model/device-binding.js';
 import type { InternalMessage } from '../model/message.js';
 import { expandTopic } from '../model/topic-template.js';
 import { AVAILABILITY, Connection, type ReceivedPacket } from '../mqtt/connection.js';
+import { sharedFilter } from '../mqtt/settings.js';
 import type { Transport } from '../mqtt/transport.js';
 import { listen } from './callbacks.js';
 import { Counters } from './counters.js';
@@ -78,11 +79,11 @@ export class ExtensionHost {
         // outbox with an extension's history and push the interface's messages out.
         publish: (topic, payload, o = {}) =>
           parts.transport.publish(topic, payload, { qos: o.qos ?? 1, retain: o.retain ?? false, coalesceKey: o.retain ? `ext\u0000${topic}` : undefined }),
-        subscribe: (filter) => parts.transport.subscribe(filter),
+        subscribe: (filter, o) => parts.transport.subscribe(o?.commands ? sharedFilter(setup.connection.sharedGroup, filter) : filter),
         route: (filter, handle) => {
           // A filter that takes in the map's own subscriptions would send every command of the
           // gateway to the extension (a base topic set to the root, say): refused at start.
-          const covered = setup.connection.subscriptions.find((sub) => topicMatches(filter, sub));
+          const covered = setup.map.topics.find((sub) => topicMatches(filter, sub));
           if (covered !== undefined)
             throw new InterfaceError(
               'EXTENSION_ROUTE_OVERLAP',
@@ -145,7 +146,15 @@ export class ExtensionHost {
     const capability = device?.capabilities.find((c) => c.id === write.capability);
     if (!device || !capability) return this.refuse(`no device capability ${write.device}/${write.capability} ${where}`);
     const msg = commandFor(device, capability, write.value, route.sender);
-    return typeof msg === 'string' ? this.refuse(`${msg} ${where}`) : msg;
+    if (typeof msg === 'string') return this.refuse(`${msg} ${where}`);
+    if (write.accepted) {
+      try {
+        write.accepted();
+      } catch (err) {
+        this.parts.failed(`extension route for "${packet.topic}" (accepted)`, err);
+      }
+    }
+    return msg;
   }
 
   private refuse(detail: string): undefined {

@@ -31,6 +31,12 @@ export interface DeviceWrite {
   capability: string;
   /** Undefined for a trigger. */
   value?: CapabilityValue;
+  /**
+   * Called once the core has taken the write (checked, made a command and handed to the
+   * interface), not when it refuses it: what a convention says back to the controller (a Homie
+   * echo) waits for this.
+   */
+  accepted?(): void;
 }
 
 /** How the gateway says it is there: retained `online`, `offline` on stop and as last will. */
@@ -88,8 +94,13 @@ export interface ExtensionContext<S extends SectionShape = SectionShape> {
   signal: AbortSignal;
   /** Publishes as is (not through the map): retained configs, states. */
   publish(topic: string, payload: string, options?: ExtensionPublishOptions): void;
-  /** Asks the broker for a filter, on this and every later connection. */
-  subscribe(filter: string): void;
+  /**
+   * Asks the broker for a filter, on this and every later connection. `commands: true` marks
+   * writes to the interface: with `[MQTT] sharedgroup` the filter is then a shared subscription
+   * of that group, so that one instance of the group acts on each write, as with the map's
+   * commands (discovery, birth and retained topics stay plain: every instance needs them).
+   */
+  subscribe(filter: string, options?: { commands?: boolean }): void;
   /**
    * Messages on topics that match `filter` come to `handler` and never to the map (the
    * extension's own topics, also when a wide subscription brings its publications back). A
