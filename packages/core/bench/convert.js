@@ -39,6 +39,8 @@ function measure(name, fn) {
 }
 
 const rows = [
+  // The floor of a JSON payload's conversion on this machine: reading the payload alone.
+  measure('JSON.parse of the payload alone (the floor)', () => ({ ok: JSON.parse(json.toString()) !== undefined })),
   measure('MQTT -> internal, plain payload, dummy map', (i) => withMap.toInternal(topics[i & 3], plain)),
   measure('MQTT -> internal, JSON payload, dummy map', (i) => withMap.toInternal(topics[i & 3], json)),
   measure('MQTT -> internal, JSON payload, no map', (i) => noMap.toInternal(topics[i & 3], json)),

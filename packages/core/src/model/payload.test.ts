@@ -54,6 +54,13 @@ describe('parsePayload', () => {
     expect(r.ok ? 'accepted' : r.reason).toBe(reason);
   });
 
+  it('takes a payload that holds U+FFFD itself, validly encoded, and refuses invalid bytes in a non-ASCII text', () => {
+    const r = parsePayload(utf8('{"action":"say","text":"\uFFFD é"}'));
+    expect(r.ok && r.value.arguments.text).toBe('\uFFFD é');
+    const invalid = Buffer.concat([utf8('{"action":"say","text":"é'), Buffer.from([0xff]), utf8('"}')]);
+    expect(parsePayload(invalid)).toMatchObject({ ok: false, reason: 'payload-encoding' });
+  });
+
   it('reads a JSON array or a number as a plain action (only "{" announces JSON)', () => {
     const r = parsePayload('[1,2]');
     expect(r.ok && r.value.action).toBe('[1,2]');

@@ -22,10 +22,11 @@ export function parsePayload(payload: Uint8Array | string): Converted<PayloadCon
   if (typeof payload === 'string') {
     text = payload;
   } else {
-    // isUtf8 (simdutf) then a plain decode is several times faster than a fatal TextDecoder.
-    if (!isUtf8(payload)) return reject('payload-encoding', `payload of ${payload.length} bytes is not valid UTF-8`);
     // A Buffer (what MQTT.js gives) decodes directly; toString() with no argument is its fast path.
     text = Buffer.isBuffer(payload) ? payload.toString() : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8');
+    // The decoder turns each invalid sequence into U+FFFD: only a text holding one can come from
+    // invalid bytes, and only then is the payload checked (an ASCII text is searched in no time).
+    if (text.indexOf('\uFFFD') !== -1 && !isUtf8(payload)) return reject('payload-encoding', `payload of ${payload.length} bytes is not valid UTF-8`);
   }
   // trim() copies the string: only when there is something to trim.
   const trimmed = isSpace(text.charCodeAt(0)) || isSpace(text.charCodeAt(text.length - 1)) ? text.trim() : text;
