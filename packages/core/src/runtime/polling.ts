@@ -8,8 +8,6 @@ export interface PollingOptions {
   everyMs: number;
   /** One turn: the interface's `loop()`, its errors contained by the caller (it never throws). */
   turn(): void | Promise<void>;
-  /** Milliseconds clock (tests). Default `Date.now`. */
-  clock?: () => number;
 }
 
 /**
@@ -25,13 +23,9 @@ export class PollingLoop {
   private stopped = false;
   /** Turns run one after another without waiting for I/O. */
   private chained = 0;
-  /** When the last turn ended: the idle timer counts from there. */
-  private lastTurn = 0;
-  private readonly clock: () => number;
   private readonly offPush: () => void;
 
   constructor(private readonly o: PollingOptions) {
-    this.clock = o.clock ?? Date.now;
     this.offPush = o.incoming.onPush(() => this.wake());
   }
 
@@ -85,18 +79,16 @@ export class PollingLoop {
   private turnEnded(pullsBefore: number): void {
     this.running = false;
     if (this.stopped) return;
-    this.lastTurn = this.clock();
     if (this.o.incoming.size > 0 && this.o.incoming.pulls !== pullsBefore) this.wake(++this.chained >= MAX_CHAINED_TURNS);
-    // One idle timer, armed once and moved on only when it fires: re-arming it after every turn
-    // cost a clearTimeout and a setTimeout per message at moderate rates.
-    else this.timer ??= setTimeout(this.idle, this.o.everyMs);
+    // One idle timer, pushed back after each turn: it fires only when no turn came for
+    // everyMs. A new setTimeout per turn cost an allocation per message, and a timer left to
+    // fire every everyMs while messages flow costs a wake-up of the process each time.
+    else if (this.timer) this.timer.refresh();
+    else this.timer = setTimeout(this.idle, this.o.everyMs);
   }
 
   private readonly idle = (): void => {
-    this.timer = undefined;
-    if (this.stopped || this.queued || this.running) return; // that turn re-arms the timer
-    const wait = this.lastTurn + this.o.everyMs - this.clock();
-    if (wait >= 1) this.timer = setTimeout(this.idle, wait);
-    else this.wake();
+    if (this.stopped || this.queued || this.running) return; // that turn pushes the timer back
+    this.wake();
   };
 }
