@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from './connection.js';
+import type { ConnectionOptions } from './connection-options.js';
 
 // CONNACK codes of MQTT 3.1.1 and 5 that retrying soon will not fix.
 const AUTH_CODES = new Set([4, 5, 134, 135]);

@@ -1,106 +1,16 @@
-import { isIP, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Logger } from '@mg/app-properties';
 import { Throttle } from '@mg/throttled-error';
-import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
 import { Backoff } from '@mg/backoff';
-import type { Counters } from '../runtime/counters.js';
 import type { Transport } from './transport.js';
 import { BrokerChecks } from './broker-checks.js';
 import type { BrokerEndpoint } from './brokers.js';
+import { aimAt, clientOptions } from './client-options.js';
+import { AVAILABILITY, type ConnectionContext, type ConnectionOptions, type PublishOptions, type ReceivedPacket } from './connection-options.js';
 import { describeConnectionError } from './connection-errors.js';
 import { Publisher } from './publisher.js';
-
-export interface ConnectionOptions {
-  /**
-   * The brokers of `[MQTT] host`, in order, each with its URL (`mqtt://host:port`,
-   * `mqtts://...`, `ws://host:port/path`, `wss://...`): the nodes of one cluster, tried in turn.
-   */
-  brokers: readonly BrokerEndpoint[];
-  /** How the start log and `--check` name them: the URL, or the URLs joined by ", ". */
-  url: string;
-  clientId: string;
-  keepalive: number;
-  clean: boolean;
-  version: 4 | 5;
-  /** MQTT 5 session expiry (s) when `clean` is off. */
-  sessionExpiry: number;
-  username?: string;
-  password?: string;
-  ca?: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-  rejectUnauthorized: boolean;
-  /** Subscribed on every (re)connection. */
-  subscriptions: readonly string[];
-  subQos: 0 | 1 | 2;
-  /** `[MQTT] pubqos`: with 2, what the broker supports is checked before publishing. */
-  pubQos?: 0 | 1 | 2;
-  /** `[MQTT] sharedgroup`: whether the broker shares `$share/...` is probed once. */
-  sharedGroup?: string;
-  /** Retained `online` on connect, `offline` as last will and on stop. Undefined: off. */
-  availabilityTopic?: string;
-  /** What is published on the availability topic. Default: `online`, and `offline` on stop and as will. */
-  availabilityPayloads?: { online: string; stopped: string; lost: string };
-  /** A connection only there for its will (a presence): no warning for having no subscriptions. */
-  presenceOnly?: boolean;
-  outboxSize: number;
-  reconnectMinMs: number;
-  reconnectMaxMs: number;
-  /** How long to wait for the broker's CONNACK. Default 10 s. */
-  connectTimeoutMs?: number;
-}
-
-/** A message read from the broker. */
-export interface ReceivedPacket {
-  topic: string;
-  payload: Buffer;
-  qos: 0 | 1 | 2;
-  /** The MQTT 5 correlation data, as text. */
-  correlation?: string;
-  /** Set when the broker replays a stored retained message (on subscribing), not for live ones. */
-  retain?: boolean;
-}
-
-export interface ConnectionContext {
-  logger: Logger;
-  counters: Counters;
-  /**
-   * Called for every message received. The client reads nothing more, and does not acknowledge
-   * this message, until `ack` is called: calling it later is how the gateway applies
-   * backpressure to the broker.
-   */
-  onMessage(packet: ReceivedPacket, ack: () => void): void;
-  /** The connection was lost: acknowledgements not yet sent can no longer be. */
-  onConnectionLost?(): void;
-  /** Connected (again), subscriptions sent; `url` is the broker's that answered. */
-  onConnected?(url: string): void;
-  /** Randomness for the reconnection jitter; tests pass a fixed one. */
-  random?: () => number;
-  /** Time source. Default `Date.now`. */
-  clock?: () => number;
-}
-
-export interface PublishOptions {
-  qos: 0 | 1 | 2;
-  retain: boolean;
-  /**
-   * Set for a state: while it waits for the broker, a newer message with the same key replaces
-   * it (the gateway uses the topic and the action: one device's power and volume share a topic
-   * but are different states). Unset: never replaced.
-   */
-  coalesceKey?: string;
-  correlation?: string;
-}
-
-/** The availability topic's payloads: `online` on connect, `offline` on stop and as last will. */
-export const AVAILABILITY = { online: 'online', stopped: 'offline', lost: 'offline' } as const;
-
-const noLog = (): void => undefined;
-
-/** Whether MQTT.js's own debug logs may be asked for (`DEBUG=mqttjs*`, `mqtt*`, `*`), read when connecting. */
-function mqttDebug(): boolean {
-  return /(^|[\s,])(mqtt|\*)/.test(process.env.DEBUG ?? '');
-}
+import { Subscriber } from './subscriber.js';
 
 // A connection the broker closes sooner than this after accepting it counts as "kicked".
 const SHORT_SESSION_MS = 3_000;
@@ -120,8 +30,8 @@ export class Connection implements Transport {
   private readonly clock: () => number;
   private readonly errors = new Throttle({ kind: 'connection' });
   private readonly waiting = new Throttle({ kind: 'reconnection' });
-  private readonly subscribing = new Throttle({ kind: 'subscription' });
   private readonly checks: BrokerChecks;
+  private readonly subscriber: Subscriber;
   /** Index in `options.brokers` of the broker connected to, or being tried. */
   private current = 0;
   /** Counts connections, so that callbacks of an earlier one do nothing. */
@@ -156,6 +66,7 @@ export class Connection implements Transport {
       counters: ctx.counters,
       maxQos: () => this.checks.maxQos,
     });
+    this.subscriber = new Subscriber({ subQos: options.subQos, logger: ctx.logger, counters: ctx.counters, checks: this.checks, url: () => this.broker.url });
     this.backoff = new Backoff({ minMs: options.reconnectMinMs, maxMs: options.reconnectMaxMs, random: ctx.random });
     this.log = ctx.logger;
     this.clock = ctx.clock ?? Date.now;
@@ -182,30 +93,7 @@ export class Connection implements Transport {
   /** Starts connecting; returns at once (the connection comes and goes by itself from then on). */
   start(): void {
     const o = this.options;
-    const mqttOptions: IClientOptions = {
-      clientId: o.clientId,
-      keepalive: o.keepalive,
-      clean: o.clean,
-      protocolVersion: o.version,
-      username: o.username || undefined,
-      password: o.password || undefined,
-      ca: o.ca,
-      cert: o.cert,
-      key: o.key,
-      rejectUnauthorized: o.rejectUnauthorized,
-      reconnectPeriod: this.backoff.next(),
-      reconnectOnConnackError: true,
-      connectTimeout: o.connectTimeoutMs ?? 10_000,
-      // MQTT.js logs every packet through the debug module: even when off, that costs about 6 %
-      // of the gateway's time per message. Its logs come back with DEBUG=mqttjs*.
-      log: mqttDebug() ? undefined : noLog,
-      // Subscriptions are made on every connection here, and the outbox replaces MQTT.js's
-      // unbounded offline queue.
-      resubscribe: false,
-      queueQoSZero: false,
-      properties: o.version === 5 && !o.clean ? { sessionExpiryInterval: o.sessionExpiry } : undefined,
-      will: o.availabilityTopic ? { topic: o.availabilityTopic, payload: Buffer.from(this.payloads.lost), qos: 1, retain: true } : undefined,
-    };
+    const mqttOptions = clientOptions(o, this.backoff.next(), this.payloads.lost);
     const list =
       o.brokers.length > 1
         ? ` (then ${o.brokers
@@ -275,7 +163,7 @@ export class Connection implements Transport {
   subscribe(filter: string): void {
     if (this.extra.includes(filter) || this.options.subscriptions.includes(filter)) return;
     this.extra.push(filter);
-    if (this.client && this.alive()) this.subscribeTo(this.client, [filter], this.alive, this.retry());
+    if (this.client && this.alive()) this.subscriber.subscribe(this.client, [filter], this.alive, this.retry());
   }
 
   private get payloads(): { online: string; stopped: string; lost: string } {
@@ -353,7 +241,7 @@ export class Connection implements Transport {
     this.alive = alive;
     const topics = [...o.subscriptions, ...this.extra];
     if (topics.length > 0) {
-      this.subscribeTo(client, topics, alive, this.retry());
+      this.subscriber.subscribe(client, topics, alive, this.retry());
     } else if (!o.presenceOnly) {
       this.log.warn('no topics to subscribe to: the gateway will receive nothing (set topics, or mapping and a map file)');
     }
@@ -366,42 +254,6 @@ export class Connection implements Transport {
     });
     for (const resolve of this.waiters.splice(0)) resolve();
     this.ctx.onConnected?.(url);
-  }
-
-  /**
-   * Subscribes, and subscribes again with growing delays to what the broker refused while this
-   * connection lasts: NATS refuses QoS 1 subscriptions (SUBACK 0x80) for a while when a node
-   * of its cluster is down, and a gateway that gave up would receive nothing until it reconnects.
-   */
-  private subscribeTo(client: MqttClient, topics: string[], alive: () => boolean, retry: Backoff): void {
-    const o = this.options;
-    client.subscribe(topics, { qos: o.subQos }, (err, requested, suback) => {
-      if (!alive()) return;
-      // MQTT.js reports a SUBACK with any refusal (0x80) as an error, with the requested
-      // filters and the SUBACK's codes in the same order: each filter gets its own code.
-      const codes = suback?.granted;
-      if (!requested || !codes || codes.length !== requested.length) {
-        if (err) this.log.error(`subscription failed: ${err.message}`);
-        return;
-      }
-      const grants = requested.map((r, i) => ({ topic: r.topic, qos: typeof codes[i] === 'number' ? codes[i] : 128 }));
-      this.checks.granted(grants, this.broker.url);
-      const refused = grants.filter((g) => g.qos === 128 || g.qos > 2).map((g) => g.topic);
-      const ok = grants.filter((g) => g.qos <= 2).map((g) => g.topic);
-      if (ok.length > 0)
-        this.log.info(`subscribed to ${ok.join(', ')}${retry.attempts > 0 ? ` (after ${retry.attempts} refusal${retry.attempts === 1 ? '' : 's'})` : ''}`);
-      if (refused.length === 0) return;
-      this.ctx.counters.subscriptionsRefused += refused.length;
-      const delay = retry.next();
-      const v = this.subscribing.hit(
-        `the broker at ${this.broker.url} refused the subscription to ${refused.map((t) => `"${t}"`).join(', ')} (not authorised, an invalid filter, or a cluster missing a node); trying again in ${(delay / 1000).toFixed(1)} s`,
-      );
-      if (v.trigger) this.log.error(v.report);
-      const timer = setTimeout(() => {
-        if (alive()) this.subscribeTo(client, refused, alive, retry);
-      }, delay);
-      timer.unref();
-    });
   }
 
   private onClose(): void {
@@ -454,15 +306,8 @@ export class Connection implements Transport {
     const brokers = this.options.brokers;
     if (brokers.length < 2 || !this.client) return undefined;
     this.current = (this.current + 1) % brokers.length;
-    const b = this.broker;
-    const opts = this.client.options as IClientOptions & { hostname?: string; servername?: string };
-    opts.host = b.host;
-    opts.hostname = b.host;
-    opts.port = b.port;
-    // Certificates are checked against the name of the broker actually reached.
-    if (isIP(b.host) === 0) opts.servername = b.host;
-    else delete opts.servername;
-    return b.url;
+    aimAt(this.client.options, this.broker);
+    return this.broker.url;
   }
 
   /** Closed by the broker with no CONNACK and no error: what a broker without MQTT 5 may do (RabbitMQ 3.10). */

@@ -1,6 +1,6 @@
 import { readTextFile, type AppProperties } from '@mg/app-properties';
 import { brokerEndpoints, parseBrokerList } from './brokers.js';
-import type { ConnectionOptions } from './connection.js';
+import type { ConnectionOptions } from './connection-options.js';
 import type { MqttSettings } from '../runtime/gateway-config.js';
 import { MessageMap } from '../model/message-map.js';
 import { expandTopic } from '../model/topic-template.js';

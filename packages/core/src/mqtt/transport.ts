@@ -1,4 +1,4 @@
-import type { ConnectionContext, PublishOptions } from './connection.js';
+import type { ConnectionContext, PublishOptions } from './connection-options.js';
 
 /**
  * What the gateway needs of its link to the broker. `Connection` (MQTT.js) is the real one;

@@ -1,4 +1,4 @@
-import { AVAILABILITY, type ConnectionContext, type PublishOptions, type ReceivedPacket } from '../mqtt/connection.js';
+import { AVAILABILITY, type ConnectionContext, type PublishOptions, type ReceivedPacket } from '../mqtt/connection-options.js';
 import type { Transport } from '../mqtt/transport.js';
 
 /** A message the gateway published, as a broker would have received it. */
