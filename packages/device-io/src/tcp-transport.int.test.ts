@@ -154,8 +154,12 @@ it('keeps the spacing between commands under a burst', async () => {
     while ((arrivals = await d.arrivals()).length < 50 && Date.now() < deadline) await sleep(20);
     expect(arrivals.map((r) => r.text)).toEqual(Array.from({ length: 50 }, (_, i) => `CMD${i}`));
     const gaps = arrivals.slice(1).map((r, i) => r.at - arrivals[i]!.at);
-    // Measured where the device reads them; the tolerance covers the scheduling of that process.
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(20 - 5);
+    // Measured where the device reads them: when that process is not scheduled for a while (a
+    // busy CI machine), the lines sent meanwhile are read at once and their gaps read as 0. Such a
+    // stall of up to ~100 ms is allowed for; commands sent without spacing, or with half of it,
+    // would make most gaps short.
+    const short = gaps.filter((g) => g < 20 - 5);
+    expect(short.length).toBeLessThanOrEqual(5);
   } finally {
     await d.close();
   }
