@@ -1,21 +1,17 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderOptionsTable } from '@mg/core/options';
 import * as api from './index.js';
 import { homeAssistantOptions } from './options.js';
+import { docOnDisk, withSection } from '@mg/test-helpers';
 
 const pkgDir = join(__dirname, '..');
 
 describe('the package', () => {
   it('shows the [HOMEASSISTANT] options in its README as the code declares them (UPDATE_DOCS=1 rewrites the table)', () => {
     const path = join(pkgDir, 'README.md');
-    const text = readFileSync(path, 'utf8');
-    const updated = text.replace(
-      /<!-- options:start -->[\s\S]*<!-- options:end -->/,
-      `<!-- options:start -->\n${renderOptionsTable(homeAssistantOptions)}\n<!-- options:end -->`,
-    );
-    if (process.env.UPDATE_DOCS === '1') writeFileSync(path, updated);
-    else expect(text).toBe(updated);
+    const wanted = withSection(readFileSync(path, 'utf8'), 'options', renderOptionsTable(homeAssistantOptions));
+    expect(docOnDisk(path, wanted)).toBe(wanted);
   });
 
   it('exports what launchers use, by name, and nothing else', () => {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defineConfig, loadConfig, optionMeta, renderOptionsTable, section } from '@mg/config';
 import { gatewaySections } from '@mg/core';
@@ -7,6 +7,7 @@ import { DummyInterface } from './dummy-interface.js';
 import { brokerSection } from '@mg/embedded-broker';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';
+import { docOnDisk, withSection } from '@mg/test-helpers';
 
 const pkgDir = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
@@ -60,11 +61,8 @@ describe('the @mg/interface-dummy package', () => {
 describe('the README', () => {
   it('shows the [INTERFACE] options as the code declares them (UPDATE_DOCS=1 rewrites the table)', () => {
     const path = join(pkgDir, 'README.md');
-    const text = readFileSync(path, 'utf8');
-    const current = `<!-- options:start -->\n${renderOptionsTable(DummyInterface.options)}\n<!-- options:end -->`;
-    const updated = text.replace(/<!-- options:start -->[\s\S]*<!-- options:end -->/, current);
-    if (process.env.UPDATE_DOCS === '1') writeFileSync(path, updated);
-    else expect(text).toBe(updated);
+    const wanted = withSection(readFileSync(path, 'utf8'), 'options', renderOptionsTable(DummyInterface.options));
+    expect(docOnDisk(path, wanted)).toBe(wanted);
   });
 });
 

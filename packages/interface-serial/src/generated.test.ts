@@ -1,6 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { profileJsonSchema, renderProfileReference, shippedProfileNames, shippedProfilePath } from './index.js';
+import { docOnDisk } from '@mg/test-helpers';
 
 const pkg = join(__dirname, '..');
 
@@ -13,8 +14,7 @@ describe('files generated from the profile schema', () => {
   it('docs/profile-reference.md is current (UPDATE_DOCS=1 rewrites it)', () => {
     const page = join(pkg, 'docs', 'profile-reference.md');
     const text = renderProfileReference();
-    if (process.env.UPDATE_DOCS === '1') writeFileSync(page, text);
-    expect(readFileSync(page, 'utf8')).toBe(text);
+    expect(docOnDisk(page, text)).toBe(text);
   });
 
   it('the JSON Schema has the shape editors rely on', () => {

@@ -1,0 +1,21 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+
+/**
+ * What `path` holds, after writing `wanted` to it when `UPDATE_DOCS=1`: a test expects the two
+ * equal, so a generated page that drifted fails with the diff, and one command brings it back.
+ */
+export function docOnDisk(path: string, wanted: string): string {
+  if (process.env.UPDATE_DOCS === '1') writeFileSync(path, wanted);
+  return readFileSync(path, 'utf8');
+}
+
+/** `text` with what lies between `<!-- name:start -->` and `<!-- name:end -->` replaced by `content`. */
+export function withSection(text: string, name: string, content: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end, from);
+  // A README without the markers is a broken page, not one to rewrite: say which markers are missing.
+  if (from < 0 || to < 0) throw new Error(`the text has no "${start}" … "${end}" section`);
+  return `${text.slice(0, from)}${start}\n${content}\n${text.slice(to)}`;
+}
