@@ -15,8 +15,9 @@ import { InterfaceError } from './interface.js';
 import { Routes, topicMatches } from './routes.js';
 import type { Setup } from './setup.js';
 
-/** An extension's route: its handler, and the sender its writes are sent as (`homeassistant`). */
+/** An extension's route: its filter, its handler, and the sender its writes are sent as (`homeassistant`). */
 export interface RouteHandler {
+  filter: string;
   sender: string;
   handle(topic: string, payload: Buffer): DeviceWrite | void;
 }
@@ -54,6 +55,7 @@ export class ExtensionHost {
   private readonly instances: { name: string; instance: ExtensionInstance }[] = [];
   private readonly connectedListeners: (() => void)[] = [];
   private readonly presences: Transport[] = [];
+  private stopped = false;
 
   constructor(
     extensions: readonly GatewayExtension[],
@@ -90,7 +92,7 @@ export class ExtensionHost {
               'EXTENSION_ROUTE_OVERLAP',
               `[${ext.section}] its topics "${filter}" take in the gateway's subscription "${covered}": every command would go to it instead of the interface; give it topics of its own (a base topic below the root, not the root itself)`,
             );
-          this.routes.add(filter, { sender: ext.section.toLowerCase(), handle });
+          this.routes.add(filter, { filter, sender: ext.section.toLowerCase(), handle });
         },
         onConnected: (listener) => listen(this.connectedListeners, listener),
         presence: (o) => this.presence(o),
@@ -131,12 +133,13 @@ export class ExtensionHost {
    * A message on an extension's topic: the command its write stands for, or undefined (no
    * write, or one refused with a counted reason). Never throws.
    */
-  command(route: RouteHandler, packet: ReceivedPacket): InternalMessage | undefined {
+  command(route: RouteHandler, packet: ReceivedPacket): { msg: InternalMessage; write: DeviceWrite } | undefined {
     let write;
     try {
       write = route.handle(packet.topic, packet.payload);
     } catch (err) {
-      this.parts.failed(`extension route for "${packet.topic}"`, err);
+      // Keyed by the route's filter, not the topic: one throttled report per route, however many topics.
+      this.parts.failed(`extension route "${route.filter}"`, err);
       return undefined;
     }
     if (!write) return undefined;
@@ -148,14 +151,17 @@ export class ExtensionHost {
     if (!device || !capability) return this.refuse(`no device capability ${write.device}/${write.capability} ${where}`);
     const msg = commandFor(device, capability, write.value, route.sender);
     if (typeof msg === 'string') return this.refuse(`${msg} ${where}`);
-    if (write.accepted) {
-      try {
-        write.accepted();
-      } catch (err) {
-        this.parts.failed(`extension route for "${packet.topic}" (accepted)`, err);
-      }
+    return { msg, write };
+  }
+
+  /** The interface will get the command `write` became: the extension hears it (a Homie echo). Never throws. */
+  accepted(route: RouteHandler, write: DeviceWrite): void {
+    if (!write.accepted) return;
+    try {
+      write.accepted();
+    } catch (err) {
+      this.parts.failed(`extension route "${route.filter}" (accepted)`, err);
     }
-    return msg;
   }
 
   private refuse(detail: string): undefined {
@@ -165,6 +171,7 @@ export class ExtensionHost {
 
   /** Stops the extensions (in reverse order), then their presences. Errors are logged, never thrown. */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const { name, instance } of [...this.instances].reverse()) {
       try {
         await instance.stop?.();
@@ -176,6 +183,8 @@ export class ExtensionHost {
   }
 
   private async presence(o: { suffix: string; topic: string; online: string; lost: string; stopped: string }): Promise<Presence> {
+    // An extension still starting when the gateway stopped: a connection opened now would never be closed.
+    if (this.stopped) return { stop: async () => undefined };
     const options = { ...o, clientId: `${this.parts.setup.connection.clientId}-${o.suffix}` };
     const transport = this.parts.presence ? this.parts.presence(options) : this.presenceConnection(options);
     this.presences.push(transport);

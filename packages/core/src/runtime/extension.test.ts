@@ -107,3 +107,52 @@ it('refuses an interface whose describe() is invalid, naming the path', () => {
   }
   expect(() => createTestGateway(Bad)).toThrow('Bad.describe(): invalid device description:\n  $[0].capabilities[0].max: must be greater than min (0)');
 });
+
+/** Resolves when `open()` is called: an interface's start() or stop() that waits for its device. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+
+it('tells an extension its write was taken only when the interface will get it: not once the gateway is stopping', async () => {
+  const closing = gate();
+  class SlowToStop extends Lamp {
+    stop = () => closing.wait;
+  }
+  const heard: string[] = [];
+  const echo: GatewayExtension = {
+    section: 'ECHO',
+    options: {},
+    description: 'Hears which writes were taken.',
+    create: (ctx) => ({
+      start: () => ctx.route('echo/#', (topic) => ({ device: 'lamp', capability: 'power', value: true, accepted: () => heard.push(topic) })),
+    }),
+  };
+  const gw = createTestGateway(SlowToStop, { extensions: [echo] });
+  await gw.start();
+  await gw.receive('echo/first', 'x');
+  await gw.waitFor((m) => m.topic.endsWith('/S'));
+  expect(heard).toEqual(['echo/first']);
+  const stopping = gw.stop();
+  // Arrives while the interface stops: nobody will take it, and it is not acknowledged (so the
+  // broker keeps it for the next run on a persistent session): handled now, the ack never comes.
+  void gw.receive('echo/late', 'x');
+  closing.open();
+  await stopping;
+  expect(heard).toEqual(['echo/first']);
+  expect(Lamp.seen).toHaveLength(1);
+});
+
+it('does not start the extensions of a gateway stopped while its interface was starting (no presence left connected)', async () => {
+  const opening = gate();
+  class SlowToStart extends Lamp {
+    start = () => opening.wait;
+  }
+  const gw = createTestGateway(SlowToStart, { extensions: [toy], config: { TOY: { enabled: true } } });
+  const starting = gw.start();
+  const stopping = gw.stop();
+  opening.open();
+  await Promise.allSettled([starting, stopping]);
+  expect(gw.published.map((m) => `${m.topic} ${m.payload}`)).not.toContain('toy/$state ready');
+});

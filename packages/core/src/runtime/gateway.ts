@@ -172,7 +172,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       } finally {
         clearTimeout(slow);
       }
-      await this.extensions.start();
+      // Stopped while the interface was starting: the extensions' stop has run, do not start them after it.
+      if (this.state === 'starting') await this.extensions.start();
     } catch (err) {
       this.interfaceError(this.iface ? 'start()' : 'constructor', err, false);
       await this.stop();
@@ -209,7 +210,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private turn(): void | Promise<void> {
     try {
       const pending = this.iface!.loop!();
-      if (pending) return pending.then(undefined, (err: unknown) => this.interfaceError('loop()', err));
+      // A promise only: a JavaScript loop() that returns some other value is a synchronous one.
+      if (pending && typeof pending.then === 'function') return pending.then(undefined, (err: unknown) => this.interfaceError('loop()', err));
     } catch (err) {
       this.interfaceError('loop()', err);
     }
@@ -223,10 +225,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (this.extensions.routes.size > 0) {
       const route = this.extensions.routes.find(topic);
       if (route) {
-        // An extension's topic: a write it finds there goes to the interface as a command.
-        const msg = this.extensions.command(route, packet);
-        if (!msg) return ack();
-        return this.deliver(msg, packet, ack);
+        // An extension's topic: a write it finds there goes to the interface as a command, and
+        // the extension hears that it was taken only once it was (not while the gateway stops).
+        const cmd = this.extensions.command(route, packet);
+        if (!cmd) return ack();
+        if (this.deliver(cmd.msg, packet, ack)) this.extensions.accepted(route, cmd.write);
+        return;
       }
     }
     const r = this.setup.map.toInternal(topic, packet.payload, packet.correlation);
@@ -238,12 +242,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.deliver(r.value, packet, ack);
   }
 
-  /** Hands a message to the interface, through flow control. */
-  private deliver(msg: InternalMessage, packet: ReceivedPacket, ack: () => void): void {
+  /** Hands a message to the interface, through flow control; false when the gateway is stopping and did not take it. */
+  private deliver(msg: InternalMessage, packet: ReceivedPacket, ack: () => void): boolean {
     this.internal.delivered += 1;
     if (this.debug) this.log.debug(`received ${msg.toString()} (from "${packet.topic}")`);
     if (this.listenerCount('message-in') > 0) this.emit('message-in', msg, packet.topic);
-    this.flow.offer(msg, ack, packet.qos > 0 && !this.setup.connection.clean);
+    return this.flow.offer(msg, ack, packet.qos > 0 && !this.setup.connection.clean);
   }
 
   /** `[MQTT] replyrefused`: the sender of a refused command gets an ERROR status saying why. */

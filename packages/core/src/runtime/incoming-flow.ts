@@ -75,19 +75,19 @@ export class IncomingFlow {
 
   /**
    * A message read from the broker. `ack` is called once it is in the list: now, or when the
-   * interface has made room.
+   * interface has made room. False when the flow is closed (stopping) and the message not taken.
    */
-  offer(msg: InternalMessage, ack: () => void, redeliverable: boolean): void {
-    if (this.closed) return; // stopping: not acknowledged, the broker keeps what it can
+  offer(msg: InternalMessage, ack: () => void, redeliverable: boolean): boolean {
+    if (this.closed) return false; // stopping: not acknowledged, the broker keeps what it can
     if (this.options.overflow === 'dropoldest') {
       if (!this.list.push(msg)) this.events.dropped?.();
       ack();
-      return;
+      return true;
     }
     if (this.held.length === 0 && !this.list.full) {
       this.list.push(msg);
       ack();
-      return;
+      return true;
     }
     this.held.push({ msg, ack, redeliverable });
     if (this.held.length === 1) {
@@ -95,6 +95,7 @@ export class IncomingFlow {
       this.events.paused?.(this.list.size);
       this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
     }
+    return true;
   }
 
   /**
