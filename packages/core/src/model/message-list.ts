@@ -73,7 +73,10 @@ export class MessageList implements AsyncIterable<InternalMessage> {
       waiter({ value: msg, done: false });
     } else {
       if (this.count >= this.limit) {
-        this.pull();
+        // Dropped, not taken: `pulls` counts what the interface took.
+        this.items[this.head] = undefined;
+        this.head = (this.head + 1) % this.items.length;
+        this.count -= 1;
         this.droppedCount += 1;
         kept = false;
       }

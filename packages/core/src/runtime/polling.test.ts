@@ -99,4 +99,46 @@ describe('PollingLoop', () => {
     expect(most).toBe(1);
     expect(turns).toBeGreaterThan(5);
   });
+
+  it('an interface that takes nothing gets no turn at once, even while a full list drops its oldest messages', async () => {
+    const incoming = new MessageList({ limit: 2 });
+    let turns = 0;
+    const loop = new PollingLoop({
+      incoming,
+      everyMs: 1_000,
+      turn: async () => {
+        turns += 1;
+        // The broker keeps sending (dropoldest): the list churns, the interface takes nothing.
+        await new Promise((r) => setTimeout(r, 1));
+        incoming.push(msg());
+        incoming.push(msg());
+      },
+    });
+    incoming.push(msg());
+    loop.start();
+    await new Promise((r) => setTimeout(r, 100));
+    loop.stop();
+    expect(incoming.dropped).toBeGreaterThan(0);
+    expect(turns).toBe(1); // the next one after everyMs, not back to back
+  });
+
+  it('messages that arrive during a turn that found none get a turn at once, not after everyMs', async () => {
+    const incoming = new MessageList();
+    const seen: number[] = [];
+    const loop = new PollingLoop({
+      incoming,
+      everyMs: 1_000,
+      turn: async () => {
+        seen.push(incoming.size);
+        if (incoming.pull()) return;
+        await new Promise((r) => setTimeout(r, 5)); // waiting for its device
+      },
+    });
+    loop.start();
+    await Promise.resolve();
+    incoming.push(msg()); // while the first (empty) turn waits
+    await new Promise((r) => setTimeout(r, 50));
+    loop.stop();
+    expect(seen).toEqual([0, 1]);
+  });
 });

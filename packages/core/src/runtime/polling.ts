@@ -61,7 +61,7 @@ export class PollingLoop {
     this.queued = false;
     if (this.stopped) return;
     this.running = true;
-    const before = this.o.incoming.pulls;
+    const before = { pulls: this.o.incoming.pulls, size: this.o.incoming.size };
     let pending: void | Promise<void>;
     try {
       pending = this.o.turn();
@@ -76,15 +76,22 @@ export class PollingLoop {
     } else this.turnEnded(before);
   };
 
-  private turnEnded(pullsBefore: number): void {
+  private turnEnded(before: { pulls: number; size: number }): void {
     this.running = false;
     if (this.stopped) return;
-    if (this.o.incoming.size > 0 && this.o.incoming.pulls !== pullsBefore) this.wake(++this.chained >= MAX_CHAINED_TURNS);
+    // Another turn at once if messages wait and the interface is taking them, or if they came
+    // during a turn that found none (it had no chance to take them); not for a turn that left
+    // waiting messages untouched: that interface is not pulling, the idle timer asks it again.
+    const taking = this.o.incoming.pulls !== before.pulls || before.size === 0;
+    if (this.o.incoming.size > 0 && taking) this.wake(++this.chained >= MAX_CHAINED_TURNS);
     // One idle timer, pushed back after each turn: it fires only when no turn came for
     // everyMs. A new setTimeout per turn cost an allocation per message, and a timer left to
     // fire every everyMs while messages flow costs a wake-up of the process each time.
-    else if (this.timer) this.timer.refresh();
-    else this.timer = setTimeout(this.idle, this.o.everyMs);
+    else {
+      this.chained = 0;
+      if (this.timer) this.timer.refresh();
+      else this.timer = setTimeout(this.idle, this.o.everyMs);
+    }
   }
 
   private readonly idle = (): void => {
