@@ -66,7 +66,8 @@ export class DeviceRegistry implements DeviceView, DeviceDeclarations {
     if (this.devices.length === 0) return;
     for (const u of this.index.updates(msg)) {
       this.values.set(`${u.device.id}\u0000${u.capability.id}`, u.value);
-      for (const l of this.stateListeners) this.call('device state listener', () => l(u.device, u.capability, u.value));
+      // A copy: a listener that removes itself must not make the next one miss this value.
+      for (const l of [...this.stateListeners]) this.call('device state listener', () => l(u.device, u.capability, u.value));
     }
   }
 
