@@ -5,9 +5,23 @@ import type { ConnectionOptions } from './connection-options.js';
 
 const noLog = (): void => undefined;
 
-/** Whether MQTT.js's own debug logs may be asked for (`DEBUG=mqttjs*`, `mqtt*`, `*`), read when connecting. */
-function mqttDebug(): boolean {
-  return /(^|[\s,])(mqtt|\*)/.test(process.env.DEBUG ?? '');
+/**
+ * Whether `DEBUG` turns on MQTT.js's logs (namespaces `mqttjs`, `mqttjs:client`…) as the debug
+ * module reads it: names split by commas or spaces, `*` a wildcard, `-name` an exclusion. Only
+ * then are its logs worth their cost; `DEBUG=mqtt-packet` or `DEBUG=mg` leaves them off.
+ */
+export function mqttDebug(debug = process.env.DEBUG ?? ''): boolean {
+  let on = false;
+  for (const name of debug.split(/[\s,]+/)) {
+    const exclude = name.startsWith('-');
+    const glob = exclude ? name.slice(1) : name;
+    if (glob === '') continue;
+    const pattern = new RegExp(`^${glob.replace(/[|\\{}()[\]^$+?.]/g, '\\$&').replace(/\*/g, '.*')}$`);
+    if (!pattern.test('mqttjs') && !pattern.test('mqttjs:client')) continue;
+    if (exclude) return false;
+    on = true;
+  }
+  return on;
 }
 
 /**
@@ -30,7 +44,7 @@ export function clientOptions(o: ConnectionOptions, reconnectPeriod: number, wil
     reconnectOnConnackError: true,
     connectTimeout: o.connectTimeoutMs ?? 10_000,
     // MQTT.js logs every packet through the debug module: even when off, that costs about 6 %
-    // of the gateway's time per message. Its logs come back with DEBUG=mqttjs*.
+    // of the gateway's time per message. Its logs come back with DEBUG=mqttjs* (or `*`).
     log: mqttDebug() ? undefined : noLog,
     // Subscriptions are made on every connection here, and the outbox replaces MQTT.js's
     // unbounded offline queue.

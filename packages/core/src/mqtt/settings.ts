@@ -20,11 +20,12 @@ export function loadMap(app: AppProperties, mqtt: MqttSettings, configFile: stri
   return { map: MessageMap.passthrough(mqtt.root, mqtt.topics, options) };
 }
 
-/** The connection options the `[MQTT]` section describes. */
 /** A filter as a shared subscription of `group` (`$share/<group>/<filter>`), or as is without a group. */
 export function sharedFilter(group: string | undefined, filter: string): string {
   return group ? `$share/${group}/${filter}` : filter;
 }
+
+/** The connection options the `[MQTT]` section describes. */
 
 export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: MessageMap, configFile: string | undefined): ConnectionOptions {
   const clientId = mqtt.clientid.trim() || app.name;
