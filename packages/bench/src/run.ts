@@ -15,7 +15,7 @@ const QUICK = process.env.BENCH_QUICK === '1';
 const PLAN = QUICK
   ? { rounds: 1, warmup: 500, burst: 2_000, steady: [500], seconds: 1, qos1: 500, slow: 300, stuck: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS }
   : {
-      rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+      rounds: roundsFrom(process.env.BENCH_ROUNDS),
       warmup: 10_000,
       burst: 100_000,
       steady: [500, 2_000, 10_000],
@@ -45,9 +45,22 @@ async function startBroker(): Promise<{ url: string; kind: string; close(): Prom
 }
 
 /** Ends a persistent session at the broker: connect with its client id and a clean session. */
+/** Ends a persistent session at the broker; a failure is reported, never hides the session's own error. */
 async function endSession(url: string, clientId: string): Promise<void> {
-  const c = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 0 });
-  await c.endAsync();
+  try {
+    const c = await mqtt.connectAsync(url, { clientId, clean: true, reconnectPeriod: 0, connectTimeout: 5_000 });
+    await c.endAsync();
+  } catch (err) {
+    console.error(`bench: could not end the session of ${clientId} at ${url}: ${(err as Error).message}`);
+  }
+}
+
+/** BENCH_ROUNDS, a whole number from 1: a typo must not run a bench with no rounds. */
+function roundsFrom(value: string | undefined): number {
+  if (value === undefined) return 3;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_ROUNDS must be a whole number from 1, got "${value}"`);
+  return n;
 }
 
 async function session(
