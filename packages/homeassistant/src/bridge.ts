@@ -39,6 +39,8 @@ export class HomeAssistantBridge implements ExtensionInstance {
   /** Capabilities already warned about (a state that is not one of its options): once each, not per status. */
   private readonly warned = new Set<string>();
   private synced = false;
+  /** The settle window ended before the interface declared its devices: the first declaration syncs. */
+  private awaitingDevices = false;
   private stopped = false;
 
   constructor(
@@ -65,7 +67,7 @@ export class HomeAssistantBridge implements ExtensionInstance {
     // which an error of this extension must not break.
     this.offs.push(
       ctx.onConnected(() => this.onConnected()),
-      ctx.devices.onChange(ctx.contain('Home Assistant devices', () => this.synced && this.sync())),
+      ctx.devices.onChange(ctx.contain('Home Assistant devices', () => (this.synced || this.awaitingDevices) && this.sync())),
       ctx.devices.onState(ctx.contain('Home Assistant state', (d: Device, c: Capability, v: CapabilityValue) => this.onState(d, c, v))),
     );
   }
@@ -81,9 +83,19 @@ export class HomeAssistantBridge implements ExtensionInstance {
   private onConnected(): void {
     clearTimeout(this.settleTimer);
     this.settleTimer = setTimeout(
-      this.ctx.contain('Home Assistant discovery', () => this.sync()),
+      this.ctx.contain('Home Assistant discovery', () => this.settled()),
       this.settleMs,
     );
+  }
+
+  /** The retained configs are in: sync, unless the interface has not declared its devices yet. */
+  private settled(): void {
+    if (this.ctx.devices.declared || this.synced) return this.sync();
+    // An interface that declares its devices after a scan: clearing now would remove the last
+    // run's devices from Home Assistant (with the names and areas users gave them), only to
+    // create them again moments later. The first declaration syncs.
+    this.awaitingDevices = true;
+    this.ctx.logger.info('Home Assistant discovery waits for the interface to declare its devices (ctx.devices.set())');
   }
 
   private onRetainedConfig(topic: string, payload: string): void {
@@ -141,6 +153,7 @@ export class HomeAssistantBridge implements ExtensionInstance {
     if (!this.synced && devices.length === 0)
       ctx.logger.warn('the interface declares no devices (static describe() or ctx.devices.set()): Home Assistant has nothing to discover');
     this.synced = true;
+    this.awaitingDevices = false;
   }
 
   private publishConfig(topic: string, payload: string): void {

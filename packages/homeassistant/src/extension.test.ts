@@ -1,10 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InternalMessage } from '@mg/core';
+import type { GatewayInterface, InterfaceContext, InternalMessage } from '@mg/core';
 import { createTestGateway, type TestGateway } from '@mg/core/testing';
 import { homeAssistant, homeAssistantExtension } from './extension.js';
 import { AvInterface } from './test-support/av-interface.js';
+import { receiver } from './test-support/devices.js';
 
 const CONFIG_AVR = 'homeassistant/device/testgw/avr/config';
 const CONFIG_THERMO = 'homeassistant/device/testgw/thermo-1/config';
@@ -231,6 +232,30 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     await gw.receive(CONFIG_AVR, ours('avr'));
     await gw.waitFor((m) => m.topic === CONFIG_AVR && m.payload === '');
     expect(gw.logs.join('\n')).toContain('the interface declares no devices');
+  });
+
+  it('waits for an interface that declares its devices after a scan: what the last run published stays until then, and only what the scan did not find is cleared', async () => {
+    class Scanner implements GatewayInterface {
+      static last: Scanner | undefined;
+      constructor(readonly ctx: InterfaceContext) {
+        Scanner.last = this;
+      }
+      loop(): void {}
+    }
+    gw = createTestGateway(Scanner, {
+      config: { HOMEASSISTANT: { discovery: 'on' } },
+      extensions: [homeAssistantExtension({ settleMs: 30, random: () => 0 })],
+    });
+    const g = gw;
+    await g.start();
+    await g.receive(CONFIG_AVR, ours('avr'));
+    await g.receive(CONFIG_THERMO, ours('thermo-1'));
+    await new Promise((r) => setTimeout(r, 100)); // the settle window is over; the scan is not
+    expect(g.published.filter((m) => m.topic.startsWith('homeassistant/'))).toEqual([]);
+    expect(g.logs.join('\n')).toContain('waits for the interface to declare its devices');
+    Scanner.last!.ctx.devices.set([receiver]); // the scan found the receiver only
+    await g.waitFor((m) => m.topic === CONFIG_THERMO && m.payload === '');
+    expect(g.published.filter((m) => m.topic === CONFIG_AVR).map((m) => (m.payload === '' ? 'cleared' : 'config'))).toEqual(['config']);
   });
 
   it('publishes one config per entity in the entity form', async () => {

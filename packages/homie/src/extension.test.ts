@@ -2,7 +2,7 @@ import { homieSchemaErrors, homieValueValid } from '@mg/test-helpers';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DeviceInput } from '@mg/core';
+import type { DeviceInput, GatewayInterface, InterfaceContext } from '@mg/core';
 import { createTestGateway, type TestGateway } from '@mg/core/testing';
 import type { DeviceDescription } from './description.js';
 import { homie, homieExtension } from './extension.js';
@@ -258,7 +258,8 @@ describe('devices a previous run declared', () => {
       appName: 'lampgw',
       options: { count: '2' },
       config: { HOMIE: { enabled: 'on' } },
-      extensions: [homieExtension({ settleMs: 50 })],
+      // Long enough for the retained descriptions below to come in first on a busy machine.
+      extensions: [homieExtension({ settleMs: 200 })],
     });
     await gw.start();
     const g = gw;
@@ -285,6 +286,29 @@ describe('devices a previous run declared', () => {
     expect(Object.values(g.counters.rejected).reduce((a, b) => a + b, 0)).toBe(0);
     await new Promise((r) => setTimeout(r, 100));
     expect(homieOnly(g)).toHaveLength(13);
+  });
+
+  it('wait for an interface that declares its devices after a scan; then only those the scan did not find are cleared', async () => {
+    class Scanner implements GatewayInterface {
+      static last: Scanner | undefined;
+      constructor(readonly ctx: InterfaceContext) {
+        Scanner.last = this;
+      }
+      loop(): void {}
+    }
+    gw = createTestGateway(Scanner, { appName: 'lampgw', config: { HOMIE: { enabled: 'on' } }, extensions: [homieExtension({ settleMs: 30 })] });
+    const g = gw;
+    await g.start();
+    await g.receive(`${ATTIC}/$description`, attic, { retain: true });
+    await g.receive(`${HALL}/$description`, { ...attic, name: 'hall lamp' }, { retain: true });
+    await new Promise((r) => setTimeout(r, 100)); // the settle window is over; the scan is not
+    const cleared = () => homieOnly(g).filter((m) => m.payload === '');
+    expect(cleared()).toEqual([]);
+    expect(g.logs.join('\n')).toContain('once the interface declares its devices');
+    Scanner.last!.ctx.devices.set([lamp('hall', 'hall')]); // the scan found the hall lamp only
+    await g.waitFor((m) => m.topic === `${ATTIC}/$state` && m.payload === '');
+    expect(cleared().filter((m) => m.topic.startsWith(`${HALL}/`))).toEqual([]);
+    await g.waitFor((m) => m.topic === `${HALL}/$state` && m.payload === 'ready');
   });
 });
 

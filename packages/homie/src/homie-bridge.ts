@@ -51,6 +51,8 @@ export class HomieBridge implements ExtensionInstance {
   private readonly retained = new Map<string, string>();
   private readonly settleMs: number;
   private settleTimer: NodeJS.Timeout | undefined;
+  /** The settle window ended before the interface declared its devices: the first declaration clears the stale ones. */
+  private staleAwaitsDevices = false;
 
   constructor(
     private readonly ctx: ExtensionContext<HomieOptions>,
@@ -90,7 +92,7 @@ export class HomieBridge implements ExtensionInstance {
         // description (which no longer lists them) and `ready`, as in "Removing children".
         clearTimeout(this.settleTimer);
         this.settleTimer = setTimeout(
-          ctx.contain('homie: stale devices', () => this.clearStale()),
+          ctx.contain('homie: stale devices', () => this.settled()),
           this.settleMs,
         );
       }),
@@ -151,6 +153,10 @@ export class HomieBridge implements ExtensionInstance {
     const next = buildTree(this.root, devices);
     this.setTree(next);
     if (!this.connected) return; // the first connection publishes everything
+    if (this.staleAwaitsDevices) {
+      this.staleAwaitsDevices = false;
+      this.clearStale();
+    }
     for (const child of next.children) {
       const stamped = this.versions.stamp(child.id, describeChild(next, child));
       if (!stamped.changed) continue;
@@ -185,6 +191,15 @@ export class HomieBridge implements ExtensionInstance {
    * declared them): `$state` first, then `$description` and the retained values its nodes list,
    * as `update()` clears a child removed while running. Other roots' devices are left alone.
    */
+  /** The retained descriptions are in: stale children go, unless the interface has not declared its devices yet. */
+  private settled(): void {
+    if (this.ctx.devices.declared) return this.clearStale();
+    // An interface that declares its devices after a scan: clearing now would remove the last
+    // run's devices from every controller, only to add them again moments later.
+    this.staleAwaitsDevices = true;
+    this.ctx.logger.info('devices of an earlier run are cleared once the interface declares its devices (ctx.devices.set())');
+  }
+
   private clearStale(): void {
     if (!this.connected) return;
     let cleared = 0;

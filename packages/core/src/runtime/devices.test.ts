@@ -5,6 +5,13 @@ import { DeviceRegistry } from './devices.js';
 const status = (level: number) => new InternalMessage({ location: 'Hall', device: 'Lamp', action: 'POWER', arguments: { state: 'on', level } });
 
 describe('DeviceRegistry', () => {
+  it('is declared once the interface has said which devices it has, even none (an empty list before that means "not known yet")', () => {
+    const registry = new DeviceRegistry('Scanner');
+    expect(registry.declared).toBe(false);
+    registry.set([]);
+    expect(registry.declared).toBe(true);
+  });
+
   it('tells every state listener a value, also when one of them removes itself on hearing it', () => {
     const registry = new DeviceRegistry('Lamp');
     registry.set([LAMP]);

@@ -18,6 +18,7 @@ export class DeviceRegistry implements DeviceView, DeviceDeclarations {
   private readonly values = new Map<string, CapabilityValue>();
   private readonly changeListeners: ((devices: readonly Device[]) => void)[] = [];
   private readonly stateListeners: StateListener[] = [];
+  private isDeclared = false;
 
   /**
    * @param source names the declarations in error messages (the interface class).
@@ -34,11 +35,16 @@ export class DeviceRegistry implements DeviceView, DeviceDeclarations {
     this.devices = devices;
     this.byId = new Map(devices.map((d) => [d.id, d]));
     this.index = new StateIndex(devices);
+    this.isDeclared = true;
     for (const key of [...this.values.keys()]) {
       const [d, c] = key.split('\u0000') as [string, string];
       if (!this.byId.get(d)?.capabilities.some((x) => x.id === c)) this.values.delete(key);
     }
     for (const l of [...this.changeListeners]) this.call('devices change listener', () => l(devices));
+  }
+
+  get declared(): boolean {
+    return this.isDeclared;
   }
 
   list(): readonly Device[] {

@@ -63,6 +63,12 @@ export interface ExtensionPublishOptions {
 
 /** The devices the interface declares, with the last value of each capability. */
 export interface DeviceView {
+  /**
+   * Whether the interface has declared its devices: it has a static `describe()`, or called
+   * `ctx.devices.set()` once (after a scan, say). Until then an empty list means "not known
+   * yet", not "none": what a previous run published must not be cleared on its account.
+   */
+  readonly declared: boolean;
   list(): readonly Device[];
   get(id: string): Device | undefined;
   /** The last value the interface reported, or undefined. */

@@ -143,7 +143,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const { setup } = this;
     try {
       const values = setup.config.INTERFACE as Record<string, unknown>;
-      if (setup.devices.length > 0) this.devices.set(setup.devices);
+      // A static describe() declares the devices, even none; without one they are declared by ctx.devices.set().
+      if (this.Interface.describe) this.devices.set(setup.devices);
       this.iface = new this.Interface({
         options: values,
         params: paramsOf(values),
