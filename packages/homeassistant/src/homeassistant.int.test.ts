@@ -46,12 +46,13 @@ afterEach(async () => {
   await ha.end();
 });
 
-function gateway(o: { root?: string; ha?: Record<string, string>; mqtt?: Record<string, string> } = {}): Gateway {
+function gateway(o: { root?: string; ha?: Record<string, string>; mqtt?: Record<string, string>; devices?: string } = {}): Gateway {
   const r = o.root ?? root;
   roots.add(r);
   const g = createGateway(AvInterface, {
     appName: APP,
     config: {
+      ...(o.devices === undefined ? {} : { INTERFACE: { devices: o.devices } }),
       MQTT: { host: hostname, port: Number(port || 1883), root: r, topics: `${r}/+/+/+/+/+/C`, statsinterval: 0, ...o.mqtt },
       HOMEASSISTANT: { discovery: 'on', prefix, birthdelay: '0.2', ...o.ha },
     },
@@ -151,6 +152,20 @@ describe('Home Assistant discovery over a real broker', () => {
     const ids = (await retainedUnder(`${prefix}/#`)).flatMap((m) => Object.values(config(m).components).map((c) => c.unique_id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(problemsSeen()).toEqual([]);
+  });
+
+  it('leaves the configs of another instance of the same application alone (one node id, its own client id and devices)', async () => {
+    await ha.subscribe(`${prefix}/#`, 1);
+    await gateway({ devices: 'avr' }).start();
+    await ha.waitFor(isConfig('avr'), 'the first instance config');
+    // Two serial2mqtt, one per receiver: the second's cleanup sees the first's config retained.
+    await gateway({ root: uniqueRoot('mgha-second'), devices: 'thermo-1', mqtt: { clientid: `${APP}-second` } }).start();
+    await ha.waitFor(isConfig('thermo-1'), 'the second instance config');
+    await new Promise((r) => setTimeout(r, 800)); // past the second's settle window (400 ms)
+    expect(ha.messages.filter((m) => m.payload === '').map((m) => m.topic)).toEqual([]);
+    expect((await retainedUnder(`${prefix}/#`)).map((m) => m.topic).sort()).toEqual(
+      [`${prefix}/device/${APP}/avr/config`, `${prefix}/device/${APP}/thermo-1/config`].sort(),
+    );
   });
 
   it('leaves no duplicate when the topic root changes: same config topics and unique ids, old states cleared', async () => {
