@@ -21,10 +21,18 @@ scenario('Broker kill -9 three times during a QoS 1 stream both ways (persistent
   // Every 20 ms the device sends a command and the interface pushes a status, both unique.
   const commands: string[] = [];
   const statuses: string[] = [];
+  // Commands the broker acknowledged to the device (PUBACK): from then on they are the broker's
+  // and the gateway's to deliver. One the broker never acknowledged was lost by the device's own
+  // MQTT.js client: published while it was still reconnecting, it was neither acknowledged nor
+  // sent again once the client was back (seen on a busy machine: 62 in a row, 0 acknowledged).
+  const acknowledged = new Set<string>();
   let n = 0;
   const stream = setInterval(() => {
-    commands.push(`c${n}`);
-    device.client.publish(commandTopic(`c${n}`), 'light_on', { qos: 1 });
+    const id = `c${n}`;
+    commands.push(id);
+    device.client.publish(commandTopic(id), 'light_on', { qos: 1 }, (err) => {
+      if (!err) acknowledged.add(id);
+    });
     statuses.push(`s${n}x0`);
     gw.child.send({ type: 'push', prefix: `s${n}x`, count: 1 });
     n += 1;
@@ -32,21 +40,17 @@ scenario('Broker kill -9 three times during a QoS 1 stream both ways (persistent
   add(() => clearInterval(stream));
   for (let kill = 0; kill < 3; kill++) {
     await sleep(1500);
-    // Mosquitto does not save the messages it queues for a disconnected persistent session before
-    // a kill -9 (measured: 50 queued 1.5 s before the kill, 0 of them after the restart), which no
-    // client can make up for. On a busy machine the gateway could still be reconnecting when the
-    // next kill came (a CI run lost 107 commands so). So each kill waits for the gateway to be
-    // connected: what is tested is what it can make whole, messages in flight both ways.
-    await waitFor(async () => (await gw.report()).counters!.connections >= kill + 1, 'the gateway connected before the kill', 15_000);
     await b.kill();
     await sleep(2000);
     await b.start();
   }
   await sleep(1500);
   clearInterval(stream);
-  const done = () => tallyIds(commands, gw.received).lost === 0 && tallyIds(statuses, statusIds(device)).lost === 0;
+  const reachedBroker = () => commands.filter((id) => acknowledged.has(id) || gw.received.includes(id));
+  const done = () => tallyIds(reachedBroker(), gw.received).lost === 0 && tallyIds(statuses, statusIds(device)).lost === 0;
   await waitFor(done, 'every command and status', 30_000).catch(() => undefined);
-  const cmd = tallyIds(commands, gw.received);
+  const reached = reachedBroker();
+  const cmd = tallyIds(reached, gw.received);
   const st = tallyIds(statuses, statusIds(device));
   const report = await gw.report();
   Object.assign(t, {
@@ -54,9 +58,11 @@ scenario('Broker kill -9 three times during a QoS 1 stream both ways (persistent
     delivered: cmd.delivered! + st.delivered!,
     lost: cmd.lost! + st.lost!,
     duplicated: cmd.duplicated! + st.duplicated!,
-    notes: `${cmd.sent} commands to the interface, ${st.sent} statuses to MQTT; one gateway process, ${report.counters!.connections} connections`,
+    notes: `${cmd.sent} commands to the interface (${commands.length - reached.length} more never reached the broker: the test client lost them), ${st.sent} statuses to MQTT; one gateway process, ${report.counters!.connections} connections`,
   });
   expect({ commandsLost: cmd.missing, statusesLost: st.missing }).toEqual({ commandsLost: [], statusesLost: [] });
+  // The row says something about the gateway only if most commands got as far as the broker.
+  expect(reached.length).toBeGreaterThanOrEqual(commands.length / 2);
   expect(gw.child.exitCode).toBeNull();
   expect(gw.err()).not.toMatch(/another client probably uses/);
   expect(report.counters!.connections).toBe(4);
