@@ -5,6 +5,7 @@ import { spawnNode, startNatsCluster, waitFor, type NatsCluster, type TestClient
 import { longestGap, streamCommands } from './command-stream.js';
 import { messageIds, tallyIds, type IdTally } from './deliveries.js';
 import { MAP_FILE, ROOT, STATUS_FILTER, commandTopic, idOf, writeConf, type ProbeProcess } from './probe.js';
+import type { ProbeReport } from './probe-protocol.js';
 import { useResources } from './resources.js';
 import { scenario } from './scenario.js';
 
@@ -55,6 +56,10 @@ const rate = (times: readonly number[], from: number, to: number) =>
 /** "Readloop processing time" warnings: a node that took seconds to process a client's packets. */
 const stalls = (c: NatsCluster) => c.nodes.reduce((n, node) => n + (node.output.match(/Readloop processing time/g)?.length ?? 0), 0);
 
+/** What the gateway itself counted: a command missing here and from `received` never reached it from the broker. */
+const gatewayCounts = (r: ProbeReport) =>
+  `the gateway received ${r.counters!.received} and handed ${r.counters!.delivered} to the interface (${r.counters!.incomingDropped} dropped)`;
+
 /** Waits (bounded) until every id reached the gateway and came back as a reply, then tallies both. */
 async function settle(ids: readonly string[], gw: { received: string[] }, d: TestClient): Promise<{ cmd: IdTally; replies: IdTally }> {
   await waitFor(() => tallyIds(ids, gw.received).lost === 0, 'every command', 60_000).catch(() => undefined);
@@ -81,7 +86,7 @@ scenario(
       ...cmd,
       notes:
         `reconnected to ${movedTo(c, gw, killedAt)} (${report.counters!.connections} connections in all); ${rate(gw.receivedAt, killedAt - 3_000, killedAt)} commands/s before the kill; ` +
-        `longest silence ${sec(gap.ms)} s, last command ${sec(Math.max(...gw.receivedAt) - killedAt)} s after the kill (NATS logged ${stalls(c)} read-loop stalls of seconds); replies ${replies.delivered}/${replies.sent}, ${replies.duplicated} duplicated; ${report.counters!.subscriptionsRefused} subscriptions refused and retried`,
+        `longest silence ${sec(gap.ms)} s, last command ${sec(Math.max(...gw.receivedAt) - killedAt)} s after the kill (NATS logged ${stalls(c)} read-loop stalls of seconds); replies ${replies.delivered}/${replies.sent}, ${replies.duplicated} duplicated; ${report.counters!.subscriptionsRefused} subscriptions refused and retried; ${gatewayCounts(report)}`,
     });
     expect(cmd.missing).toEqual([]);
     expect(replies.missing).toEqual([]);
@@ -128,7 +133,7 @@ scenario(
       ...cmd,
       notes:
         `nodes 1, 2, 3 restarted in turn (back in ${restarts.map(sec).join(', ')} s); the gateway reconnected to ${stoppedAt.map((at) => movedTo(c, gw, at)).join(', ')} (${report.counters!.connections} connections); ` +
-        `longest time without a command ${sec(longestGap(gw.receivedAt, startedAt).ms)} s; replies ${replies.delivered}/${replies.sent}, ${replies.duplicated} duplicated; ${report.counters!.subscriptionsRefused} subscriptions refused and retried`,
+        `longest time without a command ${sec(longestGap(gw.receivedAt, startedAt).ms)} s; replies ${replies.delivered}/${replies.sent}, ${replies.duplicated} duplicated; ${report.counters!.subscriptionsRefused} subscriptions refused and retried; ${gatewayCounts(report)}`,
     });
     expect(cmd.missing).toEqual([]);
     expect(replies.missing).toEqual([]);
