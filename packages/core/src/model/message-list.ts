@@ -73,10 +73,7 @@ export class MessageList implements AsyncIterable<InternalMessage> {
       waiter({ value: msg, done: false });
     } else {
       if (this.count >= this.limit) {
-        // Dropped, not taken: `pulls` counts what the interface took.
-        this.items[this.head] = undefined;
-        this.head = (this.head + 1) % this.items.length;
-        this.count -= 1;
+        this.shift(); // dropped, not taken: `pulls` counts what the interface took
         this.droppedCount += 1;
         kept = false;
       }
@@ -90,12 +87,18 @@ export class MessageList implements AsyncIterable<InternalMessage> {
 
   pull(): InternalMessage | undefined {
     if (this.count === 0) return undefined;
+    const msg = this.shift();
+    this.pullCount += 1;
+    if (this.count <= this.lowLevel) this.fireLow();
+    return msg;
+  }
+
+  /** Removes the oldest message (the list is not empty). */
+  private shift(): InternalMessage | undefined {
     const msg = this.items[this.head];
     this.items[this.head] = undefined;
     this.head = (this.head + 1) % this.items.length;
     this.count -= 1;
-    this.pullCount += 1;
-    if (this.count <= this.lowLevel) this.fireLow();
     return msg;
   }
 

@@ -26,7 +26,6 @@ export function sharedFilter(group: string | undefined, filter: string): string 
 }
 
 /** The connection options the `[MQTT]` section describes. */
-
 export function connectionOptions(app: AppProperties, mqtt: MqttSettings, map: MessageMap, configFile: string | undefined): ConnectionOptions {
   const clientId = mqtt.clientid.trim() || app.name;
   const ws = mqtt.protocol === 'ws' || mqtt.protocol === 'wss';

@@ -23,6 +23,9 @@ export class PollingLoop {
   private stopped = false;
   /** Turns run one after another without waiting for I/O. */
   private chained = 0;
+  // The list when the running turn began (one turn at a time): fields, not an object per turn.
+  private pullsBefore = 0;
+  private sizeBefore = 0;
   private readonly offPush: () => void;
 
   constructor(private readonly o: PollingOptions) {
@@ -61,28 +64,27 @@ export class PollingLoop {
     this.queued = false;
     if (this.stopped) return;
     this.running = true;
-    const before = { pulls: this.o.incoming.pulls, size: this.o.incoming.size };
+    this.pullsBefore = this.o.incoming.pulls;
+    this.sizeBefore = this.o.incoming.size;
     let pending: void | Promise<void>;
     try {
       pending = this.o.turn();
     } catch (err) {
-      this.turnEnded(before); // turn() contains the interface's errors: this would be our bug
+      this.turnEnded(); // turn() contains the interface's errors: this would be our bug
       throw err;
     }
     // A synchronous loop() (most are) goes on at once: no promise, no extra microtask per turn.
-    if (pending) {
-      const ended = () => this.turnEnded(before);
-      void pending.then(ended, ended);
-    } else this.turnEnded(before);
+    if (pending) void pending.then(this.turnEnded, this.turnEnded);
+    else this.turnEnded();
   };
 
-  private turnEnded(before: { pulls: number; size: number }): void {
+  private readonly turnEnded = (): void => {
     this.running = false;
     if (this.stopped) return;
     // Another turn at once if messages wait and the interface is taking them, or if they came
     // during a turn that found none (it had no chance to take them); not for a turn that left
     // waiting messages untouched: that interface is not pulling, the idle timer asks it again.
-    const taking = this.o.incoming.pulls !== before.pulls || before.size === 0;
+    const taking = this.o.incoming.pulls !== this.pullsBefore || this.sizeBefore === 0;
     if (this.o.incoming.size > 0 && taking) this.wake(++this.chained >= MAX_CHAINED_TURNS);
     // One idle timer, pushed back after each turn: it fires only when no turn came for
     // everyMs. A new setTimeout per turn cost an allocation per message, and a timer left to
@@ -92,7 +94,7 @@ export class PollingLoop {
       if (this.timer) this.timer.refresh();
       else this.timer = setTimeout(this.idle, this.o.everyMs);
     }
-  }
+  };
 
   private readonly idle = (): void => {
     if (this.stopped || this.queued || this.running) return; // that turn pushes the timer back
