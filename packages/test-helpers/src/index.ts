@@ -21,3 +21,4 @@ export { discoveryProblems, homeAssistantData } from './conventions/ha-rules.js'
 export { homieSchemaErrors, homieValueValid } from './conventions/homie-schema.js';
 export { retainedUnder, sweepRetained } from './sweep.js';
 export { docOnDisk, withSection } from './generated-docs.js';
+export { indexExports } from './exports.js';

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { indexExports } from '@mg/test-helpers';
+import * as api from './index.js';
+
+describe('the @mg/app-properties package', () => {
+  it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
+    expect(indexExports(join(__dirname, 'index.ts'))).toEqual([
+      'AppProperties',
+      'AppPropertiesOptions',
+      'CommandLine',
+      'CommandLineError',
+      'EmailTransport',
+      'EmailTransportOptions',
+      'FileError',
+      'LEVELS',
+      'Level',
+      'LogSettings',
+      'LogSink',
+      'Logger',
+      'Logging',
+      'LoggingOptions',
+      'ResolvePathOptions',
+      'candidatePaths',
+      'createAppProperties',
+      'createLogging',
+      'helpText',
+      'jsonErrorOffset',
+      'logSection',
+      'parseCommandLine',
+      'parseJsonText',
+      'readJsonFile',
+      'readTextFile',
+      'resolvePath',
+      'silentLogger',
+    ]);
+    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(expect.arrayContaining(Object.keys(api)));
+  });
+});
