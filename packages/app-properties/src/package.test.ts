@@ -4,7 +4,7 @@ import * as api from './index.js';
 
 describe('the @mg/app-properties package', () => {
   it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual([
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
       'AppProperties',
       'AppPropertiesOptions',
       'CommandLine',
@@ -33,6 +33,5 @@ describe('the @mg/app-properties package', () => {
       'resolvePath',
       'silentLogger',
     ]);
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(expect.arrayContaining(Object.keys(api)));
   });
 });

@@ -4,7 +4,6 @@ import * as api from './index.js';
 
 describe('the @mg/backoff package', () => {
   it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(['Backoff', 'BackoffOptions']);
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(expect.arrayContaining(Object.keys(api)));
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual(['Backoff', 'BackoffOptions']);
   });
 });

@@ -10,3 +10,5 @@ export type { ConfigProblem, ConfigPlace } from './errors.js';
 export { parseIni } from './ini-bridge.js';
 export type { ParsedIni, RawOption, RawSections } from './ini-bridge.js';
 export { closest } from './suggest.js';
+export { describeIssues, jsonPath } from './issues.js';
+export type { DataIssue, DescribeIssuesOptions } from './issues.js';

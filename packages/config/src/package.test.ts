@@ -4,7 +4,7 @@ import * as api from './index.js';
 
 describe('the @mg/config package', () => {
   it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual([
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
       'CommonOptions',
       'ConfigError',
       'ConfigInput',
@@ -12,6 +12,8 @@ describe('the @mg/config package', () => {
       'ConfigProblem',
       'ConfigSchema',
       'ConfigValues',
+      'DataIssue',
+      'DescribeIssuesOptions',
       'LOG_LEVELS',
       'LoadConfigOptions',
       'LoadedConfig',
@@ -31,9 +33,11 @@ describe('the @mg/config package', () => {
       'closest',
       'defineConfig',
       'describeConfig',
+      'describeIssues',
       'describePlace',
       'describeProblem',
       'int',
+      'jsonPath',
       'level',
       'list',
       'loadConfig',
@@ -47,6 +51,5 @@ describe('the @mg/config package', () => {
       'section',
       'string',
     ]);
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(expect.arrayContaining(Object.keys(api)));
   });
 });

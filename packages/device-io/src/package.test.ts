@@ -4,7 +4,7 @@ import * as api from './index.js';
 
 describe('the @mg/device-io package', () => {
   it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual([
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
       'AnswerMatch',
       'DeviceAddress',
       'DeviceAddressError',
@@ -43,6 +43,5 @@ describe('the @mg/device-io package', () => {
       'isDeviceIoError',
       'parseAddress',
     ]);
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(expect.arrayContaining(Object.keys(api)));
   });
 });

@@ -4,7 +4,7 @@ import * as api from './index.js';
 
 describe('the @mg/embedded-broker package', () => {
   it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual([
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
       'BrokerHookContext',
       'BrokerLog',
       'BrokerSettings',
@@ -15,6 +15,5 @@ describe('the @mg/embedded-broker package', () => {
       'embeddedBrokerHook',
       'startEmbeddedBroker',
     ]);
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(expect.arrayContaining(Object.keys(api)));
   });
 });

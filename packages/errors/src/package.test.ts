@@ -4,7 +4,6 @@ import * as api from './index.js';
 
 describe('the @mg/errors package', () => {
   it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(['MgError', 'MgErrorOptions', 'errorMessage', 'fileErrorReason', 'isMgError']);
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(expect.arrayContaining(Object.keys(api)));
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual(['MgError', 'MgErrorOptions', 'errorMessage', 'fileErrorReason', 'isMgError']);
   });
 });

@@ -22,8 +22,7 @@ const schema = defineConfig({
 
 describe('the @mg/interface-dummy package', () => {
   it('exports the interface and its options by name, and nothing else', () => {
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(['DummyInterface', 'dummyOptions']);
-    expect(Object.keys(api).sort()).toEqual(['DummyInterface', 'dummyOptions']);
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual(['DummyInterface', 'dummyOptions']);
   });
 
   it('depends only on @mg/core, the optional embedded broker, the two conventions and MQTT.js for the smoke test', () => {

@@ -4,7 +4,7 @@ import * as api from './index.js';
 
 describe('the @mg/throttled-error package', () => {
   it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual([
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
       'Clock',
       'DEFAULT_LAG_MS',
       'Throttle',
@@ -13,6 +13,5 @@ describe('the @mg/throttled-error package', () => {
       'ThrottledError',
       'ThrottledErrorOptions',
     ]);
-    expect(indexExports(join(__dirname, 'index.ts'))).toEqual(expect.arrayContaining(Object.keys(api)));
   });
 });

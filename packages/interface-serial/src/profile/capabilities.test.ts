@@ -168,7 +168,7 @@ describe('profile capabilities', () => {
       ),
     ).toEqual([
       'capabilities[0].id: must be lowercase letters, digits and hyphens, not starting with a hyphen (a capability id is a topic level in every convention) (found "Mute")',
-      'capabilities[1].knd: unknown key; did you mean "kind"?',
+      'capabilities[1]: unknown key "knd"; did you mean "kind"?',
       'capabilities[2].command.action: the profile has no command "NOPE" (commands: MUTE_ON, MUTE_OFF, VOL_SET, INPUT_SET, ZONE_SET)',
     ]);
   });
