@@ -8,6 +8,8 @@ export { readTextFile, readJsonFile, parseJsonText, FileError } from './files.js
 export { jsonErrorOffset } from './json-position.js';
 export { createLogging } from './logging.js';
 export type { Logging, LoggingOptions } from './logging.js';
+export { memoryLogging } from './memory-logging.js';
+export type { MemoryLogging } from './memory-logging.js';
 export { logSection } from './log-settings.js';
 export type { LogSettings } from './log-settings.js';
 export { LEVELS, silentLogger } from './logger.js';
