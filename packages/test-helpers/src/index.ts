@@ -22,3 +22,5 @@ export { homieSchemaErrors, homieValueValid } from './conventions/homie-schema.j
 export { retainedUnder, sweepRetained } from './sweep.js';
 export { docOnDisk, withSection } from './generated-docs.js';
 export { indexExports } from './exports.js';
+export { avReceiver, lamp, receiver, receiverCapability, thermometer } from './devices.js';
+export type { CapabilityFixture, DeviceFixture } from './devices.js';
