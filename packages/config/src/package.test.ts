@@ -7,6 +7,7 @@ describe('the @mg/config package', () => {
     expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
       'CommonOptions',
       'ConfigError',
+      'ConfigErrorCode',
       'ConfigInput',
       'ConfigPlace',
       'ConfigProblem',

@@ -10,6 +10,7 @@ describe('the @mg/embedded-broker package', () => {
       'BrokerSettings',
       'EmbeddedBroker',
       'EmbeddedBrokerError',
+      'EmbeddedBrokerErrorCode',
       'EmbeddedBrokerOptions',
       'brokerSection',
       'embeddedBrokerHook',

@@ -11,6 +11,7 @@ describe('the @mg/throttled-error package', () => {
       'ThrottleOptions',
       'ThrottleVerdict',
       'ThrottledError',
+      'ThrottledErrorCode',
       'ThrottledErrorOptions',
     ]);
   });
