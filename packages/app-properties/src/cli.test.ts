@@ -1,4 +1,5 @@
-import { CommandLineError, helpText, parseCommandLine } from './cli.js';
+import { helpText, parseCommandLine } from './cli.js';
+import { CommandLineError } from './errors.js';
 
 describe('parseCommandLine', () => {
   it.each<[string[], object]>([

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { MgError } from '@mg/errors';
+import { CommandLineError } from './errors.js';
 
 /** What the standard gateway command line asks for. */
 export interface CommandLine {
@@ -10,8 +10,6 @@ export interface CommandLine {
   help: boolean;
   version: boolean;
 }
-
-export class CommandLineError extends MgError {}
 
 /** Parses `-c/--conf PATH`, `--check`, `-h/--help`, `-V/--version`; anything else is a clear error. */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
@@ -28,12 +26,12 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       allowPositionals: false,
     });
     if (values.conf !== undefined && values.conf.trim() === '') {
-      throw new CommandLineError('CLI_BAD_ARGUMENT', '-c/--conf needs a file path');
+      throw new CommandLineError('-c/--conf needs a file path');
     }
     return { conf: values.conf, check: values.check, help: values.help, version: values.version };
   } catch (err) {
     if (err instanceof CommandLineError) throw err;
-    throw new CommandLineError('CLI_BAD_ARGUMENT', `${(err as Error).message}; try --help`, { cause: err });
+    throw new CommandLineError(`${(err as Error).message}; try --help`, { cause: err });
   }
 }
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { fileErrorReason, MgError } from '@mg/errors';
+import { fileErrorReason } from '@mg/errors';
+import { FileError } from './errors.js';
 import { jsonErrorOffset } from './json-position.js';
-
-export class FileError extends MgError {}
 
 /** Reads a text file; a missing or unreadable file is a FileError that names it and says why. */
 export function readTextFile(path: string, what = 'file'): string {

@@ -23,17 +23,34 @@ export interface Logger extends LogSink {
   child(name: string): Logger;
 }
 
-/** A logger that drops everything (for tests and for components used without logging). */
-export function silentLogger(name = 'silent'): Logger {
-  const nothing = () => undefined;
+/**
+ * A logger named `name` whose records go to the writer `writerFor(name)` gives; its children
+ * get theirs the same way. The one place a Logger is built (files and consoles, memory, silence).
+ */
+export function namedLogger(
+  name: string,
+  writerFor: (name: string) => (level: Level, message: string) => void,
+  isLevelEnabled: (level: Level) => boolean,
+): Logger {
+  const write = writerFor(name);
+  const at = (level: Level) => (message: string) => write(level, message);
   return {
     name,
-    critical: nothing,
-    error: nothing,
-    warn: nothing,
-    info: nothing,
-    debug: nothing,
-    isLevelEnabled: () => false,
-    child: (child) => silentLogger(`${name}.${child}`),
+    critical: at('critical'),
+    error: at('error'),
+    warn: at('warn'),
+    info: at('info'),
+    debug: at('debug'),
+    isLevelEnabled,
+    child: (child) => namedLogger(`${name}.${child}`, writerFor, isLevelEnabled),
   };
+}
+
+/** A logger that drops everything (for tests and for components used without logging). */
+export function silentLogger(name = 'silent'): Logger {
+  return namedLogger(
+    name,
+    () => () => undefined,
+    () => false,
+  );
 }

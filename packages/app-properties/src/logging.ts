@@ -5,7 +5,7 @@ import type TransportStream from 'winston-transport';
 import { EmailTransport } from './email-transport.js';
 import { RotatingFileTransport } from './rotating-file-transport.js';
 import type { LogSettings } from './log-settings.js';
-import { LEVELS, type Level, type Logger } from './logger.js';
+import { LEVELS, namedLogger, type Level, type Logger } from './logger.js';
 
 export interface LoggingOptions {
   appName: string;
@@ -102,28 +102,17 @@ export function createLogging(options: LoggingOptions): Logging {
     exitOnError: false,
   });
 
-  const make = (name: string, w: winston.Logger): Logger => {
-    const at = (level: Level) => (message: string) => {
-      if (LEVELS[level] <= maxLevel) w.log(level, message);
-    };
-    return {
-      name,
-      critical: at('critical'),
-      error: at('error'),
-      warn: at('warn'),
-      info: at('info'),
-      debug: at('debug'),
-      isLevelEnabled: (level) => LEVELS[level] <= maxLevel,
-      child: (child) => {
-        const full = `${name}.${child}`;
-        return make(full, root.child({ name: full }));
-      },
+  const enabled = (level: Level) => LEVELS[level] <= maxLevel;
+  const writerFor = (name: string) => {
+    const w = root.child({ name });
+    return (level: Level, message: string) => {
+      if (enabled(level)) w.log(level, message);
     };
   };
 
   let closed: Promise<void> | undefined;
   return {
-    logger: (name) => make(name ? `${appName}.${name}` : appName, root.child({ name: name ? `${appName}.${name}` : appName })),
+    logger: (name) => namedLogger(name ? `${appName}.${name}` : appName, writerFor, enabled),
     close: () => {
       closed ??= (async () => {
         await email?.flush();

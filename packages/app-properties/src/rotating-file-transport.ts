@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileErrorReason, MgError } from '@mg/errors';
+import { fileErrorReason } from '@mg/errors';
+import { LogFileError } from './errors.js';
 import Transport from 'winston-transport';
 
 export interface RotatingFileOptions {
@@ -30,8 +31,7 @@ export class RotatingFileTransport extends Transport {
       mkdirSync(dirname(options.filename), { recursive: true });
       this.open();
     } catch (err) {
-      throw new MgError(
-        'LOG_FILE_UNWRITABLE',
+      throw new LogFileError(
         `[LOG] logfilename: cannot write the log file ${options.filename}: ${fileErrorReason(err)}; give a path in a directory the gateway may write to`,
         { cause: err },
       );

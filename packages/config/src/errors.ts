@@ -36,14 +36,18 @@ export function describeProblem(p: ConfigProblem): string {
   return `${where}: ${what ? `${what}: ` : ''}${p.expected}`;
 }
 
+/** Why a configuration cannot be used: a value (`CONFIG_INVALID`) or its file. */
+export type ConfigErrorCode = 'CONFIG_INVALID' | 'CONFIG_FILE_MISSING' | 'CONFIG_FILE_UNREADABLE';
+
 /**
  * The configuration cannot be used. `problems` lists every fault found (not just the first),
  * and the message has one line per problem: place, section, option, value, what was expected.
  */
 export class ConfigError extends MgError {
+  declare readonly code: ConfigErrorCode;
   readonly problems: readonly ConfigProblem[];
 
-  constructor(code: string, problems: ConfigProblem[], options: { cause?: unknown } = {}) {
+  constructor(code: ConfigErrorCode, problems: ConfigProblem[], options: { cause?: unknown } = {}) {
     const lines = problems.map(describeProblem);
     const message = lines.length === 1 ? `invalid configuration: ${lines[0]}` : `invalid configuration:\n  ${lines.join('\n  ')}`;
     super(code, message, options);

@@ -6,7 +6,9 @@ export { string, int, number, port, bool, choice, level, list, optionMeta, LOG_L
 export type { OptionMeta, OptionSchema, LogLevel, RangeOptions, CommonOptions } from './options.js';
 export { renderDefaults, describeConfig, renderOptionsTable, REDACTED } from './render.js';
 export { ConfigError, describeProblem, describePlace } from './errors.js';
-export type { ConfigProblem, ConfigPlace } from './errors.js';
+export type { ConfigErrorCode, ConfigProblem, ConfigPlace } from './errors.js';
 export { parseIni } from './ini-bridge.js';
 export type { ParsedIni, RawOption, RawSections } from './ini-bridge.js';
 export { closest } from './suggest.js';
+export { describeIssues, jsonPath } from './issues.js';
+export type { DataIssue, DescribeIssuesOptions } from './issues.js';

@@ -58,6 +58,7 @@ export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfi
   const warnings: string[] = [];
   const notices: string[] = [];
   const files: string[] = [];
+  const take = sectionTaker(sections, byLowerName, raw, warnings);
 
   for (const spec of options.files ?? []) {
     const { path, optional = false } = typeof spec === 'string' ? { path: spec } : spec;
@@ -66,31 +67,15 @@ export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfi
     files.push(path);
     const parsed = parseIni(text, path);
     problems.push(...parsed.problems);
-    for (const [name, entry] of parsed.sections) {
-      const info = byLowerName.get(name.toLowerCase());
-      if (!info) {
-        warnings.push(
-          unknown(
-            `section [${name}]`,
-            name,
-            { file: path, line: entry.line },
-            sections.map((s) => s.name),
-            true,
-          ),
-        );
-        continue;
-      }
-      for (const [opt, { value, line }] of entry.options) {
-        if (!info.passthrough && !info.options.has(opt)) {
-          warnings.push(unknown(`option "${opt}" in [${info.name}]`, opt, { file: path, line }, info.options.keys()));
-          continue;
-        }
-        raw.get(info.name)!.set(opt, { value, place: { file: path, line } });
-      }
-    }
+    for (const [name, entry] of parsed.sections)
+      take(
+        name,
+        { file: path, line: entry.line },
+        [...entry.options].map(([opt, { value, line }]) => [opt, value, { file: path, line }]),
+      );
   }
 
-  applyValues(sections, byLowerName, raw, options, warnings);
+  applyValues(take, options);
   const lastPlace: ConfigPlace = options.values
     ? { source: options.valuesSource ?? 'configuration object' }
     : files.length > 0
@@ -146,39 +131,47 @@ function readConfigFile(path: string, optional: boolean): string | undefined {
   }
 }
 
-function applyValues(
-  sections: SectionInfo[],
-  byLowerName: Map<string, SectionInfo>,
-  raw: Map<string, Map<string, RawValue>>,
-  options: LoadConfigOptions,
-  warnings: string[],
-): void {
-  const source = options.valuesSource ?? 'configuration object';
-  for (const [name, given] of Object.entries(options.values ?? {})) {
+/** Keeps a section's options, given by a file or a program; an unknown section or option is warned about and ignored. */
+type Take = (name: string, place: ConfigPlace, given: Iterable<[option: string, value: string, place: ConfigPlace]>) => void;
+
+function sectionTaker(sections: SectionInfo[], byLowerName: Map<string, SectionInfo>, raw: Map<string, Map<string, RawValue>>, warnings: string[]): Take {
+  return (name, place, given) => {
     const info = byLowerName.get(name.toLowerCase());
     if (!info) {
       warnings.push(
         unknown(
           `section [${name}]`,
           name,
-          { source },
+          place,
           sections.map((s) => s.name),
           true,
         ),
       );
-      continue;
+      return;
     }
-    for (const [key, value] of Object.entries(given)) {
-      const opt = key.toLowerCase();
+    for (const [opt, value, where] of given) {
       if (!info.passthrough && !info.options.has(opt)) {
-        warnings.push(unknown(`option "${opt}" in [${info.name}]`, opt, { source }, info.options.keys()));
+        warnings.push(unknown(`option "${opt}" in [${info.name}]`, opt, where, info.options.keys()));
         continue;
       }
-      // Written as a file would have it, so that one parser validates both.
-      const text = typeof value === 'boolean' ? (value ? 'on' : 'off') : Array.isArray(value) ? value.join(', ') : String(value);
-      raw.get(info.name)!.set(opt, { value: text, place: { source } });
+      raw.get(info.name)!.set(opt, { value, place: where });
     }
-  }
+  };
+}
+
+function applyValues(take: Take, options: LoadConfigOptions): void {
+  const place = { source: options.valuesSource ?? 'configuration object' };
+  for (const [name, given] of Object.entries(options.values ?? {}))
+    take(
+      name,
+      place,
+      // Written as a file would have it, so that one parser validates both.
+      Object.entries(given).map(([key, value]) => [
+        key.toLowerCase(),
+        typeof value === 'boolean' ? (value ? 'on' : 'off') : Array.isArray(value) ? value.join(', ') : String(value),
+        place,
+      ]),
+    );
 }
 
 function applyEnv(sections: SectionInfo[], raw: Map<string, Map<string, RawValue>>, options: LoadConfigOptions, notices: string[]): void {

@@ -1,13 +1,34 @@
 import { errorMessage, MgError, type MgErrorOptions } from '@mg/errors';
 
+/** Every code a DeviceIoError can have; each subclass below fixes its own. */
+export type DeviceIoErrorCode =
+  | 'DEVICE_IO_BAD_OPTION'
+  | 'DEVICE_IO_BAD_ADDRESS'
+  | 'DEVICE_IO_SERIALPORT_MISSING'
+  | 'DEVICE_IO_SERIALPORT_BROKEN'
+  | 'DEVICE_IO_CONNECTION'
+  | 'DEVICE_IO_NOT_CONNECTED'
+  | 'DEVICE_IO_STOPPED'
+  | 'DEVICE_IO_QUEUE_FULL'
+  | 'DEVICE_IO_WRITE_FAILED'
+  | 'DEVICE_IO_TIMEOUT'
+  | 'DEVICE_IO_MATCH_FAILED'
+  | 'DEVICE_IO_LISTENER_FAILED';
+
 /**
  * The base of every error @mg/device-io throws, rejects with or reports. The `code` says which
  * one it is (`DEVICE_IO_TIMEOUT`, ...); the subclasses below fix it.
  */
-export class DeviceIoError extends MgError {}
+export class DeviceIoError extends MgError {
+  declare readonly code: DeviceIoErrorCode;
+
+  constructor(code: DeviceIoErrorCode, message: string, options?: MgErrorOptions) {
+    super(code, message, options);
+  }
+}
 
 /** True when `err` is a DeviceIoError (optionally with the given code). */
-export function isDeviceIoError(err: unknown, code?: string): err is DeviceIoError {
+export function isDeviceIoError(err: unknown, code?: DeviceIoErrorCode): err is DeviceIoError {
   return err instanceof DeviceIoError && (code === undefined || err.code === code);
 }
 
@@ -82,6 +103,13 @@ export class DeviceWriteError extends DeviceIoError {
 export class RequestTimeoutError extends DeviceIoError {
   constructor(message: string, options?: MgErrorOptions) {
     super('DEVICE_IO_TIMEOUT', message, options);
+  }
+}
+
+/** A request's match function threw on a line: the request is rejected with this, `cause` the throw. */
+export class RequestMatchError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_MATCH_FAILED', message, options);
   }
 }
 

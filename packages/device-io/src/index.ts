@@ -22,6 +22,8 @@ export {
   WriteQueueFullError,
   DeviceWriteError,
   RequestTimeoutError,
+  RequestMatchError,
   ListenerError,
   isDeviceIoError,
 } from './errors.js';
+export type { DeviceIoErrorCode } from './errors.js';

@@ -1,5 +1,5 @@
 import { isMgError } from '@mg/errors';
-import { DeviceOptionError, RequestTimeoutError } from './errors.js';
+import { DeviceOptionError, RequestMatchError, RequestTimeoutError } from './errors.js';
 import { RequestMatcher, type WaiterOptions } from './request-matcher.js';
 
 function waiter(m: RequestMatcher, options: Partial<WaiterOptions> & Pick<WaiterOptions, 'match'>) {
@@ -67,7 +67,9 @@ describe('RequestMatcher', () => {
     });
     const good = waiter(m, { match: /^OK$/ });
     expect(m.offer('OK')).toBe(true);
+    expect(bad.settled()?.error).toBeInstanceOf(RequestMatchError);
     expect(isMgError(bad.settled()?.error, 'DEVICE_IO_MATCH_FAILED')).toBe(true);
+    expect((bad.settled()?.error as Error).cause).toEqual(new Error('oops'));
     expect(good.settled()).toEqual({ line: 'OK' });
   });
 

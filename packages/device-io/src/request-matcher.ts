@@ -1,4 +1,4 @@
-import { DeviceIoError, DeviceOptionError, messageOf, RequestTimeoutError } from './errors.js';
+import { DeviceOptionError, messageOf, RequestMatchError, RequestTimeoutError } from './errors.js';
 
 /** What an answer looks like: a regular expression it matches, or a test. */
 export type AnswerMatch = RegExp | ((line: string) => boolean);
@@ -62,7 +62,7 @@ export class RequestMatcher {
         matched = waiter.test(line);
       } catch (cause) {
         this.remove(waiter);
-        waiter.reject(new DeviceIoError('DEVICE_IO_MATCH_FAILED', `the match function of a request to ${waiter.what} threw: ${messageOf(cause)}`, { cause }));
+        waiter.reject(new RequestMatchError(`the match function of a request to ${waiter.what} threw: ${messageOf(cause)}`, { cause }));
         continue;
       }
       if (!matched) continue;

@@ -185,7 +185,7 @@ it('matches an answer to its request; other lines still reach the line event; no
   await waitFor(() => p.lines.includes('MV455'), 'the answer on the line event too');
 });
 
-it('contains a listener that throws: reported as an error event, or logged when nobody listens', async () => {
+it('contains a listener that throws: reported as an error event, or logged when nobody listens (that log line checked on purpose: it is the only report)', async () => {
   const d = await device();
   const p = transport(d.port);
   p.t.on('line', (line) => {

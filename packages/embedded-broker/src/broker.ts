@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { MgError } from '@mg/errors';
+import { MgError, type MgErrorOptions } from '@mg/errors';
 
 /** The smallest logger this package needs. */
 export interface BrokerLog {
@@ -24,7 +24,17 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
-export class EmbeddedBrokerError extends MgError {}
+/** Every code an EmbeddedBrokerError can have: the broker could not listen (port taken, address missing). */
+export type EmbeddedBrokerErrorCode = 'BROKER_LISTEN';
+
+/** The embedded broker could not start; `cause` is the listening error. */
+export class EmbeddedBrokerError extends MgError {
+  declare readonly code: EmbeddedBrokerErrorCode;
+
+  constructor(message: string, options?: MgErrorOptions) {
+    super('BROKER_LISTEN', message, options);
+  }
+}
 
 /** Starts an MQTT broker (aedes) in this process, listening on TCP. */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
@@ -52,7 +62,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       code === 'EADDRINUSE'
         ? `port ${options.port} on ${host} is already in use (another broker?): set [BROKER] port to a free one, or turn [BROKER] embedded off and point [MQTT] at that broker`
         : `cannot listen on ${host}:${options.port}: ${(cause as Error).message}`;
-    throw new EmbeddedBrokerError('BROKER_LISTEN', `embedded broker: ${why}`, { cause });
+    throw new EmbeddedBrokerError(`embedded broker: ${why}`, { cause });
   }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

@@ -7,7 +7,8 @@ import { DummyInterface } from './dummy-interface.js';
 import { brokerSection } from '@mg/embedded-broker';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';
-import { docOnDisk, withSection } from '@mg/test-helpers';
+import { docOnDisk, indexExports, withSection } from '@mg/test-helpers';
+import * as api from './index.js';
 
 const pkgDir = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
@@ -20,6 +21,10 @@ const schema = defineConfig({
 });
 
 describe('the @mg/interface-dummy package', () => {
+  it('exports the interface and its options by name, and nothing else', () => {
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual(['DummyInterface', 'dummyOptions']);
+  });
+
   it('depends only on @mg/core, the optional embedded broker, the two conventions and MQTT.js for the smoke test', () => {
     // mqtt (already core's) for the smoke test's own client, as a user would watch the broker.
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/core', '@mg/embedded-broker', '@mg/homeassistant', '@mg/homie', 'mqtt']);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig, loadConfig, optionMeta } from '@mg/config';
 import { createTestContext, createTestGateway } from '@mg/core/testing';
+import { indexExports } from '@mg/test-helpers';
 import { gatewaySchema } from './test-support/gateway-schema.js';
+import * as api from './index.js';
 import { loadProfile, loadProfileFile, SerialInterface, shippedProfilePath } from './index.js';
 
 const pkgDir = join(__dirname, '..');
@@ -16,12 +18,42 @@ const pkg = JSON.parse(read(join(pkgDir, 'package.json'))) as {
 };
 
 describe('the @mg/interface-serial package', () => {
+  it('exports what serial2mqtt users, profile authors and launchers need, by name, and nothing else', () => {
+    // The profile engine's parts (zod schema, templates, encodings, profile lookup) stay inside:
+    // a new name here is a conscious change to this list and to the README's API table.
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
+      'CONNECTION_ACTION',
+      'CommandResult',
+      'CompiledProfile',
+      'ParsedStatus',
+      'Profile',
+      'ProfileError',
+      'ProfileErrorCode',
+      'ProfileInput',
+      'ProfileIssue',
+      'ProfileQueries',
+      'ProfileTransportOptions',
+      'SerialCounters',
+      'SerialInterface',
+      'SerialOptions',
+      'configFileOf',
+      'loadProfile',
+      'loadProfileFile',
+      'profileJsonSchema',
+      'renderProfileReference',
+      'serialInterfaceFor',
+      'shippedProfileNames',
+      'shippedProfilePath',
+    ]);
+  });
+
   it("depends on the core, the utilities it uses, the two conventions serial2mqtt ships, serialport and zod (the core's version), nothing else", () => {
-    // @mg/app-properties: the launcher finds the configuration file as startGateway does, so that
+    // @mg/config: profile problems worded as core words map problems; @mg/app-properties: the launcher finds the configuration file as startGateway does, so that
     // --check loads relative profiles; serialport: device-io loads it for serial device paths;
     // @mg/homeassistant and @mg/homie: the launcher's extensions, off until their sections say on.
     expect(Object.keys(pkg.dependencies).sort()).toEqual([
       '@mg/app-properties',
+      '@mg/config',
       '@mg/core',
       '@mg/device-io',
       '@mg/errors',

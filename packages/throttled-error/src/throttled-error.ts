@@ -1,6 +1,9 @@
 import { MgError } from '@mg/errors';
 import type { Throttle } from './throttle.js';
 
+/** The code of a ThrottledError made without one; subclasses give their own (`SERIAL_LOST`, ...). */
+export type ThrottledErrorCode = 'THROTTLED_ERROR';
+
 export interface ThrottledErrorOptions {
   /** Stable code of the error. Default `THROTTLED_ERROR`. */
   code?: string;
@@ -24,7 +27,7 @@ export class ThrottledError extends MgError {
   readonly report: string;
 
   constructor(throttle: Throttle, message: string, options: ThrottledErrorOptions = {}) {
-    super(options.code ?? 'THROTTLED_ERROR', message, { cause: options.cause });
+    super(options.code ?? ('THROTTLED_ERROR' satisfies ThrottledErrorCode), message, { cause: options.cause });
     const verdict = throttle.hit(message);
     this.trigger = verdict.trigger;
     this.count = verdict.count;

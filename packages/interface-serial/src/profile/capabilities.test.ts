@@ -1,4 +1,5 @@
 import { capabilitySchema } from '@mg/core';
+import { receiverCapability } from '@mg/test-helpers';
 import { ProfileError } from '../errors.js';
 import { loadProfile, loadProfileFile } from './load.js';
 import { profileSchema } from './schema.js';
@@ -25,24 +26,9 @@ function base(): Json {
     ],
     capabilities: [
       { id: 'mute', name: 'Mute', kind: 'binary', command: { actions: { on: 'MUTE_ON', off: 'MUTE_OFF' } }, state: { action: 'MUTE', argument: 'state' } },
-      {
-        id: 'volume',
-        name: 'Volume',
-        kind: 'number',
-        min: 0,
-        max: 98,
-        step: 0.5,
-        command: { action: 'VOL_SET', argument: 'level' },
-        state: { action: 'VOLUME', argument: 'level' },
-      },
-      {
-        id: 'input',
-        name: 'Input',
-        kind: 'enum',
-        options: ['CD', 'TUNER'],
-        command: { action: 'INPUT_SET', argument: 'source' },
-        state: { action: 'INPUT', argument: 'source' },
-      },
+      // The receiver core's and the conventions' tests describe: these two are its own.
+      receiverCapability('volume'),
+      receiverCapability('input'),
     ],
   };
 }
@@ -168,7 +154,7 @@ describe('profile capabilities', () => {
       ),
     ).toEqual([
       'capabilities[0].id: must be lowercase letters, digits and hyphens, not starting with a hyphen (a capability id is a topic level in every convention) (found "Mute")',
-      'capabilities[1].knd: unknown key; did you mean "kind"?',
+      'capabilities[1]: unknown key "knd"; did you mean "kind"?',
       'capabilities[2].command.action: the profile has no command "NOPE" (commands: MUTE_ON, MUTE_OFF, VOL_SET, INPUT_SET, ZONE_SET)',
     ]);
   });

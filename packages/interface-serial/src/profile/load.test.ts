@@ -57,8 +57,8 @@ describe('loadProfile', () => {
   });
 
   it('refuses what is not a profile at all', () => {
-    expect(problems(null)).toEqual(['(top level): expected object, received null (found null)']);
-    expect(problems([])).toEqual(['(top level): expected object, received array (found [])']);
+    expect(problems(null)).toEqual(['(top level): Invalid input: expected object, received null (found null)']);
+    expect(problems([])).toEqual(['(top level): Invalid input: expected object, received array (found [])']);
   });
 
   it('names missing keys and keys of the wrong type', () => {
@@ -71,8 +71,8 @@ describe('loadProfile', () => {
   });
 
   it('names unknown keys, with the likely one', () => {
-    expect(problems(edit((p) => (p.statuses[0].mtach = 'x')))).toEqual(['statuses[0].mtach: unknown key; did you mean "match"?']);
-    expect(problems(edit((p) => (p.commands.POWER_ON.zzz = 1)))).toEqual(['commands.POWER_ON.zzz: unknown key']);
+    expect(problems(edit((p) => (p.statuses[0].mtach = 'x')))).toEqual(['statuses[0]: unknown key "mtach"; did you mean "match"?']);
+    expect(problems(edit((p) => (p.commands.POWER_ON.zzz = 1)))).toEqual(['commands.POWER_ON: unknown key "zzz"']);
   });
 
   it('refuses action and argument names outside the vocabulary rules', () => {
@@ -138,7 +138,7 @@ describe('loadProfile', () => {
       'commands.VOL_SET.arguments.level.type: type must be "number", "integer", "string" or "enum" (found "float")',
     ]);
     expect(problems(level((l) => (l.min = 99)))).toEqual(['commands.VOL_SET.arguments.level.min: min 99 is above max 98']);
-    expect(problems(level((l) => (l.values = ['a'])))).toEqual(['commands.VOL_SET.arguments.level.values: unknown key here']);
+    expect(problems(level((l) => (l.values = ['a'])))).toEqual(['commands.VOL_SET.arguments.level: unknown key "values" here']);
     expect(problems(level((l) => (l.map = { '45.50': 'X', '100': 'Y' })))).toEqual([
       'commands.VOL_SET.arguments.level.map["100"]: 100 is not an accepted value (see type, min and max)', // JavaScript lists integer keys first
       'commands.VOL_SET.arguments.level.map["45.50"]: "45.50" is not a number as JSON writes it (45, 45.5, -3)',
@@ -188,10 +188,10 @@ describe('loadProfile', () => {
       p.spacingMs = 'fast';
     });
     expect(problems(p)).toEqual([
-      'spacingMs: expected number, received string (found "fast")',
+      'spacingMs: Invalid input: expected number, received string (found "fast")',
       'commands.VOL_SET.send: placeholder {lvl} is not a declared argument (declared: level)',
       'commands.VOL_SET.arguments.level: is declared but "MV{lvl}" does not use it: add {level} to send, or remove it',
-      'statuses[0].action: expected string, received number (found 3)',
+      'statuses[0].action: Invalid input: expected string, received number (found 3)',
       'statuses[2].match: invalid regular expression: Unterminated group',
       'queries.atStart[1]: contains the line terminator "\\r": everything sent must fit in one line',
     ]);

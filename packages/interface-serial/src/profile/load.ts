@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { describeIssues } from '@mg/config';
 import { fileErrorReason } from '@mg/errors';
 import { ProfileError } from '../errors.js';
 import { CompiledProfile } from './compiled.js';
-import { describeIssues } from './issues.js';
 import { jsonErrorOffset } from '@mg/app-properties';
 import { profileKeys } from './json-schema.js';
 import { profileSchema } from './schema.js';
@@ -15,7 +15,10 @@ import { profileSchema } from './schema.js';
 export function loadProfile(source: unknown, where: string): CompiledProfile {
   const parsed = profileSchema.safeParse(source);
   if (!parsed.success) {
-    const issues = describeIssues(parsed.error.issues, source, profileKeys());
+    // Paths as a profile author reads them (`commands.VOL_SET.send`); every key of the profile
+    // language is offered for "did you mean", and one that exists elsewhere is "here".
+    const keys = profileKeys();
+    const issues = describeIssues(parsed.error.issues, source, { root: '', knownKeys: () => keys });
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
     throw new ProfileError('PROFILE_INVALID', `${where}: invalid profile, ${count}:\n  ${issues.map((i) => `${i.path}: ${i.message}`).join('\n  ')}`, {
       issues,

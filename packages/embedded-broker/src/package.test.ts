@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { indexExports } from '@mg/test-helpers';
+import * as api from './index.js';
+
+describe('the @mg/embedded-broker package', () => {
+  it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
+      'BrokerHookContext',
+      'BrokerLog',
+      'BrokerSettings',
+      'EmbeddedBroker',
+      'EmbeddedBrokerError',
+      'EmbeddedBrokerErrorCode',
+      'EmbeddedBrokerOptions',
+      'brokerSection',
+      'embeddedBrokerHook',
+      'startEmbeddedBroker',
+    ]);
+  });
+});

@@ -1,0 +1,9 @@
+import { join } from 'node:path';
+import { indexExports } from '@mg/test-helpers';
+import * as api from './index.js';
+
+describe('the @mg/errors package', () => {
+  it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
+    expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual(['MgError', 'MgErrorOptions', 'errorMessage', 'fileErrorReason', 'isMgError']);
+  });
+});
