@@ -47,7 +47,9 @@ export function sameDestination(a: Writable, b: Writable): boolean {
   }
 }
 
-const line = printf((info) => `${String(info.timestamp)} ${String(info.name ?? '-')} ${info.level.toUpperCase()}: ${String(info.message)}`);
+const line = printf(
+  (info) => `${String(info.timestamp)} ${typeof info.name === 'string' ? info.name : '-'} ${info.level.toUpperCase()}: ${String(info.message)}`,
+);
 
 /**
  * Builds the log outputs: standard error at WARN and above (always), standard output at
