@@ -48,7 +48,7 @@ export function closest(word: string, known: readonly string[]): string | undefi
   return best;
 }
 
-const shown = (value: unknown) => (value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value)).slice(0, 80));
+const shown = (value: unknown) => (value === undefined ? 'nothing' : (JSON.stringify(value) ?? typeof value).slice(0, 80));
 
 /** One issue per problem, each with its JSON path; `knownKeys` suggests a key for a misspelt one. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], data: unknown, knownKeys: readonly string[]): ProfileIssue[] {
