@@ -34,7 +34,7 @@ const belowWarn = winston.format((info) => (LEVELS[info.level as Level] > LEVELS
  * device and inode match (`2>&1`, or both on one terminal). Streams without a descriptor
  * (tests' PassThrough streams) are never the same.
  */
-export function sameDestination(a: Writable, b: Writable): boolean {
+function sameDestination(a: Writable, b: Writable): boolean {
   const fa = (a as Partial<{ fd: number }>).fd;
   const fb = (b as Partial<{ fd: number }>).fd;
   if (typeof fa !== 'number' || typeof fb !== 'number') return false;
