@@ -42,7 +42,7 @@ module.exports = tseslint.config(
   {
     // Tests build and inspect deliberately malformed data (profiles edited through `any`, parsed
     // JSON payloads): the no-unsafe-* rules flagged 90 such lines in tests, none a defect. Test
-    // fakes also print whatever argument they were sent (no-base-to-string, 6 lines): a wrong one
+    // fakes also print whatever argument they were sent (no-base-to-string, 5 lines): a wrong one
     // fails the test's assertion.
     files: ['**/*.test.ts', '**/test-support/**/*.ts'],
     rules: {
