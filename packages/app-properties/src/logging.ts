@@ -34,7 +34,7 @@ const belowWarn = winston.format((info) => (LEVELS[info.level as Level] > LEVELS
  * device and inode match (`2>&1`, or both on one terminal). Streams without a descriptor
  * (tests' PassThrough streams) are never the same.
  */
-export function sameDestination(a: Writable, b: Writable): boolean {
+function sameDestination(a: Writable, b: Writable): boolean {
   const fa = (a as Partial<{ fd: number }>).fd;
   const fb = (b as Partial<{ fd: number }>).fd;
   if (typeof fa !== 'number' || typeof fb !== 'number') return false;
@@ -47,7 +47,9 @@ export function sameDestination(a: Writable, b: Writable): boolean {
   }
 }
 
-const line = printf((info) => `${String(info.timestamp)} ${String(info.name ?? '-')} ${info.level.toUpperCase()}: ${String(info.message)}`);
+const line = printf(
+  (info) => `${String(info.timestamp)} ${typeof info.name === 'string' ? info.name : '-'} ${info.level.toUpperCase()}: ${String(info.message)}`,
+);
 
 /**
  * Builds the log outputs: standard error at WARN and above (always), standard output at

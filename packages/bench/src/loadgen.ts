@@ -88,7 +88,8 @@ async function main(): Promise<void> {
     };
   };
 
-  process.on('message', async (req: LoadRequest) => {
+  // A request that fails ends this child as an unhandled rejection: the parent sees it exit.
+  const onRequest = async (req: LoadRequest): Promise<void> => {
     if (req.type === 'stop') {
       await Promise.all([pub.endAsync(), sub.endAsync()]);
       process.exit(0);
@@ -119,7 +120,8 @@ async function main(): Promise<void> {
       });
       process.send?.({ type: 'result', result: await finish(total, first) });
     }
-  });
+  };
+  process.on('message', (req: LoadRequest) => void onRequest(req));
   process.send?.({ type: 'ready' });
 }
 

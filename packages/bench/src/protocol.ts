@@ -1,8 +1,8 @@
 /** What the orchestrator, the targets and the load generator say to each other over IPC. */
 
 export const ROOT = 'bench';
-export const LOCATIONS = ['office', 'kitchen', 'dining_room'] as const;
-export const DEVICES = 10;
+const LOCATIONS = ['office', 'kitchen', 'dining_room'] as const;
+const DEVICES = 10;
 /** Commands: bench/audiovideo/dummy/<location>/<device>/loadgen/C, which the dummy map accepts. */
 export const commandTopic = (i: number) => `${ROOT}/audiovideo/dummy/${LOCATIONS[i % LOCATIONS.length]}/dev${i % DEVICES}/loadgen/C`;
 export const COMMAND_FILTER = `${ROOT}/+/+/+/+/loadgen/C`;
@@ -19,7 +19,7 @@ export interface ProcessStats {
   maxRss: number;
 }
 
-export function processStats(): ProcessStats {
+function processStats(): ProcessStats {
   const cpu = process.cpuUsage();
   return { cpuUs: cpu.user + cpu.system, rss: process.memoryUsage().rss, maxRss: process.resourceUsage().maxRSS * 1024 };
 }

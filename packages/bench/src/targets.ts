@@ -15,7 +15,7 @@ export interface TargetSpec {
   spawn(url: string, qos: 0 | 1): Target;
 }
 
-export interface Target {
+interface Target {
   process: ChildProcess;
   /**
    * The client id of a persistent session (QoS 1 gateways), which the orchestrator ends once the

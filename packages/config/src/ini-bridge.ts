@@ -101,6 +101,8 @@ export function parseIni(text: string, file: string): ParsedIni {
     for (const [key, line] of entry.options) {
       // `ini` turns "true"/"false"/"null" into JS values: give configparser's text back.
       const value = values[key];
+      // `ini` gives a string, boolean, null or array of strings here, never an object.
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string
       if (value !== undefined) options.set(key, { value: String(value), line });
     }
     sections.set(name, { line: entry.line, options });

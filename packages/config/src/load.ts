@@ -87,7 +87,7 @@ export function loadConfig<S extends ConfigSchema>(schema: S, options: LoadConfi
   const origins: Record<string, ConfigPlace> = {};
   for (const info of sections) {
     const given = raw.get(info.name)!;
-    const out: Record<string, unknown> = info.passthrough ? Object.create(null) : {};
+    const out: Record<string, unknown> = info.passthrough ? (Object.create(null) as Record<string, unknown>) : {};
     if (info.passthrough) {
       for (const [opt, { value, place }] of given) {
         out[opt] = value;

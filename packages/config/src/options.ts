@@ -37,7 +37,7 @@ function build<T>(parse: (text: string) => { ok: true; value: T } | { ok: false;
     ctx.addIssue({ code: 'custom', message: result.expected });
     return z.NEVER;
   });
-  return schema.meta({ ...meta }) as unknown as OptionSchema<T>;
+  return schema.meta({ ...meta });
 }
 
 const ok = <T>(value: T) => ({ ok: true as const, value });

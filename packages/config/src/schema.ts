@@ -53,7 +53,7 @@ export function sectionsOf(schema: ConfigSchema): SectionInfo[] {
     const meta = (s.meta() ?? {}) as Partial<SectionMeta>;
     const options = new Map<string, OptionSchema<unknown>>();
     if (s instanceof z.ZodObject) {
-      for (const [opt, o] of Object.entries(s.shape as SectionShape)) options.set(opt, o);
+      for (const [opt, o] of Object.entries(s.shape)) options.set(opt, o);
     }
     return { name, description: meta.description ?? '', passthrough: meta.passthrough === true, options };
   });

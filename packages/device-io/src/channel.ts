@@ -8,7 +8,7 @@ export interface Channel {
   close(): Promise<void>;
 }
 
-export interface ChannelHandlers {
+interface ChannelHandlers {
   data(chunk: Buffer): void;
   /** Called once, when an open channel ends by itself (not after close()). */
   lost(reason: DeviceConnectionError): void;

@@ -42,7 +42,7 @@ export interface FramerSinks {
 }
 
 export const DEFAULT_TERMINATORS: readonly string[] = ['\r\n', '\r', '\n'];
-export const DEFAULT_MAX_LINE_BYTES = 1024;
+const DEFAULT_MAX_LINE_BYTES = 1024;
 const HEAD_BYTES = 32;
 
 /**

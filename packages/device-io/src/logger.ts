@@ -21,6 +21,7 @@ export function fullLogger(logger: DeviceLogger | undefined): FullLogger {
   const nothing = (): void => undefined;
   // Bound, so that methods relying on `this` (winston, class-based loggers) keep working.
   const pick = (m: ((message: string) => void) | undefined) => (m ? m.bind(logger) : nothing);
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- pick() binds each one to the logger
   return { debug: pick(logger?.debug), info: pick(logger?.info), warn: pick(logger?.warn), error: pick(logger?.error) };
 }
 

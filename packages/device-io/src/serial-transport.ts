@@ -19,8 +19,8 @@ export interface SerialOptions {
   presenceCheckMs?: number;
 }
 
-export const DEFAULT_BAUD_RATE = 9600;
-export const DEFAULT_PRESENCE_CHECK_MS = 500;
+const DEFAULT_BAUD_RATE = 9600;
+const DEFAULT_PRESENCE_CHECK_MS = 500;
 
 /**
  * The part of serialport's SerialPort class used here, written out so that the published types

@@ -13,8 +13,8 @@ export interface TcpOptions {
   keepAliveMs?: number;
 }
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
-export const DEFAULT_KEEPALIVE_MS = 10_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_KEEPALIVE_MS = 10_000;
 
 /** Opens TCP connections to host:port, with TCP_NODELAY (commands are small and latency-bound). */
 export function tcpOpener(host: string, port: number, options: TcpOptions = {}): ChannelOpener {

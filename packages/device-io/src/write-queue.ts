@@ -22,7 +22,7 @@ interface Item {
   reject: (err: unknown) => void;
 }
 
-export const DEFAULT_MAX_QUEUED_WRITES = 100;
+const DEFAULT_MAX_QUEUED_WRITES = 100;
 
 /**
  * Writes one at a time, in order, with at least `spacingMs` between them: device protocols

@@ -11,7 +11,7 @@ import { PAYLOAD_OFF, PAYLOAD_ON, PAYLOAD_PRESS } from './values.js';
  */
 export const UNBOUNDED = 1e9;
 /** The smallest step Home Assistant accepts for a number. */
-export const MIN_STEP = 0.001;
+const MIN_STEP = 0.001;
 
 /** What the configs are built from. */
 export interface DiscoverySettings {
@@ -38,7 +38,7 @@ export interface DiscoveryConfig {
 }
 
 /** The `device` block: identified by the node and device ids only, named for people. */
-export function deviceBlock(node: string, d: Device): Record<string, unknown> {
+function deviceBlock(node: string, d: Device): Record<string, unknown> {
   const block: Record<string, unknown> = { identifiers: [deviceIdentifier(node, d.id)], name: d.name };
   if (d.manufacturer) block.manufacturer = d.manufacturer;
   if (d.model) block.model = d.model;
@@ -74,7 +74,7 @@ function platformKeys(c: Capability, platform: Platform): Record<string, unknown
 }
 
 /** The configuration of one entity (a component of the device form, or, with device and origin, an entity-form config). */
-export function componentConfig(d: Device, c: Capability, s: DiscoverySettings): { platform: Platform; config: Record<string, unknown> } {
+function componentConfig(d: Device, c: Capability, s: DiscoverySettings): { platform: Platform; config: Record<string, unknown> } {
   const platform = platformFor(c);
   const config: Record<string, unknown> = {
     name: c.name,

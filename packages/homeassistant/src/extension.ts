@@ -7,7 +7,7 @@ import { originBlock } from './origin.js';
 import { checkTopicBase, DiscoveryTopics, EntityTopics } from './topics.js';
 
 /** The settings of one gateway's bridge, from its `[HOMEASSISTANT]` options and what the gateway is. */
-export function settingsFor(ctx: ExtensionContext<HomeAssistantOptionShape>): DiscoverySettings {
+function settingsFor(ctx: ExtensionContext<HomeAssistantOptionShape>): DiscoverySettings {
   const o = ctx.options;
   // nodeid is checked by its option (and --check), or made from the application name.
   const node = nodeIdFor(ctx.appName, o.nodeid);

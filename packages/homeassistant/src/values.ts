@@ -6,7 +6,7 @@ export const PAYLOAD_OFF = 'OFF';
 /** What a button sends when pressed. */
 export const PAYLOAD_PRESS = 'PRESS';
 /** Home Assistant refuses states longer than this (sensor states, text values). */
-export const MAX_STATE_LENGTH = 255;
+const MAX_STATE_LENGTH = 255;
 
 /** The state payload Home Assistant reads for a capability's value. */
 export function formatState(c: Capability, value: CapabilityValue): string {

@@ -3,7 +3,7 @@ import { uniqueIds } from './ids.js';
 import { propertyFor, type PropertyDescription } from './property.js';
 
 /** The convention version written in every `$description` (major.minor, no patch). */
-export const HOMIE_VERSION = '5.0';
+const HOMIE_VERSION = '5.0';
 
 /**
  * The one node of every device. The core's devices have capabilities and no grouping, and
@@ -11,7 +11,7 @@ export const HOMIE_VERSION = '5.0';
  */
 export const NODE_ID = 'capabilities';
 
-export interface NodeDescription {
+interface NodeDescription {
   name: string;
   properties: Record<string, PropertyDescription>;
 }

@@ -4,7 +4,7 @@ import { toHomieId } from './ids.js';
 import { homieOptions, type HomieOptions } from './options.js';
 
 /** The root device's id and name: `[HOMIE] deviceid` and `name`, or the client id and the application name. */
-export function rootDevice(ctx: Pick<ExtensionContext<HomieOptions>, 'options' | 'clientId' | 'appName'>): { id: string; name: string } {
+function rootDevice(ctx: Pick<ExtensionContext<HomieOptions>, 'options' | 'clientId' | 'appName'>): { id: string; name: string } {
   const wanted = ctx.options.deviceid.trim() || ctx.clientId;
   return { id: toHomieId(wanted), name: ctx.options.name.trim() || ctx.appName };
 }

@@ -1,7 +1,7 @@
 import type { Capability } from '@mg/core';
 import { propertyFor, enumFormat, formatFloat } from './property.js';
 
-const cap = (c: Partial<Capability>): Capability => ({ id: 'x', name: 'X', kind: 'text', access: 'readwrite', ...c }) as Capability;
+const cap = (c: Partial<Capability>): Capability => ({ id: 'x', name: 'X', kind: 'text', access: 'readwrite', ...c });
 
 describe('propertyFor: the mapping table of the README', () => {
   it.each<[string, Partial<Capability>, object]>([

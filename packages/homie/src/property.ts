@@ -1,7 +1,7 @@
 import type { Capability } from '@mg/core';
 
 /** The Homie 5 datatypes this package publishes (color, datetime, duration and json have no capability kind). */
-export type HomieDatatype = 'boolean' | 'integer' | 'float' | 'enum' | 'string';
+type HomieDatatype = 'boolean' | 'integer' | 'float' | 'enum' | 'string';
 
 /** A property as the `$description` document holds it (convention 5, "Property Attributes"). */
 export interface PropertyDescription {
@@ -14,7 +14,7 @@ export interface PropertyDescription {
 }
 
 /** The one payload of a trigger: a trigger carries no value, so its enum has a single one. */
-export const TRIGGER_PAYLOAD = 'press';
+const TRIGGER_PAYLOAD = 'press';
 
 /**
  * A float as Homie wants it: digits, "-", "." and "e" only. JavaScript writes `1e+21`; the

@@ -121,7 +121,7 @@ async function publishNumbered(p: Probe, topic: string, count: number, qos: 0 | 
   return payloads;
 }
 
-export async function probeConnect(t: Target): Promise<Cell> {
+async function probeConnect(t: Target): Promise<Cell> {
   try {
     const granted = await withProbes(async (open) => {
       const out: number[] = [];
@@ -162,11 +162,11 @@ async function probeQos(t: Target, qos: 0 | 1): Promise<Cell> {
   }
 }
 
-export const probeQos0 = (t: Target) => probeQos(t, 0);
-export const probeQos1 = (t: Target) => probeQos(t, 1);
+const probeQos0 = (t: Target) => probeQos(t, 0);
+const probeQos1 = (t: Target) => probeQos(t, 1);
 
 /** The availability pattern: a retained `online` that every late subscriber, on every node, sees at once. */
-export async function probeRetained(t: Target): Promise<Cell> {
+async function probeRetained(t: Target): Promise<Cell> {
   const topic = uniqueTopic('availability');
   try {
     return await withProbes(async (open) => {
@@ -188,7 +188,7 @@ export async function probeRetained(t: Target): Promise<Cell> {
 }
 
 /** A client whose socket is destroyed (no DISCONNECT): its will must reach a watcher. */
-export async function probeWill(t: Target): Promise<Cell> {
+async function probeWill(t: Target): Promise<Cell> {
   const topic = uniqueTopic('will');
   try {
     return await withProbes(async (open) => {
@@ -214,7 +214,7 @@ export async function probeWill(t: Target): Promise<Cell> {
 }
 
 /** clean: false with a fixed client id: QoS 1 messages sent while the client is away arrive when it comes back. */
-export async function probeSession(t: Target, resumeUrl = t.sub): Promise<Cell> {
+async function probeSession(t: Target, resumeUrl = t.sub): Promise<Cell> {
   const topic = uniqueTopic('session');
   const clientId = `mgc-session-${randomBytes(4).toString('hex')}`;
   const count = 10;
@@ -239,7 +239,7 @@ export async function probeSession(t: Target, resumeUrl = t.sub): Promise<Cell> 
 }
 
 /** Two members of `$share/<group>/<topic>`: each message must reach exactly one of them. */
-export async function probeShared(t: Target): Promise<Cell> {
+async function probeShared(t: Target): Promise<Cell> {
   const topic = uniqueTopic('shared');
   const count = 20;
   try {
@@ -275,7 +275,7 @@ export async function probeShared(t: Target): Promise<Cell> {
 }
 
 /** An MQTT 5 CONNECT, then a round trip on MQTT 5. */
-export async function probeMqtt5(t: Target): Promise<Cell> {
+async function probeMqtt5(t: Target): Promise<Cell> {
   const topic = uniqueTopic('v5');
   try {
     return await withProbes(async (open) => {
@@ -310,7 +310,7 @@ export interface CompatRow {
 const escape = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The table as Markdown: one row per broker, one column per feature, "**yes** — note" in each cell. */
-export function formatCompatTable(rows: readonly CompatRow[]): string {
+function formatCompatTable(rows: readonly CompatRow[]): string {
   const header = ['Broker', ...FEATURES.map((f) => f.title)];
   const lines = rows.map((r) =>
     [r.broker, ...FEATURES.map(({ key }) => (r.cells[key] ? `**${r.cells[key].verdict}**: ${r.cells[key].note}` : 'not measured'))].map(escape),
@@ -320,7 +320,7 @@ export function formatCompatTable(rows: readonly CompatRow[]): string {
 }
 
 /** Where the compatibility table goes, beside the suite's table. */
-export const COMPAT_FILE = join(dirname(ROWS_FILE), 'compat.md');
+const COMPAT_FILE = join(dirname(ROWS_FILE), 'compat.md');
 
 /** Writes the table and the findings as Markdown; returns the table. */
 export function writeCompatReport(rows: readonly CompatRow[], findings: readonly string[], file = COMPAT_FILE): string {

@@ -10,7 +10,7 @@ export interface FuzzMessage {
 }
 
 /** A small seeded generator (mulberry32): the same seed gives the same run, so a failure can be replayed. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

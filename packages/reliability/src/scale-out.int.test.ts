@@ -21,7 +21,7 @@ scenario('Scale-out: two instances in a $share group split 400 commands; one is 
     const both = () => [...a.received, ...b.received];
     const first = await send('split');
     await tallyWhenDone(first, both, 'the first 200 commands');
-    const split = [tallyIds(first, a.received).delivered!, tallyIds(first, b.received).delivered!];
+    const split = [tallyIds(first, a.received).delivered, tallyIds(first, b.received).delivered];
     a.child.kill('SIGKILL');
     await device.waitFor((m) => m.payload === 'offline' && !m.retain, "scale-a's last will");
     const second = await send('failover');

@@ -37,7 +37,7 @@ export async function connectClient(url: string, options: IClientOptions = {}): 
   const messages: Received[] = [];
   const listeners = new Set<() => void>();
   client.on('message', (topic, payload, packet) => {
-    messages.push({ topic, payload: payload.toString(), retain: packet.retain, properties: packet.properties as Record<string, unknown> | undefined });
+    messages.push({ topic, payload: payload.toString(), retain: packet.retain, properties: packet.properties });
     for (const l of listeners) l();
   });
   // A failed first connection ends the client; later errors (a broker restart) must not, or the

@@ -83,7 +83,7 @@ function getJson(port: number, path: string): Promise<unknown> {
         try {
           resolve(JSON.parse(body));
         } catch (err) {
-          reject(err as Error);
+          reject(err);
         }
       });
     });
@@ -199,8 +199,8 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       const s = at(i);
       const child = spawn(natsServerBinary(), ['-c', s.conf], { stdio: ['ignore', 'pipe', 'pipe'] });
       s.child = child;
-      child.stdout!.on('data', (d: Buffer) => (s.output += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => (s.output += d.toString()));
+      child.stdout.on('data', (d: Buffer) => (s.output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (s.output += d.toString()));
       child.once('error', (err) =>
         reject(new Error(`cannot run ${natsServerBinary()}: ${err.message} (install the Debian package nats-server; .ci/run does)`)),
       );

@@ -19,8 +19,8 @@ export function spawnLogged(command: string, args: readonly string[], options: S
   let out = '';
   let err = '';
   let both = '';
-  child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), (both += d.toString())));
-  child.stderr!.on('data', (d: Buffer) => ((err += d.toString()), (both += d.toString())));
+  child.stdout.on('data', (d: Buffer) => ((out += d.toString()), (both += d.toString())));
+  child.stderr.on('data', (d: Buffer) => ((err += d.toString()), (both += d.toString())));
   const exit = new Promise<number | null>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));

@@ -40,7 +40,7 @@ export async function startSocatPair(): Promise<SocatPair> {
     const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${a}`, `pty,raw,echo=0,link=${b}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     let log = '';
-    proc.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (log += d.toString()));
     const failed = new Promise<never>((_, reject) => {
       proc.once('error', (err) => reject(new Error(`cannot run socat (${err.message}): install it (Debian/Ubuntu: apt-get install socat)`)));
       proc.once('exit', (code, signal) => reject(new Error(`socat exited at start (${code ?? signal}): ${log}`)));

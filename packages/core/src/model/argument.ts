@@ -47,6 +47,7 @@ export function checkArgument(value: JsonValue, o: ArgumentOptions): ArgumentChe
     }
     case 'boolean': {
       if (typeof value === 'boolean') return { ok: true, value };
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an object matches neither set and is refused below
       const w = String(value).toLowerCase();
       if (TRUE.has(w)) return { ok: true, value: true };
       if (FALSE.has(w)) return { ok: true, value: false };
@@ -55,6 +56,7 @@ export function checkArgument(value: JsonValue, o: ArgumentOptions): ArgumentChe
     case 'string':
       return typeof value === 'string' || typeof value === 'number' ? { ok: true, value: String(value) } : { ok: false, expected: 'a string' };
     case 'enum': {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an object matches no value and is refused below
       const found = (o.values ?? []).find((v) => v.toLowerCase() === String(value).toLowerCase());
       return found !== undefined && (typeof value === 'string' || typeof value === 'number')
         ? { ok: true, value: found }

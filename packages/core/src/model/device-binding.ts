@@ -81,6 +81,7 @@ function toValue(c: Capability, raw: unknown): CapabilityValue | undefined {
   switch (c.kind) {
     case 'binary': {
       if (typeof raw === 'boolean') return raw;
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- an object matches neither set: no value
       const t = String(raw).toLowerCase();
       return TRUE.has(t) ? true : FALSE.has(t) ? false : undefined;
     }
@@ -90,6 +91,7 @@ function toValue(c: Capability, raw: unknown): CapabilityValue | undefined {
     }
     case 'enum':
     case 'text':
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects took the branch before
       return typeof raw === 'object' ? JSON.stringify(raw) : String(raw);
     case 'trigger':
       return undefined;

@@ -14,7 +14,7 @@ export class MessageList implements AsyncIterable<InternalMessage> {
   private pullCount = 0;
   private lateCount = 0;
   // A growable ring buffer: push and pull are O(1) with no per-message allocation.
-  private items: (InternalMessage | undefined)[] = new Array(16);
+  private items = new Array<InternalMessage | undefined>(16);
   private head = 0;
   private count = 0;
   private waiters: ((value: IteratorResult<InternalMessage>) => void)[] = [];
@@ -205,7 +205,7 @@ export class MessageList implements AsyncIterable<InternalMessage> {
   }
 
   private grow(): void {
-    const bigger: (InternalMessage | undefined)[] = new Array(this.items.length * 2);
+    const bigger = new Array<InternalMessage | undefined>(this.items.length * 2);
     for (let i = 0; i < this.count; i++) bigger[i] = this.items[(this.head + i) % this.items.length];
     this.items = bigger;
     this.head = 0;

@@ -74,7 +74,7 @@ describe('buildPayload', () => {
     ['', { level: 50 }, undefined, '{"level":50}'],
     ['x', { b: false, z: null, a: [1], o: { k: 'v' } }, undefined, '{"action":"x","b":false,"z":null,"a":[1],"o":{"k":"v"}}'],
     ['x', {}, 'req-1', '{"action":"x","correlation":"req-1"}'],
-    ['x', { __proto__: { polluted: 1 } } as unknown as Record<string, unknown>, undefined, 'x'],
+    ['x', { __proto__: { polluted: 1 } }, undefined, 'x'],
   ])('%j %j -> %s', (action, args, correlation, expected) => {
     expect(buildPayload(action, toArguments(args), correlation)).toEqual({ ok: true, value: expected });
   });

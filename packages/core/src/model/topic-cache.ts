@@ -32,6 +32,6 @@ export class TokenCache<V> {
 
 function child<K, T>(map: Map<K, Map<string, T>>, key: K): Map<string, T> {
   let next = map.get(key);
-  if (!next) map.set(key, (next = new Map()));
+  if (!next) map.set(key, (next = new Map<string, T>()));
   return next;
 }

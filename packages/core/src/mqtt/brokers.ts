@@ -111,7 +111,7 @@ export function brokerListOption(def: string, description: string): OptionSchema
       return z.NEVER;
     }
   });
-  return schema.meta({ description, default: def }) as unknown as OptionSchema<string>;
+  return schema.meta({ description, default: def });
 }
 
 function parseCount(text: string): number {

@@ -129,7 +129,7 @@ export class Connection implements Transport {
       if (packet.retain) received.retain = true;
       // `done` itself is the acknowledgement (no closure per message): it must be called with no
       // argument, since MQTT.js takes one as an error and then sends no PUBACK.
-      this.ctx.onMessage(received, done as () => void);
+      this.ctx.onMessage(received, done);
     };
   }
 

@@ -8,7 +8,7 @@ describe('Outbox', () => {
     o.push(entry('a'));
     o.push(entry('b'));
     o.push(entry('a', 'y'));
-    expect(o.drain().map((e) => `${e.topic}${e.payload}`)).toEqual(['ax', 'bx', 'ay']);
+    expect(o.drain().map((e) => `${e.topic}${e.payload.toString()}`)).toEqual(['ax', 'bx', 'ay']);
     expect(o.size).toBe(0);
   });
 
@@ -17,7 +17,7 @@ describe('Outbox', () => {
     expect(o.push(entry('lamp', 'on'), 'lamp').coalesced).toBe(false);
     o.push(entry('cmd', 'go'));
     expect(o.push(entry('lamp', 'off'), 'lamp').coalesced).toBe(true);
-    expect(o.drain().map((e) => `${e.topic}=${e.payload}`)).toEqual(['cmd=go', 'lamp=off']);
+    expect(o.drain().map((e) => `${e.topic}=${e.payload.toString()}`)).toEqual(['cmd=go', 'lamp=off']);
   });
 
   it('shift() takes the oldest, so a queue sent one at a time keeps its order', () => {

@@ -67,7 +67,7 @@ export class ExtensionHost {
       : undefined;
     for (const ext of extensions) {
       const context: ExtensionContext = {
-        options: (setup.config[ext.section] ?? {}) as ExtensionContext['options'],
+        options: setup.config[ext.section] ?? {},
         logger: parts.logging.logger(ext.section.toLowerCase()),
         appName: setup.app.name,
         appVersion: setup.app.version ?? '0.0.0',

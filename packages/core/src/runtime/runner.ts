@@ -176,7 +176,7 @@ export async function runGateway(Interface: InterfaceClass, options: RunOptions,
     if (!io.process) throw err;
     return finished(1);
   }
-  const stopped = new Promise<void>((resolve) => gateway!.once('stopped', () => resolve()));
+  const stopped = new Promise<void>((resolve) => gateway.once('stopped', () => resolve()));
   try {
     if (stopAsked) await gateway.stop();
     else await gateway.start();

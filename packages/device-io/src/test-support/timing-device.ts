@@ -37,7 +37,7 @@ export async function startTimingDevice(): Promise<TimingDevice> {
   const child = spawn(process.execPath, ['-e', SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   const waiters: (() => void)[] = [];
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
     waiters.splice(0).forEach((w) => w());
   });
@@ -59,11 +59,11 @@ export async function startTimingDevice(): Promise<TimingDevice> {
   return {
     port,
     arrivals: async () => {
-      child.stdin!.write('\n');
+      child.stdin.write('\n');
       return JSON.parse((await next(/ARRIVALS (.*)\n/, 'arrivals'))[1]!) as { text: string; at: number }[];
     },
     close: async () => {
-      child.stdin!.end();
+      child.stdin.end();
       const timer = setTimeout(() => child.kill('SIGKILL'), 2_000);
       await exited;
       clearTimeout(timer);

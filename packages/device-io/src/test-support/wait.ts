@@ -1,5 +1,3 @@
-import type { EventEmitter } from 'node:events';
-
 /** Polls `condition` every 10 ms; rejects after `timeoutMs` naming what it waited for. */
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -11,11 +9,4 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Records every emission of the given events, in order, with their first argument. */
-export function recordEvents<T>(emitter: EventEmitter, ...events: string[]): { event: string; value: T }[] {
-  const seen: { event: string; value: T }[] = [];
-  for (const event of events) emitter.on(event, (value: T) => seen.push({ event, value }));
-  return seen;
 }

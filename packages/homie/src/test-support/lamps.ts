@@ -38,7 +38,7 @@ export function lamp(id: string, location: string, name = `${location} lamp`): D
 }
 
 /** The devices `Lamps` declares: `[INTERFACE] count` lamps; the second one's id ends with a hyphen (a valid core id, not a Homie one). */
-export function lampsFor(count: number): DeviceInput[] {
+function lampsFor(count: number): DeviceInput[] {
   return [lamp('hall', 'hall'), lamp('porch-', 'porch'), lamp('attic', 'attic')].slice(0, count);
 }
 

@@ -40,7 +40,7 @@ function typeOf(node: Node): string {
             : '';
   switch (node.type) {
     case 'array':
-      return `list of ${isNode(node.items) ? typeOf(node.items) : 'values'}${node.minItems ? ` (at least ${node.minItems})` : ''}`;
+      return `list of ${isNode(node.items) ? typeOf(node.items) : 'values'}${node.minItems ? ` (at least ${node.minItems as number})` : ''}`;
     case 'object':
       if (isNode(node.additionalProperties))
         return `object: key → ${isNode(node.additionalProperties.properties) || node.additionalProperties.oneOf ? 'object' : typeOf(node.additionalProperties)}`;
@@ -49,7 +49,7 @@ function typeOf(node: Node): string {
     case 'number':
       return `${node.type}${range}`;
     case 'string':
-      return node.pattern ? `string matching \`${node.pattern}\`` : 'string';
+      return node.pattern ? `string matching \`${node.pattern as string}\`` : 'string';
     default:
       return 'value';
   }
@@ -66,12 +66,12 @@ function table(section: Section, children: Section[]): string[] {
   const rows = ['| key | type | default | meaning |', '| --- | --- | --- | --- |'];
   for (const [key, node] of Object.entries(properties)) {
     const def = node.default !== undefined ? code(node.default) : required.includes(key) ? '(required)' : '(optional)';
-    rows.push(`| \`${key}\` | ${cell(typeOf(node))} | ${cell(def)} | ${cell(String(node.description ?? ''))} |`);
+    rows.push(`| \`${key}\` | ${cell(typeOf(node))} | ${cell(def)} | ${cell((node.description as string | undefined) ?? '')} |`);
     const path = section.title === 'Top level' ? key : `${section.title}.${key}`;
     const record = isNode(node.additionalProperties) ? node.additionalProperties : undefined;
     if (isNode(node.properties)) children.push({ title: path, node });
     else if (record && (isNode(record.properties) || record.oneOf)) {
-      const name = String((node.propertyNames as Node | undefined)?.pattern ?? '').startsWith('^[A-Z]') ? '<ACTION>' : '<name>';
+      const name = (((node.propertyNames as Node | undefined)?.pattern as string | undefined) ?? '').startsWith('^[A-Z]') ? '<ACTION>' : '<name>';
       children.push({ title: `${path}.${name}`, node: record });
     } else if (isNode(node.items) && isNode(node.items.properties)) children.push({ title: `${path}[]`, node: node.items });
   }

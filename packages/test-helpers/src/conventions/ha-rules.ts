@@ -32,7 +32,8 @@ export function discoveryProblems(topic: string, payload: string, prefix = 'home
     for (const key of rules.required) if (config[key] === undefined) problems.push(`${where}: ${platform} requires "${key}"`);
     if (deviceForm !== 'platform' in config) problems.push(`${where}: "platform" belongs in device messages only, and there always`);
     if (typeof config.unique_id !== 'string' || config.unique_id === '') problems.push(`${where}: no unique_id`);
-    if (config.default_entity_id !== undefined && !ENTITY_ID.test(String(config.default_entity_id))) problems.push(`${where}: bad default_entity_id`);
+    if (config.default_entity_id !== undefined && (typeof config.default_entity_id !== 'string' || !ENTITY_ID.test(config.default_entity_id)))
+      problems.push(`${where}: bad default_entity_id`);
   };
   const device = parsed.device;
   if (!isObject(device)) problems.push(`${topic}: no device block`);

@@ -4,7 +4,7 @@ import { validateHomieValue } from 'node-homie/util';
 
 // The JSON Schema node-homie@5 ships (draft 7), as published in its package: the check is
 // theirs, not ours.
-const SCHEMA: object = require('node-homie/DeviceDescription.Schema.json');
+const SCHEMA = require('node-homie/DeviceDescription.Schema.json') as object;
 
 /**
  * node-homie's own validator (the `jsonschema` instance a HomieDevice checks received
