@@ -44,7 +44,8 @@ function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
-const shown = (value: unknown) => (value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value)).slice(0, 80));
+// JSON.stringify gives undefined for a function or a symbol: name its type instead.
+const shown = (value: unknown) => (value === undefined ? 'nothing' : (JSON.stringify(value) ?? `a ${typeof value}`).slice(0, 80));
 
 /** One issue per problem (one per unknown key), each with its JSON path, as `path: message` reads. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], data: unknown, options: DescribeIssuesOptions = {}): DataIssue[] {
