@@ -76,7 +76,6 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
       availability_topic: 'test/testgw/availability',
       state_topic: `${BASE}/avr/power`,
     });
-    expect(g.logs.join('\n')).toContain('Home Assistant discovery: 2 device(s), 2 config(s) under homeassistant (device form)');
   });
 
   it('turns each command topic into a command for the interface, and its confirmation into a retained state', async () => {
@@ -124,7 +123,9 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     expect(g.counters.delivered).toBe(0);
   });
 
-  it("does not publish a state that is not one of an enum's options, and says so once", async () => {
+  // The one test here that checks a log line's wording, on purpose: the warning is all an
+  // operator gets of a value the device sent that Home Assistant could not show.
+  it("does not publish a state that is not one of an enum's options, and says so once (log wording)", async () => {
     const { g } = await start();
     for (const source of ['vinyl', 'vinyl', 'cd']) await g.receive('test/AudioVideo//Living/avr/me/C', { action: 'REPORT', status: 'SOURCE', source });
     await g.waitFor((m) => m.topic === `${BASE}/avr/source`);
@@ -149,7 +150,6 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
         .slice(before)
         .map((m) => `${m.topic} ${m.topic.endsWith('config') ? '<config>' : m.payload}`),
     ).toEqual([`${CONFIG_AVR} <config>`, `${CONFIG_THERMO} <config>`, `${BASE}/avr/power ON`]);
-    expect(g.logs.join('\n')).toContain('Home Assistant is online: configs and states follow in 0 ms');
   });
 
   it("clears at start the retained configs of this node it no longer produces, and leaves others' and another instance's", async () => {
@@ -179,7 +179,6 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     const lines = ha(g).map((m) => `${m.topic} ${m.payload === '' ? '(cleared)' : m.topic === old ? m.payload : '<config>'}`);
     expect(lines.slice(0, 3)).toEqual([`${old} {"migrate_discovery":true}`, `${CONFIG_AVR} <config>`, `${CONFIG_THERMO} <config>`]);
     expect(lines).toContain(`${old} (cleared)`);
-    expect(g.logs.join('\n')).toContain('migrating 1 of the other form');
   });
 
   it('follows the devices the interface declares at run time: the config of a removed device is cleared', async () => {
@@ -231,7 +230,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     await gw.start();
     await gw.receive(CONFIG_AVR, ours('avr'));
     await gw.waitFor((m) => m.topic === CONFIG_AVR && m.payload === '');
-    expect(gw.logs.join('\n')).toContain('the interface declares no devices');
+    expect(gw.logs.filter((l) => l.startsWith('WARN '))).toHaveLength(1); // said once, as a warning
   });
 
   it('waits for an interface that declares its devices after a scan: what the last run published stays until then, and only what the scan did not find is cleared', async () => {
@@ -252,7 +251,6 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     await g.receive(CONFIG_THERMO, ours('thermo-1'));
     await new Promise((r) => setTimeout(r, 100)); // the settle window is over; the scan is not
     expect(g.published.filter((m) => m.topic.startsWith('homeassistant/'))).toEqual([]);
-    expect(g.logs.join('\n')).toContain('waits for the interface to declare its devices');
     Scanner.last!.ctx.devices.set([receiver]); // the scan found the receiver only
     await g.waitFor((m) => m.topic === CONFIG_THERMO && m.payload === '');
     expect(g.published.filter((m) => m.topic === CONFIG_AVR).map((m) => (m.payload === '' ? 'cleared' : 'config'))).toEqual(['config']);

@@ -63,8 +63,8 @@ function gateway(o: { root?: string; ha?: Record<string, string>; mqtt?: Record<
   return g;
 }
 
-/** What the broker holds retained under `filter` (a fresh subscriber, a short wait). */
-const retainedUnder = (filter: string) => retainedHere(filter, SHARED_BROKER_URL, 300);
+/** What the broker holds retained under `filter` (a fresh subscriber, until a marker comes back). */
+const retainedUnder = (filter: string) => retainedHere(filter, SHARED_BROKER_URL);
 
 /** What Home Assistant would object to (by its own rules, see @mg/test-helpers' conventions/ha-rules.ts) in the configs this client received, but for `injected` (a test's own). */
 function problemsSeen(injected: string[] = []): string[] {
@@ -137,8 +137,10 @@ describe('Home Assistant discovery over a real broker', () => {
     // The same application again, elsewhere (another root and client id), with its own node id.
     const attic = uniqueRoot('mgha-attic');
     await gateway({ root: attic, ha: { nodeid: 'attic' }, mqtt: { clientid: 'av2mqtt-attic' } }).start();
+    // One sync publishes its clears before its configs, and the thermometer's config last: once it
+    // is here, any clearing the second gateway would do has come too.
     await ha.waitFor((m) => m.topic === `${prefix}/device/attic/avr/config` && m.payload !== '', 'the second gateway config');
-    await new Promise((r) => setTimeout(r, 500));
+    await ha.waitFor((m) => m.topic === `${prefix}/device/attic/thermo-1/config` && m.payload !== '', 'the second gateway last config');
     expect(ha.messages.filter((m) => m.payload === '').map((m) => m.topic)).toEqual([]);
     const held = (await retainedUnder(`${prefix}/#`)).map((m) => m.topic).sort();
     expect(held).toEqual(
@@ -160,8 +162,8 @@ describe('Home Assistant discovery over a real broker', () => {
     await ha.waitFor(isConfig('avr'), 'the first instance config');
     // Two serial2mqtt, one per receiver: the second's cleanup sees the first's config retained.
     await gateway({ root: uniqueRoot('mgha-second'), devices: 'thermo-1', mqtt: { clientid: `${APP}-second` } }).start();
+    // The second's sync (after its settle window) publishes its clears before its configs.
     await ha.waitFor(isConfig('thermo-1'), 'the second instance config');
-    await new Promise((r) => setTimeout(r, 800)); // past the second's settle window (400 ms)
     expect(ha.messages.filter((m) => m.payload === '').map((m) => m.topic)).toEqual([]);
     expect((await retainedUnder(`${prefix}/#`)).map((m) => m.topic).sort()).toEqual(
       [`${prefix}/device/${APP}/avr/config`, `${prefix}/device/${APP}/thermo-1/config`].sort(),

@@ -56,7 +56,9 @@ describe('the Homie lifecycle, in memory', () => {
     expect(homieOnly(g).every((m) => m.retain && m.qos === 1)).toBe(true);
   });
 
-  it('publishes the values the interface reports, retained, and refuses to publish one its property cannot hold', async () => {
+  // The one test here that checks a log line's wording, on purpose: the warning is all an
+  // operator gets of a value the interface reported that its property cannot hold.
+  it('publishes the values the interface reports, retained, and refuses to publish one its property cannot hold (log wording)', async () => {
     const g = await start();
     Lamps.last!.report('hall', 'TEMP', { celsius: 21.5 });
     Lamps.last!.report('porch', 'MODE', { mode: 'boost' });
@@ -159,9 +161,11 @@ describe('/set, with mapping off and on', () => {
     ['ghost', '1', 'no such device property'],
   ])('refuses %s = %j and says why, sending nothing, counted on the stats topic', async (property, payload, reason) => {
     const g = await start();
+    const refused: { direction: string; reason: string; detail: string }[] = [];
+    g.gateway.on('refused', (r) => refused.push(r));
     await g.receive(`${HALL}/capabilities/${property}/set`, payload);
     expect(Lamps.commands).toEqual([]);
-    expect(g.logs.join('\n')).toContain(`incoming message rejected (invalid-value): ${reason} (message on "${HALL}/capabilities/${property}/set")`);
+    expect(refused).toEqual([{ direction: 'incoming', reason: 'invalid-value', detail: expect.stringContaining(reason) as unknown }]);
     expect(g.counters.rejected['invalid-value']).toBe(1);
   });
 
@@ -281,7 +285,6 @@ describe('devices a previous run declared', () => {
         .slice(10)
         .every((m) => m.retain),
     ).toBe(true);
-    expect(g.logs.join('\n')).toContain('cleared 1 Homie device(s) of root "lampgw"');
     // None of it reached the interface's map, and none of it is cleared twice.
     expect(Object.values(g.counters.rejected).reduce((a, b) => a + b, 0)).toBe(0);
     await new Promise((r) => setTimeout(r, 100));
@@ -304,7 +307,6 @@ describe('devices a previous run declared', () => {
     await new Promise((r) => setTimeout(r, 100)); // the settle window is over; the scan is not
     const cleared = () => homieOnly(g).filter((m) => m.payload === '');
     expect(cleared()).toEqual([]);
-    expect(g.logs.join('\n')).toContain('once the interface declares its devices');
     Scanner.last!.ctx.devices.set([lamp('hall', 'hall')]); // the scan found the hall lamp only
     await g.waitFor((m) => m.topic === `${ATTIC}/$state` && m.payload === '');
     expect(cleared().filter((m) => m.topic.startsWith(`${HALL}/`))).toEqual([]);
@@ -327,7 +329,7 @@ describe('[HOMIE] options', () => {
   it('takes the root id from deviceid, made a Homie id, and the name from name', async () => {
     const g = await start({ deviceid: 'Lamps_Upstairs', name: 'Upstairs lamps', prefix: 'myhomie' }, {}, 1);
     expect(description(g, 'myhomie/5/lamps-upstairs')).toMatchObject({ name: 'Upstairs lamps', children: ['lamps-upstairs-hall'] });
-    expect(g.logs.join('\n')).toContain('deviceid "Lamps_Upstairs" is not a Homie id: "lamps-upstairs" is used');
+    expect(g.logs.filter((l) => l.startsWith('WARN '))).toHaveLength(1); // said once, as a warning
   });
 
   it.each([

@@ -15,6 +15,13 @@ export interface TestClient {
   publish(topic: string, payload: string | Buffer, options?: mqtt.IClientPublishOptions): Promise<void>;
   /** Resolves with the first message (already received or to come) that matches. */
   waitFor(match: (m: Received) => boolean, what: string, timeoutMs?: number): Promise<Received>;
+  /**
+   * Resolves once the broker has delivered everything it queued for this client before the call
+   * (the retained messages of a subscription, say): a marker sent through the broker to this
+   * client comes back after them (Mosquitto keeps one client's QoS 1 messages in order). A test
+   * waits for this, not for a fixed time that a loaded machine may exceed.
+   */
+  flush(timeoutMs?: number): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -36,6 +43,7 @@ export async function connectClient(url: string, options: IClientOptions = {}): 
   const client = mqtt.connect(url, { reconnectPeriod: 200, connectTimeout: 5_000, ...options });
   const messages: Received[] = [];
   const listeners = new Set<() => void>();
+  let markers = 0;
   client.on('message', (topic, payload, packet) => {
     messages.push({ topic, payload: payload.toString(), retain: packet.retain, properties: packet.properties });
     for (const l of listeners) l();
@@ -53,7 +61,7 @@ export async function connectClient(url: string, options: IClientOptions = {}): 
       resolve();
     });
   });
-  return {
+  const test: TestClient = {
     client,
     messages,
     async subscribe(topic, qos = 0) {
@@ -83,8 +91,19 @@ export async function connectClient(url: string, options: IClientOptions = {}): 
         check();
       });
     },
+    async flush(timeoutMs = 10_000) {
+      markers += 1;
+      const marker = `mgtest-flush/${process.pid}/${client.options.clientId ?? ''}/${markers}`;
+      await client.subscribeAsync(marker, { qos: 1 });
+      const back = test.waitFor((m) => m.topic === marker, `the flush marker ${marker}`, timeoutMs);
+      await client.publishAsync(marker, 'flush', { qos: 1 });
+      await back;
+      await client.unsubscribeAsync(marker);
+      messages.splice(0, messages.length, ...messages.filter((m) => m.topic !== marker));
+    },
     async end() {
       await client.endAsync(true);
     },
   };
+  return test;
 }

@@ -30,9 +30,13 @@ it('with [MQTT] sharedgroup, each write on an extension topic reaches one replic
   const replicas = [replica(1), replica(2)];
   const client = await connectClient(SHARED_BROKER_URL);
   try {
+    // Extensions subscribe before the connection, whose first publication is the availability:
+    // once a replica is online, the broker holds its subscriptions.
+    await client.subscribe(`${root}/+/availability`, 1);
     await Promise.all(replicas.map((r) => r.start()));
-    await waitFor(() => replicas.every((r) => r.counters.connections > 0), 'both replicas connected');
-    await new Promise((r) => setTimeout(r, 300)); // the extension's subscriptions follow the connection
+    for (const n of [1, 2]) {
+      await client.waitFor((m) => m.topic === `${root}/${root}-${n}/availability` && m.payload === 'online', `replica ${n} online`);
+    }
     const writes = 20;
     for (let i = 0; i < writes; i++) await client.publish(`${base}/lamp/level/set`, String(i), { qos: 1 });
     const delivered = () => replicas.map((r) => r.counters.delivered);

@@ -11,6 +11,8 @@ import { mqttLines } from '../test-support/gateway-harness.js';
 const SCRIPT = join(__dirname, '..', '..', 'test', 'fixtures', 'echo-gateway.js');
 const ROOT = 'testmqttgtw';
 const AVAILABILITY = `${ROOT}/echo2mqtt/availability`;
+// A child process starts slowly on a loaded machine: the waits for it allow 30 s.
+jest.setTimeout(60_000);
 
 let broker: Mosquitto;
 let client: TestClient;
@@ -44,7 +46,7 @@ function launch(extra: string[] = [], mqtt: Record<string, string | number> = {}
 it('SIGTERM: stop() output is published, then "offline", and the exit code is 0', async () => {
   await client.subscribe(`${ROOT}/#`, 1);
   const p = launch(['[INTERFACE]', 'onstop: 50']);
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online');
+  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online', 30_000);
   p.child.kill('SIGTERM');
   expect(await p.exit).toBe(0);
   await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline' && !m.retain, 'offline');
@@ -69,6 +71,7 @@ it('a device timer that throws, wrapped in ctx.contain, is counted and the gatew
   const stats = await client.waitFor(
     (m) => m.topic === `${ROOT}/echo2mqtt/stats` && (JSON.parse(m.payload) as { interfaceErrors: number }).interfaceErrors > 5,
     'errors counted in the stats',
+    30_000,
   );
   expect(p.child.exitCode).toBeNull();
   expect(stats.payload).toContain('"interfaceErrors"');
@@ -80,7 +83,8 @@ it('a device timer that throws, wrapped in ctx.contain, is counted and the gatew
 it('one that is not contained ends in one CRITICAL line, "offline" and exit code 1, no stack trace', async () => {
   await client.subscribe(AVAILABILITY, 1);
   const p = launch(['[INTERFACE]', 'timerfault: uncontained']);
-  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online');
+  await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'online' && !m.retain, 'online', 30_000);
+  await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on'); // arms the fault: after online, not 300 ms after start
   expect(await p.exit).toBe(1);
   await client.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline' && !m.retain, 'offline, published by the gateway itself');
   const critical = p

@@ -50,8 +50,9 @@ export async function startController(url: string, topicRoot: string): Promise<C
   await discovery.onInit();
   return {
     devices,
-    device: (id) => until(devices.selectDevice(id), () => true, `device ${id}`),
-    property: (pointer) => until(devices.selectProperty(pointer), () => true, `property ${pointer}`),
+    // node-homie holds a device learnt live for 3 s: more than the default limit's share on a loaded machine.
+    device: (id) => until(devices.selectDevice(id), () => true, `device ${id}`, 20_000),
+    property: (pointer) => until(devices.selectProperty(pointer), () => true, `property ${pointer}`, 20_000),
     async stop() {
       events.unsubscribe(); // its bufferTime runs an interval while subscribed
       await discovery.onDestroy();
