@@ -1,30 +1,24 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { docSection, tableColumns } from '@mg/test-helpers';
 import { FEATURES, formatCompatTable, writeCompatReport, type CompatRow } from './compat.js';
 import { coversSuite, formatTable, RELIABILITY_PAGE, SUITE_ORDER, type Row } from './table.js';
 
 // docs/reliability.md shows the suite's tables: the runs write them there with UPDATE_DOCS=1, so
 // the page must keep the sections they write into, with the columns they write.
 const page = readFileSync(RELIABILITY_PAGE, 'utf8');
-const section = (name: string) => new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(page)?.[1];
-const headerCells = (table: string) =>
-  table
-    .split('\n')[0]!
-    .split('|')
-    .slice(1, -1)
-    .map((c) => c.trim());
 
 it("docs/reliability.md has the suite's table, with the columns the reporter writes", () => {
-  const table = section('reliability');
+  const table = docSection(page, 'reliability');
   expect(table).toBeDefined();
-  expect(headerCells(table!)).toEqual(headerCells(formatTable([])));
+  expect(tableColumns(table!)).toEqual(tableColumns(formatTable([])));
 });
 
 it('docs/reliability.md has the broker compatibility table, with the columns the compat test writes', () => {
-  const table = section('compat');
+  const table = docSection(page, 'compat');
   expect(table).toBeDefined();
-  expect(headerCells(table!)).toEqual(headerCells(formatCompatTable([])));
+  expect(tableColumns(table!)).toEqual(tableColumns(formatCompatTable([])));
 });
 
 it('only rows from every file of the suite make a table for the page', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { docOnDisk, updateDocSection, withSection } from './generated-docs.js';
+import { docOnDisk, docSection, tableColumns, updateDocSection, withSection } from './generated-docs.js';
 
 describe('withSection', () => {
   it('replaces only what lies between the markers', () => {
@@ -11,6 +11,17 @@ describe('withSection', () => {
 
   it('names the markers it did not find', () => {
     expect(() => withSection('no markers here', 'options', 'x')).toThrow('<!-- options:start -->');
+  });
+});
+
+describe('docSection and tableColumns', () => {
+  it('reads what lies between the markers, undefined without them', () => {
+    expect(docSection('a\n<!-- t:start -->\n| x | y |\n<!-- t:end -->\n', 't')).toBe('| x | y |\n');
+    expect(docSection('no markers', 't')).toBeUndefined();
+  });
+
+  it("gives a table's column titles", () => {
+    expect(tableColumns('| Scenario |   Sent |\n|---|--:|\n| a | 1 |')).toEqual(['Scenario', 'Sent']);
   });
 });
 

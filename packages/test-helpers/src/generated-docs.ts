@@ -30,3 +30,17 @@ export function updateDocSection(path: string, name: string, content: string): b
   writeFileSync(path, withSection(readFileSync(path, 'utf8'), name, content));
   return true;
 }
+
+/** What lies between `<!-- name:start -->` and `<!-- name:end -->`, or undefined when the markers are missing. */
+export function docSection(text: string, name: string): string | undefined {
+  return new RegExp(`<!-- ${name}:start -->\\n([\\s\\S]*?)<!-- ${name}:end -->`).exec(text)?.[1];
+}
+
+/** The column titles of a Markdown table (its first line), trimmed. */
+export function tableColumns(table: string): string[] {
+  return table
+    .split('\n')[0]!
+    .split('|')
+    .slice(1, -1)
+    .map((c) => c.trim());
+}

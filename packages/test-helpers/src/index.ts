@@ -20,4 +20,4 @@ export type { SocatPair } from './socat.js';
 export { discoveryProblems, homeAssistantData } from './conventions/ha-rules.js';
 export { homieSchemaErrors, homieValueValid } from './conventions/homie-schema.js';
 export { retainedUnder, sweepRetained } from './sweep.js';
-export { docOnDisk, updateDocSection, withSection } from './generated-docs.js';
+export { docOnDisk, docSection, tableColumns, updateDocSection, withSection } from './generated-docs.js';
