@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import type { LoadResult } from './protocol.js';
+
+/** The page users read the latest run on; `UPDATE_DOCS=1 pnpm bench` rewrites its `bench` section. */
+export const PERFORMANCE_PAGE = join(__dirname, '..', '..', '..', 'docs', 'performance.md');
 
 export interface Row extends LoadResult {
   target: string;
@@ -72,4 +76,15 @@ export function formatRounds(rows: Row[]): string {
       return `${r.target}, ${r.phase}: ${each.join(', ')}`;
     })
     .join('\n');
+}
+
+/** What docs/performance.md shows of a run: the table, then each burst's rounds as a list. */
+export function formatDocSection(rows: Row[]): string {
+  const rounds = formatRounds(rows);
+  if (rounds === '') return formatTable(rows);
+  const list = rounds
+    .split('\n')
+    .map((l) => `- ${l}`)
+    .join('\n');
+  return `${formatTable(rows)}\n\nEach burst's rounds, msg/s (ratio to the relay in the same round):\n\n${list}`;
 }

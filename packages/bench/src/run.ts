@@ -5,10 +5,10 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedBroker } from '@mg/embedded-broker';
 import mqtt from 'mqtt';
-import { mosquittoBinary, startMosquitto } from '@mg/test-helpers';
+import { mosquittoBinary, startMosquitto, updateDocSection } from '@mg/test-helpers';
 import { type LoadRequest, type LoadResult } from './protocol.js';
 import { next, statsOf, STUCK_KEEPALIVE_S, TARGETS, type TargetSpec } from './targets.js';
-import { formatRounds, formatTable, type Row } from './report.js';
+import { formatDocSection, formatRounds, formatTable, PERFORMANCE_PAGE, type Row } from './report.js';
 import { combineRounds } from './rounds.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -183,6 +183,8 @@ async function main(): Promise<void> {
       `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rounds: PLAN.rounds, rows: table, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n') }, null, 2)}\n`,
     );
     console.log(`\nwrote ${OUT}`);
+    // A quick run checks the harness: its figures are not a measurement to publish.
+    if (!QUICK && updateDocSection(PERFORMANCE_PAGE, 'bench', formatDocSection(table))) console.log(`wrote the table to ${PERFORMANCE_PAGE}`);
   } finally {
     await broker.close();
   }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
-import { ROWS_FILE } from './table.js';
+import { updateDocSection } from '@mg/test-helpers';
+import { RELIABILITY_PAGE, ROWS_FILE } from './table.js';
 
 /** The compatibility table's columns: what the gateway relies on, in the order the table shows it. */
 export const FEATURES = [
@@ -322,11 +323,20 @@ function formatCompatTable(rows: readonly CompatRow[]): string {
 /** Where the compatibility table goes, beside the suite's table. */
 const COMPAT_FILE = join(dirname(ROWS_FILE), 'compat.md');
 
-/** Writes the table and the findings as Markdown; returns the table. */
-export function writeCompatReport(rows: readonly CompatRow[], findings: readonly string[], file = COMPAT_FILE): string {
+/** Whether every cell was measured: a run of a few probes must not replace the page's table. */
+function isComplete(rows: readonly CompatRow[]): boolean {
+  return rows.length > 0 && rows.every((r) => FEATURES.every(({ key }) => r.cells[key] !== undefined));
+}
+
+/**
+ * Writes the table and the findings as Markdown; returns the table. With UPDATE_DOCS=1 a
+ * complete table also goes into docs/reliability.md (`page`).
+ */
+export function writeCompatReport(rows: readonly CompatRow[], findings: readonly string[], file = COMPAT_FILE, page = RELIABILITY_PAGE): string {
   const table = formatCompatTable(rows);
   const notes = findings.length === 0 ? '' : `\n\nMeasured by the same run:\n\n${findings.map((f) => `- ${f}`).join('\n')}`;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${table}${notes}\n`);
+  if (isComplete(rows)) updateDocSection(page, 'compat', table);
   return table;
 }

@@ -25,6 +25,9 @@ export interface Row {
  */
 export const ROWS_FILE = join(__dirname, '..', '.results', 'rows.jsonl');
 
+/** The page users read the latest tables on; `UPDATE_DOCS=1` rewrites its `reliability` and `compat` sections. */
+export const RELIABILITY_PAGE = join(__dirname, '..', '..', '..', 'docs', 'reliability.md');
+
 export function recordRow(row: Row, file = ROWS_FILE): void {
   appendFileSync(file, `${JSON.stringify(row)}\n`);
 }
@@ -52,6 +55,12 @@ export function orderRows(rows: readonly Row[]): Row[] {
     .map(({ r }) => r);
 }
 
+/** Whether the rows come from every file of the suite: a run of one scenario must not replace the page's table. */
+export function coversSuite(rows: readonly Row[]): boolean {
+  const files = new Set(rows.map((r) => (r.file ?? '').replace(/\.int\.test\.ts$/, '')));
+  return SUITE_ORDER.every((f) => files.has(f));
+}
+
 const HEADERS = ['Scenario', 'Sent', 'Delivered', 'Lost', 'Duplicated', 'Result', 'Notes'] as const;
 
 function cell(v: number | string | null): string {
@@ -59,7 +68,7 @@ function cell(v: number | string | null): string {
   return (typeof v === 'number' ? v.toLocaleString('en-US') : v).replace(/\|/g, '\\|');
 }
 
-/** The rows as a Markdown table (what the README shows and the run prints). */
+/** The rows as a Markdown table (what docs/reliability.md shows and the run prints). */
 export function formatTable(rows: readonly Row[]): string {
   const lines = rows.map((r) => [r.scenario, r.sent, r.delivered, r.lost, r.duplicated, r.result, r.notes].map(cell));
   const widths = HEADERS.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

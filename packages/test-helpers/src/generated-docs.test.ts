@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { docOnDisk, withSection } from './generated-docs.js';
+import { docOnDisk, docSection, tableColumns, updateDocSection, withSection } from './generated-docs.js';
 
 describe('withSection', () => {
   it('replaces only what lies between the markers', () => {
@@ -14,7 +14,18 @@ describe('withSection', () => {
   });
 });
 
-describe('docOnDisk', () => {
+describe('docSection and tableColumns', () => {
+  it('reads what lies between the markers, undefined without them', () => {
+    expect(docSection('a\n<!-- t:start -->\n| x | y |\n<!-- t:end -->\n', 't')).toBe('| x | y |\n');
+    expect(docSection('no markers', 't')).toBeUndefined();
+  });
+
+  it("gives a table's column titles", () => {
+    expect(tableColumns('| Scenario |   Sent |\n|---|--:|\n| a | 1 |')).toEqual(['Scenario', 'Sent']);
+  });
+});
+
+describe('docOnDisk and updateDocSection', () => {
   let dir: string;
   const saved = process.env.UPDATE_DOCS;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'docs-'))));
@@ -37,5 +48,21 @@ describe('docOnDisk', () => {
     writeFileSync(path, 'old');
     process.env.UPDATE_DOCS = '1';
     expect(docOnDisk(path, 'new')).toBe('new');
+  });
+
+  it('updateDocSection leaves the page alone without UPDATE_DOCS=1', () => {
+    const path = join(dir, 'page.md');
+    writeFileSync(path, 'intro\n<!-- table:start -->\nold\n<!-- table:end -->\n');
+    delete process.env.UPDATE_DOCS;
+    expect(updateDocSection(path, 'table', 'new')).toBe(false);
+    expect(readFileSync(path, 'utf8')).toBe('intro\n<!-- table:start -->\nold\n<!-- table:end -->\n');
+  });
+
+  it('updateDocSection rewrites only the section with UPDATE_DOCS=1', () => {
+    const path = join(dir, 'page.md');
+    writeFileSync(path, 'intro\n<!-- table:start -->\nold\n<!-- table:end -->\nrest\n');
+    process.env.UPDATE_DOCS = '1';
+    expect(updateDocSection(path, 'table', 'new')).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('intro\n<!-- table:start -->\nnew\n<!-- table:end -->\nrest\n');
   });
 });

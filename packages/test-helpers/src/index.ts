@@ -20,7 +20,7 @@ export type { SocatPair } from './socat.js';
 export { discoveryProblems, homeAssistantData } from './conventions/ha-rules.js';
 export { homieSchemaErrors, homieValueValid } from './conventions/homie-schema.js';
 export { retainedUnder, sweepRetained } from './sweep.js';
-export { docOnDisk, withSection } from './generated-docs.js';
+export { docOnDisk, docSection, tableColumns, updateDocSection, withSection } from './generated-docs.js';
 export { indexExports } from './exports.js';
 export { avReceiver, lamp, receiver, receiverCapability, thermometer } from './devices.js';
 export type { CapabilityFixture, DeviceFixture } from './devices.js';
