@@ -32,7 +32,9 @@ export type {
 
 // Messages.
 export { InternalMessage, MessageError } from './model/message.js';
-export type { MessageFields, MessageArguments, JsonValue, ArgumentOptions } from './model/message.js';
+export type { MessageFields, MessageArguments } from './model/message.js';
+export type { JsonValue } from './model/json.js';
+export type { ArgumentOptions } from './model/argument.js';
 export { MessageList } from './model/message-list.js';
 export type { RejectReason } from './model/reject.js';
 export type { Logger } from '@mg/app-properties';
