@@ -41,7 +41,6 @@ export class Connection implements Transport {
   private attemptFailed = false;
   private kicks = 0;
   private stopping = false;
-  private readonly waiters: (() => void)[] = [];
   /** Filters added at run time (by extensions), subscribed with the configured ones on every connection. */
   private readonly extra: string[] = [];
   private alive: () => boolean = () => false;
@@ -70,10 +69,6 @@ export class Connection implements Transport {
     this.backoff = new Backoff({ minMs: options.reconnectMinMs, maxMs: options.reconnectMaxMs, random: ctx.random });
     this.log = ctx.logger;
     this.clock = ctx.clock ?? Date.now;
-  }
-
-  get connected(): boolean {
-    return this.client?.connected ?? false;
   }
 
   /** Messages waiting for the broker. */
@@ -174,12 +169,6 @@ export class Connection implements Transport {
     return new Backoff({ minMs: this.options.reconnectMinMs, maxMs: this.options.reconnectMaxMs, random: this.ctx.random });
   }
 
-  /** Resolves once connected (or at once when already). */
-  waitConnected(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
   /**
    * Publishes now when connected and the socket takes more; otherwise queues in the bounded
    * outbox, which is sent in order as soon as the socket drains or the broker is back.
@@ -252,7 +241,6 @@ export class Connection implements Transport {
     void this.checks.connected(client, connack, url, alive).then(() => {
       if (alive()) attach();
     });
-    for (const resolve of this.waiters.splice(0)) resolve();
     this.ctx.onConnected?.(url);
   }
 
