@@ -1,9 +1,11 @@
-// The public API of @mg/core: what interface authors and launchers use. Everything else is
-// internal and may change in any release. The testing kit is `@mg/core/testing`.
+// The public API of @mg/core: what interface authors and launchers use, locked by
+// package.test.ts. Everything else is internal and may change in any release. Beside it:
+// `@mg/core/options` (option helpers, the gateway's sections), `@mg/core/devices` (the device
+// model), `@mg/core/extensions` (conventions and services), `@mg/core/testing` (the kit).
 
 // The program (command line, signals, exit codes) and the library call.
 export { startGateway } from './runtime/runner.js';
-export type { RunOptions, GatewayHandle, ServiceContext, StartedService } from './runtime/runner.js';
+export type { RunOptions, GatewayHandle } from './runtime/runner.js';
 export { createGateway } from './runtime/create.js';
 export type { GatewayOptions } from './runtime/create.js';
 export type { Gateway } from './runtime/gateway.js';
@@ -12,30 +14,15 @@ export type { GatewayCounters } from './runtime/counters.js';
 
 // The contract an interface class fulfils.
 export { InterfaceError } from './runtime/interface.js';
-export type { GatewayInterface, InterfaceClass, InterfaceContext, InterfaceOptions } from './runtime/interface.js';
+export type { GatewayInterface, InterfaceClass, InterfaceContext, InterfaceOptions, DeviceDeclarations } from './runtime/interface.js';
 
-// Devices and the conventions that describe them (Home Assistant discovery, Homie).
-export { DeviceError, parseDevices } from './model/device-binding.js';
-export { deviceSchema, capabilitySchema } from './model/device.js';
-export type { Device, DeviceInput, Capability, CapabilityKind, CapabilityValue, CommandBinding, StateBinding } from './model/device.js';
-export type { DeviceDeclarations } from './runtime/interface.js';
-export type {
-  GatewayExtension,
-  ExtensionContext,
-  ExtensionInstance,
-  ExtensionPublishOptions,
-  DeviceWrite,
-  DeviceView,
-  Availability,
-  Presence,
-} from './runtime/extension.js';
+// The devices an interface declares (the whole model is on `@mg/core/devices`).
+export type { Device, DeviceInput, Capability, CapabilityValue } from './model/device.js';
 
 // Messages.
 export { InternalMessage, MessageError } from './model/message.js';
-export type { MessageFields, MessageArguments, JsonValue, ArgumentOptions } from './model/message.js';
+export type { MessageFields, MessageArguments } from './model/message.js';
+export type { JsonValue } from './model/json.js';
+export type { ArgumentOptions } from './model/argument.js';
 export { MessageList } from './model/message-list.js';
-export type { RejectReason } from './model/reject.js';
 export type { Logger } from '@mg/app-properties';
-
-// For applications that add sections to the configuration, and for generated references.
-export { gatewaySections } from './runtime/gateway-config.js';

@@ -1,5 +1,6 @@
 import { defineConfig, optionMeta, renderOptionsTable, section, type SectionSchema } from '@mg/config';
-import { gatewaySections, type GatewayExtension } from '@mg/core';
+import type { GatewayExtension } from '@mg/core/extensions';
+import { gatewaySections } from '@mg/core/options';
 import { brokerSection } from '@mg/embedded-broker';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';

@@ -1,4 +1,5 @@
-import type { Capability, CapabilityValue, Device, DeviceWrite, ExtensionContext, ExtensionInstance } from '@mg/core';
+import type { Capability, CapabilityValue, Device } from '@mg/core';
+import type { DeviceWrite, ExtensionContext, ExtensionInstance } from '@mg/core/extensions';
 import { buildDiscovery, type DiscoverySettings } from './discovery.js';
 import type { HomeAssistantOptionShape } from './options.js';
 import { hasState } from './platforms.js';

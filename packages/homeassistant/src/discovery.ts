@@ -1,4 +1,5 @@
-import type { Availability, Capability, Device } from '@mg/core';
+import type { Capability, Device } from '@mg/core';
+import type { Availability } from '@mg/core/extensions';
 import { defaultEntityId, deviceIdentifier, uniqueId } from './ids.js';
 import type { Origin } from './origin.js';
 import { hasCommand, hasState, platformFor, type Platform } from './platforms.js';

@@ -1,4 +1,4 @@
-import type { ExtensionContext, GatewayExtension } from '@mg/core';
+import type { ExtensionContext, GatewayExtension } from '@mg/core/extensions';
 import { HomeAssistantBridge, type BridgeTuning } from './bridge.js';
 import type { DiscoverySettings } from './discovery.js';
 import { nodeIdFor } from './ids.js';

@@ -1,5 +1,6 @@
 import { homieSchemaErrors } from '@mg/test-helpers';
-import { parseDevices, type Device, type DeviceInput } from '@mg/core';
+import type { Device, DeviceInput } from '@mg/core';
+import { parseDevices } from '@mg/core/devices';
 import { buildTree, describeChild, describeRoot, NODE_ID, type DeviceDescription } from './description.js';
 import { isHomieId } from './ids.js';
 import { Lamps, lamp } from './test-support/lamps.js';

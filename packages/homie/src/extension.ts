@@ -1,4 +1,4 @@
-import type { ExtensionContext, GatewayExtension } from '@mg/core';
+import type { ExtensionContext, GatewayExtension } from '@mg/core/extensions';
 import { HomieBridge, type HomieTuning } from './homie-bridge.js';
 import { toHomieId } from './ids.js';
 import { homieOptions, type HomieOptions } from './options.js';

@@ -1,4 +1,5 @@
-import type { Capability, CapabilityValue, Device, DeviceWrite, ExtensionContext, ExtensionInstance, Presence } from '@mg/core';
+import type { Capability, CapabilityValue, Device } from '@mg/core';
+import type { DeviceWrite, ExtensionContext, ExtensionInstance, Presence } from '@mg/core/extensions';
 import { buildTree, describeChild, describeRoot, type DeviceDescription, type HomieChild, type HomieProperty, type HomieTree } from './description.js';
 import { isHomieId } from './ids.js';
 import type { HomieOptions } from './options.js';

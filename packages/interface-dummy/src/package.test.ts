@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defineConfig, loadConfig, optionMeta, renderOptionsTable, section } from '@mg/config';
-import { gatewaySections } from '@mg/core';
+import { gatewaySections } from '@mg/core/options';
 import { createTestGateway } from '@mg/core/testing';
 import { DummyInterface } from './dummy-interface.js';
 import { brokerSection } from '@mg/embedded-broker';

@@ -1,7 +1,8 @@
 // The device the denon-avr profile declares, driven by a convention: a toy extension (not Home
 // Assistant or Homie, which have their own tests) in a gateway in memory, against the
 // simulated receiver on TCP. An integration test: it opens sockets.
-import type { CapabilityValue, GatewayExtension } from '@mg/core';
+import type { CapabilityValue } from '@mg/core';
+import type { GatewayExtension } from '@mg/core/extensions';
 import { createTestGateway, type TestGateway } from '@mg/core/testing';
 import { SerialInterface } from './serial-interface.js';
 import { DenonSim } from './test-support/denon-sim.js';

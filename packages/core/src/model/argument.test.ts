@@ -1,4 +1,5 @@
-import { InternalMessage, MessageError, type JsonValue } from './message.js';
+import type { JsonValue } from './json.js';
+import { InternalMessage, MessageError } from './message.js';
 
 const msg = (args: Record<string, JsonValue>) => new InternalMessage({ isCmd: true, action: 'VOL_SET', arguments: args });
 const error = (fn: () => unknown) => {

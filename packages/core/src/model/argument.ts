@@ -1,4 +1,4 @@
-import type { JsonValue } from './message.js';
+import type { JsonValue } from './json.js';
 
 /** How `msg.argument()` reads an argument: presence, default, and an expected type. */
 export interface ArgumentOptions {

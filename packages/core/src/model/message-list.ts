@@ -149,10 +149,6 @@ export class MessageList implements AsyncIterable<InternalMessage> {
     for (const waiter of this.waiters.splice(0)) waiter(DONE);
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   [Symbol.asyncIterator](): AsyncIterator<InternalMessage> {
     return { next: () => this.next(), return: () => Promise.resolve(DONE) };
   }

@@ -1,5 +1,6 @@
 import { readJsonFile } from '@mg/app-properties';
-import { InternalMessage, newArguments, type JsonValue, type MessageArguments } from './message.js';
+import type { JsonValue } from './json.js';
+import { InternalMessage, newArguments, type MessageArguments } from './message.js';
 import { describeIssues, MapError } from './map-errors.js';
 import { CHARACTERISTICS, mapFileSchema, type Characteristic, type MapFile } from './map-schema.js';
 import { buildPayload, parsePayload } from './payload.js';

@@ -1,10 +1,6 @@
 import { MgError } from '@mg/errors';
 import { checkArgument, type ArgumentOptions } from './argument.js';
-
-export type { ArgumentOptions } from './argument.js';
-
-/** A JSON value, as carried by message arguments. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { JsonValue } from './json.js';
 
 /** Message arguments. Null-prototype records: a key like `__proto__` is just a key. */
 export type MessageArguments = Record<string, JsonValue>;

@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { newArguments, type JsonValue, type MessageArguments } from './message.js';
+import type { JsonValue } from './json.js';
+import { newArguments, type MessageArguments } from './message.js';
 import { reject, type Converted } from './reject.js';
 
 /** The action and arguments carried by a payload. */

@@ -1,5 +1,4 @@
 import type { Logger } from '@mg/app-properties';
-import type { Counters } from '../runtime/counters.js';
 import type { BrokerEndpoint } from './brokers.js';
 
 // What a broker connection is given and what it hands on: the options from `[MQTT]`, the
@@ -56,9 +55,30 @@ export interface ReceivedPacket {
   retain?: boolean;
 }
 
+/**
+ * What the broker link counts. Owned here so that this layer needs nothing of the gateway's;
+ * the gateway's `Counters` has these fields and more, and is passed as is.
+ */
+export interface MqttCounters {
+  /** Connections made, the first one included. */
+  connections: number;
+  /** Connections lost. */
+  disconnections: number;
+  /** URL of the broker connected to, or last connected to. */
+  broker: string;
+  /** Messages handed to the broker. */
+  published: number;
+  /** Outgoing messages dropped because the outbox was full. */
+  dropped: number;
+  /** Outgoing statuses replaced, while waiting, by a newer one with the same key. */
+  coalesced: number;
+  /** Subscriptions the broker refused. */
+  subscriptionsRefused: number;
+}
+
 export interface ConnectionContext {
   logger: Logger;
-  counters: Counters;
+  counters: MqttCounters;
   /**
    * Called for every message received. The client reads nothing more, and does not acknowledge
    * this message, until `ack` is called: calling it later is how the gateway applies

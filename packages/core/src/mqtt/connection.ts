@@ -5,8 +5,8 @@ import mqtt, { type IConnackPacket, type MqttClient } from 'mqtt';
 import { Backoff } from '@mg/backoff';
 import type { Transport } from './transport.js';
 import { BrokerChecks } from './broker-checks.js';
-import type { BrokerEndpoint } from './brokers.js';
-import { aimAt, clientOptions } from './client-options.js';
+import { BrokerRotation } from './broker-rotation.js';
+import { clientOptions } from './client-options.js';
 import { AVAILABILITY, type ConnectionContext, type ConnectionOptions, type PublishOptions, type ReceivedPacket } from './connection-options.js';
 import { describeConnectionError } from './connection-errors.js';
 import { Publisher } from './publisher.js';
@@ -32,8 +32,7 @@ export class Connection implements Transport {
   private readonly waiting = new Throttle({ kind: 'reconnection' });
   private readonly checks: BrokerChecks;
   private readonly subscriber: Subscriber;
-  /** Index in `options.brokers` of the broker connected to, or being tried. */
-  private current = 0;
+  private readonly brokers: BrokerRotation;
   /** Counts connections, so that callbacks of an earlier one do nothing. */
   private generation = 0;
   private connectedAt = 0;
@@ -41,7 +40,6 @@ export class Connection implements Transport {
   private attemptFailed = false;
   private kicks = 0;
   private stopping = false;
-  private readonly waiters: (() => void)[] = [];
   /** Filters added at run time (by extensions), subscribed with the configured ones on every connection. */
   private readonly extra: string[] = [];
   private alive: () => boolean = () => false;
@@ -51,6 +49,7 @@ export class Connection implements Transport {
     private readonly options: ConnectionOptions,
     private readonly ctx: ConnectionContext,
   ) {
+    this.brokers = new BrokerRotation(options.brokers);
     this.checks = new BrokerChecks({
       pubQos: options.pubQos ?? 0,
       subQos: options.subQos,
@@ -66,14 +65,10 @@ export class Connection implements Transport {
       counters: ctx.counters,
       maxQos: () => this.checks.maxQos,
     });
-    this.subscriber = new Subscriber({ subQos: options.subQos, logger: ctx.logger, counters: ctx.counters, checks: this.checks, url: () => this.broker.url });
+    this.subscriber = new Subscriber({ subQos: options.subQos, logger: ctx.logger, counters: ctx.counters, checks: this.checks, url: () => this.url });
     this.backoff = new Backoff({ minMs: options.reconnectMinMs, maxMs: options.reconnectMaxMs, random: ctx.random });
     this.log = ctx.logger;
     this.clock = ctx.clock ?? Date.now;
-  }
-
-  get connected(): boolean {
-    return this.client?.connected ?? false;
   }
 
   /** Messages waiting for the broker. */
@@ -83,26 +78,15 @@ export class Connection implements Transport {
 
   /** The URL of the broker connected to (or being tried). */
   get url(): string {
-    return this.broker.url;
-  }
-
-  private get broker(): BrokerEndpoint {
-    return this.options.brokers[this.current]!;
+    return this.brokers.broker.url;
   }
 
   /** Starts connecting; returns at once (the connection comes and goes by itself from then on). */
   start(): void {
     const o = this.options;
     const mqttOptions = clientOptions(o, this.backoff.next(), this.payloads.lost);
-    const list =
-      o.brokers.length > 1
-        ? ` (then ${o.brokers
-            .slice(1)
-            .map((b) => b.url)
-            .join(', ')}, in turn)`
-        : '';
-    this.log.info(`connecting to ${this.broker.url}${list} as "${o.clientId}" (MQTT ${o.version === 5 ? '5' : '3.1.1'})`);
-    const client = mqtt.connect(this.broker.url, mqttOptions);
+    this.log.info(`connecting to ${this.url}${this.brokers.others} as "${o.clientId}" (MQTT ${o.version === 5 ? '5' : '3.1.1'})`);
+    const client = mqtt.connect(this.url, mqttOptions);
     this.client = client;
     client.on('reconnect', () => (this.attemptFailed = false));
     // Prepended so they run before MQTT.js's own handlers: the delay and the next broker must
@@ -174,12 +158,6 @@ export class Connection implements Transport {
     return new Backoff({ minMs: this.options.reconnectMinMs, maxMs: this.options.reconnectMaxMs, random: this.ctx.random });
   }
 
-  /** Resolves once connected (or at once when already). */
-  waitConnected(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
   /**
    * Publishes now when connected and the socket takes more; otherwise queues in the bounded
    * outbox, which is sent in order as soon as the socket drains or the broker is back.
@@ -232,12 +210,12 @@ export class Connection implements Transport {
     const alive = () => this.generation === generation && this.client === client && client.connected && !this.stopping;
     this.connectedAt = this.clock();
     this.ctx.counters.connections += 1;
-    this.ctx.counters.broker = this.broker.url;
+    this.ctx.counters.broker = this.url;
     this.errors.reset();
     this.waiting.reset();
     const o = this.options;
-    const url = this.broker.url;
-    this.log.info(`connected to ${url}${o.brokers.length > 1 ? ` (broker ${this.current + 1} of ${o.brokers.length})` : ''}`);
+    const url = this.url;
+    this.log.info(`connected to ${url}${this.brokers.position}`);
     this.alive = alive;
     const topics = [...o.subscriptions, ...this.extra];
     if (topics.length > 0) {
@@ -252,7 +230,6 @@ export class Connection implements Transport {
     void this.checks.connected(client, connack, url, alive).then(() => {
       if (alive()) attach();
     });
-    for (const resolve of this.waiters.splice(0)) resolve();
     this.ctx.onConnected?.(url);
   }
 
@@ -281,8 +258,8 @@ export class Connection implements Transport {
     }
     const delay = this.backoff.next();
     this.client.options.reconnectPeriod = delay;
-    const from = this.broker.url;
-    const next = this.rotate();
+    const from = this.url;
+    const next = this.brokers.next(this.client.options);
     const s = (delay / 1000).toFixed(1);
     const v = this.waiting.hit('broker not reachable');
     if (next === undefined) {
@@ -295,32 +272,17 @@ export class Connection implements Transport {
     else this.log.debug(`${from} not reachable; next attempt at ${next} in ${s} s`);
   }
 
-  /**
-   * With several brokers, the next attempt goes to the one after the broker just lost or tried
-   * (round robin from there): a dead node is tried again only after every other one, and a
-   * gateway whose broker went away does not wait for that very broker first. MQTT.js reads the
-   * host from its options on each attempt; its own `servers` rotation is not used because it
-   * keeps the TLS server name of the first broker. Returns the next URL, or undefined with one broker.
-   */
-  private rotate(): string | undefined {
-    const brokers = this.options.brokers;
-    if (brokers.length < 2 || !this.client) return undefined;
-    this.current = (this.current + 1) % brokers.length;
-    aimAt(this.client.options, this.broker);
-    return this.broker.url;
-  }
-
   /** Closed by the broker with no CONNACK and no error: what a broker without MQTT 5 may do (RabbitMQ 3.10). */
   private closedBeforeConnack(): void {
     const v = this.errors.hit(
-      `the broker at ${this.broker.url} closed the connection without answering the MQTT 5 CONNECT: if it does not speak MQTT 5 (RabbitMQ 3.10 closes it so), set [MQTT] version: 3.1.1`,
+      `the broker at ${this.url} closed the connection without answering the MQTT 5 CONNECT: if it does not speak MQTT 5 (RabbitMQ 3.10 closes it so), set [MQTT] version: 3.1.1`,
     );
     if (v.trigger) this.log.error(v.report);
   }
 
   private onError(err: Error): void {
     this.attemptFailed = true;
-    const { message, fatal } = describeConnectionError(err, { ...this.options, url: this.broker.url });
+    const { message, fatal } = describeConnectionError(err, { ...this.options, url: this.url });
     if (fatal) this.backoff.toMax();
     const v = this.errors.hit(message);
     if (v.trigger) this.log.error(v.report);

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Logger } from '@mg/app-properties';
 import { Throttle } from '@mg/throttled-error';
 import type { IClientPublishOptions, MqttClient } from 'mqtt';
-import type { Counters } from '../runtime/counters.js';
+import type { MqttCounters } from './connection-options.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 
 // QoS 1/2 messages published on this connection and not yet acknowledged by the broker: past
@@ -20,7 +20,7 @@ export interface PublisherOptions {
   /** MQTT 5 carries a correlation as correlation data. */
   version: 4 | 5;
   logger: Logger;
-  counters: Counters;
+  counters: MqttCounters;
   /** The highest QoS the broker supports (a message asking more is sent at this). Default 2. */
   maxQos?: () => 0 | 1 | 2;
 }

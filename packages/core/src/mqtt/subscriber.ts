@@ -2,16 +2,21 @@ import type { Logger } from '@mg/app-properties';
 import type { Backoff } from '@mg/backoff';
 import { Throttle } from '@mg/throttled-error';
 import type { MqttClient } from 'mqtt';
-import type { Counters } from '../runtime/counters.js';
+import type { MqttCounters } from './connection-options.js';
 import type { BrokerChecks } from './broker-checks.js';
 
 export interface SubscriberOptions {
   subQos: 0 | 1 | 2;
   logger: Logger;
-  counters: Counters;
+  counters: MqttCounters;
   checks: BrokerChecks;
   /** The URL of the broker connected to, for the messages. */
   url(): string;
+}
+
+/** A filter as a shared subscription of `group` (`$share/<group>/<filter>`), or as is without a group. */
+export function sharedFilter(group: string | undefined, filter: string): string {
+  return group ? `$share/${group}/${filter}` : filter;
 }
 
 /**

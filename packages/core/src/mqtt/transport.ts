@@ -6,7 +6,6 @@ import type { ConnectionContext, PublishOptions } from './connection-options.js'
  * (map, flow control, lifecycle) without a broker.
  */
 export interface Transport {
-  readonly connected: boolean;
   /** Starts connecting; returns at once (the link comes and goes by itself from then on). */
   start(): void;
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void;

@@ -5,7 +5,7 @@ import type { InternalMessage } from '../model/message.js';
 import { expandTopic } from '../model/topic-template.js';
 import { Connection } from '../mqtt/connection.js';
 import { AVAILABILITY, type ReceivedPacket } from '../mqtt/connection-options.js';
-import { sharedFilter } from '../mqtt/settings.js';
+import { sharedFilter } from '../mqtt/subscriber.js';
 import type { Transport } from '../mqtt/transport.js';
 import { listen } from './callbacks.js';
 import { Counters } from './counters.js';

@@ -1,4 +1,5 @@
-import { type DeviceInput, type GatewayExtension } from '../index.js';
+import type { DeviceInput } from '../index.js';
+import type { GatewayExtension } from '../extensions.js';
 import { createTestGateway } from '../testing/index.js';
 import { LAMP, Lamp, toy } from '../test-support/toy-extension.js';
 

@@ -6,7 +6,7 @@ import { isReply, type InternalMessage } from '../model/message.js';
 import type { RejectReason } from '../model/reject.js';
 import { Connection } from '../mqtt/connection.js';
 import type { ReceivedPacket } from '../mqtt/connection-options.js';
-import { statsTopic } from '../mqtt/settings.js';
+import { statsTopic } from './mqtt-settings.js';
 import type { Transport, TransportFactory } from '../mqtt/transport.js';
 import { contained } from './callbacks.js';
 import { Counters, type GatewayCounters } from './counters.js';

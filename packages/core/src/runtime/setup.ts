@@ -1,7 +1,7 @@
 import type { AppProperties } from '@mg/app-properties';
 import { defineConfig, describeConfig, loadConfig, section, type ConfigInput, type LoadedConfig, type SectionSchema } from '@mg/config';
 import type { ConnectionOptions } from '../mqtt/connection-options.js';
-import { connectionOptions, loadMap } from '../mqtt/settings.js';
+import { connectionOptions, loadMap } from './mqtt-settings.js';
 import { parseDevices } from '../model/device-binding.js';
 import type { Device } from '../model/device.js';
 import type { MessageMap } from '../model/message-map.js';

@@ -1,6 +1,7 @@
 // A lamp interface that declares its device, and a toy convention over it, for the extension tests.
 import { bool, string } from '@mg/config';
-import { InternalMessage, type DeviceInput, type GatewayExtension, type GatewayInterface, type InterfaceContext } from '../index.js';
+import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext } from '../index.js';
+import type { GatewayExtension } from '../extensions.js';
 
 export const LAMP: DeviceInput = {
   id: 'lamp',

@@ -1,4 +1,5 @@
-import { parseDevices, type Device, type DeviceInput } from '@mg/core';
+import type { Device, DeviceInput } from '@mg/core';
+import { parseDevices } from '@mg/core/devices';
 import type { DiscoverySettings } from '../discovery.js';
 import { originBlock } from '../origin.js';
 import { DiscoveryTopics, EntityTopics } from '../topics.js';

@@ -1,4 +1,4 @@
-import { capabilitySchema } from '@mg/core';
+import { capabilitySchema } from '@mg/core/devices';
 import { receiverCapability } from '@mg/test-helpers';
 import { ProfileError } from '../errors.js';
 import { loadProfile, loadProfileFile } from './load.js';

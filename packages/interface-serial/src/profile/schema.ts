@@ -1,4 +1,4 @@
-import { capabilitySchema } from '@mg/core';
+import { capabilitySchema } from '@mg/core/devices';
 import { z } from 'zod';
 import { checkCommand, checkCommandArgument, checkPattern, checkStatus, checkStatusArgument, checkTemplate } from './checks.js';
 import { checkCapabilityBindings } from './capability-checks.js';

@@ -1,5 +1,5 @@
 import { section } from '@mg/config';
-import { gatewaySections } from '@mg/core';
+import { gatewaySections } from '@mg/core/options';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';
 import { SerialInterface } from '../serial-interface.js';

@@ -1,9 +1,13 @@
 import { readTextFile, type AppProperties } from '@mg/app-properties';
-import { brokerEndpoints, parseBrokerList } from './brokers.js';
-import type { ConnectionOptions } from './connection-options.js';
-import type { MqttSettings } from '../runtime/gateway-config.js';
+import { brokerEndpoints, parseBrokerList } from '../mqtt/brokers.js';
+import type { ConnectionOptions } from '../mqtt/connection-options.js';
+import { sharedFilter } from '../mqtt/subscriber.js';
+import type { MqttSettings } from './gateway-config.js';
 import { MessageMap } from '../model/message-map.js';
 import { expandTopic } from '../model/topic-template.js';
+
+// The [MQTT] section read into what the broker link is given: here, beside the section, so that
+// the mqtt layer knows nothing of the gateway's configuration.
 
 /** Reads a file named by an `[MQTT]` option; a failure names the option and the file. */
 function readOptionFile(app: AppProperties, option: string, given: string, configFile: string | undefined): string {
@@ -18,11 +22,6 @@ export function loadMap(app: AppProperties, mqtt: MqttSettings, configFile: stri
     return { map: MessageMap.fromFile(file, options), file };
   }
   return { map: MessageMap.passthrough(mqtt.root, mqtt.topics, options) };
-}
-
-/** A filter as a shared subscription of `group` (`$share/<group>/<filter>`), or as is without a group. */
-export function sharedFilter(group: string | undefined, filter: string): string {
-  return group ? `$share/${group}/${filter}` : filter;
 }
 
 /** The connection options the `[MQTT]` section describes. */
