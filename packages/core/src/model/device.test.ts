@@ -1,35 +1,9 @@
 import { commandFor, DeviceError, parseDevices, StateIndex } from './device-binding.js';
 import type { DeviceInput } from './device.js';
 import { InternalMessage } from './message.js';
+import { receiver as receiverFixture } from '@mg/test-helpers';
 
-const receiver: DeviceInput = {
-  id: 'receiver',
-  name: 'Living room receiver',
-  manufacturer: 'Denon',
-  address: { function: 'AudioVideo', location: 'LivingRoom', device: 'Receiver' },
-  capabilities: [
-    { id: 'power', name: 'Power', kind: 'binary', command: { actions: { on: 'POWER_ON', off: 'POWER_OFF' } }, state: { action: 'POWER', argument: 'state' } },
-    {
-      id: 'volume',
-      name: 'Volume',
-      kind: 'number',
-      min: 0,
-      max: 98,
-      step: 0.5,
-      command: { action: 'VOL_SET', argument: 'level' },
-      state: { action: 'VOLUME', argument: 'level' },
-    },
-    {
-      id: 'input',
-      name: 'Input',
-      kind: 'enum',
-      options: ['CD', 'TUNER'],
-      command: { action: 'INPUT_SET', argument: 'source' },
-      state: { action: 'INPUT', argument: 'source' },
-    },
-    { id: 'mute', name: 'Mute', kind: 'binary', access: 'read', state: { actions: { MUTE_ON: 'on', MUTE_OFF: 'off' } } },
-  ],
-};
+const receiver: DeviceInput = receiverFixture();
 
 describe('parseDevices', () => {
   it('fills in the defaults', () => {

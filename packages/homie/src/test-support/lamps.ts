@@ -1,41 +1,7 @@
 import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext } from '@mg/core';
+import { lamp } from '@mg/test-helpers';
 
-/** A lamp with one capability of every kind and access the core knows. */
-export function lamp(id: string, location: string, name = `${location} lamp`): DeviceInput {
-  const address = { location, device: 'lamp' };
-  return {
-    id,
-    name,
-    manufacturer: 'Test',
-    address,
-    capabilities: [
-      { id: 'power', name: 'Power', kind: 'binary', command: { actions: { on: 'ON', off: 'OFF' } }, state: { action: 'POWER', argument: 'state' } },
-      {
-        id: 'level',
-        name: 'Level',
-        kind: 'number',
-        unit: '%',
-        min: 0,
-        max: 100,
-        step: 1,
-        command: { action: 'DIM', argument: 'level' },
-        state: { action: 'LEVEL', argument: 'level' },
-      },
-      { id: 'temperature', name: 'Temperature', kind: 'number', unit: '°C', access: 'read', state: { action: 'TEMP', argument: 'celsius' } },
-      {
-        id: 'mode',
-        name: 'Mode',
-        kind: 'enum',
-        options: ['eco', 'normal', 'boost'],
-        command: { action: 'MODE', argument: 'mode' },
-        state: { action: 'MODE', argument: 'mode' },
-      },
-      { id: 'label', name: 'Label', kind: 'text', command: { action: 'LABEL', argument: 'text' }, state: { action: 'LABEL', argument: 'text' } },
-      { id: 'beep', name: 'Beep', kind: 'trigger', access: 'write', command: { action: 'BEEP' } },
-      { id: 'nudge', name: 'Nudge', kind: 'number', access: 'write', min: -10, max: 10, step: 0.5, command: { action: 'NUDGE', argument: 'by' } },
-    ],
-  };
-}
+export { lamp };
 
 /** The devices `Lamps` declares: `[INTERFACE] count` lamps; the second one's id ends with a hyphen (a valid core id, not a Homie one). */
 function lampsFor(count: number): DeviceInput[] {
