@@ -1,9 +1,7 @@
 import { closest } from '@mg/config';
-import { MgError } from '@mg/errors';
 import type { z } from 'zod';
 
-/** A map file or object that cannot be used; the message names the file and the JSON path. */
-export class MapError extends MgError {}
+export { MapError } from '../errors.js';
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 

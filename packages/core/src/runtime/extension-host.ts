@@ -1,5 +1,6 @@
 import type { Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
+import { ExtensionError } from '../errors.js';
 import { commandFor } from '../model/device-binding.js';
 import type { InternalMessage } from '../model/message.js';
 import { expandTopic } from '../model/topic-template.js';
@@ -11,7 +12,6 @@ import { listen } from './callbacks.js';
 import { Counters } from './counters.js';
 import type { DeviceRegistry } from './devices.js';
 import type { Availability, DeviceWrite, ExtensionContext, ExtensionInstance, GatewayExtension, Presence } from './extension.js';
-import { InterfaceError } from './interface.js';
 import { Routes, topicMatches } from './routes.js';
 import type { Setup } from './setup.js';
 
@@ -88,7 +88,8 @@ export class ExtensionHost {
           // gateway to the extension (a base topic set to the root, say): refused at start.
           const covered = setup.map.topics.find((sub) => topicMatches(filter, sub));
           if (covered !== undefined)
-            throw new InterfaceError(
+            throw new ExtensionError(
+              ext.section,
               'EXTENSION_ROUTE_OVERLAP',
               `[${ext.section}] its topics "${filter}" take in the gateway's subscription "${covered}": every command would go to it instead of the interface; give it topics of its own (a base topic below the root, not the root itself)`,
             );
@@ -114,7 +115,7 @@ export class ExtensionHost {
       try {
         await instance.start?.();
       } catch (err) {
-        throw new Error(`[${name}] could not start: ${errorMessage(err)}`, { cause: err });
+        throw new ExtensionError(name, 'EXTENSION_START_FAILED', `extension [${name}] could not start: ${errorMessage(err)}`, { cause: err });
       }
     }
   }

@@ -14,7 +14,8 @@ import { DeviceRegistry } from './devices.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
 import type { GatewayEvents } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
-import { InterfaceError, type GatewayInterface, type InterfaceClass } from './interface.js';
+import { GatewayStateError, InterfaceError } from '../errors.js';
+import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { PollingLoop } from './polling.js';
 import { refusalReply } from './refusal-reply.js';
 import { Reports } from './report.js';
@@ -138,7 +139,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
    * mode, starts the turns. Rejects, after a clean stop, when the interface cannot start.
    */
   async start(): Promise<void> {
-    if (this.state !== 'new') throw new InterfaceError('GATEWAY_STARTED', `this gateway was already started (${this.state}); build a new one`);
+    if (this.state !== 'new')
+      throw new GatewayStateError(
+        'GATEWAY_ALREADY_STARTED',
+        `start() was called on a gateway already ${this.state}: a gateway starts once; build a new one to start again`,
+      );
     this.state = 'starting';
     const { setup } = this;
     try {

@@ -67,7 +67,7 @@ describe('startGateway before connecting', () => {
   });
 
   it.each<[string, string, RegExp]>([
-    ['a missing configuration file', '', /configuration file not found \(looked for .*\/app\.conf\); give one with -c PATH/],
+    ['a missing configuration file', '', /\/app\.conf: no configuration file found there; give one with -c PATH/],
     ['a bad value', '[MQTT]\nport: 99999\n', /app\.conf:2: \[MQTT\] port = "99999": expected an integer from 1 to 65535/],
     ['a missing map file', '[MQTT]\nmapping: on\nmapfilename: nope.json\n', /map file .*\/nope\.json does not exist/],
     ['a password file that is missing', '[MQTT]\npasswordfile: secret.txt\n', /\[MQTT\] passwordfile: file .*\/secret\.txt does not exist/],
@@ -75,6 +75,10 @@ describe('startGateway before connecting', () => {
   ])('refuses to start with %s, with a clear message', async (_name, text, message) => {
     if (text) conf(text);
     await expect(run(['--check'])).rejects.toThrow(message);
+  });
+
+  it('refuses a missing configuration file with a ConfigError a caller can branch on', async () => {
+    await expect(run(['--check'])).rejects.toMatchObject({ name: 'ConfigError', code: 'CONFIG_FILE_MISSING' });
   });
 
   it('names the JSON path of a broken map file', async () => {
