@@ -27,6 +27,12 @@ export interface GatewayEvents {
   resumed: [{ pausedMs: number }];
   /** The interface threw (in `loop()`, `start()`, `stop()`); the gateway goes on where it can. */
   'interface-error': [{ where: string; error: unknown }];
+  /**
+   * An extension threw: `extension` is its section (`HOMEASSISTANT`), `where` says in what
+   * (`start()`, a route, a listener). Only a failed `start()` stops the gateway; its `error` is
+   * then the ExtensionError `start()` rejects with.
+   */
+  'extension-error': [{ extension: string; where: string; error: unknown }];
   /** The gateway has stopped: interface stopped, last messages published, disconnected. */
   stopped: [counters: GatewayCounters];
 }

@@ -14,7 +14,7 @@ import { DeviceRegistry } from './devices.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
 import type { GatewayEvents } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
-import { GatewayStateError, InterfaceError } from '../errors.js';
+import { ExtensionError, GatewayStateError, InterfaceError } from '../errors.js';
 import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { PollingLoop } from './polling.js';
 import { refusalReply } from './refusal-reply.js';
@@ -108,17 +108,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       random: parts.random,
     };
     this.transport = parts.transport ? parts.transport(context) : new Connection(setup.connection, context);
-    // An extension's listener that throws is reported like an interface callback; the rest goes on.
-    const failed = (where: string, err: unknown) => this.interfaceError(where, err);
-    this.devices = new DeviceRegistry(`interface ${Interface.name}`, failed);
+    // Extensions' listeners are guarded in their own view (scopedDevices): nothing else listens here.
+    this.devices = new DeviceRegistry(`interface ${Interface.name}`, (where, err) => this.interfaceError(where, err));
     this.extensions = new ExtensionHost(setup.extensions, {
       setup,
       logging: parts.logging,
       transport: this.transport,
       devices: this.devices,
       signal: this.controller.signal,
-      contain: (where, callback) => this.contain(where, callback),
-      failed,
+      failed: (extension, where, err) => this.reports.extensionError(extension, where, err),
       refused: (detail) => this.refused('invalid-value', detail, 'incoming'),
       presence: parts.presence,
     });
@@ -178,12 +176,20 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       } finally {
         clearTimeout(slow);
       }
-      // Stopped while the interface was starting: the extensions' stop has run, do not start them after it.
-      if (this.state === 'starting') await this.extensions.start();
     } catch (err) {
       this.interfaceError(this.iface ? 'start()' : 'constructor', err, false);
       await this.stop();
       throw new InterfaceError('INTERFACE_START_FAILED', `interface ${this.Interface.name} could not start: ${errorMessage(err)}`, { cause: err });
+    }
+    try {
+      // Stopped while the interface was starting: the extensions' stop has run, do not start them after it.
+      if (this.state === 'starting') await this.extensions.start();
+    } catch (err) {
+      // Always an ExtensionError naming the extension: its own failure, not the interface's.
+      const failure = err as ExtensionError<string>;
+      this.reports.extensionError(failure.extension, 'start()', failure, true);
+      await this.stop();
+      throw failure;
     }
     if (this.state !== 'starting') return; // stopped while starting
     this.log.info(

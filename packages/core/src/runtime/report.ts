@@ -17,6 +17,7 @@ export class Reports {
   private readonly pauses = new Throttle({ kind: 'incoming pause', lagMs: 60_000 });
   // One throttle per place: a storm of loop() errors must not hide the one from stop().
   private readonly interfaceErrors = new Map<string, Throttle>();
+  private readonly extensionErrors = new Map<string, Throttle>();
   private readonly debug: boolean;
 
   constructor(
@@ -53,6 +54,25 @@ export class Reports {
     if (!v.trigger) return;
     if (goesOn) this.log.error(`interface ${v.report}; the gateway goes on`);
     else this.log.critical(`interface ${v.report}; the gateway cannot start`);
+    if (err instanceof Error && err.stack && this.debug) this.log.debug(err.stack);
+  }
+
+  /**
+   * An extension threw in `where`; the gateway goes on. `startFailed` instead: the ExtensionError
+   * that ends the start, whose message already names the extension (CRITICAL).
+   */
+  extensionError(extension: string, where: string, err: unknown, startFailed = false): void {
+    this.counters.extensionErrors += 1;
+    this.events.emit('extension-error', { extension, where, error: err });
+    if (startFailed) {
+      this.log.critical(`${errorMessage(err)}; the gateway cannot start`);
+      return;
+    }
+    const key = `${extension}\u0000${where}`;
+    let throttle = this.extensionErrors.get(key);
+    if (!throttle) this.extensionErrors.set(key, (throttle = new Throttle({ kind: `extension [${extension}] ${where}` })));
+    const v = throttle.hit(`${where} threw: ${errorMessage(err)}`);
+    if (v.trigger) this.log.error(`extension [${extension}] ${v.report}; the gateway goes on`);
     if (err instanceof Error && err.stack && this.debug) this.log.debug(err.stack);
   }
 
@@ -108,7 +128,7 @@ export class Reports {
     log.info(
       `stopped. Totals: received ${c.received}, delivered ${c.delivered}, published ${c.published}, ` +
         `outgoing dropped ${c.dropped}, coalesced ${c.coalesced}, incoming dropped ${c.incomingDropped}, ` +
-        `reading paused ${c.incomingPauses} times (${(c.incomingPausedMs / 1000).toFixed(1)} s), interface errors ${c.interfaceErrors}, ` +
+        `reading paused ${c.incomingPauses} times (${(c.incomingPausedMs / 1000).toFixed(1)} s), interface errors ${c.interfaceErrors}, extension errors ${c.extensionErrors}, ` +
         `rejected ${rejected.length > 0 ? rejected.join(', ') : 'none'}`,
     );
   }
