@@ -121,10 +121,11 @@ it('tells an extension its write was taken only when the interface will get it: 
   expect(heard).toEqual(['echo/first']);
   const stopping = gw.stop();
   // Arrives while the interface stops: nobody will take it, and it is not acknowledged (so the
-  // broker keeps it for the next run on a persistent session): handled now, the ack never comes.
-  void gw.receive('echo/late', 'x');
+  // broker keeps it for the next run on a persistent session): the kit says so once stopped.
+  const late = gw.receive('echo/late', 'x');
   closing.open();
   await stopping;
+  await expect(late).rejects.toThrow('not taken');
   expect(heard).toEqual(['echo/first']);
   expect(Lamp.seen).toHaveLength(1);
 });

@@ -88,6 +88,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           this.reports.resumed(ms);
         },
         dropped: () => this.reports.incomingDropped(this.incoming.limit),
+        taken: (msg, topic) => this.taken(msg, topic),
       },
     );
     this.statsTopic = statsTopic(setup.app, mqtt, setup.map);
@@ -256,10 +257,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   /** Hands a message to the interface, through flow control; false when the gateway is stopping and did not take it. */
   private deliver(msg: InternalMessage, packet: ReceivedPacket, ack: () => void): boolean {
+    return this.flow.offer(msg, ack, packet.qos > 0 && !this.setup.connection.clean, packet.topic);
+  }
+
+  /** A message is in the incoming list (`deliver()` may have held it for room first): counted and told only now. */
+  private taken(msg: InternalMessage, topic: string): void {
     this.internal.delivered += 1;
-    if (this.debug) this.log.debug(`received ${msg.toString()} (from "${packet.topic}")`);
-    if (this.listenerCount('message-in') > 0) this.emit('message-in', msg, packet.topic);
-    return this.flow.offer(msg, ack, packet.qos > 0 && !this.setup.connection.clean);
+    if (this.debug) this.log.debug(`received ${msg.toString()} (from "${topic}")`);
+    if (this.listenerCount('message-in') > 0) this.emit('message-in', msg, topic);
   }
 
   /** `[MQTT] replyrefused`: the sender of a refused command gets an ERROR status saying why. */

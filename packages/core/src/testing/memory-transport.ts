@@ -73,12 +73,9 @@ export class MemoryTransport implements Transport {
     return 0;
   }
 
-  /** Delivers a message as the broker would; resolves once the gateway acknowledged it. */
-  deliver(topic: string, payload: Buffer, qos: 0 | 1 | 2, correlation?: string, retain = false): Promise<void> {
-    const packet: ReceivedPacket = { topic, payload, qos };
-    if (correlation !== undefined) packet.correlation = correlation;
-    if (retain) packet.retain = true;
-    return new Promise((resolve) => this.ctx.onMessage(packet, resolve));
+  /** Delivers a message as the broker would; `ack` is called once the gateway acknowledged it (maybe never). */
+  deliver(packet: ReceivedPacket, ack: () => void): void {
+    this.ctx.onMessage(packet, ack);
   }
 
   /** Calls `listener` for every message published from now on. */
