@@ -3,7 +3,7 @@ import type { Logger, Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
 import { MessageList } from '../model/message-list.js';
 import { isReply, type InternalMessage } from '../model/message.js';
-import type { RejectReason } from '../model/reject.js';
+import type { Rejection } from '../model/reject.js';
 import { Connection } from '../mqtt/connection.js';
 import type { ReceivedPacket } from '../mqtt/connection-options.js';
 import { statsTopic } from '../mqtt/settings.js';
@@ -12,7 +12,7 @@ import { contained } from './callbacks.js';
 import { Counters, type GatewayCounters } from './counters.js';
 import { DeviceRegistry } from './devices.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
-import type { GatewayEvents } from './events.js';
+import type { GatewayEvents, Refusal } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
 import { ExtensionError, GatewayStateError, InterfaceError } from '../errors.js';
 import type { GatewayInterface, InterfaceClass } from './interface.js';
@@ -118,7 +118,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       devices: this.devices,
       signal: this.controller.signal,
       failed: (extension, where, err) => this.reports.extensionError(extension, where, err),
-      refused: (detail) => this.refused('invalid-value', detail, 'incoming'),
+      refused: (detail) => this.refused({ reason: 'invalid-value', detail }, 'incoming'),
       presence: parts.presence,
     });
   }
@@ -248,8 +248,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     }
     const r = this.setup.map.toInternal(topic, packet.payload, packet.correlation);
     if (!r.ok) {
-      this.refused(r.reason, r.detail, 'incoming');
-      if (r.reason === 'strict-miss' && this.setup.config.MQTT.replyrefused) this.replyRefused(packet, r.detail);
+      this.refused(r, 'incoming');
+      if (r.reason === 'strict-miss' && this.setup.config.MQTT.replyrefused) this.replyRefused(packet, r);
       return ack();
     }
     this.deliver(r.value, packet, ack);
@@ -268,11 +268,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   /** `[MQTT] replyrefused`: the sender of a refused command gets an ERROR status saying why. */
-  private replyRefused(packet: ReceivedPacket, reason: string): void {
-    const reply = refusalReply(packet.topic, packet.payload, reason.replace(/ \(message on ".*"\)$/, ''), {
+  private replyRefused(packet: ReceivedPacket, rejection: Rejection): void {
+    const reply = refusalReply(packet, rejection, {
       rootLevels: this.setup.map.root === '' ? 0 : this.setup.map.root.split('/').length,
-      gatewayName: this.setup.map.gatewayName,
-      correlation: packet.correlation,
+      sender: this.setup.map.senderToken,
     });
     if (reply) this.transport.publish(reply.topic, reply.payload, { qos: this.qos, retain: false, correlation: reply.correlation });
   }
@@ -286,7 +285,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       if (observe) this.devices.observe(msg);
       const r = this.setup.map.toMqtt(msg);
       if (!r.ok) {
-        this.refused(r.reason, `${r.detail}: ${msg.toString()}`, 'outgoing');
+        this.refused({ ...r, detail: `${r.detail}: ${msg.toString()}` }, 'outgoing');
         continue;
       }
       if (this.debug) this.log.debug(`publishing ${r.value.payload} on "${r.value.topic}"`);
@@ -308,8 +307,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     return this.transport.drained();
   }
 
-  private refused(reason: RejectReason, detail: string, direction: 'incoming' | 'outgoing'): void {
-    this.reports.refused(reason, detail, direction);
+  private refused(rejection: Refusal, direction: 'incoming' | 'outgoing'): void {
+    this.reports.refused(rejection, direction);
   }
 
   private startStats(): void {

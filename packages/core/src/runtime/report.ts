@@ -4,7 +4,7 @@ import { errorMessage } from '@mg/errors';
 import { Throttle } from '@mg/throttled-error';
 import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
 import type { Counters } from './counters.js';
-import type { GatewayEvents } from './events.js';
+import type { GatewayEvents, Refusal } from './events.js';
 
 /**
  * What a gateway counts, tells its program (events) and logs (throttled) when something goes
@@ -29,9 +29,13 @@ export class Reports {
     this.rejects = Object.fromEntries(REJECT_REASONS.map((r) => [r, new Throttle({ kind: r })])) as Record<RejectReason, Throttle>;
   }
 
-  refused(reason: RejectReason, detail: string, direction: 'incoming' | 'outgoing'): void {
+  refused(refusal: Refusal, direction: 'incoming' | 'outgoing'): void {
+    const { reason, detail } = refusal;
     this.counters.rejected[reason] += 1;
-    if (this.events.listenerCount('refused') > 0) this.events.emit('refused', { direction, reason, detail });
+    if (this.events.listenerCount('refused') > 0) {
+      const { characteristic, token, topic } = refusal;
+      this.events.emit('refused', { direction, reason, detail, characteristic, token, topic });
+    }
     // Echoes are routine filtering, not faults.
     if (reason === 'echo') {
       if (this.debug) this.log.debug(`ignored: ${detail}`);
