@@ -142,3 +142,12 @@ it('does not start the extensions of a gateway stopped while its interface was s
   await Promise.allSettled([starting, stopping]);
   expect(gw.published.map((m) => `${m.topic} ${m.payload}`)).not.toContain('toy/$state ready');
 });
+
+it("does not count a presence's publications in published: they go out on a connection of their own, as in production", async () => {
+  const gw = gateway(true);
+  await gw.start();
+  await gw.stop();
+  const presence = gw.published.filter((m) => m.topic === 'toy/$state');
+  expect(presence.length).toBeGreaterThan(0);
+  expect(gw.counters.published).toBe(gw.published.length - presence.length);
+});

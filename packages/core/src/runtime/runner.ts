@@ -85,7 +85,7 @@ export async function runGateway(Interface: InterfaceClass, options: RunOptions,
   const failed = (err: unknown): GatewayHandle => {
     if (!io.process) throw err;
     io.stderr.write(`${options.appName}: ${errorMessage(err)}\n`);
-    if (process.env.MG_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    if ((options.env ?? process.env).MG_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return finished(1);
   };
 

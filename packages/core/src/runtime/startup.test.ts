@@ -113,3 +113,21 @@ describe('startGateway before connecting', () => {
     await expect(run(['--frobnicate'])).rejects.toThrow(/Unknown option '--frobnicate'; try --help/);
   });
 });
+
+it('prints the stack of a start failure under MG_DEBUG in the environment it was given, not the process one', async () => {
+  const failure = async (env: Record<string, string>) => {
+    const err = new PassThrough();
+    let text = '';
+    err.on('data', (d: Buffer) => (text += d.toString()));
+    const handle = await runGateway(
+      PollingEcho,
+      { appName: 'app', argv: ['--nosuchflag'], env, launcherDir: dir },
+      { stdout: err, stderr: err, cwd: dir, process: true },
+    );
+    const code = await handle.done;
+    process.exitCode = undefined; // the program set it: the test process must not inherit it
+    return { code, stack: /\n\s+at /.test(text) };
+  };
+  expect(await failure({ MG_DEBUG: '1' })).toEqual({ code: 1, stack: true });
+  expect(await failure({})).toEqual({ code: 1, stack: false });
+});

@@ -87,9 +87,10 @@ export class MemoryTransport implements Transport {
     };
   }
 
-  private record(m: PublishedMessage): void {
-    if (this.sink) return this.sink.record(m);
-    this.ctx.counters.published += 1;
+  private record(m: PublishedMessage, counted = true): void {
+    // A presence is a connection of its own: like production, its messages are not the gateway's count.
+    if (this.sink) return this.sink.record(m, false);
+    if (counted) this.ctx.counters.published += 1;
     this.published.push(m);
     for (const l of [...this.listeners]) l(m);
   }
