@@ -1,12 +1,6 @@
 import { createTestGateway } from '../testing/index.js';
+import { gate } from '../test-support/gate.js';
 import { Lamp } from '../test-support/toy-extension.js';
-
-/** Resolves when `open()` is called: an interface's stop() that waits for its device. */
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const wait = new Promise<void>((resolve) => (open = resolve));
-  return { wait, open };
-}
 
 it('does not count, or tell, a command that arrives while the gateway stops: nobody takes it', async () => {
   const closing = gate();

@@ -1,5 +1,6 @@
 import { type DeviceInput, type GatewayExtension } from '../index.js';
 import { createTestGateway } from '../testing/index.js';
+import { gate } from '../test-support/gate.js';
 import { LAMP, Lamp, toy } from '../test-support/toy-extension.js';
 
 const gateway = (enabled: boolean) => createTestGateway(Lamp, { extensions: [toy], config: { TOY: { enabled } } });
@@ -92,13 +93,6 @@ it('refuses an interface whose describe() is invalid, naming the path', () => {
   }
   expect(() => createTestGateway(Bad)).toThrow('Bad.describe(): invalid device description:\n  $[0].capabilities[0].max: must be greater than min (0)');
 });
-
-/** Resolves when `open()` is called: an interface's start() or stop() that waits for its device. */
-function gate(): { wait: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const wait = new Promise<void>((resolve) => (open = resolve));
-  return { wait, open };
-}
 
 it('tells an extension its write was taken only when the interface will get it: not once the gateway is stopping', async () => {
   const closing = gate();
