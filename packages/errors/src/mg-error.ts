@@ -8,12 +8,13 @@ export interface MgErrorOptions {
  * The base of every error @mg throws on purpose.
  *
  * `code` is stable and machine-readable (`CONFIG_INVALID`, `MAP_INVALID`, `INTERFACE_START_FAILED`, ...);
- * `message` says what happened, where, and what to do about it.
+ * `message` says what happened, where, and what to do about it. A package narrows `C` to its
+ * catalog of codes (a string-literal union), so that a caller's `switch (err.code)` is checked.
  */
-export class MgError extends Error {
-  readonly code: string;
+export class MgError<C extends string = string> extends Error {
+  readonly code: C;
 
-  constructor(code: string, message: string, options: MgErrorOptions = {}) {
+  constructor(code: C, message: string, options: MgErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     // `name` follows the concrete class so logs and stack traces say which error it is.

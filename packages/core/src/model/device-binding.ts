@@ -1,10 +1,9 @@
-import { MgError } from '@mg/errors';
+import { DeviceError } from '../errors.js';
 import { describeIssues } from './map-errors.js';
 import { capabilitySchema, deviceListSchema, deviceSchema, type Capability, type CapabilityValue, type Device, type DeviceInput } from './device.js';
 import { InternalMessage, isReply, newArguments } from './message.js';
 
-/** A device description that cannot be used; the message names where (`$[0].capabilities[2].max`) and what. */
-export class DeviceError extends MgError {}
+export { DeviceError };
 
 /** Validates device descriptions, defaults filled in; throws a DeviceError listing every issue with its path. */
 export function parseDevices(input: readonly DeviceInput[], source: string): Device[] {

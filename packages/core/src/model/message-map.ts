@@ -100,9 +100,9 @@ export class MessageMap {
     if (!p.ok) return p;
     const tokens = t.value;
     const action = this.maps.action.toInternal(p.value.action);
-    if (action === undefined) return miss('action', p.value.action, topic);
+    if (action === undefined) return miss('action', p.value.action, topic, p.value);
     const args = this.mapArguments(p.value.arguments, 'toInternal');
-    if (!args.ok) return { ...args, detail: `${args.detail} (message on "${topic}")` };
+    if (!args.ok) return { ...args, detail: `${args.detail} (message on "${topic}")`, topic, action: p.value.action, correlation: p.value.correlation };
     return {
       ok: true,
       value: new InternalMessage(
@@ -142,6 +142,11 @@ export class MessageMap {
       return reject('echo', `message on "${topic}" was sent by this gateway`);
     }
     return { ok: true, value: { function: fn, gateway, location, device, sender, isCmd: tokens.isCmd } };
+  }
+
+  /** This gateway's name in the sender vocabulary (what it publishes as), or undefined when a strict map has none. */
+  get senderToken(): string | undefined {
+    return this.maps.sender.toMqtt(this.gatewayName);
   }
 
   /** Internal -> MQTT. An empty sender becomes this gateway's name. */
@@ -204,8 +209,14 @@ export class MessageMap {
   }
 }
 
-function miss(characteristic: Characteristic, token: string, topic?: string) {
-  return reject('strict-miss', `${characteristic} "${token}" is not in the strict map${topic ? ` (message on "${topic}")` : ''}`);
+/** Why a strict map refuses `token`, in words (the refusal reply sends them to the command's sender). */
+export function strictMissText(characteristic: Characteristic, token: string): string {
+  return `${characteristic} "${token}" is not in the strict map`;
+}
+
+function miss(characteristic: Characteristic, token: string, topic?: string, payload?: { action: string; correlation?: string }) {
+  const detail = `${strictMissText(characteristic, token)}${topic ? ` (message on "${topic}")` : ''}`;
+  return reject('strict-miss', detail, { characteristic, token, topic, action: payload?.action, correlation: payload?.correlation });
 }
 
 function knownKeys(path: readonly PropertyKey[]): string[] {

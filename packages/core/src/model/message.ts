@@ -1,4 +1,4 @@
-import { MgError } from '@mg/errors';
+import { MessageError } from '../errors.js';
 import { checkArgument, type ArgumentOptions } from './argument.js';
 import type { JsonValue } from './json.js';
 
@@ -23,7 +23,7 @@ export interface MessageFields {
   correlation?: string;
 }
 
-export class MessageError extends MgError {}
+export { MessageError };
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 

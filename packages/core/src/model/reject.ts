@@ -1,3 +1,5 @@
+import type { Characteristic } from './map-schema.js';
+
 /** Why a message was not passed on. Every reason is counted and logged (throttled). */
 export const REJECT_REASONS = [
   /** Incoming topic has the wrong number of levels for `root/function/gateway/location/device/sender/type`. */
@@ -28,11 +30,28 @@ export const REJECT_REASONS = [
 
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
-/** The outcome of a conversion: the value, or why there is none. */
-export type Converted<T> = { ok: true; value: T } | { ok: false; reason: RejectReason; detail: string };
+/**
+ * Why a conversion has no value: `reason` (counted), `detail` (words for the log) and, where
+ * known, the structured facts, so that no caller reads the words: the characteristic and token
+ * a strict map does not know, the topic, and the payload's action and correlation when it was read.
+ */
+export interface Rejection {
+  ok: false;
+  reason: RejectReason;
+  detail: string;
+  characteristic?: Characteristic;
+  token?: string;
+  topic?: string;
+  action?: string;
+  correlation?: string;
+}
 
-export const reject = (reason: RejectReason, detail: string): { ok: false; reason: RejectReason; detail: string } => ({
+/** The outcome of a conversion: the value, or why there is none. */
+export type Converted<T> = { ok: true; value: T } | Rejection;
+
+export const reject = (reason: RejectReason, detail: string, facts?: Omit<Rejection, 'ok' | 'reason' | 'detail'>): Rejection => ({
   ok: false,
   reason,
   detail,
+  ...facts,
 });

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { OptionSchema } from '@mg/config';
-import { MgError } from '@mg/errors';
+import { BrokerListError } from '../errors.js';
 import { z } from 'zod';
 
 /** One broker of `[MQTT] host`. */
@@ -15,16 +15,7 @@ export interface BrokerEndpoint extends BrokerAddress {
   url: string;
 }
 
-/** An entry of `[MQTT] host` that cannot be a broker address; `entry` counts from 1. */
-export class BrokerListError extends MgError {
-  constructor(
-    readonly entry: number,
-    readonly text: string,
-    readonly expected: string,
-  ) {
-    super('MQTT_HOST_INVALID', expected);
-  }
-}
+export { BrokerListError };
 
 export const BROKER_LIST_HINT = 'expected host or host:port, comma-separated (an IPv6 address in brackets: [::1]:1883)';
 

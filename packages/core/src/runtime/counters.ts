@@ -27,8 +27,10 @@ export class Counters {
   connections = 0;
   /** Connections lost. */
   disconnections = 0;
-  /** Errors thrown by the interface's loop(), start() or stop(). */
+  /** Errors thrown by the interface's loop(), start() or stop(), or its contained callbacks. */
   interfaceErrors = 0;
+  /** Errors thrown by an extension: its start(), its route handlers, its listeners, its contained callbacks. */
+  extensionErrors = 0;
   /** Subscriptions the broker refused (each is tried again while the connection lasts). */
   subscriptionsRefused = 0;
   /** URL of the broker connected to, or last connected to ('' before the first connection). */
@@ -56,6 +58,7 @@ export class Counters {
       connections: this.connections,
       disconnections: this.disconnections,
       interfaceErrors: this.interfaceErrors,
+      extensionErrors: this.extensionErrors,
       subscriptionsRefused: this.subscriptionsRefused,
       broker: this.broker,
       rejected: { ...this.rejected },

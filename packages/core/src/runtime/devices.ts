@@ -85,3 +85,29 @@ export class DeviceRegistry implements DeviceView, DeviceDeclarations {
     }
   }
 }
+
+/**
+ * An extension's view of the devices: a listener of its own that throws is reported as its
+ * error (`failed`), not the interface's, and the others are still told.
+ */
+export function scopedDevices(registry: DeviceView, failed: (where: string, err: unknown) => void): DeviceView {
+  const guarded =
+    <A extends unknown[]>(where: string, listener: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        listener(...args);
+      } catch (err) {
+        failed(where, err);
+      }
+    };
+  return {
+    get declared() {
+      return registry.declared;
+    },
+    list: () => registry.list(),
+    get: (id) => registry.get(id),
+    value: (device, capability) => registry.value(device, capability),
+    onChange: (listener) => registry.onChange(guarded('devices change listener', listener)),
+    onState: (listener) => registry.onState(guarded('device state listener', listener)),
+  };
+}

@@ -1,6 +1,20 @@
 import type { InternalMessage } from '../model/message.js';
+import type { Characteristic } from '../model/map-schema.js';
 import type { RejectReason } from '../model/reject.js';
 import type { GatewayCounters } from './counters.js';
+
+/**
+ * Why a message was refused: `reason` (counted in `rejected`), `detail` in words for people,
+ * and for a token a strict map does not know, which (`characteristic`, `token`) and on what
+ * `topic`: branch on these, not on the words.
+ */
+export interface Refusal {
+  reason: RejectReason;
+  detail: string;
+  characteristic?: Characteristic;
+  token?: string;
+  topic?: string;
+}
 
 /**
  * What a gateway tells its program, as typed events (`gateway.on('connected', ...)`): for
@@ -17,8 +31,8 @@ export interface GatewayEvents {
   'message-in': [message: InternalMessage, topic: string];
   /** A message of the interface is published (or waits for the broker). */
   'message-out': [message: InternalMessage, topic: string, payload: string];
-  /** A message was refused by the topic syntax, the payload syntax or a strict map. */
-  refused: [{ direction: 'incoming' | 'outgoing'; reason: RejectReason; detail: string }];
+  /** A message was refused by the topic syntax, the payload syntax, a strict map or a convention. */
+  refused: [Refusal & { direction: 'incoming' | 'outgoing' }];
   /** A message was dropped: incoming with `incomingoverflow: dropoldest`, outgoing when the outbox is full. */
   dropped: [{ direction: 'incoming' | 'outgoing' }];
   /** The incoming list is full: reading from the broker stops (`waiting` messages in the list). */
@@ -27,6 +41,12 @@ export interface GatewayEvents {
   resumed: [{ pausedMs: number }];
   /** The interface threw (in `loop()`, `start()`, `stop()`); the gateway goes on where it can. */
   'interface-error': [{ where: string; error: unknown }];
+  /**
+   * An extension threw: `extension` is its section (`HOMEASSISTANT`), `where` says in what
+   * (`start()`, a route, a listener). Only a failed `start()` stops the gateway; its `error` is
+   * then the ExtensionError `start()` rejects with.
+   */
+  'extension-error': [{ extension: string; where: string; error: unknown }];
   /** The gateway has stopped: interface stopped, last messages published, disconnected. */
   stopped: [counters: GatewayCounters];
 }

@@ -1,5 +1,6 @@
 import type { Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
+import { ExtensionError } from '../errors.js';
 import { commandFor } from '../model/device-binding.js';
 import type { InternalMessage } from '../model/message.js';
 import { expandTopic } from '../model/topic-template.js';
@@ -7,16 +8,17 @@ import { Connection } from '../mqtt/connection.js';
 import { AVAILABILITY, type ReceivedPacket } from '../mqtt/connection-options.js';
 import { sharedFilter } from '../mqtt/subscriber.js';
 import type { Transport } from '../mqtt/transport.js';
-import { listen } from './callbacks.js';
+import { contained, listen } from './callbacks.js';
 import { Counters } from './counters.js';
-import type { DeviceRegistry } from './devices.js';
+import { scopedDevices, type DeviceRegistry } from './devices.js';
 import type { Availability, DeviceWrite, ExtensionContext, ExtensionInstance, GatewayExtension, Presence } from './extension.js';
-import { InterfaceError } from './interface.js';
 import { Routes, topicMatches } from './routes.js';
 import type { Setup } from './setup.js';
 
 /** An extension's route: its filter, its handler, and the sender its writes are sent as (`homeassistant`). */
 export interface RouteHandler {
+  /** The extension's section, to which its errors are attributed. */
+  extension: string;
   filter: string;
   sender: string;
   handle(topic: string, payload: Buffer): DeviceWrite | void;
@@ -29,9 +31,8 @@ export interface ExtensionHostParts {
   transport: Transport;
   devices: DeviceRegistry;
   signal: AbortSignal;
-  contain: ExtensionContext['contain'];
-  /** An extension's handler or listener threw: reported like an interface callback's error. */
-  failed(where: string, err: unknown): void;
+  /** An extension's handler, listener or contained callback threw: reported as that extension's error. */
+  failed(extension: string, where: string, err: unknown): void;
   /** A write refused (counted as `invalid-value`, logged throttled). */
   refused(detail: string): void;
   /** Opens the second connection of a presence. Default: a real one, like the gateway's (the testing kit's is in memory). */
@@ -53,7 +54,7 @@ export interface PresenceOptions {
 export class ExtensionHost {
   readonly routes = new Routes<RouteHandler>();
   private readonly instances: { name: string; instance: ExtensionInstance }[] = [];
-  private readonly connectedListeners: (() => void)[] = [];
+  private readonly connectedListeners: { extension: string; listener: () => void }[] = [];
   private readonly presences: Transport[] = [];
   private stopped = false;
 
@@ -66,6 +67,7 @@ export class ExtensionHost {
       ? { topic: setup.connection.availabilityTopic, online: AVAILABILITY.online, offline: AVAILABILITY.stopped }
       : undefined;
     for (const ext of extensions) {
+      const failed = (where: string, err: unknown) => parts.failed(ext.section, where, err);
       const context: ExtensionContext = {
         options: setup.config[ext.section] ?? {},
         logger: parts.logging.logger(ext.section.toLowerCase()),
@@ -75,7 +77,7 @@ export class ExtensionHost {
         topicRoot: setup.map.root,
         expandTopic: (template) => expandTopic(template, { root: setup.map.root, app: setup.app.name, clientid: setup.connection.clientId }),
         availability,
-        devices: parts.devices,
+        devices: scopedDevices(parts.devices, failed),
         signal: parts.signal,
         // A retained publication is the latest of its topic: while it waits for the broker a
         // newer one replaces it (a state, a cleared config), so an outage cannot fill the
@@ -88,16 +90,17 @@ export class ExtensionHost {
           // gateway to the extension (a base topic set to the root, say): refused at start.
           const covered = setup.map.topics.find((sub) => topicMatches(filter, sub));
           if (covered !== undefined)
-            throw new InterfaceError(
+            throw new ExtensionError(
+              ext.section,
               'EXTENSION_ROUTE_OVERLAP',
-              `[${ext.section}] its topics "${filter}" take in the gateway's subscription "${covered}": every command would go to it instead of the interface; give it topics of its own (a base topic below the root, not the root itself)`,
+              `extension [${ext.section}] cannot start: its topics "${filter}" take in the gateway's subscription "${covered}": every command would go to it instead of the interface; give it topics of its own (a base topic below the root, not the root itself)`,
             );
-          this.routes.add(filter, { filter, sender: ext.section.toLowerCase(), handle });
+          this.routes.add(filter, { extension: ext.section, filter, sender: ext.section.toLowerCase(), handle });
         },
-        onConnected: (listener) => listen(this.connectedListeners, listener),
+        onConnected: (listener) => listen(this.connectedListeners, { extension: ext.section, listener }),
         presence: (o) => this.presence(o),
         refused: (detail) => parts.refused(detail),
-        contain: parts.contain,
+        contain: (where, callback) => contained(where, callback, failed),
       };
       const instance = ext.create(context);
       if (instance) this.instances.push({ name: ext.section, instance });
@@ -114,17 +117,19 @@ export class ExtensionHost {
       try {
         await instance.start?.();
       } catch (err) {
-        throw new Error(`[${name}] could not start: ${errorMessage(err)}`, { cause: err });
+        // An ExtensionError of its own (a setting it refuses) already says which and why.
+        if (err instanceof ExtensionError && err.extension === name) throw err;
+        throw new ExtensionError(name, 'EXTENSION_START_FAILED', `extension [${name}] could not start: ${errorMessage(err)}`, { cause: err });
       }
     }
   }
 
   connected(): void {
-    for (const l of [...this.connectedListeners]) {
+    for (const { extension, listener } of [...this.connectedListeners]) {
       try {
-        l();
+        listener();
       } catch (err) {
-        this.parts.failed('extension onConnected listener', err);
+        this.parts.failed(extension, 'onConnected listener', err);
       }
     }
   }
@@ -139,7 +144,7 @@ export class ExtensionHost {
       write = route.handle(packet.topic, packet.payload);
     } catch (err) {
       // Keyed by the route's filter, not the topic: one throttled report per route, however many topics.
-      this.parts.failed(`extension route "${route.filter}"`, err);
+      this.parts.failed(route.extension, `route "${route.filter}"`, err);
       return undefined;
     }
     if (!write) return undefined;
@@ -160,7 +165,7 @@ export class ExtensionHost {
     try {
       write.accepted();
     } catch (err) {
-      this.parts.failed(`extension route "${route.filter}" (accepted)`, err);
+      this.parts.failed(route.extension, `route "${route.filter}" (accepted)`, err);
     }
   }
 

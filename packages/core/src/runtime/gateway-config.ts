@@ -1,6 +1,7 @@
 import { logSection } from '@mg/app-properties';
 import { bool, choice, defineConfig, int, list, number, passthroughSection, port, renderDefaults, section, string, type ConfigValues } from '@mg/config';
 import { brokerListOption } from '../mqtt/brokers.js';
+import { INCOMING_OVERFLOW } from './incoming-flow.js';
 
 /** The `[MQTT]` section: the broker, the map, and what @mg adds to the original. */
 export const mqttSection = section(
@@ -57,7 +58,7 @@ export const mqttSection = section(
       'Answer a command refused by a strict map with an ERROR status on its own topic (response, reason, correlation kept), so that its sender learns why.',
     ),
     incomingoverflow: choice(
-      ['pause', 'dropoldest'],
+      INCOMING_OVERFLOW,
       'pause',
       'When incomingsize is reached: pause (stop reading, lose nothing) or dropoldest (keep reading, drop the oldest waiting message: the freshest state wins over completeness).',
     ),

@@ -3,7 +3,7 @@ import type { Logger, Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
 import { MessageList } from '../model/message-list.js';
 import { isReply, type InternalMessage } from '../model/message.js';
-import type { RejectReason } from '../model/reject.js';
+import type { Rejection } from '../model/reject.js';
 import { Connection } from '../mqtt/connection.js';
 import type { ReceivedPacket } from '../mqtt/connection-options.js';
 import { statsTopic } from './mqtt-settings.js';
@@ -12,9 +12,10 @@ import { contained } from './callbacks.js';
 import { Counters, type GatewayCounters } from './counters.js';
 import { DeviceRegistry } from './devices.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
-import type { GatewayEvents } from './events.js';
+import type { GatewayEvents, Refusal } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
-import { InterfaceError, type GatewayInterface, type InterfaceClass } from './interface.js';
+import { ExtensionError, GatewayStateError, InterfaceError } from '../errors.js';
+import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { PollingLoop } from './polling.js';
 import { refusalReply } from './refusal-reply.js';
 import { Reports } from './report.js';
@@ -87,6 +88,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
           this.reports.resumed(ms);
         },
         dropped: () => this.reports.incomingDropped(this.incoming.limit),
+        taken: (msg, topic) => this.taken(msg, topic),
       },
     );
     this.statsTopic = statsTopic(setup.app, mqtt, setup.map);
@@ -107,18 +109,16 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       random: parts.random,
     };
     this.transport = parts.transport ? parts.transport(context) : new Connection(setup.connection, context);
-    // An extension's listener that throws is reported like an interface callback; the rest goes on.
-    const failed = (where: string, err: unknown) => this.interfaceError(where, err);
-    this.devices = new DeviceRegistry(`interface ${Interface.name}`, failed);
+    // Extensions' listeners are guarded in their own view (scopedDevices): nothing else listens here.
+    this.devices = new DeviceRegistry(`interface ${Interface.name}`, (where, err) => this.interfaceError(where, err));
     this.extensions = new ExtensionHost(setup.extensions, {
       setup,
       logging: parts.logging,
       transport: this.transport,
       devices: this.devices,
       signal: this.controller.signal,
-      contain: (where, callback) => this.contain(where, callback),
-      failed,
-      refused: (detail) => this.refused('invalid-value', detail, 'incoming'),
+      failed: (extension, where, err) => this.reports.extensionError(extension, where, err),
+      refused: (detail) => this.refused({ reason: 'invalid-value', detail }, 'incoming'),
       presence: parts.presence,
     });
   }
@@ -138,7 +138,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
    * mode, starts the turns. Rejects, after a clean stop, when the interface cannot start.
    */
   async start(): Promise<void> {
-    if (this.state !== 'new') throw new InterfaceError('GATEWAY_STARTED', `this gateway was already started (${this.state}); build a new one`);
+    if (this.state !== 'new')
+      throw new GatewayStateError(
+        'GATEWAY_ALREADY_STARTED',
+        `start() was called on a gateway already ${this.state}: a gateway starts once; build a new one to start again`,
+      );
     this.state = 'starting';
     const { setup } = this;
     try {
@@ -173,12 +177,20 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       } finally {
         clearTimeout(slow);
       }
-      // Stopped while the interface was starting: the extensions' stop has run, do not start them after it.
-      if (this.state === 'starting') await this.extensions.start();
     } catch (err) {
       this.interfaceError(this.iface ? 'start()' : 'constructor', err, false);
       await this.stop();
       throw new InterfaceError('INTERFACE_START_FAILED', `interface ${this.Interface.name} could not start: ${errorMessage(err)}`, { cause: err });
+    }
+    try {
+      // Stopped while the interface was starting: the extensions' stop has run, do not start them after it.
+      if (this.state === 'starting') await this.extensions.start();
+    } catch (err) {
+      // Always an ExtensionError naming the extension: its own failure, not the interface's.
+      const failure = err as ExtensionError<string>;
+      this.reports.extensionError(failure.extension, 'start()', failure, true);
+      await this.stop();
+      throw failure;
     }
     if (this.state !== 'starting') return; // stopped while starting
     this.log.info(
@@ -236,8 +248,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     }
     const r = this.setup.map.toInternal(topic, packet.payload, packet.correlation);
     if (!r.ok) {
-      this.refused(r.reason, r.detail, 'incoming');
-      if (r.reason === 'strict-miss' && this.setup.config.MQTT.replyrefused) this.replyRefused(packet, r.detail);
+      this.refused(r, 'incoming');
+      if (r.reason === 'strict-miss' && this.setup.config.MQTT.replyrefused) this.replyRefused(packet, r);
       return ack();
     }
     this.deliver(r.value, packet, ack);
@@ -245,18 +257,21 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   /** Hands a message to the interface, through flow control; false when the gateway is stopping and did not take it. */
   private deliver(msg: InternalMessage, packet: ReceivedPacket, ack: () => void): boolean {
+    return this.flow.offer(msg, ack, packet.qos > 0 && !this.setup.connection.clean, packet.topic);
+  }
+
+  /** A message is in the incoming list (`deliver()` may have held it for room first): counted and told only now. */
+  private taken(msg: InternalMessage, topic: string): void {
     this.internal.delivered += 1;
-    if (this.debug) this.log.debug(`received ${msg.toString()} (from "${packet.topic}")`);
-    if (this.listenerCount('message-in') > 0) this.emit('message-in', msg, packet.topic);
-    return this.flow.offer(msg, ack, packet.qos > 0 && !this.setup.connection.clean);
+    if (this.debug) this.log.debug(`received ${msg.toString()} (from "${topic}")`);
+    if (this.listenerCount('message-in') > 0) this.emit('message-in', msg, topic);
   }
 
   /** `[MQTT] replyrefused`: the sender of a refused command gets an ERROR status saying why. */
-  private replyRefused(packet: ReceivedPacket, reason: string): void {
-    const reply = refusalReply(packet.topic, packet.payload, reason.replace(/ \(message on ".*"\)$/, ''), {
+  private replyRefused(packet: ReceivedPacket, rejection: Rejection): void {
+    const reply = refusalReply(packet, rejection, {
       rootLevels: this.setup.map.root === '' ? 0 : this.setup.map.root.split('/').length,
-      gatewayName: this.setup.map.gatewayName,
-      correlation: packet.correlation,
+      sender: this.setup.map.senderToken,
     });
     if (reply) this.transport.publish(reply.topic, reply.payload, { qos: this.qos, retain: false, correlation: reply.correlation });
   }
@@ -270,7 +285,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       if (observe) this.devices.observe(msg);
       const r = this.setup.map.toMqtt(msg);
       if (!r.ok) {
-        this.refused(r.reason, `${r.detail}: ${msg.toString()}`, 'outgoing');
+        this.refused({ ...r, detail: `${r.detail}: ${msg.toString()}` }, 'outgoing');
         continue;
       }
       if (this.debug) this.log.debug(`publishing ${r.value.payload} on "${r.value.topic}"`);
@@ -292,8 +307,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     return this.transport.drained();
   }
 
-  private refused(reason: RejectReason, detail: string, direction: 'incoming' | 'outgoing'): void {
-    this.reports.refused(reason, detail, direction);
+  private refused(rejection: Refusal, direction: 'incoming' | 'outgoing'): void {
+    this.reports.refused(rejection, direction);
   }
 
   private startStats(): void {

@@ -9,6 +9,7 @@ function setup(limit: number, overflow: 'pause' | 'dropoldest' = 'pause', resume
   const list = new MessageList({ limit });
   const acked: number[] = [];
   const said: string[] = [];
+  const taken: string[] = [];
   let now = 1_000;
   const flow = new IncomingFlow(
     list,
@@ -17,16 +18,17 @@ function setup(limit: number, overflow: 'pause' | 'dropoldest' = 'pause', resume
       paused: (waiting) => said.push(`paused ${waiting}`),
       resumed: (ms) => said.push(`resumed after ${ms} ms`),
       dropped: () => said.push('dropped'),
+      taken: (m, topic) => taken.push(`${m.action} ${topic}`),
     },
     () => now,
   );
-  const offer = (n: number, redeliverable = true) => flow.offer(msg(n), () => acked.push(n), redeliverable);
+  const offer = (n: number, redeliverable = true) => flow.offer(msg(n), () => acked.push(n), redeliverable, `t/${n}`);
   const pullAll = () => {
     const out: number[] = [];
     for (let m = list.pull(); m; m = list.pull()) out.push(Number(m.action));
     return out;
   };
-  return { list, flow, acked, said, offer, pullAll, tick: (ms: number) => (now += ms) };
+  return { list, flow, acked, said, taken, offer, pullAll, tick: (ms: number) => (now += ms) };
 }
 
 describe('IncomingFlow (pause)', () => {
@@ -104,10 +106,21 @@ describe('IncomingFlow (pause)', () => {
     const t = setup(1);
     [1, 2].forEach((n) => t.offer(n));
     expect(t.flow.close()).toBe(1);
-    t.offer(3);
+    expect(t.offer(3)).toBe(false);
     t.list.pull();
     expect(t.acked).toEqual([1]);
     expect(t.list.size).toBe(0);
+    // Only what went into the list was taken: not the held message, not the one refused.
+    expect(t.taken).toEqual(['1 t/1']);
+  });
+
+  it('tells a held message as taken only once room was made', () => {
+    const t = setup(2);
+    [1, 2, 3].forEach((n) => t.offer(n));
+    expect(t.taken).toEqual(['1 t/1', '2 t/2']);
+    t.list.pull();
+    t.list.pull();
+    expect(t.taken).toEqual(['1 t/1', '2 t/2', '3 t/3']);
   });
 
   it('refuses a watermark that could never resume', () => {

@@ -23,10 +23,14 @@ export interface IncomingFlowEvents {
   resumed?(pausedMs: number): void;
   /** `dropoldest` only: a message was dropped to make room. */
   dropped?(): void;
+  /** A message went into the list (now, or once room was made): the interface will get it. */
+  taken?(msg: InternalMessage, topic: string): void;
 }
 
 interface Held {
   msg: InternalMessage;
+  /** The MQTT topic it came on, for `taken`. */
+  topic: string;
   /** Acknowledges the message to the broker and lets the client read the next packet. */
   ack: () => void;
   /** The broker sends it again if it is not acknowledged (QoS 1/2 on a persistent session). */
@@ -74,22 +78,25 @@ export class IncomingFlow {
   }
 
   /**
-   * A message read from the broker. `ack` is called once it is in the list: now, or when the
-   * interface has made room. False when the flow is closed (stopping) and the message not taken.
+   * A message read from the broker on `topic`. `ack` is called once it is in the list: now, or
+   * when the interface has made room (`taken` is told then, not before: a message held when the
+   * flow closes is never taken). False when the flow is closed (stopping) and the message not taken.
    */
-  offer(msg: InternalMessage, ack: () => void, redeliverable: boolean): boolean {
+  offer(msg: InternalMessage, ack: () => void, redeliverable: boolean, topic = ''): boolean {
     if (this.closed) return false; // stopping: not acknowledged, the broker keeps what it can
     if (this.options.overflow === 'dropoldest') {
       if (!this.list.push(msg)) this.events.dropped?.();
+      this.events.taken?.(msg, topic);
       ack();
       return true;
     }
     if (this.held.length === 0 && !this.list.full) {
       this.list.push(msg);
+      this.events.taken?.(msg, topic);
       ack();
       return true;
     }
-    this.held.push({ msg, ack, redeliverable });
+    this.held.push({ msg, topic, ack, redeliverable });
     if (this.held.length === 1) {
       this.pausedAt = this.clock();
       this.events.paused?.(this.list.size);
@@ -130,6 +137,7 @@ export class IncomingFlow {
     while (this.held.length > 0 && !this.list.full) {
       const h = this.held.shift()!;
       this.list.push(h.msg);
+      this.events.taken?.(h.msg, h.topic);
       acks.push(h.ack);
     }
     if (this.held.length > 0) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());

@@ -1,6 +1,6 @@
 import type { Logger } from '@mg/app-properties';
 import type { OptionSchema, SectionShape } from '@mg/config';
-import { MgError } from '@mg/errors';
+import { InterfaceError } from '../errors.js';
 import type { Device, DeviceInput } from '../model/device.js';
 import type { MessageList } from '../model/message-list.js';
 
@@ -81,8 +81,7 @@ export interface InterfaceClass {
   describe?(options: any): readonly DeviceInput[];
 }
 
-/** An interface cannot work: a bad shape, or options or a device it cannot use. */
-export class InterfaceError extends MgError {}
+export { InterfaceError };
 
 /**
  * The mode an interface class runs in, or a clear refusal: a class with neither `loop()` nor

@@ -4,7 +4,7 @@ import { errorMessage } from '@mg/errors';
 import { Throttle } from '@mg/throttled-error';
 import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
 import type { Counters } from './counters.js';
-import type { GatewayEvents } from './events.js';
+import type { GatewayEvents, Refusal } from './events.js';
 
 /**
  * What a gateway counts, tells its program (events) and logs (throttled) when something goes
@@ -17,6 +17,7 @@ export class Reports {
   private readonly pauses = new Throttle({ kind: 'incoming pause', lagMs: 60_000 });
   // One throttle per place: a storm of loop() errors must not hide the one from stop().
   private readonly interfaceErrors = new Map<string, Throttle>();
+  private readonly extensionErrors = new Map<string, Throttle>();
   private readonly debug: boolean;
 
   constructor(
@@ -28,9 +29,13 @@ export class Reports {
     this.rejects = Object.fromEntries(REJECT_REASONS.map((r) => [r, new Throttle({ kind: r })])) as Record<RejectReason, Throttle>;
   }
 
-  refused(reason: RejectReason, detail: string, direction: 'incoming' | 'outgoing'): void {
+  refused(refusal: Refusal, direction: 'incoming' | 'outgoing'): void {
+    const { reason, detail } = refusal;
     this.counters.rejected[reason] += 1;
-    if (this.events.listenerCount('refused') > 0) this.events.emit('refused', { direction, reason, detail });
+    if (this.events.listenerCount('refused') > 0) {
+      const { characteristic, token, topic } = refusal;
+      this.events.emit('refused', { direction, reason, detail, characteristic, token, topic });
+    }
     // Echoes are routine filtering, not faults.
     if (reason === 'echo') {
       if (this.debug) this.log.debug(`ignored: ${detail}`);
@@ -53,6 +58,25 @@ export class Reports {
     if (!v.trigger) return;
     if (goesOn) this.log.error(`interface ${v.report}; the gateway goes on`);
     else this.log.critical(`interface ${v.report}; the gateway cannot start`);
+    if (err instanceof Error && err.stack && this.debug) this.log.debug(err.stack);
+  }
+
+  /**
+   * An extension threw in `where`; the gateway goes on. `startFailed` instead: the ExtensionError
+   * that ends the start, whose message already names the extension (CRITICAL).
+   */
+  extensionError(extension: string, where: string, err: unknown, startFailed = false): void {
+    this.counters.extensionErrors += 1;
+    this.events.emit('extension-error', { extension, where, error: err });
+    if (startFailed) {
+      this.log.critical(`${errorMessage(err)}; the gateway cannot start`);
+      return;
+    }
+    const key = `${extension}\u0000${where}`;
+    let throttle = this.extensionErrors.get(key);
+    if (!throttle) this.extensionErrors.set(key, (throttle = new Throttle({ kind: `extension [${extension}] ${where}` })));
+    const v = throttle.hit(`${where} threw: ${errorMessage(err)}`);
+    if (v.trigger) this.log.error(`extension [${extension}] ${v.report}; the gateway goes on`);
     if (err instanceof Error && err.stack && this.debug) this.log.debug(err.stack);
   }
 
@@ -108,7 +132,7 @@ export class Reports {
     log.info(
       `stopped. Totals: received ${c.received}, delivered ${c.delivered}, published ${c.published}, ` +
         `outgoing dropped ${c.dropped}, coalesced ${c.coalesced}, incoming dropped ${c.incomingDropped}, ` +
-        `reading paused ${c.incomingPauses} times (${(c.incomingPausedMs / 1000).toFixed(1)} s), interface errors ${c.interfaceErrors}, ` +
+        `reading paused ${c.incomingPauses} times (${(c.incomingPausedMs / 1000).toFixed(1)} s), interface errors ${c.interfaceErrors}, extension errors ${c.extensionErrors}, ` +
         `rejected ${rejected.length > 0 ? rejected.join(', ') : 'none'}`,
     );
   }

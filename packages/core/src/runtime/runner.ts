@@ -1,8 +1,8 @@
 import { isAbsolute } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createAppProperties, parseCommandLine, type Logger, type Logging } from '@mg/app-properties';
-import type { SectionSchema } from '@mg/config';
-import { errorMessage, isMgError, MgError } from '@mg/errors';
+import { ConfigError, type SectionSchema } from '@mg/config';
+import { errorMessage, isMgError } from '@mg/errors';
 import { Gateway } from './gateway.js';
 import type { GatewayExtension } from './extension.js';
 import type { InterfaceClass } from './interface.js';
@@ -66,8 +66,6 @@ export interface RunnerIo {
   random?: () => number;
 }
 
-class StartError extends MgError {}
-
 /**
  * The program around a gateway: command line (`-c`, `--check`, `--help`, `--version`),
  * configuration file and environment, logging, SIGINT/SIGTERM, exit codes (0 after a clean
@@ -87,7 +85,7 @@ export async function runGateway(Interface: InterfaceClass, options: RunOptions,
   const failed = (err: unknown): GatewayHandle => {
     if (!io.process) throw err;
     io.stderr.write(`${options.appName}: ${errorMessage(err)}\n`);
-    if (process.env.MG_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    if ((options.env ?? process.env).MG_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return finished(1);
   };
 
@@ -114,7 +112,7 @@ export async function runGateway(Interface: InterfaceClass, options: RunOptions,
     } catch (err) {
       if (isMgError(err, 'CONFIG_FILE_MISSING') && !(args.conf && isAbsolute(args.conf))) {
         const looked = app.configCandidates(args.conf).join(', ');
-        throw new StartError('CONFIG_FILE_MISSING', `configuration file not found (looked for ${looked}); give one with -c PATH`, { cause: err });
+        throw new ConfigError('CONFIG_FILE_MISSING', [{ file: looked, expected: 'no configuration file found there; give one with -c PATH' }], { cause: err });
       }
       throw err;
     }

@@ -67,7 +67,7 @@ describe('startGateway before connecting', () => {
   });
 
   it.each<[string, string, RegExp]>([
-    ['a missing configuration file', '', /configuration file not found \(looked for .*\/app\.conf\); give one with -c PATH/],
+    ['a missing configuration file', '', /\/app\.conf: no configuration file found there; give one with -c PATH/],
     ['a bad value', '[MQTT]\nport: 99999\n', /app\.conf:2: \[MQTT\] port = "99999": expected an integer from 1 to 65535/],
     ['a missing map file', '[MQTT]\nmapping: on\nmapfilename: nope.json\n', /map file .*\/nope\.json does not exist/],
     ['a password file that is missing', '[MQTT]\npasswordfile: secret.txt\n', /\[MQTT\] passwordfile: file .*\/secret\.txt does not exist/],
@@ -75,6 +75,10 @@ describe('startGateway before connecting', () => {
   ])('refuses to start with %s, with a clear message', async (_name, text, message) => {
     if (text) conf(text);
     await expect(run(['--check'])).rejects.toThrow(message);
+  });
+
+  it('refuses a missing configuration file with a ConfigError a caller can branch on', async () => {
+    await expect(run(['--check'])).rejects.toMatchObject({ name: 'ConfigError', code: 'CONFIG_FILE_MISSING' });
   });
 
   it('names the JSON path of a broken map file', async () => {
@@ -108,4 +112,22 @@ describe('startGateway before connecting', () => {
   it('rejects unknown command line arguments', async () => {
     await expect(run(['--frobnicate'])).rejects.toThrow(/Unknown option '--frobnicate'; try --help/);
   });
+});
+
+it('prints the stack of a start failure under MG_DEBUG in the environment it was given, not the process one', async () => {
+  const failure = async (env: Record<string, string>) => {
+    const err = new PassThrough();
+    let text = '';
+    err.on('data', (d: Buffer) => (text += d.toString()));
+    const handle = await runGateway(
+      PollingEcho,
+      { appName: 'app', argv: ['--nosuchflag'], env, launcherDir: dir },
+      { stdout: err, stderr: err, cwd: dir, process: true },
+    );
+    const code = await handle.done;
+    process.exitCode = undefined; // the program set it: the test process must not inherit it
+    return { code, stack: /\n\s+at /.test(text) };
+  };
+  expect(await failure({ MG_DEBUG: '1' })).toEqual({ code: 1, stack: true });
+  expect(await failure({})).toEqual({ code: 1, stack: false });
 });

@@ -73,12 +73,9 @@ export class MemoryTransport implements Transport {
     return 0;
   }
 
-  /** Delivers a message as the broker would; resolves once the gateway acknowledged it. */
-  deliver(topic: string, payload: Buffer, qos: 0 | 1 | 2, correlation?: string, retain = false): Promise<void> {
-    const packet: ReceivedPacket = { topic, payload, qos };
-    if (correlation !== undefined) packet.correlation = correlation;
-    if (retain) packet.retain = true;
-    return new Promise((resolve) => this.ctx.onMessage(packet, resolve));
+  /** Delivers a message as the broker would; `ack` is called once the gateway acknowledged it (maybe never). */
+  deliver(packet: ReceivedPacket, ack: () => void): void {
+    this.ctx.onMessage(packet, ack);
   }
 
   /** Calls `listener` for every message published from now on. */
@@ -90,9 +87,10 @@ export class MemoryTransport implements Transport {
     };
   }
 
-  private record(m: PublishedMessage): void {
-    if (this.sink) return this.sink.record(m);
-    this.ctx.counters.published += 1;
+  private record(m: PublishedMessage, counted = true): void {
+    // A presence is a connection of its own: like production, its messages are not the gateway's count.
+    if (this.sink) return this.sink.record(m, false);
+    if (counted) this.ctx.counters.published += 1;
     this.published.push(m);
     for (const l of [...this.listeners]) l(m);
   }

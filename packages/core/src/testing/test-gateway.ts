@@ -6,6 +6,7 @@ import type { GatewayExtension } from '../runtime/extension.js';
 import type { InterfaceClass } from '../runtime/interface.js';
 import { loadSetup } from '../runtime/setup.js';
 import { memoryLogging } from './memory-logging.js';
+import type { ReceivedPacket } from '../mqtt/connection-options.js';
 import { MemoryTransport, type PublishedMessage } from './memory-transport.js';
 
 export interface TestGatewayOptions {
@@ -34,7 +35,9 @@ export interface TestGateway {
   stop(): Promise<void>;
   /**
    * Delivers an MQTT message as the broker would: through the topic syntax, the map and flow
-   * control. A JSON-able object payload is sent as JSON. Resolves once the gateway has taken it.
+   * control. A JSON-able object payload is sent as JSON. Resolves once the gateway has taken it
+   * (or refused it with a counted reason); rejects once the gateway has stopped if it never took
+   * it (it came while the gateway was stopping: a broker would keep it for the next run).
    */
   receive(
     topic: string,
@@ -75,13 +78,37 @@ export function createTestGateway(Interface: InterfaceClass, options: TestGatewa
     presence: (o) => transport!.companion(o.topic, { online: o.online, stopped: o.stopped }),
   });
   const link = transport!;
+  // The receive() calls whose message the gateway has not acknowledged yet (held for room, or
+  // arrived while stopping): once it has stopped, nothing will take them.
+  const unanswered = new Map<(err: Error) => void, string>();
+  let stopped = false;
+  const notTaken = (topic: string) => new Error(`the message on "${topic}" was not taken: the gateway was stopping (a broker would keep it for the next run)`);
+  gateway.once('stopped', () => {
+    stopped = true;
+    for (const [reject, topic] of unanswered) reject(notTaken(topic));
+    unanswered.clear();
+  });
   return {
     gateway,
     start: () => gateway.start(),
     stop: () => gateway.stop(),
     receive(topic, payload, o = {}) {
       const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
-      return link.deliver(topic, bytes, o.qos ?? 0, o.correlation, o.retain);
+      const packet: ReceivedPacket = { topic, payload: bytes, qos: o.qos ?? 0 };
+      if (o.correlation !== undefined) packet.correlation = o.correlation;
+      if (o.retain) packet.retain = true;
+      return new Promise<void>((resolve, reject) => {
+        const fail = (err: Error) => reject(err);
+        let acked = false;
+        link.deliver(packet, () => {
+          acked = true;
+          unanswered.delete(fail);
+          resolve();
+        });
+        if (acked) return;
+        if (stopped) reject(notTaken(topic));
+        else unanswered.set(fail, topic);
+      });
     },
     published: link.published,
     waitFor(match, timeoutMs = 2_000) {
