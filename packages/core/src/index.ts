@@ -13,16 +13,19 @@ export type { GatewayEvents } from './runtime/events.js';
 export type { GatewayCounters } from './runtime/counters.js';
 
 // The contract an interface class fulfils.
-export { InterfaceError } from './runtime/interface.js';
 export type { GatewayInterface, InterfaceClass, InterfaceContext, InterfaceOptions, DeviceDeclarations } from './runtime/interface.js';
 
 // The devices an interface declares (the whole model is on `@mg/core/devices`).
 export type { Device, DeviceInput, Capability, CapabilityValue } from './model/device.js';
 
 // Messages.
-export { InternalMessage, MessageError } from './model/message.js';
+export { InternalMessage } from './model/message.js';
 export type { MessageFields, MessageArguments } from './model/message.js';
 export type { JsonValue } from './model/json.js';
 export type { ArgumentOptions } from './model/argument.js';
 export { MessageList } from './model/message-list.js';
 export type { Logger } from '@mg/app-properties';
+
+// The errors interface and extension authors throw and catch (the whole catalog, with
+// CoreErrorCode, is on `@mg/core/errors`).
+export { InterfaceError, ExtensionError, MessageError } from './error-catalog.js';

@@ -7,7 +7,7 @@ import { docOnDisk, withSection } from '@mg/test-helpers';
 // types are the names exported for TypeScript alone.
 const SURFACE: Record<string, { values: string[]; types: string[] }> = {
   '.': {
-    values: ['InterfaceError', 'InternalMessage', 'MessageError', 'MessageList', 'createGateway', 'startGateway'],
+    values: ['ExtensionError', 'InterfaceError', 'InternalMessage', 'MessageError', 'MessageList', 'createGateway', 'startGateway'],
     types: [
       'ArgumentOptions',
       'Capability',
@@ -34,6 +34,19 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
   './devices': {
     values: ['DeviceError', 'capabilitySchema', 'deviceSchema', 'parseDevices'],
     types: ['Capability', 'CapabilityKind', 'CapabilityValue', 'CommandBinding', 'Device', 'DeviceInput', 'StateBinding'],
+  },
+  './errors': {
+    values: ['BrokerListError', 'DeviceError', 'ExtensionError', 'GatewayStateError', 'InterfaceError', 'MapError', 'MessageError'],
+    types: [
+      'BrokerListErrorCode',
+      'CoreErrorCode',
+      'DeviceErrorCode',
+      'ExtensionErrorCode',
+      'GatewayStateErrorCode',
+      'InterfaceErrorCode',
+      'MapErrorCode',
+      'MessageErrorCode',
+    ],
   },
   './extensions': {
     values: [],

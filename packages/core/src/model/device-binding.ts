@@ -1,4 +1,4 @@
-import { DeviceError } from '../errors.js';
+import { DeviceError } from '../error-catalog.js';
 import { describeIssues } from './map-errors.js';
 import { capabilitySchema, deviceListSchema, deviceSchema, type Capability, type CapabilityValue, type Device, type DeviceInput } from './device.js';
 import { InternalMessage, isReply, newArguments } from './message.js';

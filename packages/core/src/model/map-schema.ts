@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { isSafeToken } from './topic.js';
 import { MAP_TYPES } from './token-map.js';
-
-/** The eight characteristics that have a vocabulary map. */
-export const CHARACTERISTICS = ['function', 'gateway', 'location', 'device', 'sender', 'action', 'argkey', 'argvalue'] as const;
-export type Characteristic = (typeof CHARACTERISTICS)[number];
+import { CHARACTERISTICS, type Characteristic } from './characteristics.js';
 
 /** Characteristics that become topic levels: their MQTT keywords must be safe topic levels. */
 const TOPIC_LEVELS = new Set<Characteristic>(['function', 'gateway', 'location', 'device', 'sender']);

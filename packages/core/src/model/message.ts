@@ -1,4 +1,4 @@
-import { MessageError } from '../errors.js';
+import { MessageError } from '../error-catalog.js';
 import { checkArgument, type ArgumentOptions } from './argument.js';
 import type { JsonValue } from './json.js';
 

@@ -1,4 +1,4 @@
-import type { Characteristic } from './map-schema.js';
+import type { Characteristic } from './characteristics.js';
 
 /** Why a message was not passed on. Every reason is counted and logged (throttled). */
 export const REJECT_REASONS = [

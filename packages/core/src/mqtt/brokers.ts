@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { OptionSchema } from '@mg/config';
-import { BrokerListError } from '../errors.js';
+import { BrokerListError } from '../error-catalog.js';
 import { z } from 'zod';
 
 /** One broker of `[MQTT] host`. */

@@ -1,5 +1,5 @@
 import type { InternalMessage } from '../model/message.js';
-import type { Characteristic } from '../model/map-schema.js';
+import type { Characteristic } from '../model/characteristics.js';
 import type { RejectReason } from '../model/reject.js';
 import type { GatewayCounters } from './counters.js';
 

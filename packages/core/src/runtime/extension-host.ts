@@ -1,6 +1,6 @@
 import type { Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
-import { ExtensionError } from '../errors.js';
+import { ExtensionError } from '../error-catalog.js';
 import { commandFor } from '../model/device-binding.js';
 import type { InternalMessage } from '../model/message.js';
 import { expandTopic } from '../model/topic-template.js';

@@ -14,7 +14,7 @@ import { DeviceRegistry } from './devices.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
 import type { GatewayEvents, Refusal } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
-import { ExtensionError, GatewayStateError, InterfaceError } from '../errors.js';
+import { ExtensionError, GatewayStateError, InterfaceError } from '../error-catalog.js';
 import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { PollingLoop } from './polling.js';
 import { refusalReply } from './refusal-reply.js';

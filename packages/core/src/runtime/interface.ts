@@ -1,6 +1,6 @@
 import type { Logger } from '@mg/app-properties';
 import type { OptionSchema, SectionShape } from '@mg/config';
-import { InterfaceError } from '../errors.js';
+import { InterfaceError } from '../error-catalog.js';
 import type { Device, DeviceInput } from '../model/device.js';
 import type { MessageList } from '../model/message-list.js';
 
