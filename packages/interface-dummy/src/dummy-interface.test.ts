@@ -81,6 +81,13 @@ describe('DummyInterface through a gateway, in memory (no broker)', () => {
     expect(seen.map((m) => `${m.function} ${m.gateway} ${m.location} ${m.action}`)).toEqual(['AudioVideo Dummy Office MUTE_TGL']);
     expect(refused).toEqual(['strict-miss']);
     await gw.stop();
+  });
+
+  it('logs each message it receives, which is all the dummy does with one (log wording)', async () => {
+    const gw = gateway();
+    await gw.start();
+    await gw.receive('testmqttgtw/audiovideo/dummy/office/amp/tester/C', 'mute_toggle');
+    await gw.stop();
     expect(gw.logs.some((l) => l.includes('received C function=AudioVideo gateway=Dummy location=Office device=amp sender=tester action=MUTE_TGL'))).toBe(true);
   });
 });
