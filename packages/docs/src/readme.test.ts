@@ -40,11 +40,12 @@ describe('the root README', () => {
       },
     )!;
     const host = ts.createCompilerHost(config.options);
-    const { getSourceFile, fileExists, readFile } = host;
-    host.getSourceFile = (name, version, ...rest) =>
-      name === file ? ts.createSourceFile(name, example!, version) : getSourceFile.call(host, name, version, ...rest);
-    host.fileExists = (name) => name === file || fileExists.call(host, name);
-    host.readFile = (name) => (name === file ? example : readFile.call(host, name));
+    const getSourceFile = host.getSourceFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    const readFile = host.readFile.bind(host);
+    host.getSourceFile = (name, version, ...rest) => (name === file ? ts.createSourceFile(name, example!, version) : getSourceFile(name, version, ...rest));
+    host.fileExists = (name) => name === file || fileExists(name);
+    host.readFile = (name) => (name === file ? example : readFile(name));
     const program = ts.createProgram([file], config.options, host);
     const errors = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(errors).toEqual([]);

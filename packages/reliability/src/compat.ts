@@ -311,7 +311,7 @@ export interface CompatRow {
 const escape = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The table as Markdown: one row per broker, one column per feature, "**yes** — note" in each cell. */
-function formatCompatTable(rows: readonly CompatRow[]): string {
+export function formatCompatTable(rows: readonly CompatRow[]): string {
   const header = ['Broker', ...FEATURES.map((f) => f.title)];
   const lines = rows.map((r) =>
     [r.broker, ...FEATURES.map(({ key }) => (r.cells[key] ? `**${r.cells[key].verdict}**: ${r.cells[key].note}` : 'not measured'))].map(escape),

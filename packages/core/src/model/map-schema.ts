@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isSafeToken } from './topic.js';
 import { MAP_TYPES } from './token-map.js';
-import { CHARACTERISTICS, type Characteristic } from './characteristics.js';
+import type { Characteristic } from './characteristics.js';
 
 /** Characteristics that become topic levels: their MQTT keywords must be safe topic levels. */
 const TOPIC_LEVELS = new Set<Characteristic>(['function', 'gateway', 'location', 'device', 'sender']);
