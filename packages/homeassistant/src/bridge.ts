@@ -28,21 +28,17 @@ export interface BridgeTuning {
  * turns Home Assistant's commands into writes for the interface.
  */
 export class HomeAssistantBridge implements ExtensionInstance {
-  /** The retained configs of this node, as the broker reports them and as this bridge publishes them. */
+  /** The retained configs of this node, as the broker reported them after a connection and as this bridge publishes them. */
   private readonly retained = new Map<string, string>();
-  private readonly offs: (() => void)[] = [];
   private readonly settleMs: number;
   private readonly random: () => number;
   private readonly migrateMs: number;
-  private settleTimer: NodeJS.Timeout | undefined;
   private birthTimer: NodeJS.Timeout | undefined;
   private migrateTimer: NodeJS.Timeout | undefined;
   /** Capabilities already warned about (a state that is not one of its options): once each, not per status. */
   private readonly warned = new Set<string>();
+  /** Whether the configs were published once: until then (the retained configs not read yet) nothing is. */
   private synced = false;
-  /** The settle window ended before the interface declared its devices: the first declaration syncs. */
-  private awaitingDevices = false;
-  private stopped = false;
 
   constructor(
     private readonly ctx: ExtensionContext<HomeAssistantOptionShape>,
@@ -56,57 +52,49 @@ export class HomeAssistantBridge implements ExtensionInstance {
 
   start(): void {
     const { ctx, settings: s } = this;
-    // Routes first: the retained configs that the subscription brings must find them.
-    ctx.route(s.discovery.filter, (topic, payload) => this.onRetainedConfig(topic, payload.toString()));
+    // After each connection, once the broker has sent this node's retained configs and the
+    // interface has declared its devices: configs published, those no longer produced cleared.
+    ctx.retained(s.discovery.filter, { settleMs: this.settleMs }, (configs) => this.settled(configs));
+    // Routes first: what the subscriptions bring must find them.
     ctx.route(s.discovery.status, (_topic, payload) => this.onStatus(payload.toString()));
     // The whole base: the states published there come back on a wide subscription, and must not reach the map.
     ctx.route(s.entities.routeFilter, (topic, payload) => this.onEntityTopic(topic, payload.toString()));
-    ctx.subscribe(s.discovery.filter);
     ctx.subscribe(s.discovery.status);
     ctx.subscribe(s.entities.commandFilter, { commands: true }); // shared with [MQTT] sharedgroup: one replica acts on each write
-    // Contained: these run inside the interface's ctx.devices.set() and the gateway's publishing,
-    // which an error of this extension must not break.
-    this.offs.push(
-      ctx.onConnected(() => this.onConnected()),
-      ctx.devices.onChange(ctx.contain('Home Assistant devices', () => (this.synced || this.awaitingDevices) && this.sync())),
-      ctx.devices.onState(ctx.contain('Home Assistant state', (d: Device, c: Capability, v: CapabilityValue) => this.onState(d, c, v))),
-    );
+    // Their listeners and routes end with the gateway (the host removes them). Contained: these
+    // run inside the interface's ctx.devices.set() and the gateway's publishing, which an error
+    // of this extension must not break. The first declaration is ctx.retained's to answer.
+    ctx.devices.onChange(ctx.contain('Home Assistant devices', () => this.synced && this.sync()));
+    ctx.devices.onState(ctx.contain('Home Assistant state', (d: Device, c: Capability, v: CapabilityValue) => this.onState(d, c, v)));
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.settleTimer);
     clearTimeout(this.birthTimer);
     clearTimeout(this.migrateTimer);
-    for (const off of this.offs.splice(0)) off();
   }
 
-  private onConnected(): void {
-    clearTimeout(this.settleTimer);
-    this.settleTimer = setTimeout(
-      this.ctx.contain('Home Assistant discovery', () => this.settled()),
-      this.settleMs,
-    );
+  /**
+   * The retained configs of this node the broker sent after a connection, the devices declared:
+   * added to what this bridge knows it published (a window cut short by a slow broker must not
+   * make it forget its own configs), then sync.
+   */
+  private settled(configs: ReadonlyMap<string, Buffer>): void {
+    for (const [topic, payload] of configs) this.retained.set(topic, payload.toString());
+    this.sync();
   }
 
-  /** The retained configs are in: sync, unless the interface has not declared its devices yet. */
-  private settled(): void {
-    if (this.ctx.devices.declared || this.synced) return this.sync();
-    // An interface that declares its devices after a scan: clearing now would remove the last
-    // run's devices from Home Assistant (with the names and areas users gave them), only to
-    // create them again moments later. The first declaration syncs.
-    this.awaitingDevices = true;
-    this.ctx.logger.info('Home Assistant discovery waits for the interface to declare its devices (ctx.devices.set())');
-  }
-
-  private onRetainedConfig(topic: string, payload: string): void {
+  private remember(topic: string, payload: string): void {
     if (payload === '') this.retained.delete(topic);
     else this.retained.set(topic, payload);
   }
 
-  /** Home Assistant's birth: configs and states again, after a random delay so that gateways do not all answer at once. */
+  /**
+   * Home Assistant's birth: configs and states again, after a random delay so that gateways do
+   * not all answer at once. Not before the first sync, which publishes everything: until then the
+   * retained configs are not read, or the devices not declared, and a sync would clear them all.
+   */
   private onStatus(payload: string): void {
-    if (payload.trim() !== 'online' || this.birthTimer || this.stopped) return;
+    if (payload.trim() !== 'online' || this.birthTimer || !this.synced) return;
     const delay = Math.round(this.random() * this.ctx.options.birthdelay * 1000);
     this.ctx.logger.info(`Home Assistant is online: configs and states follow in ${delay} ms`);
     this.birthTimer = setTimeout(
@@ -120,7 +108,6 @@ export class HomeAssistantBridge implements ExtensionInstance {
 
   /** Publishes every config and state, after clearing what is no longer produced. */
   private sync(): void {
-    if (this.stopped) return;
     const { ctx } = this;
     const devices = ctx.devices.list();
     const configs = buildDiscovery(devices, this.settings);
@@ -154,16 +141,15 @@ export class HomeAssistantBridge implements ExtensionInstance {
     if (!this.synced && devices.length === 0)
       ctx.logger.warn('the interface declares no devices (static describe() or ctx.devices.set()): Home Assistant has nothing to discover');
     this.synced = true;
-    this.awaitingDevices = false;
   }
 
   private publishConfig(topic: string, payload: string): void {
-    this.onRetainedConfig(topic, payload);
+    this.remember(topic, payload);
     this.ctx.publish(topic, payload, { retain: true });
   }
 
   private onState(d: Device, c: Capability, value: CapabilityValue): void {
-    if (this.synced && !this.stopped) this.publishState(d, c, value);
+    if (this.synced) this.publishState(d, c, value);
   }
 
   /** States are retained: Home Assistant reads the current one when it subscribes, after a restart too. */

@@ -233,7 +233,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     expect(gw.logs.filter((l) => l.startsWith('WARN '))).toHaveLength(1); // said once, as a warning
   });
 
-  it('waits for an interface that declares its devices after a scan: what the last run published stays until then, and only what the scan did not find is cleared', async () => {
+  describe('an interface that declares its devices after a scan (fake timers: the settle window passes at once)', () => {
     class Scanner implements GatewayInterface {
       static last: Scanner | undefined;
       constructor(readonly ctx: InterfaceContext) {
@@ -241,19 +241,38 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
       }
       loop(): void {}
     }
-    gw = createTestGateway(Scanner, {
-      config: { HOMEASSISTANT: { discovery: 'on' } },
-      extensions: [homeAssistantExtension({ settleMs: 30, random: () => 0 })],
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    async function scanning(): Promise<TestGateway> {
+      gw = createTestGateway(Scanner, {
+        config: { HOMEASSISTANT: { discovery: 'on' } },
+        extensions: [homeAssistantExtension({ settleMs: 30, random: () => 0 })],
+      });
+      await gw.start();
+      await gw.receive(CONFIG_AVR, ours('avr'));
+      await gw.receive(CONFIG_THERMO, ours('thermo-1'));
+      return gw;
+    }
+    const discovery = (g: TestGateway) =>
+      g.published.filter((m) => m.topic.startsWith('homeassistant/')).map((m) => `${m.topic} ${m.payload === '' ? '(cleared)' : '<config>'}`);
+
+    it('is waited for: what the last run published stays until then, and only what the scan did not find is cleared', async () => {
+      const g = await scanning();
+      jest.advanceTimersByTime(1000); // the settle window is over; the scan is not
+      expect(discovery(g)).toEqual([]);
+      Scanner.last!.ctx.devices.set([receiver]); // the scan found the receiver only
+      expect(discovery(g)).toEqual([`${CONFIG_THERMO} (cleared)`, `${CONFIG_AVR} <config>`]);
     });
-    const g = gw;
-    await g.start();
-    await g.receive(CONFIG_AVR, ours('avr'));
-    await g.receive(CONFIG_THERMO, ours('thermo-1'));
-    await new Promise((r) => setTimeout(r, 100)); // the settle window is over; the scan is not
-    expect(g.published.filter((m) => m.topic.startsWith('homeassistant/'))).toEqual([]);
-    Scanner.last!.ctx.devices.set([receiver]); // the scan found the receiver only
-    await g.waitFor((m) => m.topic === CONFIG_THERMO && m.payload === '');
-    expect(g.published.filter((m) => m.topic === CONFIG_AVR).map((m) => (m.payload === '' ? 'cleared' : 'config'))).toEqual(['config']);
+
+    it("does not answer Home Assistant's birth before then: an empty device list would clear every config", async () => {
+      const g = await scanning();
+      await g.receive('homeassistant/status', 'online');
+      jest.advanceTimersByTime(1000);
+      expect(discovery(g)).toEqual([]);
+      Scanner.last!.ctx.devices.set([receiver]);
+      expect(discovery(g)).toEqual([`${CONFIG_THERMO} (cleared)`, `${CONFIG_AVR} <config>`]);
+    });
   });
 
   it('publishes one config per entity in the entity form', async () => {

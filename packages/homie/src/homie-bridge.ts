@@ -45,15 +45,9 @@ export class HomieBridge implements ExtensionInstance {
   private byTopic = new Map<string, Located>();
   private readonly listened = new Set<string>();
   private readonly warned = new Set<string>();
-  private readonly removers: (() => void)[] = [];
   private presence: Presence | undefined;
   private connected = false;
-  /** The descriptions the broker holds under the domain, by device id, as they come in (ours included). */
-  private readonly retained = new Map<string, string>();
   private readonly settleMs: number;
-  private settleTimer: NodeJS.Timeout | undefined;
-  /** The settle window ended before the interface declared its devices: the first declaration clears the stale ones. */
-  private staleAwaitsDevices = false;
 
   constructor(
     private readonly ctx: ExtensionContext<HomieOptions>,
@@ -72,8 +66,9 @@ export class HomieBridge implements ExtensionInstance {
     const { ctx } = this;
     // First, before the devices' own routes (the first route that matches a topic takes it): every
     // description of the domain, those of children a previous run declared included, comes here.
-    ctx.route(this.topics.descriptions, (topic, payload) => this.onDescription(topic, payload));
-    ctx.subscribe(this.topics.descriptions);
+    // The stale children go after the root's description (which no longer lists them) and
+    // `ready`, as in "Removing children": the devices are published at once on each connection.
+    ctx.retained(this.topics.descriptions, { settleMs: this.settleMs }, (descriptions) => this.clearStale(descriptions));
     this.setTree(buildTree(this.root, ctx.devices.list()));
     this.listen(this.root.id, false);
     this.presence = await ctx.presence({
@@ -85,21 +80,13 @@ export class HomieBridge implements ExtensionInstance {
       lost: 'lost',
       stopped: 'disconnected',
     });
-    this.removers.push(
-      ctx.onConnected(() => {
-        this.connected = true;
-        this.publishAll();
-        // The retained descriptions arrive meanwhile; the stale children go after the root's
-        // description (which no longer lists them) and `ready`, as in "Removing children".
-        clearTimeout(this.settleTimer);
-        this.settleTimer = setTimeout(
-          ctx.contain('homie: stale devices', () => this.settled()),
-          this.settleMs,
-        );
-      }),
-      ctx.devices.onChange(ctx.contain('homie: devices changed', (devices: readonly Device[]) => this.update(devices))),
-      ctx.devices.onState(ctx.contain('homie: state', (d: Device, c: Capability, v: CapabilityValue) => this.publishValue(d, c, v))),
-    );
+    // The gateway removes these when it stops this extension, before stop().
+    ctx.onConnected(() => {
+      this.connected = true;
+      this.publishAll();
+    });
+    ctx.devices.onChange(ctx.contain('homie: devices changed', (devices: readonly Device[]) => this.update(devices)));
+    ctx.devices.onState(ctx.contain('homie: state', (d: Device, c: Capability, v: CapabilityValue) => this.publishValue(d, c, v)));
     if (this.tree.children.length === 0) ctx.logger.info('the interface declares no devices yet: only the root device is published');
   }
 
@@ -107,8 +94,6 @@ export class HomieBridge implements ExtensionInstance {
   async stop(): Promise<void> {
     // Stopped without having started (the interface's start() failed): nothing was said, nothing to take back.
     if (!this.presence) return;
-    clearTimeout(this.settleTimer);
-    for (const remove of this.removers.splice(0)) remove();
     for (const child of this.tree.children) this.ctx.publish(this.topics.state(child.id), 'disconnected', RETAINED);
     this.ctx.publish(this.topics.state(this.root.id), 'disconnected', RETAINED);
     await this.presence.stop();
@@ -154,10 +139,6 @@ export class HomieBridge implements ExtensionInstance {
     const next = buildTree(this.root, devices);
     this.setTree(next);
     if (!this.connected) return; // the first connection publishes everything
-    if (this.staleAwaitsDevices) {
-      this.staleAwaitsDevices = false;
-      this.clearStale();
-    }
     for (const child of next.children) {
       const stamped = this.versions.stamp(child.id, describeChild(next, child));
       if (!stamped.changed) continue;
@@ -176,15 +157,7 @@ export class HomieBridge implements ExtensionInstance {
       this.clear(this.topics.description(gone.id));
       for (const p of gone.properties) if (p.description.retained) this.clear(this.topics.value(gone.id, p.id));
       this.versions.forget(gone.id);
-      this.retained.delete(gone.id);
     }
-  }
-
-  /** A description on the broker (retained at subscription, or live): kept by device id; an empty payload removes it. */
-  private onDescription(topic: string, payload: Buffer): void {
-    const id = topic.slice(this.topics.base.length + 1, -'/$description'.length);
-    if (payload.length === 0) this.retained.delete(id);
-    else this.retained.set(id, payload.toString('utf8'));
   }
 
   /**
@@ -192,26 +165,16 @@ export class HomieBridge implements ExtensionInstance {
    * declared them): `$state` first, then `$description` and the retained values its nodes list,
    * as `update()` clears a child removed while running. Other roots' devices are left alone.
    */
-  /** The retained descriptions are in: stale children go, unless the interface has not declared its devices yet. */
-  private settled(): void {
-    if (this.ctx.devices.declared) return this.clearStale();
-    // An interface that declares its devices after a scan: clearing now would remove the last
-    // run's devices from every controller, only to add them again moments later.
-    this.staleAwaitsDevices = true;
-    this.ctx.logger.info('devices of an earlier run are cleared once the interface declares its devices (ctx.devices.set())');
-  }
-
-  private clearStale(): void {
-    if (!this.connected) return;
+  private clearStale(descriptions: ReadonlyMap<string, Buffer>): void {
     let cleared = 0;
-    for (const [id, payload] of this.retained) {
+    for (const [topic, payload] of descriptions) {
+      const id = topic.slice(this.topics.base.length + 1, -'/$description'.length);
       if (id === this.root.id || this.tree.children.some((c) => c.id === id)) continue;
-      const old = readDescription(payload);
+      const old = readDescription(payload.toString('utf8'));
       if (old?.root !== this.root.id) continue;
       this.clear(this.topics.state(id));
       this.clear(this.topics.description(id));
       for (const [node, properties] of old.values) for (const p of properties) this.clear(`${this.topics.base}/${id}/${node}/${p}`);
-      this.retained.delete(id);
       this.versions.forget(id);
       cleared += 1;
     }

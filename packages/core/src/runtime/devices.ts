@@ -2,6 +2,7 @@ import { parseDevices, StateIndex } from '../model/device-binding.js';
 import type { Capability, CapabilityValue, Device, DeviceInput } from '../model/device.js';
 import type { InternalMessage } from '../model/message.js';
 import { listen } from './callbacks.js';
+import type { ExtensionScope } from './extension-scope.js';
 import type { DeviceView } from './extension.js';
 import type { DeviceDeclarations } from './interface.js';
 
@@ -88,12 +89,15 @@ export class DeviceRegistry implements DeviceView, DeviceDeclarations {
 
 /**
  * An extension's view of the devices: a listener of its own that throws is reported as its
- * error (`failed`), not the interface's, and the others are still told.
+ * error (`failed`), not the interface's, and the others are still told. Its listeners belong to
+ * `scope`: removed when the gateway stops the extension, never called after that.
  */
-export function scopedDevices(registry: DeviceView, failed: (where: string, err: unknown) => void): DeviceView {
+export function scopedDevices(registry: DeviceView, failed: (where: string, err: unknown) => void, scope: ExtensionScope): DeviceView {
   const guarded =
     <A extends unknown[]>(where: string, listener: (...args: A) => void) =>
     (...args: A) => {
+      // The registry tells a copy of its list: one removed during that round is still in it.
+      if (scope.closed) return;
       try {
         listener(...args);
       } catch (err) {
@@ -107,7 +111,7 @@ export function scopedDevices(registry: DeviceView, failed: (where: string, err:
     list: () => registry.list(),
     get: (id) => registry.get(id),
     value: (device, capability) => registry.value(device, capability),
-    onChange: (listener) => registry.onChange(guarded('devices change listener', listener)),
-    onState: (listener) => registry.onState(guarded('device state listener', listener)),
+    onChange: (listener) => scope.own(registry.onChange(guarded('devices change listener', listener))),
+    onState: (listener) => scope.own(registry.onState(guarded('device state listener', listener))),
   };
 }

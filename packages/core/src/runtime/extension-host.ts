@@ -11,7 +11,9 @@ import type { Transport } from '../mqtt/transport.js';
 import { contained, listen } from './callbacks.js';
 import { Counters } from './counters.js';
 import { scopedDevices, type DeviceRegistry } from './devices.js';
+import { ExtensionScope } from './extension-scope.js';
 import type { Availability, DeviceWrite, ExtensionContext, ExtensionInstance, GatewayExtension, Presence } from './extension.js';
+import { collectRetained } from './retained.js';
 import { Routes, topicMatches } from './routes.js';
 import type { Setup } from './setup.js';
 
@@ -54,6 +56,8 @@ export interface PresenceOptions {
 export class ExtensionHost {
   readonly routes = new Routes<RouteHandler>();
   private readonly instances: { name: string; instance: ExtensionInstance }[] = [];
+  /** One per extension, on or off: what each registered, undone at stop. */
+  private readonly scopes: ExtensionScope[] = [];
   private readonly connectedListeners: { extension: string; listener: () => void }[] = [];
   private readonly presences: Transport[] = [];
   private stopped = false;
@@ -68,6 +72,8 @@ export class ExtensionHost {
       : undefined;
     for (const ext of extensions) {
       const failed = (where: string, err: unknown) => parts.failed(ext.section, where, err);
+      const scope = new ExtensionScope();
+      this.scopes.push(scope);
       const context: ExtensionContext = {
         options: setup.config[ext.section] ?? {},
         logger: parts.logging.logger(ext.section.toLowerCase()),
@@ -77,14 +83,17 @@ export class ExtensionHost {
         topicRoot: setup.map.root,
         expandTopic: (template) => expandTopic(template, { root: setup.map.root, app: setup.app.name, clientid: setup.connection.clientId }),
         availability,
-        devices: scopedDevices(parts.devices, failed),
+        devices: scopedDevices(parts.devices, failed, scope),
         signal: parts.signal,
         // A retained publication is the latest of its topic: while it waits for the broker a
         // newer one replaces it (a state, a cleared config), so an outage cannot fill the
         // outbox with an extension's history and push the interface's messages out.
         publish: (topic, payload, o = {}) =>
           parts.transport.publish(topic, payload, { qos: o.qos ?? 1, retain: o.retain ?? false, coalesceKey: o.retain ? `ext\u0000${topic}` : undefined }),
-        subscribe: (filter, o) => parts.transport.subscribe(o?.commands ? sharedFilter(setup.connection.sharedGroup, filter) : filter),
+        // Not after stop: the gateway's connection closes right after, and must not take new filters on its way out.
+        subscribe: (filter, o) => {
+          if (!scope.closed) parts.transport.subscribe(o?.commands ? sharedFilter(setup.connection.sharedGroup, filter) : filter);
+        },
         route: (filter, handle) => {
           // A filter that takes in the map's own subscriptions would send every command of the
           // gateway to the extension (a base topic set to the root, say): refused at start.
@@ -95,9 +104,17 @@ export class ExtensionHost {
               'EXTENSION_ROUTE_OVERLAP',
               `extension [${ext.section}] cannot start: its topics "${filter}" take in the gateway's subscription "${covered}": every command would go to it instead of the interface; give it topics of its own (a base topic below the root, not the root itself)`,
             );
-          this.routes.add(filter, { extension: ext.section, filter, sender: ext.section.toLowerCase(), handle });
+          // Kept in the table once the extension has stopped, but never called: a message on its
+          // topics while the connection closes is dropped, not handed to the map as the interface's.
+          this.routes.add(filter, {
+            extension: ext.section,
+            filter,
+            sender: ext.section.toLowerCase(),
+            handle: (t, p) => (scope.closed ? undefined : handle(t, p)),
+          });
         },
-        onConnected: (listener) => listen(this.connectedListeners, { extension: ext.section, listener }),
+        onConnected: (listener) => scope.own(listen(this.connectedListeners, { extension: ext.section, listener })),
+        retained: (filter, o, handover) => collectRetained({ ctx: context, scope, failed }, filter, o.settleMs, handover),
         presence: (o) => this.presence(o),
         refused: (detail) => parts.refused(detail),
         contain: (where, callback) => contained(where, callback, failed),
@@ -174,9 +191,14 @@ export class ExtensionHost {
     return undefined;
   }
 
-  /** Stops the extensions (in reverse order), then their presences. Errors are logged, never thrown. */
+  /**
+   * Stops the extensions (in reverse order), then their presences. What each registered goes
+   * first: its `stop()` (which may publish, and await) is not interrupted by its own listeners.
+   * Errors are logged, never thrown.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    for (const scope of this.scopes) scope.close();
     for (const { name, instance } of [...this.instances].reverse()) {
       try {
         await instance.stop?.();

@@ -79,7 +79,12 @@ export interface DeviceView {
   onState(listener: (device: Device, capability: Capability, value: CapabilityValue) => void): () => void;
 }
 
-/** What a gateway gives an extension. */
+/**
+ * What a gateway gives an extension. What it registers here (routes, subscriptions, `onConnected`
+ * and `devices` listeners, `retained`) is undone by the gateway when it stops the extension,
+ * before its `stop()`: from then on its routes and listeners are never called, so an extension
+ * keeps no list of listeners to remove; `stop()` clears only timers of its own and says goodbye.
+ */
 export interface ExtensionContext<S extends SectionShape = SectionShape> {
   /** Its section's options, typed and validated. */
   options: InterfaceOptions<S>;
@@ -121,6 +126,18 @@ export interface ExtensionContext<S extends SectionShape = SectionShape> {
   refused(detail: string): void;
   /** Called on every connection to the broker (the first one included). Returns a function that removes the listener. */
   onConnected(listener: () => void): () => void;
+  /**
+   * What the broker holds on `filter`, to clear what an earlier run left there and this one no
+   * longer produces. After each connection the messages on `filter` are collected by topic for
+   * `settleMs` (the broker sends its retained ones on subscription; an empty payload removes its
+   * topic); once that window is over and the interface has declared its devices
+   * (`devices.declared`), `handover` gets them. An interface that declares after a scan is waited
+   * for: before it, an empty device list would make everything look stale. The filter is
+   * subscribed and routed here (call it before the routes that would take in its topics); what
+   * arrives after the hand-over is dropped. The timer and listeners end with the gateway; an
+   * error of `handover` is the extension's (counted, logged), never fatal.
+   */
+  retained(filter: string, options: { settleMs: number }, handover: (messages: ReadonlyMap<string, Buffer>) => void): void;
   /**
    * Opens a second connection (client id `<clientid>-<suffix>`) whose last will publishes
    * `lost` on `topic` (retained) if the gateway dies; `online` is published on each of its
