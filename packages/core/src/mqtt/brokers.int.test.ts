@@ -109,7 +109,7 @@ describe('on a broker without QoS 2, shared subscriptions and MQTT 5 (a NATS 2.9
     await waitFor(() => watcher.messages.length >= 5, 'the replies');
     await new Promise((r) => setTimeout(r, 500));
     // A QoS 2 publish would have made the node close the connection, again and again.
-    expect(gw.handle.counters).toMatchObject({ connections: 1, disconnections: 0, published: 6 });
+    expect(gw.handle.counters).toMatchObject({ connections: 1, disconnections: 0, published: 5 });
     expect(gw.errors().match(/supports QoS 1 at most/g)).toHaveLength(1);
   });
 

@@ -83,7 +83,12 @@ export class ExtensionHost {
         // newer one replaces it (a state, a cleared config), so an outage cannot fill the
         // outbox with an extension's history and push the interface's messages out.
         publish: (topic, payload, o = {}) =>
-          parts.transport.publish(topic, payload, { qos: o.qos ?? 1, retain: o.retain ?? false, coalesceKey: o.retain ? `ext\u0000${topic}` : undefined }),
+          parts.transport.publish(topic, payload, {
+            kind: 'extension',
+            qos: o.qos ?? 1,
+            retain: o.retain ?? false,
+            coalesceKey: o.retain ? `ext\u0000${topic}` : undefined,
+          }),
         subscribe: (filter, o) => parts.transport.subscribe(o?.commands ? sharedFilter(setup.connection.sharedGroup, filter) : filter),
         route: (filter, handle) => {
           // A filter that takes in the map's own subscriptions would send every command of the

@@ -171,7 +171,7 @@ describe('outgoing flow control', () => {
     const P = producer(N, { topics: 10 });
     await setup(P, `flow-flood-${process.pid}`);
     await waitFor(() => P.done, 'the producer', 30_000);
-    await waitFor(() => gw!.handle.counters.published - 1 === client!.messages.length && gw!.handle.counters.published > 1, 'what was published', 30_000);
+    await waitFor(() => gw!.handle.counters.published === client!.messages.length && gw!.handle.counters.published > 0, 'what was published', 30_000);
     const accounted = () => client!.messages.length + gw!.handle.counters.coalesced + gw!.handle.counters.dropped;
     await waitFor(() => accounted() >= N, 'every status accounted for', 30_000);
     const c = gw!.handle.counters;
