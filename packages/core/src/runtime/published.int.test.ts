@@ -1,12 +1,14 @@
 // What `published` counts on a real broker: the interface's messages only, not the gateway's
 // availability and stats, nor an extension's messages (counted apart).
 import { connectClient, SHARED_BROKER_URL, uniqueRoot, waitFor } from '@mg/test-helpers';
-import { createGateway, InternalMessage } from '../index.js';
+import { createGateway, InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext } from '../index.js';
 import { memoryLogging } from '../testing/index.js';
-import { Lamp, toy } from '../test-support/toy-extension.js';
+import { LAMP, toy } from '../test-support/toy-extension.js';
 
 /** The lamp, reporting three states as soon as it starts: its own and two of lamps it does not declare. */
-class Reporting extends Lamp {
+class Reporting implements GatewayInterface {
+  static describe = (): DeviceInput[] => [LAMP];
+  constructor(private readonly ctx: InterfaceContext) {}
   start(): void {
     for (const device of ['Lamp', 'Lamp2', 'Lamp3'])
       this.ctx.outgoing.push(new InternalMessage({ location: 'Hall', device, action: 'POWER', arguments: { state: 'on', level: 10 } }));
