@@ -27,10 +27,7 @@ const TRUE = new Set(['on', 'true', '1', 'yes']);
 const FALSE = new Set(['off', 'false', '0', 'no']);
 
 /** A value for a capability, checked against its kind, range and options; a string says what is wrong. */
-export function checkValue(
-  c: Capability,
-  value: CapabilityValue | undefined,
-): { ok: true; value: CapabilityValue | undefined } | { ok: false; reason: string } {
+function checkValue(c: Capability, value: CapabilityValue | undefined): { ok: true; value: CapabilityValue | undefined } | { ok: false; reason: string } {
   switch (c.kind) {
     case 'trigger':
       return value === undefined ? { ok: true, value: undefined } : { ok: false, reason: `${c.id} is a trigger: it takes no value, got ${shown(value)}` };

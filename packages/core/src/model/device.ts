@@ -11,12 +11,12 @@ const id = (what: string) =>
     .describe(`The ${what} id: [a-z0-9-], stable across restarts and renames (conventions derive their unique ids from it).`);
 
 /** What a capability holds: binary (on/off), number, enum (one of `options`), text, or trigger (a command without a value). */
-export const CAPABILITY_KINDS = ['binary', 'number', 'enum', 'text', 'trigger'] as const;
+const CAPABILITY_KINDS = ['binary', 'number', 'enum', 'text', 'trigger'] as const;
 export type CapabilityKind = (typeof CAPABILITY_KINDS)[number];
 
 const action = z.string().min(1).describe('An internal action (the interface vocabulary).');
 
-export const commandBindingSchema = z
+const commandBindingSchema = z
   .union([
     z.strictObject({
       action,
@@ -31,7 +31,7 @@ export const commandBindingSchema = z
   ])
   .describe('How a write becomes an internal command for the interface.');
 
-export const stateBindingSchema = z
+const stateBindingSchema = z
   .union([
     z.strictObject({
       action,

@@ -12,7 +12,7 @@ export interface PayloadContent {
 }
 
 /** The argument that carries a request's correlation id in JSON payloads. */
-export const CORRELATION_KEY = 'correlation';
+const CORRELATION_KEY = 'correlation';
 
 /**
  * Reads a payload: the action alone as plain text (`light_on`), or a JSON object

@@ -17,7 +17,7 @@ export interface BrokerEndpoint extends BrokerAddress {
 
 export { BrokerListError };
 
-export const BROKER_LIST_HINT = 'expected host or host:port, comma-separated (an IPv6 address in brackets: [::1]:1883)';
+const BROKER_LIST_HINT = 'expected host or host:port, comma-separated (an IPv6 address in brackets: [::1]:1883)';
 
 // Letters, digits, hyphens and underscores (some LAN names have them), dot-separated.
 const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
@@ -76,7 +76,7 @@ export function brokerEndpoints(brokers: readonly BrokerAddress[], protocol: str
 }
 
 /** What a bad `[MQTT] host` is told: which entry, what is wrong, what was expected. */
-export function describeBrokerListError(err: BrokerListError, count: number): string {
+function describeBrokerListError(err: BrokerListError, count: number): string {
   const which = count > 1 ? `entry ${err.entry} of ${count} ("${err.text}"): ` : '';
   return `${which}${err.expected}; ${BROKER_LIST_HINT}`;
 }

@@ -66,8 +66,10 @@ export interface MqttCounters {
   disconnections: number;
   /** URL of the broker connected to, or last connected to. */
   broker: string;
-  /** Messages handed to the broker. */
+  /** The interface's messages handed to the broker (kind `interface`). */
   published: number;
+  /** Extensions' messages handed to the broker (kind `extension`). */
+  extensionPublished: number;
   /** Outgoing messages dropped because the outbox was full. */
   dropped: number;
   /** Outgoing statuses replaced, while waiting, by a newer one with the same key. */
@@ -89,13 +91,29 @@ export interface ConnectionContext {
   onConnectionLost?(): void;
   /** Connected (again), subscriptions sent; `url` is the broker's that answered. */
   onConnected?(url: string): void;
+  /** The broker granted these filters (its SUBACK): messages on them now reach `onMessage`. */
+  onSubscribed?(filters: string[]): void;
   /** Randomness for the reconnection jitter; tests pass a fixed one. */
   random?: () => number;
   /** Time source. Default `Date.now`. */
   clock?: () => number;
 }
 
+/**
+ * Whose a message is, for the counters: the interface's (counted in `published`), an
+ * extension's (`extensionPublished`), or the gateway's own (availability, stats, a refusal
+ * reply), not counted: they follow from `connections` and the time.
+ */
+export type PublishKind = 'interface' | 'extension' | 'gateway';
+
+/** Counts a message handed to the broker by its kind (the connection and the testing kit alike). */
+export function countPublished(counters: MqttCounters, kind: PublishKind): void {
+  if (kind === 'interface') counters.published += 1;
+  else if (kind === 'extension') counters.extensionPublished += 1;
+}
+
 export interface PublishOptions {
+  kind: PublishKind;
   qos: 0 | 1 | 2;
   retain: boolean;
   /**

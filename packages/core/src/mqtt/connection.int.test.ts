@@ -37,12 +37,11 @@ it('reconnects by itself after the broker restarts, subscribes again and answers
   await waitFor(() => gw!.handle.counters.connections === 2, 'the reconnection', 15_000);
   const client = await connectClient(broker.url);
   await client.subscribe(`${ROOT}/+/+/+/+/+/S`);
-  await waitFor(() => /subscribed to/.test(gw!.log().split('connected to').pop() ?? ''), 'the new subscriptions');
+  await waitFor(() => gw!.subscriptions.length === 2, 'the new subscriptions');
   await client.publish(`${ROOT}/lighting/dummy/office/lamp/t/C`, 'light_on');
   await client.waitFor((m) => m.topic.endsWith('/lamp/dummy2mqtt/S'), 'the reply after the restart');
   await client.end();
   expect(gw.handle.counters.disconnections).toBe(1);
-  expect(gw.log()).toMatch(/connection to mqtt:\/\/127\.0\.0\.1:\d+ lost; reconnecting in \d\.\d s/);
 });
 
 it('starts while the broker is down, says it is waiting, and works once the broker appears', async () => {
@@ -88,11 +87,9 @@ it('keeps outgoing messages while disconnected: bounded, drops counted, sent on 
     for (let i = 1; i <= 8; i++) Pusher.current.status(`lamp${i}`, 'LIGHT_ON');
     // 10 distinct states (topic and action: lamp0 on and off are two) for a bound of 5: 5 dropped.
     expect(gw!.handle.counters.dropped).toBe(5);
-    expect(gw!.errors()).toMatch(/outbox full \(5 messages\) while the broker is away/);
   });
   // The oldest were dropped (lamp0's two states, lamp1..3): lamp4..8 arrive, in order.
   expect(got).toEqual(['lamp4 light_on', 'lamp5 light_on', 'lamp6 light_on', 'lamp7 light_on', 'lamp8 light_on']);
-  expect(gw!.log()).toMatch(/sending 5 messages queued while disconnected/);
 });
 
 it('publishes the latest of each state of a device that changed while disconnected, in the order of their last change', async () => {

@@ -65,7 +65,14 @@ export class Connection implements Transport {
       counters: ctx.counters,
       maxQos: () => this.checks.maxQos,
     });
-    this.subscriber = new Subscriber({ subQos: options.subQos, logger: ctx.logger, counters: ctx.counters, checks: this.checks, url: () => this.url });
+    this.subscriber = new Subscriber({
+      subQos: options.subQos,
+      logger: ctx.logger,
+      counters: ctx.counters,
+      checks: this.checks,
+      url: () => this.url,
+      granted: (filters) => ctx.onSubscribed?.(filters),
+    });
     this.backoff = new Backoff({ minMs: options.reconnectMinMs, maxMs: options.reconnectMaxMs, random: ctx.random });
     this.log = ctx.logger;
     this.clock = ctx.clock ?? Date.now;
@@ -163,7 +170,10 @@ export class Connection implements Transport {
    * outbox, which is sent in order as soon as the socket drains or the broker is back.
    */
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
-    this.publisher.publish({ topic, payload, qos: options.qos, retain: options.retain, correlation: options.correlation }, options.coalesceKey);
+    this.publisher.publish(
+      { kind: options.kind, topic, payload, qos: options.qos, retain: options.retain, correlation: options.correlation },
+      options.coalesceKey,
+    );
   }
 
   /** Resolves when nothing waits for the broker: the outbox is empty and the socket takes more. */
@@ -188,7 +198,7 @@ export class Connection implements Transport {
     const o = this.options;
     if (client.connected) {
       this.publisher.sendAll();
-      if (o.availabilityTopic) this.publisher.send({ topic: o.availabilityTopic, payload: this.payloads.stopped, qos: 1, retain: true });
+      if (o.availabilityTopic) this.publisher.send({ kind: 'gateway', topic: o.availabilityTopic, payload: this.payloads.stopped, qos: 1, retain: true });
       const ended = client.endAsync(false).catch(() => undefined);
       const timer = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
       if ((await Promise.race([ended, timer])) === 'timeout') {
@@ -226,7 +236,10 @@ export class Connection implements Transport {
     // The availability goes first on every connection: a new broker of the list learns it too
     // (the will is in every CONNECT). With pubqos 2 publishing waits until the broker's QoS is known.
     const attach = () =>
-      this.publisher.attach(client, o.availabilityTopic ? { topic: o.availabilityTopic, payload: this.payloads.online, qos: 1, retain: true } : undefined);
+      this.publisher.attach(
+        client,
+        o.availabilityTopic ? { kind: 'gateway', topic: o.availabilityTopic, payload: this.payloads.online, qos: 1, retain: true } : undefined,
+      );
     void this.checks.connected(client, connack, url, alive).then(() => {
       if (alive()) attach();
     });

@@ -1,6 +1,6 @@
 import { Outbox, type OutboxEntry } from './outbox.js';
 
-const entry = (topic: string, payload = 'x'): OutboxEntry => ({ topic, payload, qos: 0, retain: false });
+const entry = (topic: string, payload = 'x'): OutboxEntry => ({ kind: 'interface', topic, payload, qos: 0, retain: false });
 
 describe('Outbox', () => {
   it('drains in order', () => {

@@ -1,4 +1,7 @@
+import type { PublishKind } from './connection-options.js';
+
 export interface OutboxEntry {
+  kind: PublishKind;
   topic: string;
   payload: string | Buffer;
   qos: 0 | 1 | 2;

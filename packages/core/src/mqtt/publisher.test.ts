@@ -26,7 +26,7 @@ it('keeps at most 10,000 QoS 1 messages unacknowledged, and sends the waiting on
   const publisher = new Publisher({ outboxSize: 100_000, version: 4, logger: memoryLogging().logger('mqtt'), counters });
   const fake = fakeClient();
   publisher.attach(fake.client);
-  for (let i = 0; i < 12_000; i++) publisher.publish({ topic: `t/${i}`, payload: 'x', qos: 1, retain: false });
+  for (let i = 0; i < 12_000; i++) publisher.publish({ kind: 'interface', topic: `t/${i}`, payload: 'x', qos: 1, retain: false });
   expect(fake.sent()).toBe(10_000);
   expect(publisher.pending).toBe(2_000);
   fake.ack(4_999); // 5,001 still in flight: not yet
@@ -35,4 +35,12 @@ it('keeps at most 10,000 QoS 1 messages unacknowledged, and sends the waiting on
   expect(fake.sent()).toBe(12_000);
   expect(publisher.pending).toBe(0);
   expect(counters.dropped).toBe(0);
+});
+
+it("counts the interface's messages in published, the extensions' apart, the gateway's own (availability, stats) in neither", () => {
+  const counters = new Counters();
+  const publisher = new Publisher({ outboxSize: 10, version: 4, logger: memoryLogging().logger('mqtt'), counters });
+  publisher.attach(fakeClient().client, { kind: 'gateway', topic: 'gw/availability', payload: 'online', qos: 1, retain: true });
+  for (const kind of ['interface', 'interface', 'extension', 'gateway'] as const) publisher.publish({ kind, topic: 't', payload: 'x', qos: 0, retain: false });
+  expect({ published: counters.published, extensionPublished: counters.extensionPublished }).toEqual({ published: 2, extensionPublished: 1 });
 });

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Logger } from '@mg/app-properties';
 import { Throttle } from '@mg/throttled-error';
 import type { IClientPublishOptions, MqttClient } from 'mqtt';
-import type { MqttCounters } from './connection-options.js';
+import { countPublished, type MqttCounters } from './connection-options.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 
 // QoS 1/2 messages published on this connection and not yet acknowledged by the broker: past
@@ -125,7 +125,7 @@ export class Publisher {
     } else {
       client.publish(entry.topic, entry.payload, opts);
     }
-    this.o.counters.published += 1;
+    countPublished(this.o.counters, entry.kind);
   }
 
   private acked(generation: number): void {

@@ -12,6 +12,8 @@ export interface SubscriberOptions {
   checks: BrokerChecks;
   /** The URL of the broker connected to, for the messages. */
   url(): string;
+  /** The broker granted these filters (a SUBACK; a refused one comes again once granted). */
+  granted?(filters: string[]): void;
 }
 
 /** A filter as a shared subscription of `group` (`$share/<group>/<filter>`), or as is without a group. */
@@ -45,8 +47,10 @@ export class Subscriber {
       o.checks.granted(grants, o.url());
       const refused = grants.filter((g) => g.qos === 128 || g.qos > 2).map((g) => g.topic);
       const ok = grants.filter((g) => g.qos <= 2).map((g) => g.topic);
-      if (ok.length > 0)
+      if (ok.length > 0) {
         o.logger.info(`subscribed to ${ok.join(', ')}${retry.attempts > 0 ? ` (after ${retry.attempts} refusal${retry.attempts === 1 ? '' : 's'})` : ''}`);
+        o.granted?.(ok);
+      }
       if (refused.length === 0) return;
       o.counters.subscriptionsRefused += refused.length;
       const delay = retry.next();

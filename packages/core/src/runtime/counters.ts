@@ -9,8 +9,13 @@ export class Counters {
   received = 0;
   /** Messages handed to the interface. */
   delivered = 0;
-  /** Messages published (from the interface, after mapping). */
+  /**
+   * The interface's messages published (after mapping). Not the gateway's own (availability,
+   * stats, refusal replies) nor the extensions' (see `extensionPublished`).
+   */
   published = 0;
+  /** Messages the extensions published (discovery, states, their presence excepted: its own connection). */
+  extensionPublished = 0;
   /** Outgoing messages dropped because the outbox was full (broker away, or a slow connection). */
   dropped = 0;
   /** Outgoing statuses replaced, while waiting, by a newer one on the same topic. */
@@ -49,6 +54,7 @@ export class Counters {
       received: this.received,
       delivered: this.delivered,
       published: this.published,
+      extensionPublished: this.extensionPublished,
       dropped: this.dropped,
       coalesced: this.coalesced,
       incomingDropped: this.incomingDropped,

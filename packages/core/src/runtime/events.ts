@@ -23,8 +23,13 @@ export interface Refusal {
 export interface GatewayEvents {
   /** The interface's `start()` has resolved: the gateway runs. */
   started: [];
-  /** Connected to the broker (again) and subscribed. */
+  /** Connected to the broker (again); the subscriptions are sent, see `subscribed`. */
   connected: [{ url: string }];
+  /**
+   * The broker granted these filters (its SUBACK), on each connection: messages on them reach
+   * the gateway from now on. A filter it refused comes here once a later attempt is granted.
+   */
+  subscribed: [{ filters: string[] }];
   /** The connection to the broker was lost; the gateway reconnects by itself. */
   disconnected: [];
   /** A message from MQTT, translated, is handed to the interface. */

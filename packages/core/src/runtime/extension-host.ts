@@ -89,7 +89,12 @@ export class ExtensionHost {
         // newer one replaces it (a state, a cleared config), so an outage cannot fill the
         // outbox with an extension's history and push the interface's messages out.
         publish: (topic, payload, o = {}) =>
-          parts.transport.publish(topic, payload, { qos: o.qos ?? 1, retain: o.retain ?? false, coalesceKey: o.retain ? `ext\u0000${topic}` : undefined }),
+          parts.transport.publish(topic, payload, {
+            kind: 'extension',
+            qos: o.qos ?? 1,
+            retain: o.retain ?? false,
+            coalesceKey: o.retain ? `ext\u0000${topic}` : undefined,
+          }),
         // Not after stop: the gateway's connection closes right after, and must not take new filters on its way out.
         subscribe: (filter, o) => {
           if (!scope.closed) parts.transport.subscribe(o?.commands ? sharedFilter(setup.connection.sharedGroup, filter) : filter);

@@ -138,11 +138,15 @@ it('does not start the extensions of a gateway stopped while its interface was s
   expect(gw.published.map((m) => `${m.topic} ${m.payload}`)).not.toContain('toy/$state ready');
 });
 
-it("does not count a presence's publications in published: they go out on a connection of their own, as in production", async () => {
+it("counts the interface's messages in published, the extension's apart, the availability and the presence in neither, as production does", async () => {
   const gw = gateway(true);
   await gw.start();
+  await gw.receive('toy/lamp/level/set', '40');
+  await gw.waitFor((m) => m.topic === 'toy/lamp/level');
   await gw.stop();
-  const presence = gw.published.filter((m) => m.topic === 'toy/$state');
-  expect(presence.length).toBeGreaterThan(0);
-  expect(gw.counters.published).toBe(gw.published.length - presence.length);
+  const topics = gw.published.map((m) => m.topic);
+  const extension = topics.filter((t) => t.startsWith('toy/lamp/'));
+  expect(topics).toEqual(expect.arrayContaining(['toy/$state', 'test/testgw/availability']));
+  expect(extension.length).toBeGreaterThan(0);
+  expect(gw.counters).toMatchObject({ published: 1, extensionPublished: extension.length }); // the lamp's one state
 });

@@ -50,7 +50,7 @@ describe('incoming flow control (incomingoverflow pause, the default)', () => {
     Gated.open = false;
     client = await connectClient(SHARED_BROKER_URL);
     gw = await runGateway(Gated, mqttLines(SHARED_BROKER_URL, { mapfilename: MAP, clientid: `flow-pause-${process.pid}`, subqos: 1, incomingsize: 5 }));
-    await waitFor(() => gw!.handle.counters.connections === 1 && /subscribed/.test(gw!.log()), 'the subscription');
+    await waitFor(() => gw!.subscriptions.length > 0, 'the subscription');
     await sendCommands(200);
     await waitFor(() => gw!.handle.counters.incomingPaused, 'reading paused');
     await waitFor(() => gw!.handle.counters.delivered >= 5, 'the five the list takes');
@@ -96,7 +96,7 @@ describe('polling turns', () => {
     await client.subscribe(`${ROOT}/lighting/dummy/office/+/+/S`);
     // One turn at start, the next one 30 s later: only the arrival can explain an earlier reply.
     gw = await runGateway(Gated, mqttLines(SHARED_BROKER_URL, { mapfilename: MAP, clientid: `flow-turn-${process.pid}`, timeout: 30 }));
-    await waitFor(() => /subscribed/.test(gw!.log()), 'the subscription');
+    await waitFor(() => gw!.subscriptions.length > 0, 'the subscription');
     await client.publish(command(7), 'light_on');
     await client.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/office/d7/dummy2mqtt/S`, 'the reply', 15_000);
   });
@@ -171,7 +171,7 @@ describe('outgoing flow control', () => {
     const P = producer(N, { topics: 10 });
     await setup(P, `flow-flood-${process.pid}`);
     await waitFor(() => P.done, 'the producer', 30_000);
-    await waitFor(() => gw!.handle.counters.published - 1 === client!.messages.length && gw!.handle.counters.published > 1, 'what was published', 30_000);
+    await waitFor(() => gw!.handle.counters.published === client!.messages.length && gw!.handle.counters.published > 0, 'what was published', 30_000);
     const accounted = () => client!.messages.length + gw!.handle.counters.coalesced + gw!.handle.counters.dropped;
     await waitFor(() => accounted() >= N, 'every status accounted for', 30_000);
     const c = gw!.handle.counters;

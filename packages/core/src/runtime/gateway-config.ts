@@ -4,7 +4,7 @@ import { brokerListOption } from '../mqtt/brokers.js';
 import { INCOMING_OVERFLOW } from './incoming-flow.js';
 
 /** The `[MQTT]` section: the broker, the map, and what @mg adds to the original. */
-export const mqttSection = section(
+const mqttSection = section(
   {
     host: brokerListOption(
       '127.0.0.1',

@@ -106,6 +106,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         this.emit('connected', { url });
         this.extensions.connected();
       },
+      onSubscribed: (filters: string[]) => this.emit('subscribed', { filters }),
       random: parts.random,
     };
     this.transport = parts.transport ? parts.transport(context) : new Connection(setup.connection, context);
@@ -126,11 +127,6 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   /** What the gateway did so far (also published on the stats topic). */
   get counters(): GatewayCounters {
     return this.internal.toJSON();
-  }
-
-  /** The broker this gateway connects to, its client id and its mode. */
-  get description(): { url: string; clientId: string; mode: 'polling' | 'event' } {
-    return { url: this.setup.connection.url, clientId: this.setup.connection.clientId, mode: this.setup.mode };
   }
 
   /**
@@ -273,7 +269,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       rootLevels: this.setup.map.root === '' ? 0 : this.setup.map.root.split('/').length,
       sender: this.setup.map.senderToken,
     });
-    if (reply) this.transport.publish(reply.topic, reply.payload, { qos: this.qos, retain: false, correlation: reply.correlation });
+    if (reply) this.transport.publish(reply.topic, reply.payload, { kind: 'gateway', qos: this.qos, retain: false, correlation: reply.correlation });
   }
 
   /** Publishes everything the interface has pushed. */
@@ -291,6 +287,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       if (this.debug) this.log.debug(`publishing ${r.value.payload} on "${r.value.topic}"`);
       if (this.listenerCount('message-out') > 0) this.emit('message-out', msg, r.value.topic, r.value.payload);
       this.transport.publish(r.value.topic, r.value.payload, {
+        kind: 'interface',
         qos,
         retain: !msg.isCmd && retainStatus,
         // Only a device's state may be replaced by a newer one of the same quantity (topic and
@@ -315,7 +312,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const topic = this.statsTopic;
     if (!topic) return;
     this.statsTimer = setInterval(() => {
-      this.transport.publish(topic, JSON.stringify(this.internal.toJSON()), { qos: 0, retain: false, coalesceKey: topic });
+      this.transport.publish(topic, JSON.stringify(this.internal.toJSON()), { kind: 'gateway', qos: 0, retain: false, coalesceKey: topic });
     }, this.setup.config.MQTT.statsinterval * 1000);
     this.statsTimer.unref();
   }

@@ -7,7 +7,7 @@ import type { MessageList } from '../model/message-list.js';
  * `dropoldest` keeps reading and drops the oldest waiting message (the freshest state wins).
  */
 export const INCOMING_OVERFLOW = ['pause', 'dropoldest'] as const;
-export type IncomingOverflow = (typeof INCOMING_OVERFLOW)[number];
+type IncomingOverflow = (typeof INCOMING_OVERFLOW)[number];
 
 export interface IncomingFlowOptions {
   overflow: IncomingOverflow;

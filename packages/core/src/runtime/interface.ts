@@ -81,8 +81,6 @@ export interface InterfaceClass {
   describe?(options: any): readonly DeviceInput[];
 }
 
-export { InterfaceError };
-
 /**
  * The mode an interface class runs in, or a clear refusal: a class with neither `loop()` nor
  * `start()` would do nothing, and a `loop`, `start` or `stop` that is not a method is a mistake.

@@ -130,7 +130,7 @@ export class Reports {
       .filter(([, n]) => n > 0)
       .map(([r, n]) => `${r} ${n}`);
     log.info(
-      `stopped. Totals: received ${c.received}, delivered ${c.delivered}, published ${c.published}, ` +
+      `stopped. Totals: received ${c.received}, delivered ${c.delivered}, published ${c.published} (extensions ${c.extensionPublished}), ` +
         `outgoing dropped ${c.dropped}, coalesced ${c.coalesced}, incoming dropped ${c.incomingDropped}, ` +
         `reading paused ${c.incomingPauses} times (${(c.incomingPausedMs / 1000).toFixed(1)} s), interface errors ${c.interfaceErrors}, extension errors ${c.extensionErrors}, ` +
         `rejected ${rejected.length > 0 ? rejected.join(', ') : 'none'}`,

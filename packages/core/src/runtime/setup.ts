@@ -52,7 +52,7 @@ export interface Setup {
  * The schema of a gateway's configuration: the core's sections, the application's, and the
  * interface's options as `[INTERFACE]` (typed when the class declares `static options`).
  */
-export function gatewaySchema(Interface: InterfaceClass, sections: Record<string, SectionSchema> = {}, extensions: readonly GatewayExtension[] = []) {
+function gatewaySchema(Interface: InterfaceClass, sections: Record<string, SectionSchema> = {}, extensions: readonly GatewayExtension[] = []) {
   const iface = Interface.options ? section(Interface.options, `Options of ${Interface.name}.`) : interfaceSection;
   const own = Object.fromEntries(extensions.map((e) => [e.section, section(e.options, e.description)]));
   return defineConfig({ ...own, ...sections, ...gatewaySections, INTERFACE: iface });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { helpText, type CommandLine, type Logging } from '@mg/app-properties';
 import type { Setup } from './setup.js';
 
-export function coreVersion(): string {
+function coreVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
   } catch {

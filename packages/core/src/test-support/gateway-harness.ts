@@ -15,6 +15,8 @@ export interface Harness {
   log(): string;
   /** Everything it wrote on stderr (WARN and above). */
   errors(): string;
+  /** What the broker granted (the `subscribed` events), each with the broker it came from, in order. */
+  readonly subscriptions: readonly { url: string; filters: string[] }[];
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,10 @@ export async function runGateway(Interface: InterfaceClass, lines: string[], opt
   const settings = loadConfig(defineConfig({ LOG: logSection })).values.LOG;
   const logging = createAppProperties({ name: appName }).startLogging({ ...settings, consolelevel: 'debug' }, conf, { stdout: out, stderr: err });
   const gateway = createGateway(Interface, { appName, version: '9.9.9', configFile: conf, cwd: dir, logging });
+  const subscriptions: { url: string; filters: string[] }[] = [];
+  let url = '';
+  gateway.on('connected', (c) => (url = c.url));
+  gateway.on('subscribed', ({ filters }) => subscriptions.push({ url, filters }));
   await gateway.start();
   return {
     handle: {
@@ -59,6 +65,7 @@ export async function runGateway(Interface: InterfaceClass, lines: string[], opt
     dir,
     log: () => text,
     errors: () => errText,
+    subscriptions,
     stop: async () => {
       await gateway.stop();
       await logging.close();

@@ -1,4 +1,11 @@
-import { AVAILABILITY, type ConnectionContext, type PublishOptions, type ReceivedPacket } from '../mqtt/connection-options.js';
+import {
+  AVAILABILITY,
+  countPublished,
+  type ConnectionContext,
+  type PublishKind,
+  type PublishOptions,
+  type ReceivedPacket,
+} from '../mqtt/connection-options.js';
 import type { Transport } from '../mqtt/transport.js';
 
 /** A message the gateway published, as a broker would have received it. */
@@ -37,20 +44,16 @@ export class MemoryTransport implements Transport {
     return new MemoryTransport(ctx, topic, payloads, this);
   }
 
-  get connected(): boolean {
-    return this.up;
-  }
-
   start(): void {
     this.up = true;
-    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: this.payloads.online, qos: 1, retain: true });
+    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: this.payloads.online, qos: 1, retain: true }, 'gateway');
     if (this.sink) return;
     this.ctx.counters.connections += 1;
     this.ctx.onConnected?.('memory://test');
   }
 
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
-    this.record({ topic, payload: payload.toString(), qos: options.qos, retain: options.retain });
+    this.record({ topic, payload: payload.toString(), qos: options.qos, retain: options.retain }, options.kind);
   }
 
   subscribe(filter: string): void {
@@ -65,7 +68,7 @@ export class MemoryTransport implements Transport {
 
   async stop(): Promise<void> {
     if (!this.up) return;
-    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: this.payloads.stopped, qos: 1, retain: true });
+    if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: this.payloads.stopped, qos: 1, retain: true }, 'gateway');
     this.up = false;
   }
 
@@ -87,10 +90,11 @@ export class MemoryTransport implements Transport {
     };
   }
 
-  private record(m: PublishedMessage, counted = true): void {
+  /** Counted by kind as the connection counts what it hands to the broker. */
+  private record(m: PublishedMessage, kind: PublishKind): void {
     // A presence is a connection of its own: like production, its messages are not the gateway's count.
-    if (this.sink) return this.sink.record(m, false);
-    if (counted) this.ctx.counters.published += 1;
+    if (this.sink) return this.sink.record(m, 'gateway');
+    countPublished(this.ctx.counters, kind);
     this.published.push(m);
     for (const l of [...this.listeners]) l(m);
   }

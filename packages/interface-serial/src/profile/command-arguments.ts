@@ -6,7 +6,7 @@ import { unsendable, type TextRules } from './device-text.js';
 import { compileLinePattern } from './line-pattern.js';
 import type { CommandArgumentDefinition } from './schema.js';
 
-export type EncodedArgument = { ok: true; text: string } | { ok: false; reason: string };
+type EncodedArgument = { ok: true; text: string } | { ok: false; reason: string };
 
 export interface ArgumentEncoder {
   readonly name: string;
@@ -29,7 +29,7 @@ function toNumber(value: unknown): number | undefined {
 const shown = (value: unknown) => (JSON.stringify(value) ?? String(value)).slice(0, 60);
 
 /** The whole part zero-padded to `pad` digits, then the fraction (if any) after `separator`. */
-export function formatNumber(value: number, pad: number | undefined, separator: string): string {
+function formatNumber(value: number, pad: number | undefined, separator: string): string {
   const sign = value < 0 ? '-' : '';
   let digits = String(Math.abs(value));
   if (digits.includes('e'))

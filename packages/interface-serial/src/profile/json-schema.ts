@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { profileSchema } from './schema.js';
 
-export const PROFILE_SCHEMA_ID = 'https://github.com/mg-gateway/mg/blob/main/packages/interface-serial/schema/profile.schema.json';
+const PROFILE_SCHEMA_ID = 'https://github.com/mg-gateway/mg/blob/main/packages/interface-serial/schema/profile.schema.json';
 
 /**
  * What a profile's author needs to know about capability keys that @mg/core's schema leaves

@@ -5,7 +5,7 @@
  * unbounded quantifiers, the usual shape of catastrophic backtracking, are refused at load.
  */
 
-export interface LinePattern {
+interface LinePattern {
   readonly source: string;
   readonly regex: RegExp;
   /** Number of capture groups. */

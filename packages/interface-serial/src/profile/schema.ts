@@ -7,9 +7,9 @@ import { ENCODINGS } from './encodings.js';
 import { ARGUMENT_NAME } from './template.js';
 
 /** Internal actions are UPPER_CASE, like the rest of @mg's internal vocabulary (VOL_SET, MUTE_ON). */
-export const ACTION_NAME = /^[A-Z][A-Z0-9_]*$/;
+const ACTION_NAME = /^[A-Z][A-Z0-9_]*$/;
 /** Keys of the JSON payload itself: an argument with one of these names would collide. */
-export const RESERVED_ARGUMENTS: readonly string[] = ['action', 'correlation'];
+const RESERVED_ARGUMENTS: readonly string[] = ['action', 'correlation'];
 
 const actionName = z.string().regex(ACTION_NAME, 'must be UPPER_CASE: capital letters, digits and "_", starting with a letter (VOL_SET)');
 const argumentName = z
@@ -231,7 +231,7 @@ export const profileSchema = z
 export type ProfileInput = z.input<typeof profileSchema>;
 /** A validated profile, defaults filled in. */
 export type Profile = z.output<typeof profileSchema>;
-export type CommandDefinition = Profile['commands'][string];
+type CommandDefinition = Profile['commands'][string];
 export type CommandArgumentDefinition = NonNullable<CommandDefinition['arguments']>[string];
-export type StatusDefinition = Profile['statuses'][number];
+type StatusDefinition = Profile['statuses'][number];
 export type StatusArgumentDefinition = NonNullable<StatusDefinition['arguments']>[string];

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The package's `profiles` directory (from src/profile or dist/profile alike). */
-export const SHIPPED_PROFILES_DIR = join(__dirname, '..', '..', 'profiles');
+const SHIPPED_PROFILES_DIR = join(__dirname, '..', '..', 'profiles');
 
 /** Names of the profiles shipped with the package ("denon-avr"), sorted. */
 export function shippedProfileNames(): string[] {

@@ -3,7 +3,7 @@ import type { JsonValue } from '@mg/core';
 import type { StatusArgumentDefinition } from './schema.js';
 
 /** `skip`: the line does not match this status after all (a token not in the map, text that is not a number). */
-export type ReadArgument = { skip: false; value: JsonValue | undefined } | { skip: true };
+type ReadArgument = { skip: false; value: JsonValue | undefined } | { skip: true };
 export type StatusArgumentReader = (match: RegExpExecArray) => ReadArgument;
 
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;

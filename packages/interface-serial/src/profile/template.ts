@@ -6,7 +6,7 @@
  */
 
 /** Literal text, or the place of an argument's value. */
-export type TemplatePart = { readonly text: string } | { readonly argument: string };
+type TemplatePart = { readonly text: string } | { readonly argument: string };
 
 export interface Template {
   readonly parts: readonly TemplatePart[];

@@ -16,7 +16,7 @@ export interface DenonState {
 }
 
 /** Inputs this receiver has (a real one has a subset, depending on the model). */
-export const DENON_SOURCES: readonly string[] = [
+const DENON_SOURCES: readonly string[] = [
   'PHONO',
   'CD',
   'TUNER',
@@ -41,7 +41,7 @@ export const DENON_SOURCES: readonly string[] = [
   'USB',
 ];
 
-export const DEFAULT_DENON_STATE: Readonly<DenonState> = { power: 'ON', mute: false, volume: 40, maxVolume: 98, source: 'CD' };
+const DEFAULT_DENON_STATE: Readonly<DenonState> = { power: 'ON', mute: false, volume: 40, maxVolume: 98, source: 'CD' };
 
 /** 45 -> "45", 45.5 -> "455", 5 -> "05": the protocol's two digits plus a 5 for a half step. */
 export function denonLevel(level: number): string {

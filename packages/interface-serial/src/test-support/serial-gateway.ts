@@ -7,7 +7,7 @@ import type { PublishedMessage } from '@mg/core/testing';
 import { SerialInterface } from '../serial-interface.js';
 import { shippedProfilePath } from '../profile/shipped.js';
 
-export const PKG_DIR = join(__dirname, '..', '..');
+const PKG_DIR = join(__dirname, '..', '..');
 export const MAP_FILE = join(PKG_DIR, 'serial2mqtt.map.json');
 /** Where the shipped map and configuration put the receiver. */
 export const COMMAND_TOPIC = 'home/audiovideo//living_room/receiver/tester/C';
