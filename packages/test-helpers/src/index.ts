@@ -16,7 +16,7 @@ export { SHARED_BROKER_URL, uniqueRoot } from './shared.js';
 export { makeTestPki } from './tls.js';
 export type { TestPki } from './tls.js';
 export { startSocatPair } from './socat.js';
-export type { SocatPair } from './socat.js';
+export type { DeviceSide, SocatPair } from './socat.js';
 export { discoveryProblems, homeAssistantData } from './conventions/ha-rules.js';
 export { homieSchemaErrors, homieValueValid } from './conventions/homie-schema.js';
 export { retainedUnder, sweepRetained } from './sweep.js';

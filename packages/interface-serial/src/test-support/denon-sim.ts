@@ -170,13 +170,16 @@ export class DenonSim {
       this.server = server;
     }
     if (this.usePty) {
-      if (this.pair) await this.pair.restart();
-      else this.pair = await startSocatPair();
-      const serial = new SerialPort({ path: this.pair.b, baudRate: 9600, autoOpen: false });
-      serial.on('data', (chunk: Buffer) => this.receive(serial, 'pty', chunk));
-      serial.on('error', () => undefined);
-      await new Promise<void>((resolve, reject) => serial.open((err) => (err ? reject(err) : resolve())));
-      this.serial = serial;
+      // The receiver listens before its cable is in: the gateway's end appears once it is open.
+      const listen = async (path: string) => {
+        const serial = new SerialPort({ path, baudRate: 9600, autoOpen: false });
+        serial.on('data', (chunk: Buffer) => this.receive(serial, 'pty', chunk));
+        serial.on('error', () => undefined);
+        await new Promise<void>((resolve, reject) => serial.open((err) => (err ? reject(err) : resolve())));
+        this.serial = serial;
+      };
+      if (this.pair) await this.pair.restart(listen);
+      else this.pair = await startSocatPair(listen);
     }
     this.plugged = true;
   }
