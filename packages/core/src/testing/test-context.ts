@@ -1,7 +1,8 @@
 import { defineConfig, loadConfig, section, type ConfigInput, type SectionShape } from '@mg/config';
 import { MessageList } from '../model/message-list.js';
 import { contained } from '../runtime/callbacks.js';
-import { DeviceRegistry } from '../runtime/devices.js';
+import { DeviceAvailability } from '../runtime/device-availability.js';
+import { deviceDeclarations, DeviceRegistry } from '../runtime/devices.js';
 import { interfaceSection } from '../runtime/gateway-config.js';
 import type { InterfaceClass, InterfaceContext } from '../runtime/interface.js';
 import { paramsOf } from '../runtime/setup.js';
@@ -15,6 +16,8 @@ export interface TestContext<S extends SectionShape = SectionShape> {
   abort(): void;
   /** Log records, as `LEVEL name: message`. */
   readonly logs: readonly string[];
+  /** Whether the interface says a declared device is reachable (`ctx.devices.setAvailable`, `follow`); undefined for an unknown id. */
+  available(deviceId: string): boolean | undefined;
 }
 
 /**
@@ -35,6 +38,8 @@ export function createTestContext<S extends SectionShape = SectionShape>(
   const logging = memoryLogging(appName);
   const controller = new AbortController();
   const devices = new DeviceRegistry(`interface ${Interface.name}`);
+  // Kept, not published: there is no broker here.
+  const availability = new DeviceAvailability({ devices });
   // As the gateway does: the class's own description first (an invalid one throws here).
   if (Interface.describe) devices.set(Interface.describe(values));
   return {
@@ -50,9 +55,10 @@ export function createTestContext<S extends SectionShape = SectionShape>(
       // As the gateway does it: an error is recorded (as a log record), never thrown on.
       contain: (where, callback) =>
         contained(where, callback, (w, err) => logging.logger('interface').error(`${w} threw: ${err instanceof Error ? err.message : String(err)}`)),
-      devices,
+      devices: deviceDeclarations(devices, availability),
     },
     abort: () => controller.abort(),
     logs: logging.records,
+    available: (deviceId) => availability.available(deviceId),
   };
 }
