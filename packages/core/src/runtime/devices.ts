@@ -6,6 +6,7 @@ import type { DeviceAvailability } from './device-availability.js';
 import type { ExtensionScope } from './extension-scope.js';
 import type { DeviceView } from './extension.js';
 import type { DeviceDeclarations } from './interface.js';
+import type { PollRequests } from './poll-requests.js';
 
 type StateListener = (device: Device, capability: Capability, value: CapabilityValue) => void;
 
@@ -89,12 +90,13 @@ export class DeviceRegistry {
 }
 
 /** `ctx.devices`, as the interface sees it: its declarations and what it says about them. */
-export function deviceDeclarations(registry: DeviceRegistry, availability: DeviceAvailability): DeviceDeclarations {
+export function deviceDeclarations(registry: DeviceRegistry, availability: DeviceAvailability, polls: PollRequests): DeviceDeclarations {
   return {
     set: (list) => registry.set(list),
     list: () => registry.list(),
     setAvailable: (id, available, reason) => availability.set(id, available, reason),
     follow: (id, source) => availability.follow(id, source),
+    onPoll: (listener) => polls.onPoll(listener),
   };
 }
 

@@ -47,6 +47,10 @@ const mqttSection = section(
       'Retained "online"/"offline" topic of each device the interface declares ({device} is its id; {root}, {app}, {clientid} as above), as the interface says it is reachable; "offline" for every device when the gateway stops. Blank turns it off.',
       '{device}',
     ),
+    polltopic: topicOption(
+      '{root}/{clientid}/poll',
+      'Poll on demand: a message here asks the interface to read a device now; its payload is a declared device id, or empty or "all" for every device (an unknown id is refused and counted as invalid-value). Not retained. Blank turns it off.',
+    ),
     statstopic: string('{root}/{clientid}/stats', 'Topic of the JSON counters (messages in, out, rejected, dropped, reconnections).'),
     statsinterval: int(60, 'Seconds between two publications of the counters; 0 turns them off.', { min: 0 }),
     outboxsize: int(

@@ -6,7 +6,7 @@ import { isReply, type InternalMessage } from '../model/message.js';
 import type { Rejection } from '../model/reject.js';
 import { Connection } from '../mqtt/connection.js';
 import type { ReceivedPacket } from '../mqtt/connection-options.js';
-import { deviceAvailabilityTopic, statsTopic } from './mqtt-settings.js';
+import { deviceAvailabilityTopic, pollTopic, statsTopic } from './mqtt-settings.js';
 import type { Transport, TransportFactory } from '../mqtt/transport.js';
 import { contained } from './callbacks.js';
 import { Counters, type GatewayCounters } from './counters.js';
@@ -18,6 +18,8 @@ import { IncomingFlow } from './incoming-flow.js';
 import { ExtensionError, GatewayStateError, InterfaceError } from '../error-catalog.js';
 import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { PollingLoop } from './polling.js';
+import { PollRequests } from './poll-requests.js';
+import { topicMatches } from './routes.js';
 import { refusalReply } from './refusal-reply.js';
 import { Reports } from './report.js';
 import { paramsOf, type Setup } from './setup.js';
@@ -58,6 +60,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly qos: 0 | 1 | 2;
   private readonly devices: DeviceRegistry;
   private readonly availability: DeviceAvailability;
+  private readonly polls: PollRequests;
   private readonly extensions: ExtensionHost;
   private iface: GatewayInterface | undefined;
   private polling: PollingLoop | undefined;
@@ -124,6 +127,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       counters: this.internal,
       changed: (change, stopping) => this.reports.deviceAvailability(change, stopping),
     });
+    this.polls = new PollRequests({
+      topic: pollTopic(setup.app, mqtt, setup.map),
+      declared: (id) => this.devices.get(id) !== undefined,
+      refused: (detail, topic) => this.refused({ reason: 'invalid-value', detail, topic }, 'incoming'),
+      failed: (where, err) => this.interfaceError(where, err),
+    });
     this.extensions = new ExtensionHost(setup.extensions, {
       setup,
       logging: parts.logging,
@@ -173,7 +182,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         appName: setup.app.name,
         configFile: setup.configFile || 'the configuration object',
         contain: (where, callback) => this.contain(where, callback),
-        devices: deviceDeclarations(this.devices, this.availability),
+        devices: deviceDeclarations(this.devices, this.availability, this.polls),
       });
       this.outgoing.onPush(() => this.publishOutgoing());
       // A start() that never resolves (a message loop awaited in it) still works, but nothing
@@ -212,6 +221,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         ? `polling mode: loop() when messages arrive, and at least every ${setup.config.MQTT.timeout * 1000} ms`
         : 'event-driven mode: messages published as they are pushed',
     );
+    const poll = this.polls.topic;
+    // A plain subscription of the map that takes it in brings it already (a second one would bring each request twice).
+    if (poll && (setup.connection.sharedGroup || !setup.map.topics.some((t) => topicMatches(t, poll)))) this.transport.subscribe(poll);
     this.transport.start();
     this.startStats();
     if (setup.mode === 'polling') {
@@ -249,6 +261,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const { topic } = packet;
     if (this.ownTopics.has(topic) || this.availability.owns(topic)) return ack();
     this.internal.received += 1;
+    if (topic === this.polls.topic) {
+      // Not while stopping: the interface is closing its devices.
+      if (this.state === 'running') this.polls.received(topic, packet.payload, packet.retain === true);
+      return ack();
+    }
     if (this.extensions.routes.size > 0) {
       const route = this.extensions.routes.find(topic);
       if (route) {

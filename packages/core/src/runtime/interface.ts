@@ -73,6 +73,12 @@ export interface DeviceDeclarations {
    * function that unties it; the gateway unties it at stop. Unknown id: DeviceError (DEVICE_UNKNOWN).
    */
   follow(id: string, source: AvailabilitySource): () => void;
+  /**
+   * A poll on demand arrived (a message on `[MQTT] polltopic`): read `device` now, a declared
+   * device id, or every device when undefined. An unknown id never gets here (refused and
+   * counted). Returns a function that removes the listener.
+   */
+  onPoll(listener: (device: string | undefined) => void): () => void;
 }
 
 /**

@@ -3,6 +3,7 @@ import { MessageList } from '../model/message-list.js';
 import { contained } from '../runtime/callbacks.js';
 import { DeviceAvailability } from '../runtime/device-availability.js';
 import { deviceDeclarations, DeviceRegistry } from '../runtime/devices.js';
+import { PollRequests } from '../runtime/poll-requests.js';
 import { interfaceSection } from '../runtime/gateway-config.js';
 import type { InterfaceClass, InterfaceContext } from '../runtime/interface.js';
 import { paramsOf } from '../runtime/setup.js';
@@ -18,6 +19,8 @@ export interface TestContext<S extends SectionShape = SectionShape> {
   readonly logs: readonly string[];
   /** Whether the interface says a declared device is reachable (`ctx.devices.setAvailable`, `follow`); undefined for an unknown id. */
   available(deviceId: string): boolean | undefined;
+  /** Asks a poll as a message on `[MQTT] polltopic` would: the `ctx.devices.onPoll` listeners hear `device` (undefined: every device). */
+  poll(device?: string): void;
 }
 
 /**
@@ -40,6 +43,8 @@ export function createTestContext<S extends SectionShape = SectionShape>(
   const devices = new DeviceRegistry(`interface ${Interface.name}`);
   // Kept, not published: there is no broker here.
   const availability = new DeviceAvailability({ devices });
+  const onError = (w: string, err: unknown) => logging.logger('interface').error(`${w} threw: ${err instanceof Error ? err.message : String(err)}`);
+  const polls = new PollRequests({ declared: (id) => devices.get(id) !== undefined, refused: () => undefined, failed: onError });
   // As the gateway does: the class's own description first (an invalid one throws here).
   if (Interface.describe) devices.set(Interface.describe(values));
   return {
@@ -53,12 +58,12 @@ export function createTestContext<S extends SectionShape = SectionShape>(
       appName,
       configFile: 'createTestContext() options',
       // As the gateway does it: an error is recorded (as a log record), never thrown on.
-      contain: (where, callback) =>
-        contained(where, callback, (w, err) => logging.logger('interface').error(`${w} threw: ${err instanceof Error ? err.message : String(err)}`)),
-      devices: deviceDeclarations(devices, availability),
+      contain: (where, callback) => contained(where, callback, onError),
+      devices: deviceDeclarations(devices, availability, polls),
     },
     abort: () => controller.abort(),
     logs: logging.records,
     available: (deviceId) => availability.available(deviceId),
+    poll: (device) => polls.ask(device),
   };
 }
