@@ -64,7 +64,7 @@ function gateway(o: { root?: string; ha?: Record<string, string>; mqtt?: Record<
 }
 
 /** What the broker holds retained under `filter` (a fresh subscriber, until a marker comes back). */
-const retainedUnder = (filter: string) => retainedHere(filter, SHARED_BROKER_URL);
+const retainedUnder = (filter: string | string[]) => retainedHere(filter, SHARED_BROKER_URL);
 
 /** What Home Assistant would object to (by its own rules, see @mg/test-helpers' conventions/ha-rules.ts) in the configs this client received, but for `injected` (a test's own). */
 function problemsSeen(injected: string[] = []): string[] {

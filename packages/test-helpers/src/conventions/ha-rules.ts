@@ -30,7 +30,7 @@ function availabilityProblems(where: string, config: Json): string[] {
   }
   const mode = config.availability_mode;
   if (mode !== undefined && !rules.modes.includes(mode as string))
-    problems.push(`${where}: availability_mode "${String(mode)}" is not one of ${rules.modes.join(', ')}`);
+    problems.push(`${where}: availability_mode ${JSON.stringify(mode)} is not one of ${rules.modes.join(', ')}`);
   return problems;
 }
 
