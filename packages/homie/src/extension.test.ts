@@ -110,6 +110,13 @@ describe("a child follows its device's availability", () => {
     expect(homieOnly(g).every((m) => m.retain && m.qos === 1)).toBe(true);
   });
 
+  it('follows it with [MQTT] deviceavailabilitytopic blank too: its $state is its own topic', async () => {
+    const g = await start({}, { deviceavailabilitytopic: '' });
+    Lamps.last!.ctx.devices.setAvailable('porch-', false);
+    await g.waitFor((m) => m.topic === `${PORCH}/$state` && m.payload === 'disconnected');
+    expect(g.published.some((m) => m.topic.endsWith('/availability') && m.topic.includes('porch'))).toBe(false);
+  });
+
   it('is described as usual while its device is unreachable, and ends disconnected instead of ready', async () => {
     // The interface knows before the gateway connects: its start() runs first.
     class Unplugged extends Lamps {
