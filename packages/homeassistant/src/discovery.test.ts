@@ -28,7 +28,7 @@ describe.each(['device', 'entity'] as const)('the %s form', (form) => {
   const configs = buildDiscovery(devices, settings({ form }));
 
   it('emits only keys Home Assistant knows (its abbreviation table, full names)', () => {
-    for (const { payload } of configs) {
+    for (const { payload } of [...configs, ...buildDiscovery(devices, settings({ form, deviceAvailability: true }))]) {
       for (const [key, value] of Object.entries(payload)) {
         if (key === 'device') for (const k of Object.keys(value as Json)) expect(DEVICE_KEYS).toContain(k);
         else if (key === 'origin') for (const k of Object.keys(value as Json)) expect(ORIGIN_KEYS).toContain(k);
@@ -36,7 +36,9 @@ describe.each(['device', 'entity'] as const)('the %s form', (form) => {
           for (const [id, c] of Object.entries(value as Record<string, Json>)) {
             expect(id).toMatch(HA_TOPIC_ID);
             for (const k of Object.keys(c)) expect(ENTITY_KEYS).toContain(k);
+            for (const a of (c.availability as Json[] | undefined) ?? []) for (const k of Object.keys(a)) expect(ENTITY_KEYS).toContain(k);
           }
+        else if (key === 'availability') for (const a of value as Json[]) for (const k of Object.keys(a)) expect(ENTITY_KEYS).toContain(k);
         else expect(ENTITY_KEYS).toContain(key);
       }
     }
@@ -81,6 +83,28 @@ describe.each(['device', 'entity'] as const)('the %s form', (form) => {
     for (const { config } of entities(configs))
       expect(config).toMatchObject({ availability_topic: 'home/dummy2mqtt/availability', payload_available: 'online', payload_not_available: 'offline' });
     for (const { config } of entities(buildDiscovery(devices, settings({ form, availability: false })))) expect(config.availability_topic).toBeUndefined();
+  });
+
+  it("lists the device's own availability next to the gateway's, both required (availability_mode all), when it has one", () => {
+    const both = entities(buildDiscovery(devices, settings({ form, deviceAvailability: true })));
+    expect(both).toHaveLength(11);
+    for (const { config, message } of both) {
+      expect(config.availability).toEqual([
+        { topic: 'home/dummy2mqtt/availability', payload_available: 'online', payload_not_available: 'offline' },
+        { topic: `home/dummy2mqtt/${message.device}/availability`, payload_available: 'online', payload_not_available: 'offline' },
+      ]);
+      expect(config.availability_mode).toBe('all');
+      // One form or the other: Home Assistant refuses both.
+      for (const key of ['availability_topic', 'payload_available', 'payload_not_available']) expect(config[key]).toBeUndefined();
+    }
+    for (const c of buildDiscovery(devices, settings({ form, deviceAvailability: true })))
+      expect(discoveryProblems(c.topic, JSON.stringify(c.payload))).toEqual([]);
+    // The device's alone (the gateway's topic blank): the single-topic keys, as with the gateway's alone.
+    for (const { config, message } of entities(buildDiscovery(devices, settings({ form, availability: false, deviceAvailability: true })))) {
+      expect(config).toMatchObject({ availability_topic: `home/dummy2mqtt/${message.device}/availability`, payload_available: 'online' });
+      expect(config.availability).toBeUndefined();
+      expect(config.availability_mode).toBeUndefined();
+    }
   });
 
   it('keeps topics, unique ids and identifiers when the base topic, the client id or the names change (Zigbee2MQTT #23294)', () => {
@@ -181,13 +205,21 @@ describe("Home Assistant's rules, as the tests' stand-in applies them", () => {
     broken.components.source!.object_id = 'x';
     broken.device = { name: 'no ids' };
     delete broken.origin;
+    broken.components.volume!.availability = [{ topic: 'a/b', payload_on: 'x' }, { payload_available: 'up' }];
+    broken.components.volume!.availability_mode = 'most';
+    broken.components.display!.availability = [{ topic: 'a/b' }];
     expect(discoveryProblems('homeassistant/device/n/a.b/config', JSON.stringify(broken))).toEqual([
       'homeassistant/device/n/a.b/config: "a.b" has characters Home Assistant refuses',
       'homeassistant/device/n/a.b/config: the device has neither identifiers nor connections',
       'homeassistant/device/n/a.b/config: no origin name',
       'homeassistant/device/n/a.b/config power: switch requires "command_topic"',
       'homeassistant/device/n/a.b/config volume: no unique_id',
+      'homeassistant/device/n/a.b/config volume: availability_topic and availability together',
+      'homeassistant/device/n/a.b/config volume: unknown availability key "payload_on"',
+      'homeassistant/device/n/a.b/config volume: an availability entry has no "topic"',
+      'homeassistant/device/n/a.b/config volume: availability_mode "most" is not one of all, any, latest',
       'homeassistant/device/n/a.b/config source: unknown key "object_id"',
+      'homeassistant/device/n/a.b/config display: availability_topic and availability together',
     ]);
   });
 });

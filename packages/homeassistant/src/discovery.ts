@@ -22,6 +22,8 @@ export interface DiscoverySettings {
   entities: EntityTopics;
   /** The gateway's availability: every entity follows it. */
   availability: Availability | undefined;
+  /** A device's own availability (`ctx.deviceAvailability`): its entities follow it as well, undefined when per-device availability is off. */
+  deviceAvailability: (device: string) => Availability | undefined;
   origin: Origin;
 }
 
@@ -85,12 +87,26 @@ function componentConfig(d: Device, c: Capability, s: DiscoverySettings): { plat
   if (hasState(c)) config.state_topic = s.entities.state(d.id, c.id);
   if (hasCommand(c)) config.command_topic = s.entities.command(d.id, c.id);
   Object.assign(config, platformKeys(c, platform));
-  if (s.availability) {
-    config.availability_topic = s.availability.topic;
-    config.payload_available = s.availability.online;
-    config.payload_not_available = s.availability.offline;
-  }
+  Object.assign(config, availabilityKeys(d, s));
   return { platform, config };
+}
+
+/**
+ * An entity is available when the gateway is and, with per-device availability, when its device
+ * is too: both topics listed, `availability_mode: all` (the default, `latest`, would let a device
+ * that comes back hide a gateway that died). One topic alone keeps the single-topic keys.
+ */
+function availabilityKeys(d: Device, s: DiscoverySettings): Record<string, unknown> {
+  const topics = [s.availability, s.deviceAvailability(d.id)].filter((a): a is Availability => a !== undefined);
+  if (topics.length === 0) return {};
+  if (topics.length === 1) {
+    const [a] = topics as [Availability];
+    return { availability_topic: a.topic, payload_available: a.online, payload_not_available: a.offline };
+  }
+  return {
+    availability: topics.map((a) => ({ topic: a.topic, payload_available: a.online, payload_not_available: a.offline })),
+    availability_mode: 'all',
+  };
 }
 
 /** Every discovery message for a set of devices, in the configured form. */

@@ -48,6 +48,22 @@ const json = (g: TestGateway, topic: string) => JSON.parse(last(g, topic)!.paylo
 const AVAILABILITY = 'test/testgw/availability';
 const ours = (device: string, availability = AVAILABILITY) =>
   JSON.stringify({ device: { identifiers: [`testgw_${device}`] }, origin: { name: '@mg/homeassistant' }, availability_topic: availability, components: {} });
+/** The same, as this package publishes it with per-device availability: a list of both topics on each component. */
+const oursListed = (device: string, availability = AVAILABILITY) =>
+  JSON.stringify({
+    device: { identifiers: [`testgw_${device}`] },
+    origin: { name: '@mg/homeassistant' },
+    components: {
+      power: {
+        platform: 'switch',
+        unique_id: `testgw_${device}_power`,
+        availability: [{ topic: availability }, { topic: `${availability.slice(0, -'/availability'.length)}/${device}/availability` }],
+        availability_mode: 'all',
+      },
+    },
+  });
+/** Where the test interface takes its commands (AVAILABLE, REPORT, RESCAN). */
+const COMMAND = 'test/AudioVideo//Living/avr/me/C';
 
 describe('the Home Assistant extension in a gateway, in memory', () => {
   it('is off unless [HOMEASSISTANT] discovery is on', async () => {
@@ -60,10 +76,12 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
   it('with [MQTT] sharedgroup, shares its command topics (one replica acts on each write), not discovery or birth', async () => {
     const { g } = await start({ mqtt: { sharedgroup: 'replicas' } });
     const transport = (g.gateway as unknown as { transport: { subscriptions: string[] } }).transport;
-    expect(transport.subscriptions).toEqual(['homeassistant/+/testgw/+/config', 'homeassistant/status', `$share/replicas/${BASE}/+/+/set`]);
+    // The gateway's own (its poll topic) aside.
+    const own = transport.subscriptions.filter((f) => f.startsWith('homeassistant/') || f.includes(`${BASE}/`));
+    expect(own).toEqual(['homeassistant/+/testgw/+/config', 'homeassistant/status', `$share/replicas/${BASE}/+/+/set`]);
   });
 
-  it('publishes one retained config per device after the settle window, bound to the gateway availability', async () => {
+  it("publishes one retained config per device after the settle window, bound to the gateway's and the device's availability", async () => {
     const { g } = await start();
     expect(ha(g).map((m) => [m.topic, m.retain])).toEqual([
       [CONFIG_AVR, true],
@@ -73,9 +91,45 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     expect(power).toMatchObject({
       platform: 'switch',
       unique_id: 'testgw_avr_power',
-      availability_topic: 'test/testgw/availability',
+      availability: [{ topic: AVAILABILITY }, { topic: 'test/testgw/avr/availability' }],
+      availability_mode: 'all',
       state_topic: `${BASE}/avr/power`,
     });
+  });
+
+  it("lists the device's availability beside the gateway's (both required), which follows the interface without a new config", async () => {
+    const { g } = await start();
+    for (const [config, device] of [
+      [CONFIG_AVR, 'avr'],
+      [CONFIG_THERMO, 'thermo-1'],
+    ] as const)
+      for (const c of Object.values(json(g, config).components as Record<string, Record<string, unknown>>)) {
+        expect(c.availability).toEqual([
+          { topic: AVAILABILITY, payload_available: 'online', payload_not_available: 'offline' },
+          { topic: `test/testgw/${device}/availability`, payload_available: 'online', payload_not_available: 'offline' },
+        ]);
+        expect(c.availability_mode).toBe('all');
+        expect(c.availability_topic).toBeUndefined();
+      }
+    const configs = ha(g).length;
+    const avr = 'test/testgw/avr/availability';
+    await g.receive(COMMAND, { action: 'AVAILABLE', device: 'avr', available: 'off' });
+    const offline = await g.waitFor((m) => m.topic === avr && m.payload === 'offline');
+    expect(offline.retain).toBe(true);
+    expect(g.available('avr')).toBe(false);
+    expect(g.available('thermo-1')).toBe(true);
+    await g.receive(COMMAND, { action: 'AVAILABLE', device: 'avr', available: 'on' });
+    await g.waitFor((m) => m.topic === avr && m.payload === 'online' && g.published.indexOf(m) > g.published.indexOf(offline));
+    // The configs name the topic; what it says is the core's: nothing republished.
+    expect(ha(g)).toHaveLength(configs);
+  });
+
+  it("keeps the gateway's availability alone when [MQTT] deviceavailabilitytopic is blank", async () => {
+    const { g } = await start({ mqtt: { deviceavailabilitytopic: '' } });
+    const power = (json(g, CONFIG_AVR).components as Record<string, Record<string, unknown>>).power!;
+    expect(power).toMatchObject({ availability_topic: AVAILABILITY, payload_available: 'online', payload_not_available: 'offline' });
+    expect(power.availability).toBeUndefined();
+    expect(power.availability_mode).toBeUndefined();
   });
 
   it('turns each command topic into a command for the interface, and its confirmation into a retained state', async () => {
@@ -127,7 +181,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
   // operator gets of a value the device sent that Home Assistant could not show.
   it("does not publish a state that is not one of an enum's options, and says so once (log wording)", async () => {
     const { g } = await start();
-    for (const source of ['vinyl', 'vinyl', 'cd']) await g.receive('test/AudioVideo//Living/avr/me/C', { action: 'REPORT', status: 'SOURCE', source });
+    for (const source of ['vinyl', 'vinyl', 'cd']) await g.receive(COMMAND, { action: 'REPORT', status: 'SOURCE', source });
     await g.waitFor((m) => m.topic === `${BASE}/avr/source`);
     expect(
       ha(g)
@@ -160,10 +214,14 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
         ['homeassistant/device/testgw/foreign/config', foreign],
         // Another instance of the same application (same node id, its own client id): left alone.
         ['homeassistant/device/testgw/other-receiver/config', ours('other-receiver', 'test/testgw-2/availability')],
+        // The same two, with their availability listed (gateway and device): recognised alike.
+        ['homeassistant/device/testgw/gone-too/config', oursListed('gone-too')],
+        ['homeassistant/device/testgw/other-amp/config', oursListed('other-amp', 'test/testgw-2/availability')],
       ],
     });
     expect(ha(g).map((m) => `${m.topic} ${m.payload === '' ? '(cleared)' : '<config>'}`)).toEqual([
       'homeassistant/device/testgw/gone/config (cleared)',
+      'homeassistant/device/testgw/gone-too/config (cleared)',
       `${CONFIG_AVR} <config>`,
       `${CONFIG_THERMO} <config>`,
     ]);
@@ -183,7 +241,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
 
   it('follows the devices the interface declares at run time: the config of a removed device is cleared', async () => {
     const { g } = await start();
-    await g.receive('test/AudioVideo//Living/avr/me/C', { action: 'RESCAN', devices: 'avr' });
+    await g.receive(COMMAND, { action: 'RESCAN', devices: 'avr' });
     const cleared = await g.waitFor((m) => m.topic === CONFIG_THERMO && m.payload === '');
     expect(cleared.retain).toBe(true);
   });

@@ -19,6 +19,7 @@ function settingsFor(ctx: ExtensionContext<HomeAssistantOptionShape>): Discovery
     discovery: new DiscoveryTopics(prefix, node),
     entities: new EntityTopics(base),
     availability: ctx.availability,
+    deviceAvailability: (device) => ctx.deviceAvailability(device),
     origin: originBlock(),
   };
 }

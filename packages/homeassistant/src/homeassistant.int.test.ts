@@ -64,7 +64,7 @@ function gateway(o: { root?: string; ha?: Record<string, string>; mqtt?: Record<
 }
 
 /** What the broker holds retained under `filter` (a fresh subscriber, until a marker comes back). */
-const retainedUnder = (filter: string) => retainedHere(filter, SHARED_BROKER_URL);
+const retainedUnder = (filter: string | string[]) => retainedHere(filter, SHARED_BROKER_URL);
 
 /** What Home Assistant would object to (by its own rules, see @mg/test-helpers' conventions/ha-rules.ts) in the configs this client received, but for `injected` (a test's own). */
 function problemsSeen(injected: string[] = []): string[] {
@@ -238,16 +238,48 @@ describe('Home Assistant discovery over a real broker', () => {
     }
   });
 
-  it("binds every entity's availability to the gateway's: online while it runs, offline once it stops", async () => {
+  it("binds every entity's availability to the gateway's and its device's: online while it runs, both offline once it stops", async () => {
     await ha.subscribe(`${prefix}/#`, 1);
     const g = gateway();
     await g.start();
     const components = Object.values(config(await ha.waitFor(isConfig('avr'), 'the receiver config')).components);
     const topic = `${root}/${APP}/availability`;
-    expect(components.every((c) => c.availability_topic === topic && c.payload_available === 'online' && c.payload_not_available === 'offline')).toBe(true);
+    const device = `${root}/${APP}/avr/availability`;
+    const listed = (c: Record<string, unknown>) => (c.availability as { topic: string }[]).map((a) => a.topic);
+    expect(components.map((c) => listed(c as unknown as Record<string, unknown>))).toEqual(components.map(() => [topic, device]));
     expect((await retainedUnder(topic)).map((m) => m.payload)).toEqual(['online']);
     await g.stop();
-    expect((await retainedUnder(topic)).map((m) => m.payload)).toEqual(['offline']);
+    // Each device's topic goes offline with the gateway's: either one makes the entities unavailable.
+    expect((await retainedUnder([topic, device])).map((m) => `${m.topic} ${m.payload}`).sort()).toEqual([`${device} offline`, `${topic} offline`].sort());
+  });
+
+  it("lists each device's availability beside the gateway's, and the device's topic follows the interface: offline, then online", async () => {
+    await ha.subscribe(`${prefix}/#`, 1);
+    const g = gateway();
+    await g.start();
+    const gatewayTopic = `${root}/${APP}/availability`;
+    const deviceTopic = `${root}/${APP}/avr/availability`;
+    const components = Object.values(config(await ha.waitFor(isConfig('avr'), 'the receiver config')).components);
+    for (const c of components as unknown as Record<string, unknown>[]) {
+      expect(c.availability).toEqual([
+        { topic: gatewayTopic, payload_available: 'online', payload_not_available: 'offline' },
+        { topic: deviceTopic, payload_available: 'online', payload_not_available: 'offline' },
+      ]);
+      expect(c.availability_mode).toBe('all');
+    }
+    expect(problemsSeen()).toEqual([]);
+    await ha.subscribe([gatewayTopic, deviceTopic], 1);
+    await ha.waitFor((m) => m.topic === gatewayTopic && m.payload === 'online', 'the gateway online');
+    await ha.waitFor((m) => m.topic === deviceTopic && m.payload === 'online', 'the receiver online');
+    ha.messages.length = 0;
+    // The interface says the receiver cannot be reached (a command of the test interface), then that it can.
+    const command = `${root}/AudioVideo//Living/avr/ha-test/C`;
+    await ha.publish(command, JSON.stringify({ action: 'AVAILABLE', device: 'avr', available: 'off' }));
+    await ha.waitFor((m) => m.topic === deviceTopic && m.payload === 'offline', 'the receiver offline');
+    await ha.publish(command, JSON.stringify({ action: 'AVAILABLE', device: 'avr', available: 'on' }));
+    await ha.waitFor((m) => m.topic === deviceTopic && m.payload === 'online', 'the receiver online again');
+    // The gateway's own availability never moved, and no config was published again.
+    expect(ha.messages.filter((m) => m.topic === gatewayTopic || m.topic.startsWith(`${prefix}/`))).toEqual([]);
   });
 
   it('turns the entities unavailable when the gateway is lost (its last will), and back with configs when it returns', async () => {

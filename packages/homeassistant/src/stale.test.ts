@@ -28,6 +28,19 @@ describe('recognising our retained configs', () => {
     expect(readRetainedConfig(JSON.stringify({ name: 'no origin', state_topic: 'a' }))).toBeUndefined();
     for (const junk of ['', 'not json', '[1]', 'null']) expect(readRetainedConfig(junk)).toBeUndefined();
   });
+
+  it('reads the availability topics of either form: one topic, or the list of the gateway and the device (full or abbreviated keys)', () => {
+    const gateway = 'home/dummy2mqtt/availability';
+    for (const form of ['device', 'entity'] as const) {
+      const [avr] = buildDiscovery(both, settings({ form, deviceAvailability: true }));
+      const topics = readRetainedConfig(JSON.stringify(avr!.payload))!.topics;
+      expect(topics).toEqual(expect.arrayContaining([gateway, 'home/dummy2mqtt/avr/availability']));
+      const [single] = buildDiscovery(both, settings({ form }));
+      expect(readRetainedConfig(JSON.stringify(single!.payload))!.topics).toContain(gateway);
+    }
+    const short = { o: { name: '@mg/homeassistant' }, uniq_id: 'n_d_a', avty: [{ t: 'gw/availability' }, { t: 'gw/d/availability' }], avty_mode: 'all' };
+    expect(readRetainedConfig(JSON.stringify(short))!.topics).toEqual(['gw/availability', 'gw/d/availability']);
+  });
 });
 
 describe('planning the cleanup', () => {

@@ -44,7 +44,13 @@ export function readRetainedConfig(payload: string): RetainedConfig | undefined 
   if (!isObject(origin) || origin.name !== ORIGIN_NAME) return undefined;
   const read: RetainedConfig = { components: {}, stateTopics: [], topics: [], uniqueIds: [], migrating: false };
   const topic = (v: unknown) => typeof v === 'string' && read.topics.push(v);
-  topic(pick(parsed, 'availability_topic', 'avty_t'));
+  // Availability in either form: one topic, or a list of them (the gateway's and the device's).
+  const availability = (o: Json) => {
+    topic(pick(o, 'availability_topic', 'avty_t'));
+    const list = pick(o, 'availability', 'avty');
+    if (Array.isArray(list)) for (const a of list) if (isObject(a)) topic(pick(a, 'topic', 't'));
+  };
+  availability(parsed);
   const cmps = pick(parsed, 'components', 'cmps');
   const entities = isObject(cmps) ? Object.entries(cmps) : [['', parsed] as const];
   for (const [key, value] of entities) {
@@ -55,7 +61,7 @@ export function readRetainedConfig(payload: string): RetainedConfig | undefined 
     if (typeof state === 'string') read.stateTopics.push(state);
     topic(state);
     topic(pick(value, 'command_topic', 'cmd_t'));
-    topic(pick(value, 'availability_topic', 'avty_t'));
+    if (key !== '') availability(value); // the entity form's was read above
     const id = pick(value, 'unique_id', 'uniq_id');
     if (typeof id === 'string') read.uniqueIds.push(id);
   }

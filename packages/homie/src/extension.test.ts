@@ -98,6 +98,57 @@ describe('the Homie lifecycle, in memory', () => {
   });
 });
 
+describe("a child follows its device's availability", () => {
+  it('goes disconnected while the interface says its device cannot be reached, and ready again; the root stays ready', async () => {
+    const g = await start();
+    Lamps.last!.ctx.devices.setAvailable('hall', false, 'cable pulled');
+    await g.waitFor((m) => m.topic === `${HALL}/$state` && m.payload === 'disconnected');
+    Lamps.last!.ctx.devices.setAvailable('hall', false); // a repeat: nothing more to say
+    Lamps.last!.ctx.devices.setAvailable('hall', true);
+    await g.waitFor((m) => m.topic === `${HALL}/$state` && m.payload === 'ready' && homieOnly(g).indexOf(m) > 10);
+    expect(homieOnly(g).slice(10).map(line)).toEqual([`${HALL}/$state disconnected`, `${HALL}/$state ready`]);
+    expect(homieOnly(g).every((m) => m.retain && m.qos === 1)).toBe(true);
+  });
+
+  it('follows it with [MQTT] deviceavailabilitytopic blank too: its $state is its own topic', async () => {
+    const g = await start({}, { deviceavailabilitytopic: '' });
+    Lamps.last!.ctx.devices.setAvailable('porch-', false);
+    await g.waitFor((m) => m.topic === `${PORCH}/$state` && m.payload === 'disconnected');
+    expect(g.published.some((m) => m.topic.endsWith('/availability') && m.topic.includes('porch'))).toBe(false);
+  });
+
+  it('is described as usual while its device is unreachable, and ends disconnected instead of ready', async () => {
+    // The interface knows before the gateway connects: its start() runs first.
+    class Unplugged extends Lamps {
+      start(): void {
+        this.ctx.devices.setAvailable('porch-', false, 'no answer');
+      }
+    }
+    gw = createTestGateway(Unplugged, { appName: 'lampgw', options: { count: '2' }, config: { HOMIE: { enabled: 'on' } }, extensions: [homie] });
+    const g = gw;
+    await g.start();
+    expect(homieOnly(g).map(line)).toEqual([
+      `${ROOT}/$state ready`,
+      `${ROOT}/$state init`,
+      `${HALL}/$state init`,
+      `${HALL}/$description <description>`,
+      `${HALL}/$state ready`,
+      `${PORCH}/$state init`,
+      `${PORCH}/$description <description>`,
+      `${PORCH}/$state disconnected`,
+      `${ROOT}/$description <description>`,
+      `${ROOT}/$state ready`,
+    ]);
+    for (const d of [ROOT, HALL, PORCH]) expect(homieSchemaErrors(description(g, d))).toEqual([]);
+    // Declared again, changed, while still unreachable: init, the new description, disconnected.
+    Lamps.last!.ctx.devices.set([lamp('hall', 'hall'), lamp('porch-', 'porch', 'Porch light')]);
+    expect(homieOnly(g).slice(10).map(line)).toEqual([`${PORCH}/$state init`, `${PORCH}/$description <description>`, `${PORCH}/$state disconnected`]);
+    expect(homieSchemaErrors(description(g, PORCH))).toEqual([]);
+    Lamps.last!.ctx.devices.setAvailable('porch-', true);
+    await g.waitFor((m) => m.topic === `${PORCH}/$state` && m.payload === 'ready');
+  });
+});
+
 describe('/set, with mapping off and on', () => {
   let dir: string;
   beforeAll(() => {
@@ -180,7 +231,8 @@ describe('/set, with mapping off and on', () => {
   it('with [MQTT] sharedgroup, shares the /set topics (one replica acts on each write) but not the descriptions', async () => {
     await start({}, { sharedgroup: 'replicas' });
     const transport = (gw!.gateway as unknown as { transport: { subscriptions: string[] } }).transport;
-    expect(transport.subscriptions).toEqual([
+    // The gateway's own (its poll topic, no longer inside the shared map subscription) aside.
+    expect(transport.subscriptions.filter((f) => f.includes('homie/'))).toEqual([
       'homie/5/+/$description',
       `$share/replicas/${HALL}/capabilities/+/set`,
       `$share/replicas/${PORCH}/capabilities/+/set`,

@@ -87,6 +87,7 @@ export class HomieBridge implements ExtensionInstance {
     });
     ctx.devices.onChange(ctx.contain('homie: devices changed', (devices: readonly Device[]) => this.update(devices)));
     ctx.devices.onState(ctx.contain('homie: state', (d: Device, c: Capability, v: CapabilityValue) => this.publishValue(d, c, v)));
+    ctx.devices.onAvailability(ctx.contain('homie: availability', (d: Device, available: boolean) => this.publishAvailability(d, available)));
     if (this.tree.children.length === 0) ctx.logger.info('the interface declares no devices yet: only the root device is published');
   }
 
@@ -126,7 +127,25 @@ export class HomieBridge implements ExtensionInstance {
       const value = this.ctx.devices.value(child.device.id, property.capability.id);
       if (value !== undefined && property.description.retained) this.publishProperty({ child, property }, value);
     }
-    this.ctx.publish(this.topics.state(child.id), 'ready', RETAINED);
+    this.ctx.publish(this.topics.state(child.id), this.readyState(child), RETAINED);
+  }
+
+  /**
+   * What a child says once described: `ready`, or `disconnected` while the interface says its
+   * device cannot be reached (per-device availability): the gateway is there, the device is not.
+   * Never `lost`: that is the root's will, for a gateway that died.
+   */
+  private readyState(child: HomieChild): 'ready' | 'disconnected' {
+    return this.ctx.devices.available(child.device.id) === false ? 'disconnected' : 'ready';
+  }
+
+  /** A device became reachable or not: its child's `$state` follows (the root's does not: the gateway is still there). */
+  private publishAvailability(device: Device, available: boolean): void {
+    if (!this.connected) return; // the first connection publishes each child in its current state
+    // A stopping gateway takes every device offline: stop() says `disconnected` for all, once.
+    if (this.ctx.signal.aborted) return;
+    const child = this.tree.children.find((c) => c.device.id === device.id);
+    if (child) this.ctx.publish(this.topics.state(child.id), available ? 'ready' : 'disconnected', RETAINED);
   }
 
   /**

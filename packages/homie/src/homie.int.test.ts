@@ -187,6 +187,27 @@ describe('Homie 5 against the real broker, driven by node-homie@5', () => {
     await until(controller.devices.devices$, (d) => !(`${root}-porch` in d), 'the porch removed', 10_000);
   }, 20_000);
 
+  it('a device the interface cannot reach is disconnected for the controller, then ready again; its root and siblings stay ready', async () => {
+    const run = await startLamps();
+    const root = rootOf(run);
+    controller = await startController(SHARED_BROKER_URL, run.prefix);
+    const hall = await controller.device(`${root}-hall`);
+    const porch = await controller.device(`${root}-porch`);
+    await until(hall.state$, (s) => s === 'ready', 'hall ready');
+    await until(porch.state$, (s) => s === 'ready', 'porch ready');
+    Lamps.last!.ctx.devices.setAvailable('hall', false, 'cable pulled');
+    await until(hall.state$, (s) => s === 'disconnected', 'hall disconnected');
+    Lamps.last!.ctx.devices.setAvailable('hall', true);
+    await until(hall.state$, (s) => s === 'ready', 'hall ready again');
+    // The root and the porch were never told otherwise: the broker holds them ready.
+    const states = await retainedHere(`${run.prefix}/5/+/$state`);
+    expect(Object.fromEntries(states.map((m) => [m.topic.split('/')[2], m.payload]))).toEqual({
+      [root]: 'ready',
+      [`${root}-hall`]: 'ready',
+      [`${root}-porch`]: 'ready',
+    });
+  });
+
   it('a clean stop leaves every device disconnected', async () => {
     const run = await startLamps();
     const root = rootOf(run);

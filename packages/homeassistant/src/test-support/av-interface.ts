@@ -22,7 +22,8 @@ const pick = (ids: readonly string[]): DeviceInput[] => [receiver, thermometer].
 /**
  * A receiver and a thermometer behind one interface, for the extension's tests: it declares
  * them with `static describe()`, confirms commands with statuses, and reports or rescans on a
- * command of its own (`REPORT` with the status action in `status`, and its arguments; `RESCAN` with `devices`).
+ * command of its own (`REPORT` with the status action in `status`, and its arguments; `RESCAN` with `devices`;
+ * `AVAILABLE` with `device` and `available` on or off, as a cable pulled and plugged back).
  */
 export class AvInterface implements GatewayInterface {
   static readonly options = options;
@@ -38,6 +39,10 @@ export class AvInterface implements GatewayInterface {
       if (!msg.isCmd) continue;
       if (msg.action === 'RESCAN') {
         this.ctx.devices.set(pick(String(msg.arguments.devices ?? '').split(',')));
+        continue;
+      }
+      if (msg.action === 'AVAILABLE') {
+        this.ctx.devices.setAvailable(String(msg.arguments.device), msg.arguments.available === 'on', 'test');
         continue;
       }
       if (msg.action === 'REPORT') {

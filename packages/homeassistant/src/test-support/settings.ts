@@ -4,8 +4,13 @@ import type { DiscoverySettings } from '../discovery.js';
 import { originBlock } from '../origin.js';
 import { DiscoveryTopics, EntityTopics } from '../topics.js';
 
-/** Settings as a gateway named dummy2mqtt would have them, its base topic and node id changeable. */
-export function settings(o: { form?: 'device' | 'entity'; base?: string; node?: string; availability?: boolean } = {}): DiscoverySettings {
+/**
+ * Settings as a gateway named dummy2mqtt would have them, its base topic and node id changeable;
+ * `deviceAvailability` adds each device's own availability topic (off by default: one topic).
+ */
+export function settings(
+  o: { form?: 'device' | 'entity'; base?: string; node?: string; availability?: boolean; deviceAvailability?: boolean } = {},
+): DiscoverySettings {
   const node = o.node ?? 'dummy2mqtt';
   return {
     form: o.form ?? 'device',
@@ -13,6 +18,8 @@ export function settings(o: { form?: 'device' | 'entity'; base?: string; node?: 
     discovery: new DiscoveryTopics('homeassistant', node),
     entities: new EntityTopics(o.base ?? 'home/dummy2mqtt/ha'),
     availability: o.availability === false ? undefined : { topic: 'home/dummy2mqtt/availability', online: 'online', offline: 'offline' },
+    deviceAvailability: (device) =>
+      o.deviceAvailability ? { topic: `home/dummy2mqtt/${device}/availability`, online: 'online', offline: 'offline' } : undefined,
     origin: originBlock(),
   };
 }

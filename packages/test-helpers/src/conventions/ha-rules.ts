@@ -10,6 +10,30 @@ const TOPIC_ID = new RegExp(facts.topicIdPattern);
 const ENTITY_ID = new RegExp(facts.entityIdPattern);
 const platforms = facts.platforms as Record<string, { required: string[] }>;
 
+/** The availability keys of one entity: one topic or a list of them (never both), and a known mode. */
+function availabilityProblems(where: string, config: Json): string[] {
+  const rules = facts.availability;
+  const problems: string[] = [];
+  if (rules.exclusive.every((k) => config[k] !== undefined)) problems.push(`${where}: ${rules.exclusive.join(' and ')} together`);
+  const list = config.availability;
+  if (list !== undefined) {
+    if (!Array.isArray(list) || list.length === 0) problems.push(`${where}: availability is not a list of topics`);
+    else
+      for (const item of list as unknown[]) {
+        if (!isObject(item)) {
+          problems.push(`${where}: an availability entry is not an object`);
+          continue;
+        }
+        for (const key of Object.keys(item)) if (!rules.listKeys.includes(key)) problems.push(`${where}: unknown availability key "${key}"`);
+        for (const key of rules.listRequired) if (typeof item[key] !== 'string') problems.push(`${where}: an availability entry has no "${key}"`);
+      }
+  }
+  const mode = config.availability_mode;
+  if (mode !== undefined && !rules.modes.includes(mode as string))
+    problems.push(`${where}: availability_mode ${JSON.stringify(mode)} is not one of ${rules.modes.join(', ')}`);
+  return problems;
+}
+
 /**
  * What Home Assistant would object to in a discovery message, by its own data (the pinned
  * abbreviation table and the documented required keys): an empty list when it would take it.
@@ -34,6 +58,7 @@ export function discoveryProblems(topic: string, payload: string, prefix = 'home
     if (typeof config.unique_id !== 'string' || config.unique_id === '') problems.push(`${where}: no unique_id`);
     if (config.default_entity_id !== undefined && (typeof config.default_entity_id !== 'string' || !ENTITY_ID.test(config.default_entity_id)))
       problems.push(`${where}: bad default_entity_id`);
+    problems.push(...availabilityProblems(where, config));
   };
   const device = parsed.device;
   if (!isObject(device)) problems.push(`${topic}: no device block`);
