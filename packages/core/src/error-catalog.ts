@@ -6,7 +6,8 @@ import { MgError, type MgErrorOptions } from '@mg/errors';
 export type MapErrorCode = 'MAP_INVALID' | 'MAP_UNREADABLE';
 /** A message argument the interface asked for is missing or of the wrong type. */
 export type MessageErrorCode = 'ARGUMENT_MISSING' | 'ARGUMENT_INVALID';
-export type DeviceErrorCode = 'DEVICE_INVALID';
+/** A device description that cannot be used, or a device id that names no declared device. */
+export type DeviceErrorCode = 'DEVICE_INVALID' | 'DEVICE_UNKNOWN';
 export type BrokerListErrorCode = 'MQTT_HOST_INVALID';
 export type InterfaceErrorCode = 'INTERFACE_INVALID' | 'INTERFACE_START_FAILED';
 export type ExtensionErrorCode = 'EXTENSION_START_FAILED' | 'EXTENSION_ROUTE_OVERLAP';
@@ -22,7 +23,10 @@ export class MapError extends MgError<MapErrorCode> {}
 /** `msg.arg()`: an argument is missing or cannot be read as the type asked for. */
 export class MessageError extends MgError<MessageErrorCode> {}
 
-/** A device description that cannot be used; the message lists every issue with its path. */
+/**
+ * A device description that cannot be used (the message lists every issue with its path), or an
+ * id given to `ctx.devices` that no declared device has (`DEVICE_UNKNOWN`).
+ */
 export class DeviceError extends MgError<DeviceErrorCode> {}
 
 /** An entry of `[MQTT] host` that cannot be a broker address; `entry` counts from 1. */

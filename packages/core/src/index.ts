@@ -13,7 +13,7 @@ export type { GatewayEvents } from './runtime/events.js';
 export type { GatewayCounters } from './runtime/counters.js';
 
 // The contract an interface class fulfils.
-export type { GatewayInterface, InterfaceClass, InterfaceContext, InterfaceOptions, DeviceDeclarations } from './runtime/interface.js';
+export type { GatewayInterface, InterfaceClass, InterfaceContext, InterfaceOptions, DeviceDeclarations, AvailabilitySource } from './runtime/interface.js';
 
 // The devices an interface declares (the whole model is on `@mg/core/devices`).
 export type { Device, DeviceInput, Capability, CapabilityValue } from './model/device.js';

@@ -10,6 +10,7 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
     values: ['ExtensionError', 'InterfaceError', 'InternalMessage', 'MessageError', 'MessageList', 'createGateway', 'startGateway'],
     types: [
       'ArgumentOptions',
+      'AvailabilitySource',
       'Capability',
       'CapabilityValue',
       'Device',

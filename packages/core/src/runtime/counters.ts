@@ -38,6 +38,10 @@ export class Counters {
   extensionErrors = 0;
   /** Subscriptions the broker refused (each is tried again while the connection lasts). */
   subscriptionsRefused = 0;
+  /** Declared devices the interface says are not reachable now. */
+  devicesOffline = 0;
+  /** Times a device became reachable or not (as the interface says, and at stop). */
+  availabilityChanges = 0;
   /** URL of the broker connected to, or last connected to ('' before the first connection). */
   broker = '';
   readonly rejected: Record<RejectReason, number>;
@@ -66,6 +70,8 @@ export class Counters {
       interfaceErrors: this.interfaceErrors,
       extensionErrors: this.extensionErrors,
       subscriptionsRefused: this.subscriptionsRefused,
+      devicesOffline: this.devicesOffline,
+      availabilityChanges: this.availabilityChanges,
       broker: this.broker,
       rejected: { ...this.rejected },
     };

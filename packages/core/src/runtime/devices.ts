@@ -2,9 +2,11 @@ import { parseDevices, StateIndex } from '../model/device-binding.js';
 import type { Capability, CapabilityValue, Device, DeviceInput } from '../model/device.js';
 import type { InternalMessage } from '../model/message.js';
 import { listen } from './callbacks.js';
+import type { DeviceAvailability } from './device-availability.js';
 import type { ExtensionScope } from './extension-scope.js';
 import type { DeviceView } from './extension.js';
 import type { DeviceDeclarations } from './interface.js';
+import type { PollRequests } from './poll-requests.js';
 
 type StateListener = (device: Device, capability: Capability, value: CapabilityValue) => void;
 
@@ -12,7 +14,7 @@ type StateListener = (device: Device, capability: Capability, value: CapabilityV
  * The devices an interface declares and the last value of each capability, read from the
  * statuses it publishes: what the conventions describe and republish.
  */
-export class DeviceRegistry implements DeviceView, DeviceDeclarations {
+export class DeviceRegistry {
   private devices: Device[] = [];
   private byId = new Map<string, Device>();
   private index = new StateIndex([]);
@@ -87,12 +89,28 @@ export class DeviceRegistry implements DeviceView, DeviceDeclarations {
   }
 }
 
+/** `ctx.devices`, as the interface sees it: its declarations and what it says about them. */
+export function deviceDeclarations(registry: DeviceRegistry, availability: DeviceAvailability, polls: PollRequests): DeviceDeclarations {
+  return {
+    set: (list) => registry.set(list),
+    list: () => registry.list(),
+    setAvailable: (id, available, reason) => availability.set(id, available, reason),
+    follow: (id, source) => availability.follow(id, source),
+    onPoll: (listener) => polls.onPoll(listener),
+  };
+}
+
 /**
  * An extension's view of the devices: a listener of its own that throws is reported as its
  * error (`failed`), not the interface's, and the others are still told. Its listeners belong to
  * `scope`: removed when the gateway stops the extension, never called after that.
  */
-export function scopedDevices(registry: DeviceView, failed: (where: string, err: unknown) => void, scope: ExtensionScope): DeviceView {
+export function scopedDevices(
+  registry: DeviceRegistry,
+  availability: DeviceAvailability,
+  failed: (where: string, err: unknown) => void,
+  scope: ExtensionScope,
+): DeviceView {
   const guarded =
     <A extends unknown[]>(where: string, listener: (...args: A) => void) =>
     (...args: A) => {
@@ -111,7 +129,9 @@ export function scopedDevices(registry: DeviceView, failed: (where: string, err:
     list: () => registry.list(),
     get: (id) => registry.get(id),
     value: (device, capability) => registry.value(device, capability),
+    available: (id) => availability.available(id),
     onChange: (listener) => scope.own(registry.onChange(guarded('devices change listener', listener))),
     onState: (listener) => scope.own(registry.onState(guarded('device state listener', listener))),
+    onAvailability: (listener) => scope.own(availability.onAvailability(guarded('device availability listener', listener))),
   };
 }

@@ -52,6 +52,11 @@ export interface GatewayEvents {
    * then the ExtensionError `start()` rejects with.
    */
   'extension-error': [{ extension: string; where: string; error: unknown }];
+  /**
+   * A declared device became reachable or not, as the interface says (`ctx.devices.setAvailable`,
+   * `follow`), or went offline because the gateway stops; `reason` says why, when known.
+   */
+  'device-availability': [{ device: string; available: boolean; reason?: string }];
   /** The gateway has stopped: interface stopped, last messages published, disconnected. */
   stopped: [counters: GatewayCounters];
 }

@@ -3,6 +3,7 @@ import { MemoryTransport } from '../testing/memory-transport.js';
 import { LAMP, Lamp } from '../test-support/toy-extension.js';
 import { InternalMessage } from '../model/message.js';
 import { Counters } from './counters.js';
+import { DeviceAvailability } from './device-availability.js';
 import { DeviceRegistry } from './devices.js';
 import type { ExtensionContext, GatewayExtension } from './extension.js';
 import { ExtensionHost } from './extension-host.js';
@@ -26,6 +27,7 @@ function host(extension: GatewayExtension) {
   });
   const transport = new MemoryTransport({ logger: memoryLogging('testgw').logger('mqtt'), counters: new Counters(), onMessage: (_p, ack) => ack() }, undefined);
   const devices = new DeviceRegistry('Lamp');
+  const availability = new DeviceAvailability({ devices });
   const failures: string[] = [];
   const refused: string[] = [];
   const extensions = new ExtensionHost([extension], {
@@ -33,6 +35,7 @@ function host(extension: GatewayExtension) {
     logging: memoryLogging('testgw'),
     transport,
     devices,
+    availability,
     signal: new AbortController().signal,
     failed: (ext, where, err) => failures.push(`${ext} ${where}: ${(err as Error).message}`),
     refused: (detail) => refused.push(detail),

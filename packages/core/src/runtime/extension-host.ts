@@ -10,6 +10,7 @@ import { sharedFilter } from '../mqtt/subscriber.js';
 import type { Transport } from '../mqtt/transport.js';
 import { contained, listen } from './callbacks.js';
 import { Counters } from './counters.js';
+import type { DeviceAvailability } from './device-availability.js';
 import { scopedDevices, type DeviceRegistry } from './devices.js';
 import { ExtensionScope } from './extension-scope.js';
 import type { Availability, DeviceWrite, ExtensionContext, ExtensionInstance, GatewayExtension, Presence } from './extension.js';
@@ -32,6 +33,7 @@ export interface ExtensionHostParts {
   logging: Logging;
   transport: Transport;
   devices: DeviceRegistry;
+  availability: DeviceAvailability;
   signal: AbortSignal;
   /** An extension's handler, listener or contained callback threw: reported as that extension's error. */
   failed(extension: string, where: string, err: unknown): void;
@@ -83,7 +85,8 @@ export class ExtensionHost {
         topicRoot: setup.map.root,
         expandTopic: (template) => expandTopic(template, { root: setup.map.root, app: setup.app.name, clientid: setup.connection.clientId }),
         availability,
-        devices: scopedDevices(parts.devices, failed, scope),
+        deviceAvailability: (id) => parts.availability.availability(id),
+        devices: scopedDevices(parts.devices, parts.availability, failed, scope),
         signal: parts.signal,
         // A retained publication is the latest of its topic: while it waits for the broker a
         // newer one replaces it (a state, a cleared config), so an outage cannot fill the

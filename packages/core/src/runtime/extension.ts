@@ -39,7 +39,10 @@ export interface DeviceWrite {
   accepted?(): void;
 }
 
-/** How the gateway says it is there: retained `online`, `offline` on stop and as last will. */
+/**
+ * How the gateway, or one of its devices, says it is there: retained `online`, `offline` on stop
+ * (and, for the gateway, as last will).
+ */
 export interface Availability {
   topic: string;
   online: string;
@@ -77,6 +80,13 @@ export interface DeviceView {
   onChange(listener: (devices: readonly Device[]) => void): () => void;
   /** A status of the interface gave a capability a value. Returns a function that removes the listener. */
   onState(listener: (device: Device, capability: Capability, value: CapabilityValue) => void): () => void;
+  /** Whether the interface says the device is reachable (every device starts so); undefined for an id no declared device has. */
+  available(id: string): boolean | undefined;
+  /**
+   * A device became reachable or not (as the interface says, and `offline` for every device when
+   * the gateway stops). A repeat is not told. Returns a function that removes the listener.
+   */
+  onAvailability(listener: (device: Device, available: boolean) => void): () => void;
 }
 
 /**
@@ -100,6 +110,12 @@ export interface ExtensionContext<S extends SectionShape = SectionShape> {
   expandTopic(template: string): string;
   /** The gateway's availability, or undefined when `[MQTT] availabilitytopic` is blank. */
   availability: Availability | undefined;
+  /**
+   * A device's own availability (`[MQTT] deviceavailabilitytopic` for this id: retained
+   * `online`/`offline`), or undefined when that option is blank. A convention lists it beside the
+   * gateway's: the device is available while both are `online`.
+   */
+  deviceAvailability(id: string): Availability | undefined;
   devices: DeviceView;
   /** Aborted when the gateway stops. */
   signal: AbortSignal;

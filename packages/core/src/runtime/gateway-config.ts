@@ -2,6 +2,7 @@ import { logSection } from '@mg/app-properties';
 import { bool, choice, defineConfig, int, list, number, passthroughSection, port, renderDefaults, section, string, type ConfigValues } from '@mg/config';
 import { brokerListOption } from '../mqtt/brokers.js';
 import { INCOMING_OVERFLOW } from './incoming-flow.js';
+import { topicOption } from './topic-option.js';
 
 /** The `[MQTT]` section: the broker, the map, and what @mg adds to the original. */
 const mqttSection = section(
@@ -40,6 +41,15 @@ const mqttSection = section(
     availabilitytopic: string(
       '{root}/{clientid}/availability',
       'Retained "online"/"offline" topic ({root}, {app}, {clientid} are replaced); the broker publishes "offline" when the gateway dies. Blank turns it off.',
+    ),
+    deviceavailabilitytopic: topicOption(
+      '{root}/{clientid}/{device}/availability',
+      'Retained "online"/"offline" topic of each device the interface declares ({device} is its id; {root}, {app}, {clientid} as above), as the interface says it is reachable; "offline" for every device when the gateway stops. Blank turns it off.',
+      '{device}',
+    ),
+    polltopic: topicOption(
+      '{root}/{clientid}/poll',
+      'Poll on demand: a message here asks the interface to read a device now; its payload is a declared device id, or empty or "all" for every device (an unknown id is refused and counted as invalid-value). Not retained. Blank turns it off.',
     ),
     statstopic: string('{root}/{clientid}/stats', 'Topic of the JSON counters (messages in, out, rejected, dropped, reconnections).'),
     statsinterval: int(60, 'Seconds between two publications of the counters; 0 turns them off.', { min: 0 }),

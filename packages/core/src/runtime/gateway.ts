@@ -6,17 +6,20 @@ import { isReply, type InternalMessage } from '../model/message.js';
 import type { Rejection } from '../model/reject.js';
 import { Connection } from '../mqtt/connection.js';
 import type { ReceivedPacket } from '../mqtt/connection-options.js';
-import { statsTopic } from './mqtt-settings.js';
+import { deviceAvailabilityTopic, pollTopic, statsTopic } from './mqtt-settings.js';
 import type { Transport, TransportFactory } from '../mqtt/transport.js';
 import { contained } from './callbacks.js';
 import { Counters, type GatewayCounters } from './counters.js';
-import { DeviceRegistry } from './devices.js';
+import { DeviceAvailability } from './device-availability.js';
+import { deviceDeclarations, DeviceRegistry } from './devices.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
 import type { GatewayEvents, Refusal } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
 import { ExtensionError, GatewayStateError, InterfaceError } from '../error-catalog.js';
 import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { PollingLoop } from './polling.js';
+import { PollRequests } from './poll-requests.js';
+import { topicMatches } from './routes.js';
 import { refusalReply } from './refusal-reply.js';
 import { Reports } from './report.js';
 import { paramsOf, type Setup } from './setup.js';
@@ -56,6 +59,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly statsTopic: string | undefined;
   private readonly qos: 0 | 1 | 2;
   private readonly devices: DeviceRegistry;
+  private readonly availability: DeviceAvailability;
+  private readonly polls: PollRequests;
   private readonly extensions: ExtensionHost;
   private iface: GatewayInterface | undefined;
   private polling: PollingLoop | undefined;
@@ -104,6 +109,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       },
       onConnected: (url: string) => {
         this.emit('connected', { url });
+        // Queued behind the gateway's own `online`, which goes first on every connection.
+        this.availability.connected();
         this.extensions.connected();
       },
       onSubscribed: (filters: string[]) => this.emit('subscribed', { filters }),
@@ -112,16 +119,36 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.transport = parts.transport ? parts.transport(context) : new Connection(setup.connection, context);
     // Extensions' listeners are guarded in their own view (scopedDevices): nothing else listens here.
     this.devices = new DeviceRegistry(`interface ${Interface.name}`, (where, err) => this.interfaceError(where, err));
+    // Before the extensions: a device declared later is available before they hear of it.
+    this.availability = new DeviceAvailability({
+      devices: this.devices,
+      topic: deviceAvailabilityTopic(setup.app, mqtt, setup.map),
+      publish: (topic, payload) => this.transport.publish(topic, payload, { kind: 'gateway', qos: this.qos, retain: true, coalesceKey: `avail\u0000${topic}` }),
+      counters: this.internal,
+      changed: (change, stopping) => this.reports.deviceAvailability(change, stopping),
+    });
+    this.polls = new PollRequests({
+      topic: pollTopic(setup.app, mqtt, setup.map),
+      declared: (id) => this.devices.get(id) !== undefined,
+      refused: (detail, topic) => this.refused({ reason: 'invalid-value', detail, topic }, 'incoming'),
+      failed: (where, err) => this.interfaceError(where, err),
+    });
     this.extensions = new ExtensionHost(setup.extensions, {
       setup,
       logging: parts.logging,
       transport: this.transport,
       devices: this.devices,
+      availability: this.availability,
       signal: this.controller.signal,
       failed: (extension, where, err) => this.reports.extensionError(extension, where, err),
       refused: (detail) => this.refused({ reason: 'invalid-value', detail }, 'incoming'),
       presence: parts.presence,
     });
+  }
+
+  /** Whether the interface says a declared device is reachable; undefined for an id no declared device has. */
+  available(device: string): boolean | undefined {
+    return this.availability.available(device);
   }
 
   /** What the gateway did so far (also published on the stats topic). */
@@ -155,7 +182,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         appName: setup.app.name,
         configFile: setup.configFile || 'the configuration object',
         contain: (where, callback) => this.contain(where, callback),
-        devices: { set: (list) => this.devices.set(list), list: () => this.devices.list() },
+        devices: deviceDeclarations(this.devices, this.availability, this.polls),
       });
       this.outgoing.onPush(() => this.publishOutgoing());
       // A start() that never resolves (a message loop awaited in it) still works, but nothing
@@ -194,6 +221,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         ? `polling mode: loop() when messages arrive, and at least every ${setup.config.MQTT.timeout * 1000} ms`
         : 'event-driven mode: messages published as they are pushed',
     );
+    const poll = this.polls.topic;
+    // A plain subscription of the map that takes it in brings it already (a second one would bring each request twice).
+    if (poll && (setup.connection.sharedGroup || !setup.map.topics.some((t) => topicMatches(t, poll)))) this.transport.subscribe(poll);
     this.transport.start();
     this.startStats();
     if (setup.mode === 'polling') {
@@ -229,8 +259,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   /** A message from the broker: `ack` once it is in the incoming list (or refused). */
   private receive(packet: ReceivedPacket, ack: () => void): void {
     const { topic } = packet;
-    if (this.ownTopics.has(topic)) return ack();
+    if (this.ownTopics.has(topic) || this.availability.owns(topic)) return ack();
     this.internal.received += 1;
+    if (topic === this.polls.topic) {
+      // Not while stopping: the interface is closing its devices.
+      if (this.state === 'running') this.polls.received(topic, packet.payload, packet.retain === true);
+      return ack();
+    }
     if (this.extensions.routes.size > 0) {
       const route = this.extensions.routes.find(topic);
       if (route) {
@@ -336,6 +371,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.publishOutgoing();
     this.incoming.close();
     this.outgoing.close();
+    // Before the extensions stop (a convention hears its devices go) and the gateway's own `offline`.
+    this.availability.stop();
     await this.extensions.stop();
     if (started) await this.transport.stop();
     this.reports.final(left, this.transport.unreportedDrops());

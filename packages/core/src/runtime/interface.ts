@@ -44,10 +44,41 @@ export interface InterfaceContext<S extends SectionShape = SectionShape> {
   devices: DeviceDeclarations;
 }
 
+/**
+ * What `ctx.devices.follow()` ties a device's availability to: a connection with a `state` and
+ * `state` events, such as a `@mg/device-io` transport (core does not depend on it: any object of
+ * this shape will do). The device is available while `state` is `'connected'`.
+ */
+export interface AvailabilitySource {
+  readonly state: string;
+  on(event: 'state', listener: (change: { state: string; reason?: string }) => void): unknown;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any emitter's off(), whatever its listener type
+  off(event: 'state', listener: (...args: any[]) => void): unknown;
+}
+
 /** `ctx.devices`: what an interface declares about its devices. */
 export interface DeviceDeclarations {
   set(devices: readonly DeviceInput[]): void;
   list(): readonly Device[];
+  /**
+   * Says whether a declared device is reachable: published retained (`online`/`offline`) on its
+   * availability topic (`[MQTT] deviceavailabilitytopic`); a repeat of the current value is not
+   * published again. Every device starts available. `reason` goes to the log and the
+   * `device-availability` event. An id no declared device has throws a DeviceError (DEVICE_UNKNOWN).
+   */
+  setAvailable(id: string, available: boolean, reason?: string): void;
+  /**
+   * Ties a device's availability to a connection's state (a `@mg/device-io` transport, or anything
+   * shaped like it): available while its `state` is `'connected'`, from now on. Returns a
+   * function that unties it; the gateway unties it at stop. Unknown id: DeviceError (DEVICE_UNKNOWN).
+   */
+  follow(id: string, source: AvailabilitySource): () => void;
+  /**
+   * A poll on demand arrived (a message on `[MQTT] polltopic`): read `device` now, a declared
+   * device id, or every device when undefined. An unknown id never gets here (refused and
+   * counted). Returns a function that removes the listener.
+   */
+  onPoll(listener: (device: string | undefined) => void): () => void;
 }
 
 /**

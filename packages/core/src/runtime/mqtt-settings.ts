@@ -68,3 +68,17 @@ export function statsTopic(app: AppProperties, mqtt: MqttSettings, map: MessageM
   if (mqtt.statsinterval === 0 || mqtt.statstopic.trim() === '') return undefined;
   return expandTopic(mqtt.statstopic.trim(), { root: map.root, app: app.name, clientid: mqtt.clientid.trim() || app.name });
 }
+
+/** The topic of polls on demand, or undefined when they are off. */
+export function pollTopic(app: AppProperties, mqtt: MqttSettings, map: MessageMap): string | undefined {
+  if (mqtt.polltopic === '') return undefined;
+  return expandTopic(mqtt.polltopic, { root: map.root, app: app.name, clientid: mqtt.clientid.trim() || app.name });
+}
+
+/** A device's availability topic (`{device}` filled in), or undefined when per-device availability is off. */
+export function deviceAvailabilityTopic(app: AppProperties, mqtt: MqttSettings, map: MessageMap): ((device: string) => string) | undefined {
+  if (mqtt.deviceavailabilitytopic === '') return undefined;
+  const template = expandTopic(mqtt.deviceavailabilitytopic, { root: map.root, app: app.name, clientid: mqtt.clientid.trim() || app.name });
+  const parts = template.split('{device}');
+  return (device) => parts.join(device);
+}

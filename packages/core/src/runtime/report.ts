@@ -4,6 +4,7 @@ import { errorMessage } from '@mg/errors';
 import { Throttle } from '@mg/throttled-error';
 import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
 import type { Counters } from './counters.js';
+import type { AvailabilityChange } from './device-availability.js';
 import type { GatewayEvents, Refusal } from './events.js';
 
 /**
@@ -78,6 +79,18 @@ export class Reports {
     const v = throttle.hit(`${where} threw: ${errorMessage(err)}`);
     if (v.trigger) this.log.error(`extension [${extension}] ${v.report}; the gateway goes on`);
     if (err instanceof Error && err.stack && this.debug) this.log.debug(err.stack);
+  }
+
+  /** A device became reachable or not: an event, and a line (a lost device is a warning, unless the gateway is stopping). */
+  deviceAvailability(change: AvailabilityChange, stopping: boolean): void {
+    this.events.emit('device-availability', change);
+    if (stopping) {
+      if (this.debug) this.log.debug(`device "${change.device}" offline: the gateway stops`);
+      return;
+    }
+    const why = change.reason ? `: ${change.reason}` : '';
+    if (change.available) this.log.info(`device "${change.device}" is available${why}`);
+    else this.log.warn(`device "${change.device}" is not available${why}`);
   }
 
   /** Reading from the broker pauses: `waiting` messages in the list, reading goes on once `toTake` are taken. */

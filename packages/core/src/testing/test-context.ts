@@ -1,7 +1,9 @@
 import { defineConfig, loadConfig, section, type ConfigInput, type SectionShape } from '@mg/config';
 import { MessageList } from '../model/message-list.js';
 import { contained } from '../runtime/callbacks.js';
-import { DeviceRegistry } from '../runtime/devices.js';
+import { DeviceAvailability } from '../runtime/device-availability.js';
+import { deviceDeclarations, DeviceRegistry } from '../runtime/devices.js';
+import { PollRequests } from '../runtime/poll-requests.js';
 import { interfaceSection } from '../runtime/gateway-config.js';
 import type { InterfaceClass, InterfaceContext } from '../runtime/interface.js';
 import { paramsOf } from '../runtime/setup.js';
@@ -15,6 +17,10 @@ export interface TestContext<S extends SectionShape = SectionShape> {
   abort(): void;
   /** Log records, as `LEVEL name: message`. */
   readonly logs: readonly string[];
+  /** Whether the interface says a declared device is reachable (`ctx.devices.setAvailable`, `follow`); undefined for an unknown id. */
+  available(deviceId: string): boolean | undefined;
+  /** Asks a poll as a message on `[MQTT] polltopic` would: the `ctx.devices.onPoll` listeners hear `device` (undefined: every device). */
+  poll(device?: string): void;
 }
 
 /**
@@ -35,6 +41,10 @@ export function createTestContext<S extends SectionShape = SectionShape>(
   const logging = memoryLogging(appName);
   const controller = new AbortController();
   const devices = new DeviceRegistry(`interface ${Interface.name}`);
+  // Kept, not published: there is no broker here.
+  const availability = new DeviceAvailability({ devices });
+  const onError = (w: string, err: unknown) => logging.logger('interface').error(`${w} threw: ${err instanceof Error ? err.message : String(err)}`);
+  const polls = new PollRequests({ declared: (id) => devices.get(id) !== undefined, refused: () => undefined, failed: onError });
   // As the gateway does: the class's own description first (an invalid one throws here).
   if (Interface.describe) devices.set(Interface.describe(values));
   return {
@@ -48,11 +58,12 @@ export function createTestContext<S extends SectionShape = SectionShape>(
       appName,
       configFile: 'createTestContext() options',
       // As the gateway does it: an error is recorded (as a log record), never thrown on.
-      contain: (where, callback) =>
-        contained(where, callback, (w, err) => logging.logger('interface').error(`${w} threw: ${err instanceof Error ? err.message : String(err)}`)),
-      devices,
+      contain: (where, callback) => contained(where, callback, onError),
+      devices: deviceDeclarations(devices, availability, polls),
     },
     abort: () => controller.abort(),
     logs: logging.records,
+    available: (deviceId) => availability.available(deviceId),
+    poll: (device) => polls.ask(device),
   };
 }

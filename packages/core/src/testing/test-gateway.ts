@@ -44,6 +44,11 @@ export interface TestGateway {
     payload: string | Buffer | Record<string, unknown>,
     options?: { qos?: 0 | 1 | 2; correlation?: string; retain?: boolean },
   ): Promise<void>;
+  /**
+   * Whether the interface says the device is reachable (`ctx.devices.setAvailable`, `follow`);
+   * undefined for an id no declared device has. `published` shows its availability topic.
+   */
+  available(deviceId: string): boolean | undefined;
   /** Everything published so far, availability included. */
   readonly published: readonly PublishedMessage[];
   /** The first message published (already, or later) that matches; rejects after `timeoutMs` (default 2 s). */
@@ -110,6 +115,7 @@ export function createTestGateway(Interface: InterfaceClass, options: TestGatewa
         else unanswered.set(fail, topic);
       });
     },
+    available: (deviceId) => gateway.available(deviceId),
     published: link.published,
     waitFor(match, timeoutMs = 2_000) {
       const found = link.published.find(match);
