@@ -1,12 +1,12 @@
-import { ProfilePolls, type PollBus } from './profile-polls.js';
+import { ProfilePolls, type PollQueue } from './profile-polls.js';
 
-type Item = Parameters<PollBus['add']>[1];
+type Item = Parameters<PollQueue['add']>[1];
 
 /** A scheduler that records what is on it; tests run the items' polls by hand. */
 function fakeScheduler() {
   const items = new Map<Item, string>();
   const asked: (string | undefined)[] = [];
-  const scheduler: PollBus = {
+  const scheduler: PollQueue = {
     add(bus, item) {
       items.set(item, bus);
       return () => items.delete(item);

@@ -1,13 +1,11 @@
+import type { PollScheduler } from '@mg/device-io';
 import type { ProfilePoll } from '../profile/compiled.js';
 
-/** What ProfilePolls needs of @mg/device-io's PollScheduler. */
-export interface PollBus {
-  add(bus: string, item: { device: string; id: string; intervalMs: number; jitterMs?: number; poll(signal: AbortSignal): Promise<void> }): () => void;
-  pollNow(device?: string): number;
-}
+/** What ProfilePolls uses of the scheduler. */
+export type PollQueue = Pick<PollScheduler, 'add' | 'pollNow'>;
 
 export interface ProfilePollsOptions {
-  readonly scheduler: PollBus;
+  readonly scheduler: PollQueue;
   /** The port: one request at a time on it. */
   readonly bus: string;
   /** The device's id on the scheduler (its backoff is its own). */
