@@ -31,6 +31,7 @@ describe('the @mg/interface-serial package', () => {
       'ProfileErrorCode',
       'ProfileInput',
       'ProfileIssue',
+      'ProfilePoll',
       'ProfileQueries',
       'ProfileTransportOptions',
       'SerialCounters',
