@@ -234,7 +234,10 @@ scenario(
     await waitFor(() => mutes() >= mutesAtKill + 10, '10 MUTE_ON after the kill', 30_000).catch(() => undefined);
     const r = tallyIds(ids, received());
     await waitFor(() => (stats().at(-1)?.delivered ?? 0) >= r.delivered, 'the stats', 5_000).catch(() => undefined);
-    const clusterLost = tallyIds(ids, control.messages.map((m) => idOf(m.topic))).missing;
+    const clusterLost = tallyIds(
+      ids,
+      control.messages.map((m) => idOf(m.topic)),
+    ).missing;
     const last = stats().at(-1);
     Object.assign(t, {
       ...r,
