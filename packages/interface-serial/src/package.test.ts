@@ -182,7 +182,8 @@ describe('the @mg/interface-serial package', () => {
           id: 'acme-projector',
           capabilities: [
             { id: 'input', access: 'write' },
-            { id: 'lamp-hours', access: 'read', unit: 'h' },
+            { id: 'power', access: 'read', publish: { changeOnly: true } },
+            { id: 'lamp-hours', access: 'read', unit: 'h', publish: { changeOnly: true, refresh: 3600 } },
           ],
         },
       ]);

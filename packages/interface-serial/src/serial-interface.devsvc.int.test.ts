@@ -18,9 +18,11 @@ afterAll(async () => sim?.close());
 const got = (line: string, from = 0) => sim.received.slice(from).filter((r) => r.text === line).length;
 
 describe('a profile with periodic queries', () => {
-  // MU? every 0.2 s; MV? hourly, so that it comes only at connection and on demand.
+  // MU? every 0.2 s; MV? hourly, so that it comes only at connection and on demand. Mute is
+  // published on change only: the answers to its polls repeat the same value.
   const profile = denonProfileVariant('denon-avr-polled', (p) => ({
     ...p,
+    capabilities: (p.capabilities as { id: string }[]).map((c) => (c.id === 'mute' ? { ...c, publish: { changeOnly: true } } : c)),
     queries: {
       atStart: ['PW?', 'SI?'],
       poll: [
@@ -44,7 +46,13 @@ describe('a profile with periodic queries', () => {
     await until(() => got('MU?', from) >= 3, 'three polls of MU?', 10_000);
     // The hourly item went once, at connection.
     expect(got('MV?')).toBe(1);
-    await gw.waitForPayload((p) => p.action === 'mute');
+  });
+
+  it("publishes a polled value under its capability's policy: the same mute again is not published", async () => {
+    await until(() => gw.counters.suppressed >= 3, 'three repeated MUTE statuses withheld', 10_000);
+    expect(gw.payloads().filter((p) => p.action === 'mute')).toEqual([{ action: 'mute', state: 'off' }]);
+    sim.send('MUON'); // from the remote
+    await gw.waitForPayload((p) => p.action === 'mute' && p.state === 'on');
   });
 
   it('a poll on demand for the device sends its periodic queries at once', async () => {

@@ -158,6 +158,11 @@ declares one device with these capabilities (its id, name and address come from 
 - The device they declare has its own availability topic (\`[MQTT] deviceavailabilitytopic\`):
   \`online\` while its port or TCP connection is up, \`offline\` from the first failure until it
   is back. A profile without capabilities declares no device, and so has none.
+- \`publish\` (optional) is the capability's publish policy, @mg/core's: \`changeOnly\`,
+  \`deadband\` and \`deadbandPercent\` (numbers), \`minInterval\` (seconds; the latest value wins),
+  \`refresh\` (seconds), \`retain\`. It decides when the statuses that carry the capability's value
+  are published, over the configuration's \`[PUBLISH]\` defaults; a polled value that seldom
+  changes wants \`{ "changeOnly": true, "refresh": 3600 }\`, a noisy number a \`deadband\`.
 
 ## Periodic queries (\`queries.poll[]\`)
 
