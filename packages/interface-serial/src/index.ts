@@ -4,7 +4,7 @@ export { ProfileError } from './errors.js';
 export type { ProfileErrorCode, ProfileIssue } from './errors.js';
 export type { Profile, ProfileInput } from './profile/schema.js';
 export { loadProfile, loadProfileFile } from './profile/load.js';
-export type { CompiledProfile, CommandResult, ParsedStatus, ProfileQueries, ProfileTransportOptions } from './profile/compiled.js';
+export type { CompiledProfile, CommandResult, ParsedStatus, ProfilePoll, ProfileQueries, ProfileTransportOptions } from './profile/compiled.js';
 export { profileJsonSchema } from './profile/json-schema.js';
 export { renderProfileReference } from './profile/reference.js';
 export { shippedProfileNames, shippedProfilePath } from './profile/shipped.js';

@@ -31,6 +31,7 @@ describe('the @mg/interface-serial package', () => {
       'ProfileErrorCode',
       'ProfileInput',
       'ProfileIssue',
+      'ProfilePoll',
       'ProfileQueries',
       'ProfileTransportOptions',
       'SerialCounters',
@@ -162,6 +163,15 @@ describe('the @mg/interface-serial package', () => {
     expect(profile.commandFor('INPUT_SET', { input: 'vga' })).toEqual({ ok: true, line: 'SOURCE 11' });
     expect(profile.commandFor('LAMP_SET', { pct: 7 })).toEqual({ ok: true, line: 'LAMP 007' });
     expect(profile.parseLine('LAMP=1234H')).toEqual({ action: 'LAMP_HOURS', arguments: { hours: 1234 } });
+    expect(profile.queries.polls).toEqual([
+      { id: 'queries.poll[0]', intervalMs: 10_000, jitterMs: 0, send: ['PWR?'] },
+      { id: 'queries.poll[1]', intervalMs: 600_000, jitterMs: 30_000, send: ['LAMP?'] },
+    ]);
+    // The bad entry the README shows, as the loader words it.
+    const bad = JSON.parse(example) as { queries: { poll: { jitter?: number }[] } };
+    bad.queries.poll[0]!.jitter = 10;
+    const shown = /`(queries\.poll\[0\]\.jitter: [^`]*)`/.exec(read(join(pkgDir, 'README.md')))![1]!;
+    expect(() => loadProfile(bad, 'README example')).toThrow(shown);
     // Its device, as core validates it.
     const dir = mkdtempSync(join(tmpdir(), 'mg-serial-readme-'));
     try {
@@ -172,7 +182,8 @@ describe('the @mg/interface-serial package', () => {
           id: 'acme-projector',
           capabilities: [
             { id: 'input', access: 'write' },
-            { id: 'lamp-hours', access: 'read', unit: 'h' },
+            { id: 'power', access: 'read', publish: { changeOnly: true } },
+            { id: 'lamp-hours', access: 'read', unit: 'h', publish: { changeOnly: true, refresh: 3600 } },
           ],
         },
       ]);

@@ -1,9 +1,10 @@
 import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext, type InterfaceOptions } from '@mg/core';
-import { LineTransport, type StateChange } from '@mg/device-io';
+import { LineTransport, PollScheduler, type StateChange } from '@mg/device-io';
 import { Throttle } from '@mg/throttled-error';
-import { describeFromOptions, describeSerialDevice } from './interface/device-description.js';
+import { describeFromOptions, describeSerialDevice, serialDeviceId } from './interface/device-description.js';
 import { serialOptions, type SerialOptions } from './interface/options.js';
 import { openProfile, profileDirs } from './interface/profile-source.js';
+import { ProfilePolls } from './interface/profile-polls.js';
 import { failureReason } from './interface/reply-reasons.js';
 import { StatusQueue } from './interface/status-queue.js';
 import type { CompiledProfile, ParsedStatus } from './profile/compiled.js';
@@ -40,7 +41,9 @@ export interface SerialCounters {
  * commands are sent one at a time, each answered with OK once the device confirms it or ERROR
  * (a line protocol has no request ids, so a second command in flight could take the first
  * one's confirmation). The device may be absent or go away at any time: the transport
- * reconnects by itself, and a CONNECTION status tells MQTT.
+ * reconnects by itself, the declared device's availability follows it, and a CONNECTION
+ * status tells MQTT too. The profile's periodic queries run on a poll scheduler (the port is
+ * its bus) while the device is connected.
  */
 export class SerialInterface implements GatewayInterface {
   static readonly options: SerialOptions = serialOptions();
@@ -69,13 +72,17 @@ export class SerialInterface implements GatewayInterface {
     connections: 0,
   };
   private readonly transport: LineTransport;
+  /** The device the profile's capabilities declare; undefined without them. */
+  private readonly declared: string | undefined;
+  private readonly scheduler: PollScheduler;
+  private readonly polls: ProfilePolls;
+  private readonly untie: (() => void)[] = [];
   private readonly replyTimeoutMs: number;
   private readonly statusQueue: StatusQueue;
   private readonly overflowLog = new Throttle({ kind: 'over-long line' });
   private readonly failureLog = new Throttle({ kind: 'command failure' });
   // Aborted by stop() as well as by the gateway's signal, so that a caller driving the interface directly can stop it.
   private readonly halt = new AbortController();
-  private queryTimer: NodeJS.Timeout | undefined;
   private commandLoop: Promise<void> | undefined;
 
   // Options only, as the contract asks: a profile or address that cannot work throws here, and
@@ -85,7 +92,9 @@ export class SerialInterface implements GatewayInterface {
     this.profile = openProfile(o.profile, profileDirs(ctx.configFile));
     // The same description as describe() gives, from the profile as found next to the
     // configuration file: this covers a relative path that describe() could not locate.
-    ctx.devices.set(describeSerialDevice(this.profile, o));
+    const devices = describeSerialDevice(this.profile, o);
+    ctx.devices.set(devices);
+    this.declared = devices[0]?.id;
     this.replyTimeoutMs = o.replytimeout * 1000;
     this.statusQueue = new StatusQueue(ctx.outgoing);
     if (ctx.signal.aborted) this.halt.abort();
@@ -102,6 +111,21 @@ export class SerialInterface implements GatewayInterface {
       },
       reconnect: { minMs: o.reconnectmin * 1000, maxMs: o.reconnectmax * 1000 },
       logger: ctx.logger,
+    });
+    const transport = this.profile.transportOptions();
+    const { atStart, polls } = this.profile.queries;
+    this.scheduler = new PollScheduler({
+      // A poll only writes its lines, but they wait behind the queue's other writes, each spacingMs apart.
+      timeoutMs: 2_000 + transport.spacingMs * (atStart.length + Math.max(0, ...polls.map((p) => p.send.length))),
+      backoff: { minMs: o.reconnectmin * 1000, maxMs: o.reconnectmax * 1000 },
+      logger: ctx.logger,
+    });
+    this.polls = new ProfilePolls({
+      scheduler: this.scheduler,
+      bus: this.transport.address,
+      device: this.declared ?? serialDeviceId(this.profile, o),
+      polls,
+      write: (line) => this.transport.write(line),
     });
   }
 
@@ -134,15 +158,23 @@ export class SerialInterface implements GatewayInterface {
     });
     t.on('retry', (r) => this.ctx.logger.debug(`${t.address}: attempt ${r.attempt} failed (${r.reason}); next in ${r.retryInMs} ms`));
     this.ctx.logger.info(`profile ${this.profile.name} (${this.profile.where}); device ${t.address}`);
+    this.untie.push(this.ctx.devices.onPoll((device) => this.pollOnDemand(device)));
+    // Untied before the transport stops (this listener comes first): a stop is no outage, and
+    // the gateway publishes every device offline itself, quietly.
+    this.halt.signal.addEventListener('abort', () => this.untie.splice(0).forEach((untie) => untie()), { once: true });
+    this.scheduler.start(this.halt.signal);
     t.start(this.halt.signal);
     this.commandLoop = this.runCommands();
     await firstAttempt;
+    // From the first attempt's outcome on (the gateway connects to MQTT after start()): a device
+    // absent at start is published offline at once, and a present one draws no warning.
+    if (this.declared !== undefined && !this.halt.signal.aborted) this.untie.push(this.ctx.devices.follow(this.declared, t));
   }
 
   async stop(): Promise<void> {
     this.halt.abort();
-    this.stopQueries();
-    await this.transport.stop();
+    this.polls.pause();
+    await Promise.all([this.transport.stop(), this.scheduler.stop()]);
     // Commands cut short by the stop get their ERROR reply before the gateway publishes the last messages.
     await this.commandLoop;
   }
@@ -153,32 +185,36 @@ export class SerialInterface implements GatewayInterface {
       this.counters.connections += 1;
       log.info(`device connected: ${s.address}`);
       this.pushStatus({ action: CONNECTION_ACTION, arguments: { state: 'connected' } });
-      this.startQueries();
+      this.send(this.profile.queries.atStart);
+      this.polls.resume();
     } else if (s.state === 'disconnected') {
       log.warn(`device disconnected: ${s.reason}; retrying in ${(s.retryInMs / 1000).toFixed(1)} s (the gateway goes on)`);
       this.pushStatus({ action: CONNECTION_ACTION, arguments: { state: 'disconnected', reason: s.error.reason } });
-      this.stopQueries();
+      this.polls.pause();
     } else if (s.state === 'stopped') {
-      this.stopQueries();
+      this.polls.pause();
     }
   }
 
-  /** The profile's queries on every connection (writes are not kept while the device is away), and every N seconds if it says so. */
-  private startQueries(): void {
-    const { atStart, every } = this.profile.queries;
-    this.send(atStart);
-    this.stopQueries();
-    if (every) {
-      this.queryTimer = setInterval(() => this.send(every.send), every.intervalMs);
-      this.queryTimer.unref();
+  /**
+   * A poll on demand (`[MQTT] polltopic`) for this device or all: the periodic queries at once,
+   * on the scheduler; a profile without them sends its `atStart` queries instead, which ask
+   * for the whole state.
+   */
+  private pollOnDemand(device: string | undefined): void {
+    if (device !== undefined && device !== this.declared) return;
+    const log = this.ctx.logger;
+    if (this.transport.state !== 'connected') {
+      log.debug('poll on demand: the device is not connected, nothing sent (the queries go at the next connection)');
+    } else if (this.polls.any) {
+      log.debug(`poll on demand: ${this.polls.pollNow()} periodic queries queued`);
+    } else {
+      log.debug('poll on demand: the profile has no periodic queries, its atStart queries are sent');
+      this.send(this.profile.queries.atStart);
     }
   }
 
-  private stopQueries(): void {
-    clearInterval(this.queryTimer);
-    this.queryTimer = undefined;
-  }
-
+  /** The `atStart` queries, written and forgotten. */
   private send(lines: readonly string[]): void {
     // A query that fails (the device went away meanwhile) is asked again on the next connection;
     // the transport logs the failure at DEBUG.

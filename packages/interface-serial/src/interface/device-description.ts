@@ -32,6 +32,11 @@ export function deviceIdFrom(name: string): string {
   return id === '' ? 'serial-device' : id;
 }
 
+/** The id of the device a profile describes: `[INTERFACE] deviceid`, or one made from the profile's name. */
+export function serialDeviceId(profile: CompiledProfile, o: Pick<DeviceDescriptionOptions, 'deviceid'>): string {
+  return o.deviceid || deviceIdFrom(profile.name);
+}
+
 /**
  * The device this gateway serves, as the profile's capabilities describe it; none for a
  * profile without capabilities. Its address is what the interface's messages carry (the
@@ -43,7 +48,7 @@ export function describeSerialDevice(profile: CompiledProfile, o: DeviceDescript
   if (!capabilities || capabilities.length === 0) return [];
   return [
     {
-      id: o.deviceid || deviceIdFrom(profile.name),
+      id: serialDeviceId(profile, o),
       name: o.devicename || o.device || profile.name,
       ...(maker ? { manufacturer: maker } : {}),
       model: profile.name,

@@ -117,3 +117,8 @@ export function checkStatus(status: { match: string; arguments?: Record<string, 
     }
   }
 }
+
+export function checkPollQuery(poll: { seconds: number; jitter?: number | undefined }, ctx: Ctx): void {
+  if (poll.jitter !== undefined && poll.jitter >= poll.seconds)
+    issue(ctx, `${poll.jitter} is not less than seconds (${poll.seconds}): each interval could double`, ['jitter']);
+}

@@ -84,7 +84,14 @@ describe('statuses', () => {
       { match: 'H([0-9.]{1,6})', action: 'HALF', arguments: { value: { group: 1, type: 'integer', scale: 0.5 } } },
       { match: 'H(.{1,6})', action: 'HALF_TEXT', arguments: { value: { group: 1 } } },
     ],
-    queries: { atStart: ['T?'], every: { seconds: 30, send: ['T?', 'FAN?'] } },
+    queries: {
+      atStart: ['T?'],
+      every: { seconds: 30, send: ['T?', 'FAN?'] },
+      poll: [
+        { seconds: 1.1, jitter: 0.2, send: ['CH?'] },
+        { seconds: 600, send: ['H?', 'FAN?'] },
+      ],
+    },
   });
 
   it('reads named groups, scales, and adds constants', () => {
@@ -114,7 +121,15 @@ describe('statuses', () => {
     expect(p.isConfirmation('PING', 'PONG')).toBe(false);
   });
 
-  it('turns periodic queries into an interval', () => {
-    expect(p.queries).toEqual({ atStart: ['T?'], every: { intervalMs: 30_000, send: ['T?', 'FAN?'] } });
+  it('turns periodic queries into poll items, every first, each with its own interval', () => {
+    expect(p.queries).toEqual({
+      atStart: ['T?'],
+      every: { intervalMs: 30_000, send: ['T?', 'FAN?'] },
+      polls: [
+        { id: 'queries.every', intervalMs: 30_000, jitterMs: 0, send: ['T?', 'FAN?'] },
+        { id: 'queries.poll[0]', intervalMs: 1_100, jitterMs: 200, send: ['CH?'] },
+        { id: 'queries.poll[1]', intervalMs: 600_000, jitterMs: 0, send: ['H?', 'FAN?'] },
+      ],
+    });
   });
 });

@@ -16,11 +16,23 @@ export interface ParsedStatus {
   arguments: MessageArguments;
 }
 
+/** Lines polled at their own interval (`queries.every`, `queries.poll[]`). */
+export interface ProfilePoll {
+  /** Where it comes from in the profile (`queries.poll[1]`): its id on the poll scheduler and in messages. */
+  readonly id: string;
+  readonly intervalMs: number;
+  /** Up to this much added at random to each interval (0: none). */
+  readonly jitterMs: number;
+  readonly send: readonly string[];
+}
+
 export interface ProfileQueries {
   /** Sent on every connection (at start and when the device comes back). */
   readonly atStart: readonly string[];
-  /** Sent every `intervalMs` while connected. */
+  /** Sent every `intervalMs` while connected (`queries.every`; also the first of `polls`). */
   readonly every?: { readonly intervalMs: number; readonly send: readonly string[] };
+  /** Every periodic query, `every` first, then `poll` in the profile's order. */
+  readonly polls: readonly ProfilePoll[];
 }
 
 /** The LineTransport options a profile sets (`new LineTransport({ address, ...profile.transportOptions() })`). */
@@ -48,6 +60,9 @@ interface CompiledStatus {
 function invalid(where: string, path: string, why: string): never {
   throw new ProfileError('PROFILE_INVALID', `${where}: invalid profile, 1 problem:\n  ${path}: ${why}`, { issues: [{ path, message: why }] });
 }
+
+/** Seconds as a profile writes them, in whole ms (1.1 s is 1100 ms, not 1100.0000000000002). */
+const ms = (seconds: number) => Math.round(seconds * 1000);
 
 /** Keys an MQTT payload may carry besides the arguments of the command (core strips most of them). */
 const IGNORED_ARGUMENTS = new Set(['correlation']);
@@ -93,10 +108,10 @@ export class CompiledProfile {
       return { action: def.action, regex: compiled.pattern.regex, readers };
     });
     this.statusActions = [...new Set(this.statuses.map((s) => s.action))];
-    const every = profile.queries.every;
-    this.queries = every
-      ? { atStart: profile.queries.atStart, every: { intervalMs: every.seconds * 1000, send: every.send } }
-      : { atStart: profile.queries.atStart };
+    const { atStart, every, poll } = profile.queries;
+    const polls: ProfilePoll[] = poll.map((p, i) => ({ id: `queries.poll[${i}]`, intervalMs: ms(p.seconds), jitterMs: ms(p.jitter ?? 0), send: p.send }));
+    if (every) polls.unshift({ id: 'queries.every', intervalMs: ms(every.seconds), jitterMs: 0, send: every.send });
+    this.queries = every ? { atStart, every: { intervalMs: ms(every.seconds), send: every.send }, polls } : { atStart, polls };
   }
 
   /** The line that sends `action` with `args` (a JSON number or a numeric string for numbers; action names ignore case). */

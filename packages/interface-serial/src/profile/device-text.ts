@@ -67,6 +67,9 @@ function* deviceTexts(raw: Record<string, unknown>): Generator<[PropertyKey[], s
   for (const [i, line] of strings(queries.atStart).entries()) yield [['queries', 'atStart', i], line];
   const every = isRecord(queries.every) ? queries.every : {};
   for (const [i, line] of strings(every.send).entries()) yield [['queries', 'every', 'send', i], line];
+  for (const [p, poll] of (Array.isArray(queries.poll) ? queries.poll : []).entries()) {
+    if (isRecord(poll)) for (const [i, line] of strings(poll.send).entries()) yield [['queries', 'poll', p, 'send', i], line];
+  }
 }
 
 /** Top-level check, run even when other parts are invalid, on the raw input. */

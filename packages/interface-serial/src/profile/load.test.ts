@@ -175,6 +175,25 @@ describe('loadProfile', () => {
     ]);
   });
 
+  it('refuses a bad poll entry at its JSON path', () => {
+    const poll = (...entries: unknown[]) => edit((p) => (p.queries.poll = entries));
+    expect(problems(poll({ seconds: 5, send: ['MV?'] }, { seconds: 0, send: [] }))).toEqual([
+      'queries.poll[1].seconds: Too small: expected number to be >=0.1 (found 0)',
+      'queries.poll[1].send: lists no line (found [])',
+    ]);
+    expect(problems(poll({ seconds: 5, jitter: 5, send: ['MV?'] }))).toEqual([
+      'queries.poll[0].jitter: 5 is not less than seconds (5): each interval could double',
+    ]);
+    expect(problems(poll({ seconds: 5, sned: ['MV?'] }))).toEqual([
+      'queries.poll[0].send: is missing (expected array)',
+      'queries.poll[0]: unknown key "sned"; did you mean "send"?',
+    ]);
+    expect(problems(poll({ seconds: 5, send: ['MV?', 'PW?\r'] }))).toEqual([
+      'queries.poll[0].send[1]: contains the line terminator "\\r": everything sent must fit in one line',
+    ]);
+    expect(problems(edit((p) => (p.queries.poll = { seconds: 5, send: ['MV?'] })))).toEqual([expect.stringMatching(/^queries\.poll: .*expected array/)]);
+  });
+
   it('refuses a profile that would do nothing', () => {
     expect(problems({ name: 'x', description: 'y' })).toEqual(['(top level): has neither commands nor statuses: there would be nothing to do']);
   });

@@ -155,6 +155,27 @@ declares one device with these capabilities (its id, name and address come from 
 - The loader also checks each name against the profile: the command and its argument exist, a
   status with that action has that argument, an enum's options are values of its command's
   argument, a number's \`min\` and \`max\` are within the argument's.
+- The device they declare has its own availability topic (\`[MQTT] deviceavailabilitytopic\`):
+  \`online\` while its port or TCP connection is up, \`offline\` from the first failure until it
+  is back. A profile without capabilities declares no device, and so has none.
+- \`publish\` (optional) is the capability's publish policy, @mg/core's: \`changeOnly\`,
+  \`deadband\` and \`deadbandPercent\` (numbers), \`minInterval\` (seconds; the latest value wins),
+  \`refresh\` (seconds), \`retain\`. It decides when the statuses that carry the capability's value
+  are published, over the configuration's \`[PUBLISH]\` defaults; a polled value that seldom
+  changes wants \`{ "changeOnly": true, "refresh": 3600 }\`, a noisy number a \`deadband\`.
+
+## Periodic queries (\`queries.poll[]\`)
+
+- Each item is polled at its own interval (\`seconds\`), up to \`jitter\` seconds later each time
+  (drawn afresh; the slots stay \`seconds\` apart), while the device is connected: the first at
+  connection, none while it is away. \`queries.every\` is one more item, polled the same way.
+- One item at a time on the port, in order of due time; a poll is its lines written, in order.
+  One that cannot be written (the device went away) or that takes too long backs off the
+  device's polls with growing delays, and they resume at their rate once one succeeds.
+- A poll on demand (\`[MQTT] polltopic\`, payload the device's id or \`all\`) polls every item at
+  once; a profile without items sends its \`atStart\` lines instead.
+- A bad entry is refused with its path: \`queries.poll[0].jitter: 5 is not less than seconds (5):
+  each interval could double\`.
 
 `;
 

@@ -1,6 +1,6 @@
 import { capabilitySchema } from '@mg/core/devices';
 import { z } from 'zod';
-import { checkCommand, checkCommandArgument, checkPattern, checkStatus, checkStatusArgument, checkTemplate } from './checks.js';
+import { checkCommand, checkCommandArgument, checkPattern, checkPollQuery, checkStatus, checkStatusArgument, checkTemplate } from './checks.js';
 import { checkCapabilityBindings } from './capability-checks.js';
 import { checkDeviceTexts } from './device-text.js';
 import { ENCODINGS } from './encodings.js';
@@ -169,6 +169,22 @@ const framing = z
   .prefault({})
   .describe('How lines are cut and encoded.');
 
+const pollQuery = z
+  .strictObject({
+    seconds: z.number().min(0.1).max(86_400).describe('Seconds between two polls of these lines.'),
+    jitter: z
+      .number()
+      .min(0)
+      .optional()
+      .describe(
+        'Up to this many seconds added at random to each interval (less than seconds), so that items polled at the same rate spread out instead of asking together.',
+      ),
+    send: z.array(deviceLine).min(1, 'lists no line').describe('Lines sent at each poll, in order.'),
+    description,
+  })
+  .superRefine(checkPollQuery)
+  .describe('Lines polled at their own interval while the device is connected, and at once on a poll on demand.');
+
 const queries = z
   .strictObject({
     atStart: z
@@ -181,7 +197,15 @@ const queries = z
         send: z.array(deviceLine).min(1, 'lists no line').describe('Lines sent each round.'),
       })
       .optional()
-      .describe('Lines sent periodically while connected, for devices that do not report changes by themselves.'),
+      .describe(
+        'Lines sent periodically while connected, for devices that do not report changes by themselves (one interval for all; poll gives each its own).',
+      ),
+    poll: z
+      .array(pollQuery)
+      .default([])
+      .describe(
+        'Periodic queries, each at its own interval ([{ "seconds": 5, "send": ["MV?"] }, { "seconds": 300, "send": ["PW?"] }]): polled one at a time on the port, paused while the device is away, backed off while it fails.',
+      ),
   })
   .prefault({})
   .describe("Lines sent to learn the device's state; sent as they are (no template), their answers parsed like any device line.");

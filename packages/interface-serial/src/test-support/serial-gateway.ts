@@ -41,11 +41,16 @@ export const isReply = (action: string) => (p: Payload) => p.action === action &
 
 /** The denon-avr profile with another command spacing, in a temporary file (remove it with `cleanup`). */
 export function denonProfileWithSpacing(spacingMs: number): { path: string; cleanup: () => void } {
+  return denonProfileVariant(`denon-avr-${spacingMs}ms`, (profile) => ({ ...profile, spacingMs }));
+}
+
+/** The denon-avr profile as `change` makes it, named `name`, in a temporary file (remove it with `cleanup`). */
+export function denonProfileVariant(name: string, change: (profile: Payload) => Payload): { path: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'mg-serial-profile-'));
-  const profile = JSON.parse(readFileSync(shippedProfilePath('denon-avr')!, 'utf8')) as Record<string, unknown>;
+  const profile = JSON.parse(readFileSync(shippedProfilePath('denon-avr')!, 'utf8')) as Payload;
   delete profile.$schema;
-  const path = join(dir, `denon-avr-${spacingMs}ms.json`);
-  writeFileSync(path, JSON.stringify({ ...profile, name: `denon-avr-${spacingMs}ms`, spacingMs }));
+  const path = join(dir, `${name}.json`);
+  writeFileSync(path, JSON.stringify({ ...change(profile), name }));
   return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
