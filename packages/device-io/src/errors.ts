@@ -12,6 +12,7 @@ export type DeviceIoErrorCode =
   | 'DEVICE_IO_QUEUE_FULL'
   | 'DEVICE_IO_WRITE_FAILED'
   | 'DEVICE_IO_TIMEOUT'
+  | 'DEVICE_IO_POLL_TIMEOUT'
   | 'DEVICE_IO_MATCH_FAILED'
   | 'DEVICE_IO_LISTENER_FAILED';
 
@@ -103,6 +104,16 @@ export class DeviceWriteError extends DeviceIoError {
 export class RequestTimeoutError extends DeviceIoError {
   constructor(message: string, options?: MgErrorOptions) {
     super('DEVICE_IO_TIMEOUT', message, options);
+  }
+}
+
+/**
+ * A scheduled poll did not end within the scheduler's `timeoutMs`: the reason its signal was
+ * aborted with, and the `error` of its 'poll' event. The bus went on to its next poll.
+ */
+export class PollTimeoutError extends DeviceIoError {
+  constructor(message: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_POLL_TIMEOUT', message, options);
   }
 }
 

@@ -11,6 +11,17 @@ export type { WriteQueueOptions, WriteSink } from './write-queue.js';
 export { parseAddress, formatAddress } from './address.js';
 export type { DeviceAddress } from './address.js';
 export type { DeviceLogger } from './logger.js';
+export { PollScheduler } from './poll-scheduler.js';
+export type {
+  PollBackoffInfo,
+  PollClock,
+  PollCounters,
+  PollInfo,
+  PollItem,
+  PollRecoveredInfo,
+  PollSchedulerEvents,
+  PollSchedulerOptions,
+} from './poll-types.js';
 export {
   DeviceIoError,
   DeviceOptionError,
@@ -22,6 +33,7 @@ export {
   WriteQueueFullError,
   DeviceWriteError,
   RequestTimeoutError,
+  PollTimeoutError,
   RequestMatchError,
   ListenerError,
   isDeviceIoError,

@@ -159,13 +159,22 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
     if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
       return Promise.reject(new DeviceOptionError(`request timeoutMs must be a number of milliseconds > 0, got ${String(options.timeoutMs)}`));
     }
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason as unknown);
     const what = `${this.name} to "${printable(this.text(command))}"`;
+    let unlink: (() => void) | undefined;
     const answer = new Promise<string>((resolve, reject) => {
       let withdraw: ((err: unknown) => void) | undefined;
       const arm = () => (withdraw = this.matcher.add({ match: options.match, timeoutMs, consume: options.consume ?? true, what, resolve, reject }));
-      this.send(command, arm).catch((err: unknown) => (withdraw ? withdraw(err) : reject(err)));
+      // Before the write, the queue drops the command and rejects; after it, the waiter goes.
+      if (signal) {
+        const onAbort = () => withdraw?.(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        unlink = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.send(command, arm, signal).catch((err: unknown) => (withdraw ? withdraw(err) : reject(err)));
     });
-    return this.observed(answer, command);
+    return this.observed(unlink ? answer.finally(unlink) : answer, command);
   }
 
   /**
@@ -178,7 +187,7 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
     return result;
   }
 
-  private send(command: string | Uint8Array, beforeWrite: (() => void) | undefined): Promise<void> {
+  private send(command: string | Uint8Array, beforeWrite: (() => void) | undefined, signal?: AbortSignal): Promise<void> {
     const shown = () => printable(this.text(command));
     if (this.current === 'stopped') return Promise.reject(new DeviceStoppedError(`cannot send "${shown()}" to ${this.name}: the transport is stopped`));
     if (this.current !== 'connected') {
@@ -190,7 +199,7 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
       );
     }
     const body = typeof command === 'string' ? Buffer.from(command, this.encoding) : Buffer.from(command);
-    return this.queue.enqueue(this.sendTerminator.length ? Buffer.concat([body, this.sendTerminator]) : body, beforeWrite);
+    return this.queue.enqueue(this.sendTerminator.length ? Buffer.concat([body, this.sendTerminator]) : body, beforeWrite, signal);
   }
 
   private text(command: string | Uint8Array): string {

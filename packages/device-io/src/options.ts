@@ -55,6 +55,12 @@ export interface RequestOptions {
   timeoutMs?: number;
   /** False: the answer is also emitted as a `line` event. Default true (the requester only). */
   consume?: boolean;
+  /**
+   * Gives up when it aborts (a PollScheduler's timeout or stop): the request rejects with the
+   * signal's reason; a command still queued is not written, and an answer that comes later is
+   * a plain `line`.
+   */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_RECONNECT_MIN_MS = 1_000;

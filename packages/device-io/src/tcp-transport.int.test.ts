@@ -185,6 +185,28 @@ it('matches an answer to its request; other lines still reach the line event; no
   await waitFor(() => p.lines.includes('MV455'), 'the answer on the line event too');
 });
 
+it('gives up a request when its signal aborts: rejected with the reason, a later answer a plain line, a queued command not written', async () => {
+  const d = await device();
+  d.answer = (line) => (line === 'SLOW?' ? undefined : `${line.slice(0, -1)}=1\r`);
+  const p = transport(d.port, { spacingMs: 200 });
+  p.t.start();
+  await connected(p);
+  const waiting = new AbortController();
+  const slow = p.t.request('SLOW?', { match: /^SLOW=/, signal: waiting.signal });
+  await waitFor(() => d.received.length === 1, 'the request at the device');
+  const queued = new AbortController();
+  const never = p.t.request('NEVER?', { match: /^NEVER=/, signal: queued.signal }); // waits 200 ms for its turn
+  waiting.abort(new Error('poll timed out'));
+  queued.abort(new Error('poll stopped'));
+  await expect(slow).rejects.toThrow('poll timed out');
+  await expect(never).rejects.toThrow('poll stopped');
+  expect(p.t.pendingRequests).toBe(0);
+  d.send('SLOW=7\r');
+  await waitFor(() => p.lines.includes('SLOW=7'), 'the late answer as a line');
+  await expect(p.t.request('NEXT?', { match: /^NEXT=/ })).resolves.toBe('NEXT=1');
+  expect(d.received.map((r) => r.text)).toEqual(['SLOW?', 'NEXT?']);
+});
+
 it('contains a listener that throws: reported as an error event, or logged when nobody listens (that log line checked on purpose: it is the only report)', async () => {
   const d = await device();
   const p = transport(d.port);

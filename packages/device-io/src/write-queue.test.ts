@@ -70,6 +70,24 @@ describe('WriteQueue', () => {
     expect(events).toEqual(['before a', 'write a', 'before b', 'write b']);
   });
 
+  it('drops bytes still waiting when their signal aborts, rejecting with its reason; ignores it once they are written', async () => {
+    const { writes, sink } = recordingSink();
+    const q = new WriteQueue(sink, { spacingMs: 20 });
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = q.enqueue(Buffer.from('a'), undefined, first.signal);
+    const b = q.enqueue(Buffer.from('b'), undefined, second.signal);
+    const c = q.enqueue(Buffer.from('c'));
+    second.abort(new Error('poll timed out'));
+    first.abort(new Error('too late'));
+    await expect(b).rejects.toThrow('poll timed out');
+    await expect(a).resolves.toBeUndefined();
+    await expect(c).resolves.toBeUndefined();
+    expect(writes.map((w) => w.text)).toEqual(['a', 'c']);
+    await expect(q.enqueue(Buffer.from('d'), undefined, AbortSignal.abort(new Error('before')))).rejects.toThrow('before');
+    expect(q.size).toBe(0);
+  });
+
   it('refuses a spacing or bound that cannot work', () => {
     const sink = () => Promise.resolve();
     expect(() => new WriteQueue(sink, { spacingMs: -1 })).toThrow(DeviceOptionError);

@@ -20,6 +20,8 @@ interface Item {
   beforeWrite: (() => void) | undefined;
   resolve: () => void;
   reject: (err: unknown) => void;
+  /** Stops listening to the caller's signal once the item leaves the queue. */
+  unlink: (() => void) | undefined;
 }
 
 const DEFAULT_MAX_QUEUED_WRITES = 100;
@@ -63,9 +65,12 @@ export class WriteQueue {
   /**
    * Queues bytes; resolves when they are written, rejects with the sink's error or with
    * WriteQueueFullError. `beforeWrite` runs just before the bytes go out (a request arms its
-   * answer timeout there, so time spent queued does not count against it).
+   * answer timeout there, so time spent queued does not count against it). When `signal`
+   * aborts while the bytes still wait, they are dropped and the promise rejects with its
+   * reason; once they are being written, the signal is ignored.
    */
-  enqueue(bytes: Buffer, beforeWrite?: () => void): Promise<void> {
+  enqueue(bytes: Buffer, beforeWrite?: () => void, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as unknown);
     if (this.items.length >= this.maxQueued) {
       return Promise.reject(
         new WriteQueueFullError(
@@ -75,7 +80,18 @@ export class WriteQueue {
       );
     }
     return new Promise<void>((resolve, reject) => {
-      this.items.push({ bytes, beforeWrite, resolve, reject });
+      const item: Item = { bytes, beforeWrite, resolve, reject, unlink: undefined };
+      if (signal) {
+        const onAbort = () => {
+          const at = this.items.indexOf(item);
+          if (at < 0) return;
+          this.items.splice(at, 1);
+          reject(signal.reason as unknown);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        item.unlink = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.items.push(item);
       this.kick();
     });
   }
@@ -86,7 +102,10 @@ export class WriteQueue {
     this.timer = undefined;
     const items = this.items;
     this.items = [];
-    for (const item of items) item.reject(err);
+    for (const item of items) {
+      item.unlink?.();
+      item.reject(err);
+    }
   }
 
   private kick(): void {
@@ -101,6 +120,7 @@ export class WriteQueue {
       return;
     }
     const item = this.items.shift()!;
+    item.unlink?.();
     this.busy = true;
     let written: Promise<void>;
     try {
