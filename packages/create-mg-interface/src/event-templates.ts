@@ -51,6 +51,7 @@ ${describeMethod('LAMP')}
     this.polls.add(options.port, { device: LAMP, id: 'status', intervalMs: options.interval * 1000, poll: (signal) => this.readStatus(signal) });
     this.device.on('state', (s) => {
       if (s.state === 'connected') this.polls.pollNow(); // at each connection: what changed while away
+      if (s.state === 'disconnected') this.ctx.logger.warn(\`${n.name}: \${s.reason}; next attempt in \${s.retryInMs} ms\`); // once per outage
     });
     devices.onPoll((device) => this.polls.pollNow(device)); // a poll request from MQTT, for one device or all
     // A device callback: what it throws is counted and logged, never fatal.
