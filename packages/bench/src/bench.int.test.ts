@@ -16,6 +16,7 @@ it('runs every target through the broker and reports loss, latency, CPU, memory 
     const results = JSON.parse(readFileSync(out, 'utf8')) as {
       rows: { target: string; phase: string; sent: number; lost: number; duplicates: number; p99: number; cpuUs: number; maxRss: number }[];
       soak: { sent: number; rssStart: number; rssEnd: number };
+      polling: { target: string; polls: number; cpuUs: number; p99: number; failures: number; timeouts: number; published: number }[];
     };
     expect(results.rows.map((r) => r.target)).toEqual(expect.arrayContaining(['raw MQTT.js relay', '@mg, no map', '@mg, dummy map']));
     for (const r of results.rows) {
@@ -28,6 +29,18 @@ it('runs every target through the broker and reports loss, latency, CPU, memory 
     expect(results.soak.sent).toBe(5_000);
     expect(stdout).toMatch(/\| @mg, dummy map +\| steady 500\/s, QoS 0 .*\| +\d+\.\d\dx \|/);
     expect(stdout).toContain('MQTT -> internal, JSON payload, dummy map');
+    // The polling rows: 1,000 polls a second for 2 s, none failed, the gateway's each published.
+    expect(results.polling.map((r) => r.target)).toEqual([
+      expect.stringMatching(/^@mg gateway, 100 devices x 10 items/),
+      expect.stringMatching(/^PollScheduler alone/),
+    ]);
+    for (const r of results.polling) {
+      expect(r.polls).toBeGreaterThan(1_500);
+      expect(r.cpuUs).toBeGreaterThan(0);
+      expect(r.failures + r.timeouts).toBe(0);
+    }
+    expect(results.polling[0]!.published).toBe(results.polling[0]!.polls);
+    expect(stdout).toMatch(/\| CPU µs\/poll \| lateness p50 ms \| lateness p99 ms \|/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { docSection, tableColumns } from '@mg/test-helpers';
-import { formatDocSection, formatTable, PERFORMANCE_PAGE, type Row } from './report.js';
+import { formatDocSection, formatPollingTable, formatTable, PERFORMANCE_PAGE, type Row } from './report.js';
 
 // Only the target, phase, throughput and rounds matter here; the rest is any plausible row.
 const base = { sent: 100, received: 100, lost: 0, duplicates: 0, p50: 1, p99: 2, max: 3, cpuUs: 10, maxRss: 2 ** 20 };
@@ -26,4 +26,32 @@ it('docs/performance.md has the section UPDATE_DOCS=1 pnpm bench rewrites, showi
   expect(section).toBeDefined();
   const written = tableColumns(formatTable([]));
   expect(tableColumns(section!).filter((c) => !written.includes(c))).toEqual([]);
+});
+
+it('docs/performance.md has the polling section the bench rewrites, showing no column it does not write', () => {
+  const section = docSection(readFileSync(PERFORMANCE_PAGE, 'utf8'), 'bench-polling');
+  expect(section).toBeDefined();
+  const written = tableColumns(formatPollingTable([]));
+  expect(written).toEqual(expect.arrayContaining(['CPU µs/poll', 'lateness p99 ms']));
+  expect(tableColumns(section!).filter((c) => !written.includes(c))).toEqual([]);
+});
+
+it('the polling table gives polls per second, CPU per poll and lateness, as measured', () => {
+  const table = formatPollingTable([
+    {
+      target: 'gw',
+      device: 'tcp',
+      polls: 30_000,
+      seconds: 30,
+      cpuUs: 41.23,
+      p50: 0.5,
+      p99: 12.346,
+      max: 40,
+      late: 2,
+      failures: 0,
+      timeouts: 0,
+      published: 30_000,
+    },
+  ]);
+  expect(table.split('\n')[2]).toMatch(/^\| gw +\| tcp +\| +30,000 \| +1,000 \| +41\.2 \| +0\.50 \| +12\.35 \| +40\.0 \| +2 \| +0 \| +0 \|$/);
 });

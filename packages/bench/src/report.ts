@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { PollingRow } from './polling.js';
 import type { LoadResult } from './protocol.js';
 
 /** The page users read the latest run on; `UPDATE_DOCS=1 pnpm bench` rewrites its `bench` section. */
@@ -19,6 +20,13 @@ const RELAY = 'raw MQTT.js relay';
 
 const n = (v: number, digits = 0) => (Number.isFinite(v) ? v.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '-');
 const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}x` : '-');
+
+/** A Markdown table, its first two columns (names) left-aligned, the others (figures) right-aligned. */
+function markdownTable(header: string[], body: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w, i) => (i < 2 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`, ...body.map(line)].join('\n');
+}
 
 /** The results as a table, each row with its ratio to the relay's row of the same phase. */
 export function formatTable(rows: Row[]): string {
@@ -60,9 +68,7 @@ export function formatTable(rows: Row[]): string {
       ratio(r.maxRss, base?.maxRss),
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [line(header), `|${widths.map((w, i) => (i < 2 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`, ...body.map(line)].join('\n');
+  return markdownTable(header, body);
 }
 
 /** Each burst's throughput per round and its ratio to the relay's in the same round: the spread behind a median. */
@@ -87,4 +93,35 @@ export function formatDocSection(rows: Row[]): string {
     .map((l) => `- ${l}`)
     .join('\n');
   return `${formatTable(rows)}\n\nEach burst's rounds, msg/s (ratio to the relay in the same round):\n\n${list}`;
+}
+
+/** The polling rows: CPU per poll and how late polls started. */
+export function formatPollingTable(rows: PollingRow[]): string {
+  const header = [
+    'target',
+    'device',
+    'polls',
+    'polls/s',
+    'CPU µs/poll',
+    'lateness p50 ms',
+    'lateness p99 ms',
+    'lateness max ms',
+    'late',
+    'failures',
+    'timeouts',
+  ];
+  const body = rows.map((r) => [
+    r.target,
+    r.device,
+    n(r.polls),
+    n(r.polls / r.seconds),
+    n(r.cpuUs, 1),
+    n(r.p50, 2),
+    n(r.p99, 2),
+    n(r.max, 1),
+    n(r.late),
+    n(r.failures),
+    n(r.timeouts),
+  ]);
+  return markdownTable(header, body);
 }

@@ -8,12 +8,26 @@ import mqtt from 'mqtt';
 import { mosquittoBinary, startMosquitto, updateDocSection } from '@mg/test-helpers';
 import { type LoadRequest, type LoadResult } from './protocol.js';
 import { next, statsOf, STUCK_KEEPALIVE_S, TARGETS, type TargetSpec } from './targets.js';
-import { formatDocSection, formatRounds, formatTable, PERFORMANCE_PAGE, type Row } from './report.js';
+import { pollingRows, type PollingRow } from './polling.js';
+import { formatDocSection, formatPollingTable, formatRounds, formatTable, PERFORMANCE_PAGE, type Row } from './report.js';
 import { combineRounds } from './rounds.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const PLAN = QUICK
-  ? { rounds: 1, warmup: 500, burst: 2_000, steady: [500], seconds: 1, qos1: 500, slow: 300, stuck: 500, soak: 5_000, soakRate: 2_500, targets: TARGETS }
+  ? {
+      rounds: 1,
+      warmup: 500,
+      burst: 2_000,
+      steady: [500],
+      seconds: 1,
+      qos1: 500,
+      slow: 300,
+      stuck: 500,
+      soak: 5_000,
+      soakRate: 2_500,
+      targets: TARGETS,
+      polling: { warmupMs: 1_000, measureMs: 2_000 },
+    }
   : {
       rounds: roundsFrom(process.env.BENCH_ROUNDS),
       warmup: 10_000,
@@ -26,7 +40,10 @@ const PLAN = QUICK
       soak: 1_000_000,
       soakRate: 10_000,
       targets: TARGETS,
+      polling: { warmupMs: 5_000, measureMs: 30_000 },
     };
+/** `BENCH_ONLY=polling`: only the polling rows (a minute), for work on the poll scheduler. */
+const ONLY = process.env.BENCH_ONLY;
 const OUT = process.env.BENCH_OUT ?? join(__dirname, '..', '..', '..', 'bench-results.json');
 
 function hasMosquitto(): boolean {
@@ -140,6 +157,11 @@ async function main(): Promise<void> {
   console.log(`@mg bench${QUICK ? ' (quick)' : ''}: ${machine}; broker: ${broker.kind}`);
   const rows: Row[] = [];
   try {
+    if (ONLY !== undefined && ONLY !== 'polling') throw new Error(`BENCH_ONLY can only be "polling", got "${ONLY}"`);
+    if (ONLY === 'polling') {
+      await polling(broker.url, machine, broker.kind);
+      return;
+    }
     // Rounds: every target in turn, then again, so that a slow minute of the machine falls on all
     // of them alike; each row is the median of its rounds (./rounds.ts).
     for (let round = 1; round <= PLAN.rounds; round++) {
@@ -178,16 +200,34 @@ async function main(): Promise<void> {
       `soak: ${soakResult.sent.toLocaleString('en')} sent, ${soakResult.lost} lost; gateway RSS ${(soak.rssStart / 2 ** 20).toFixed(1)} MB at start, ${(soak.rssEnd / 2 ** 20).toFixed(1)} MB at end (growth ${((soak.rssEnd - soak.rssStart) / 2 ** 20).toFixed(1)} MB)`,
     );
     console.log(micro.trim());
+    console.log('  polling ...');
+    const poll = await pollingRows(broker.url, PLAN.polling);
+    console.log(`\n${formatPollingTable(poll)}`);
     writeFileSync(
       OUT,
-      `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rounds: PLAN.rounds, rows: table, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n') }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rounds: PLAN.rounds, rows: table, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n'), polling: poll }, null, 2)}\n`,
     );
     console.log(`\nwrote ${OUT}`);
     // A quick run checks the harness: its figures are not a measurement to publish.
     if (!QUICK && updateDocSection(PERFORMANCE_PAGE, 'bench', formatDocSection(table))) console.log(`wrote the table to ${PERFORMANCE_PAGE}`);
+    if (!QUICK) writePollingSection(poll);
   } finally {
     await broker.close();
   }
+}
+
+/** The polling rows alone (BENCH_ONLY=polling). */
+async function polling(url: string, machine: string, broker: string): Promise<void> {
+  console.log('  polling ...');
+  const poll = await pollingRows(url, PLAN.polling);
+  console.log(`\n${formatPollingTable(poll)}`);
+  writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), machine, broker, quick: QUICK, polling: poll }, null, 2)}\n`);
+  console.log(`\nwrote ${OUT}`);
+  if (!QUICK) writePollingSection(poll);
+}
+
+function writePollingSection(poll: PollingRow[]): void {
+  if (updateDocSection(PERFORMANCE_PAGE, 'bench-polling', formatPollingTable(poll))) console.log(`wrote the polling table to ${PERFORMANCE_PAGE}`);
 }
 
 main().catch((err: Error) => {

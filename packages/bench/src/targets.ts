@@ -39,7 +39,7 @@ function dummyMap(): string {
   return path;
 }
 
-function gatewayConf(url: string, qos: 0 | 1, mapping: boolean, name: string): { path: string; clientId: string } {
+export function gatewayConf(url: string, qos: 0 | 1, mapping: boolean, name: string): { path: string; clientId: string } {
   const { hostname, port } = new URL(url);
   const clientId = `bench-${name}-${process.pid}-${++sessions}`;
   const lines = [

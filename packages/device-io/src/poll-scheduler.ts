@@ -5,6 +5,7 @@ import { DeviceOptionError, DeviceStoppedError, isDeviceIoError, messageOf, Poll
 import { RecentSample } from './lateness.js';
 import { fullLogger } from './logger.js';
 import { PollBus, type Choice, type Entry, type Flight } from './poll-bus.js';
+import { checkItem, ownCopy } from './poll-item.js';
 import {
   DEFAULT_POLL_BACKOFF,
   DEFAULT_POLL_TIMEOUT_MS,
@@ -86,16 +87,7 @@ export class PollScheduler extends SafeEmitter<PollSchedulerEvents> {
       b = new PollBus(bus, this.random);
       this.buses.set(bus, b);
     }
-    // A copy: changing the caller's object later must not bypass the checks above.
-    const own: PollItem = {
-      device: item.device,
-      id: item.id,
-      intervalMs: item.intervalMs,
-      jitterMs: item.jitterMs ?? 0,
-      offsetMs: item.offsetMs ?? 0,
-      poll: item.poll.bind(item),
-    };
-    const entry: Entry = { item: own, health, slot: 0, due: 0, requested: false, requestedStamp: 0, removed: false };
+    const entry: Entry = { item: ownCopy(item), health, slot: 0, due: 0, requested: false, requestedStamp: 0, removed: false };
     b.entries.push(entry);
     if (this.state === 'running') {
       b.place(entry, this.clock.now());
@@ -315,23 +307,4 @@ export class PollScheduler extends SafeEmitter<PollSchedulerEvents> {
     const late = new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, this.timeoutMs)));
     return Promise.race([ending.then(() => undefined), late]).finally(() => this.clock.clearTimeout(timer));
   }
-}
-
-function checkItem(item: PollItem): void {
-  const what = `poll item ${String(item.device)} ${String(item.id)}`;
-  if (typeof item.device !== 'string' || item.device === '' || typeof item.id !== 'string' || item.id === '') {
-    throw new DeviceOptionError(`a poll item needs a device and an id (non-empty strings), got ${what}`);
-  }
-  if (!(item.intervalMs > 0) || !Number.isFinite(item.intervalMs)) {
-    throw new DeviceOptionError(`${what}: intervalMs must be a number of milliseconds > 0, got ${String(item.intervalMs)}`);
-  }
-  const jitter = item.jitterMs ?? 0;
-  if (!(jitter >= 0) || !(jitter < item.intervalMs)) {
-    throw new DeviceOptionError(`${what}: jitterMs must be >= 0 and less than intervalMs (${item.intervalMs}), got ${String(item.jitterMs)}`);
-  }
-  const offset = item.offsetMs ?? 0;
-  if (!(offset >= 0) || !(offset < item.intervalMs)) {
-    throw new DeviceOptionError(`${what}: offsetMs must be >= 0 and less than intervalMs (${item.intervalMs}), got ${String(item.offsetMs)}`);
-  }
-  if (typeof item.poll !== 'function') throw new DeviceOptionError(`${what}: poll must be a function`);
 }
