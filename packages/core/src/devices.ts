@@ -4,4 +4,6 @@
 // everywhere (Device, Capability, CapabilityValue, DeviceInput) are in the main entry too.
 export { DeviceError, parseDevices } from './model/device-binding.js';
 export { deviceSchema, capabilitySchema } from './model/device.js';
+export { publishPolicySchema } from './model/publish-policy.js';
+export type { PublishPolicy } from './model/publish-policy.js';
 export type { Device, DeviceInput, Capability, CapabilityKind, CapabilityValue, CommandBinding, StateBinding } from './model/device.js';

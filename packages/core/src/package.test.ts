@@ -33,8 +33,8 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
     ],
   },
   './devices': {
-    values: ['DeviceError', 'capabilitySchema', 'deviceSchema', 'parseDevices'],
-    types: ['Capability', 'CapabilityKind', 'CapabilityValue', 'CommandBinding', 'Device', 'DeviceInput', 'StateBinding'],
+    values: ['DeviceError', 'capabilitySchema', 'deviceSchema', 'parseDevices', 'publishPolicySchema'],
+    types: ['Capability', 'CapabilityKind', 'CapabilityValue', 'CommandBinding', 'Device', 'DeviceInput', 'PublishPolicy', 'StateBinding'],
   },
   './errors': {
     values: ['BrokerListError', 'DeviceError', 'ExtensionError', 'GatewayStateError', 'InterfaceError', 'MapError', 'MessageError'],

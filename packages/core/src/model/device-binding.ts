@@ -2,6 +2,7 @@ import { DeviceError } from '../error-catalog.js';
 import { describeIssues } from './map-errors.js';
 import { capabilitySchema, deviceListSchema, deviceSchema, type Capability, type CapabilityValue, type Device, type DeviceInput } from './device.js';
 import { InternalMessage, isReply, newArguments } from './message.js';
+import { publishPolicySchema } from './publish-policy.js';
 
 export { DeviceError };
 
@@ -10,6 +11,7 @@ export function parseDevices(input: readonly DeviceInput[], source: string): Dev
   const r = deviceListSchema.safeParse(input);
   if (r.success) return r.data;
   const known = (path: readonly PropertyKey[]) => {
+    if (path.at(-1) === 'publish') return Object.keys(publishPolicySchema.shape);
     const depth = path.filter((p) => typeof p === 'number').length;
     return Object.keys(depth === 1 ? deviceSchema.shape : capabilitySchema.shape);
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publishPolicySchema } from './publish-policy.js';
 
 // Ids are used as topic levels by every convention: Homie allows [a-z0-9-] (not starting with
 // a hyphen), Home Assistant [a-zA-Z0-9_-]. The intersection keeps one id valid for both.
@@ -59,9 +60,10 @@ export const capabilitySchema = z
     options: z.array(z.string().min(1)).min(1).optional().describe('The values of an enum.'),
     command: commandBindingSchema.optional().describe('Required when the capability can be written.'),
     state: stateBindingSchema.optional().describe('Required when the capability can be read.'),
+    publish: publishPolicySchema.optional(),
   })
   .superRefine((c, ctx) => {
-    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const issue = (path: string | string[], message: string) => ctx.addIssue({ code: 'custom', path: Array.isArray(path) ? path : [path], message });
     if (c.kind === 'enum' && !c.options) issue('options', 'is required for an enum');
     if (c.kind !== 'enum' && c.options) issue('options', `is for enums only, not ${c.kind}`);
     if (c.kind !== 'number') for (const k of ['unit', 'min', 'max', 'step'] as const) if (c[k] !== undefined) issue(k, `is for numbers only, not ${c.kind}`);
@@ -72,6 +74,9 @@ export const capabilitySchema = z
     if (c.command && 'argument' in c.command && c.kind === 'trigger') issue('command', 'a trigger carries no value: give no argument');
     if (c.command && 'action' in c.command && !('argument' in c.command && c.command.argument) && c.kind !== 'trigger')
       issue('command', `a ${c.kind} needs "argument" to carry its value, or "actions" with one action per value`);
+    if (c.publish && c.access === 'write') issue('publish', 'is for a capability that reports a state (access "read" or "readwrite")');
+    else if (c.publish && c.kind !== 'number')
+      for (const k of ['deadband', 'deadbandPercent'] as const) if (c.publish[k] !== undefined) issue(['publish', k], `is for numbers only, not ${c.kind}`);
     if (c.command && 'actions' in c.command) {
       const allowed = c.kind === 'binary' ? ['on', 'off'] : c.kind === 'enum' ? (c.options ?? []) : undefined;
       if (!allowed) issue('command', `"actions" is for binaries and enums, not ${c.kind}`);
@@ -97,6 +102,7 @@ export const deviceSchema = z
       .default({ function: '', location: '', device: '' })
       .describe('The internal function, location and device of its messages: commands are sent with them; statuses match them (empty matches any).'),
     capabilities: z.array(capabilitySchema).min(1, 'lists at least one capability'),
+    publish: publishPolicySchema.optional().describe("How all its statuses are published (a deadband applies to its numbers); a capability's own keys win."),
   })
   .superRefine((d, ctx) => {
     const seen = new Set<string>();

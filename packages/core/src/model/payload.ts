@@ -104,3 +104,14 @@ export function buildPayload(action: string, args: MessageArguments, correlation
 }
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+/**
+ * A published payload with the gateway's `timestamp` key added last: into a JSON object, or a
+ * plain action becomes `{"action": "...", "timestamp": ...}` (what a reader of the original
+ * syntax accepts either way).
+ */
+export function stampPayload(payload: string, stamp: string | number): string {
+  const value = JSON.stringify(stamp);
+  if (payload.charCodeAt(0) === 123 /* { */) return `${payload.slice(0, -1)},"timestamp":${value}}`;
+  return `{"action":${JSON.stringify(payload)},"timestamp":${value}}`;
+}

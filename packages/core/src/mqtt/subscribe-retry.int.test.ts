@@ -83,10 +83,10 @@ afterEach(async () => {
 
 it('subscribes again, with growing delays, to what the broker refused, on the same connection', async () => {
   broker = await startRefusingBroker(2);
-  gw = await runGateway(PollingEcho, mqttLines(`mqtt://127.0.0.1:${broker.port}`, { subqos: 1, reconnectmin: 0.2, reconnectmax: 1 }));
+  gw = await runGateway(PollingEcho, mqttLines(`mqtt://127.0.0.1:${broker.port}`, { subqos: 1, reconnectmin: 0.2, reconnectmax: 1, polltopic: '' }));
   await waitFor(() => broker!.subscribes === 3, 'the third SUBSCRIBE', 10_000);
   await waitFor(() => gw!.subscriptions.length > 0, 'the subscriptions');
-  // Two filters in the dummy map, refused twice each; one connection throughout.
+  // Two filters in the dummy map (no poll topic), refused twice each; one connection throughout.
   expect(gw.handle.counters).toMatchObject({ subscriptionsRefused: 4, connections: 1, disconnections: 0 });
   // Granted together on the third SUBSCRIBE, on the same connection.
   expect(gw.subscriptions.map((s) => s.filters)).toEqual([['testmqttgtw/+/dummy/+/+/+/C', 'testmqttgtw/dummyfunction/+/+/+/+/C']]);

@@ -38,6 +38,10 @@ export class Counters {
   extensionErrors = 0;
   /** Subscriptions the broker refused (each is tried again while the connection lasts). */
   subscriptionsRefused = 0;
+  /** Statuses a publish policy withheld (unchanged, within a deadband, or replaced by a newer one during a minimum interval). */
+  suppressed = 0;
+  /** Statuses published again by a publish policy's refresh. */
+  refreshed = 0;
   /** Declared devices the interface says are not reachable now. */
   devicesOffline = 0;
   /** Times a device became reachable or not (as the interface says, and at stop). */
@@ -70,6 +74,8 @@ export class Counters {
       interfaceErrors: this.interfaceErrors,
       extensionErrors: this.extensionErrors,
       subscriptionsRefused: this.subscriptionsRefused,
+      suppressed: this.suppressed,
+      refreshed: this.refreshed,
       devicesOffline: this.devicesOffline,
       availabilityChanges: this.availabilityChanges,
       broker: this.broker,

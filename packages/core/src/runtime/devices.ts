@@ -1,4 +1,4 @@
-import { parseDevices, StateIndex } from '../model/device-binding.js';
+import { parseDevices, StateIndex, type StateUpdate } from '../model/device-binding.js';
 import type { Capability, CapabilityValue, Device, DeviceInput } from '../model/device.js';
 import type { InternalMessage } from '../model/message.js';
 import { listen } from './callbacks.js';
@@ -73,7 +73,17 @@ export class DeviceRegistry {
   /** A message the interface pushed: the capability values it reports are kept and told. */
   observe(msg: InternalMessage): void {
     if (this.devices.length === 0) return;
-    for (const u of this.index.updates(msg)) {
+    this.record(this.index.updates(msg));
+  }
+
+  /** The capability values a message reports (none for a command, or a status no capability reads). */
+  updates(msg: InternalMessage): StateUpdate[] {
+    return this.devices.length === 0 ? [] : this.index.updates(msg);
+  }
+
+  /** Keeps and tells values read by `updates()` (once the status that carries them is published). */
+  record(updates: readonly StateUpdate[]): void {
+    for (const u of updates) {
       this.values.set(`${u.device.id}\u0000${u.capability.id}`, u.value);
       // A copy: a listener that removes itself must not make the next one miss this value.
       for (const l of [...this.stateListeners]) this.call('device state listener', () => l(u.device, u.capability, u.value));

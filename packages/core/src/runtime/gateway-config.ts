@@ -34,7 +34,15 @@ const mqttSection = section(
     tlsverify: bool(true, 'Verify the broker certificate and host name. Turn off only to test with a self-signed broker.'),
     subqos: choice(['0', '1', '2'], '0', 'QoS of the subscriptions.'),
     pubqos: choice(['0', '1', '2'], '0', 'QoS of published messages.'),
-    retain: bool(false, 'Publish status messages (type S) retained; commands are never retained.'),
+    retain: bool(
+      false,
+      "Publish status messages (type S) retained; commands are never retained. A capability's publish policy may say otherwise for its statuses.",
+    ),
+    timestamp: choice(
+      ['off', 'iso', 'epochms'],
+      'off',
+      'Add a "timestamp" key to every status payload: when the interface pushed it, as ISO 8601 (iso, UTC) or milliseconds since 1970 (epochms); off leaves payloads as they are. Commands never get one.',
+    ),
     clean: bool(true, 'Start a clean session; off keeps subscriptions and queued QoS 1/2 messages across reconnections (needs a stable clientid).'),
     sessionexpiry: int(3600, 'MQTT 5, clean off: seconds the broker keeps the session after a disconnection.', { min: 0 }),
     sharedgroup: string('', 'Shared subscription group ($share/<group>/topic) so several instances split the commands; empty for none.'),
@@ -78,10 +86,28 @@ const mqttSection = section(
   'The MQTT broker, the map, and how messages are published.',
 );
 
+/** `[PUBLISH]`: the publish policies' defaults, which device descriptions override per device and per capability. */
+const publishSection = section(
+  {
+    changeonly: bool(false, 'Publish a status only when its value changed since the last one published (a status no capability reads: its payload).'),
+    deadband: number(0, 'Numbers: publish only a change of more than this from the last value published; 0: any change.', { min: 0 }),
+    deadbandpercent: number(0, 'Numbers: publish only a change of more than this percentage of the last value published; 0: any change.', {
+      min: 0,
+    }),
+    mininterval: number(
+      0,
+      'Seconds: at most one publication of a status per interval; a newer value replaces a waiting one, published when the interval ends. 0: none.',
+      { min: 0 },
+    ),
+    refresh: number(0, 'Seconds: publish the latest value of a status again when nothing was published for this long. 0: never.', { min: 0 }),
+  },
+  'Defaults of the publish policies of statuses (retained or not: [MQTT] retain). A device description overrides them per device and per capability ("publish"). The defaults publish every status as it is pushed.',
+);
+
 export const interfaceSection = passthroughSection('Options of the interface, passed to it as they are (strings).');
 
 /** Every section of a gateway's configuration file. Applications may add their own. */
-export const gatewaySections = { MQTT: mqttSection, LOG: logSection, INTERFACE: interfaceSection } as const;
+export const gatewaySections = { MQTT: mqttSection, PUBLISH: publishSection, LOG: logSection, INTERFACE: interfaceSection } as const;
 
 export const gatewayConfigSchema = defineConfig(gatewaySections);
 

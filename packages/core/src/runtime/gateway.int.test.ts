@@ -56,7 +56,8 @@ describe.each([
       action: 'MUTE_TGL',
     });
     expect(Echo.seen[0]!.arguments.level).toBe(3);
-    expect(gw.subscriptions.flatMap((s) => s.filters)).toEqual([`${ROOT}/+/dummy/+/+/+/C`, `${ROOT}/dummyfunction/+/+/+/+/C`]);
+    // The map's filters, and the poll topic, which they do not take in.
+    expect(gw.subscriptions.flatMap((s) => s.filters)).toEqual([`${ROOT}/+/dummy/+/+/+/C`, `${ROOT}/dummyfunction/+/+/+/+/C`, `${ROOT}/${id}/poll`]);
   });
 });
 

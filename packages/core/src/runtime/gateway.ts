@@ -2,24 +2,24 @@ import { EventEmitter } from 'node:events';
 import type { Logger, Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
 import { MessageList } from '../model/message-list.js';
-import { isReply, type InternalMessage } from '../model/message.js';
+import type { InternalMessage } from '../model/message.js';
 import type { Rejection } from '../model/reject.js';
 import { Connection } from '../mqtt/connection.js';
 import type { ReceivedPacket } from '../mqtt/connection-options.js';
-import { deviceAvailabilityTopic, pollTopic, statsTopic } from './mqtt-settings.js';
+import { statsTopic } from './mqtt-settings.js';
+import { StatsPublisher } from './stats.js';
 import type { Transport, TransportFactory } from '../mqtt/transport.js';
 import { contained } from './callbacks.js';
+import { systemClock, type Clock } from './clock.js';
 import { Counters, type GatewayCounters } from './counters.js';
-import { DeviceAvailability } from './device-availability.js';
-import { deviceDeclarations, DeviceRegistry } from './devices.js';
+import { DeviceServices } from './device-services.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
 import type { GatewayEvents, Refusal } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
 import { ExtensionError, GatewayStateError, InterfaceError } from '../error-catalog.js';
 import type { GatewayInterface, InterfaceClass } from './interface.js';
+import { Outgoing } from './outgoing.js';
 import { PollingLoop } from './polling.js';
-import { PollRequests } from './poll-requests.js';
-import { topicMatches } from './routes.js';
 import { refusalReply } from './refusal-reply.js';
 import { Reports } from './report.js';
 import { paramsOf, type Setup } from './setup.js';
@@ -33,6 +33,8 @@ export interface GatewayParts {
   /** The second connection of an extension's presence (default: a real one, like the gateway's). */
   presence?: ExtensionHostParts['presence'];
   random?: () => number;
+  /** Time and timers of the publish policies. Default: the process's (jest's fake timers drive it). */
+  clock?: Clock;
 }
 
 type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -56,15 +58,15 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly reports: Reports;
   /** Availability and counters topics: a wide subscription (root/#) sees them come back. */
   private readonly ownTopics: Set<string>;
-  private readonly statsTopic: string | undefined;
+  private readonly stats: StatsPublisher;
   private readonly qos: 0 | 1 | 2;
-  private readonly devices: DeviceRegistry;
-  private readonly availability: DeviceAvailability;
-  private readonly polls: PollRequests;
+  /** The declared devices, their availability, polls on demand. */
+  private readonly devices: DeviceServices;
+  /** The interface's messages on their way out (publish policies, timestamps). */
+  private readonly out: Outgoing;
   private readonly extensions: ExtensionHost;
   private iface: GatewayInterface | undefined;
   private polling: PollingLoop | undefined;
-  private statsTimer: NodeJS.Timeout | undefined;
   private state: State = 'new';
   private stopping: Promise<void> | undefined;
 
@@ -79,7 +81,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.debug = this.log.isLevelEnabled('debug');
     this.reports = new Reports(this.log, this.internal, this);
     this.incoming = new MessageList({ limit: mqtt.incomingsize });
-    this.outgoing = new MessageList({ drained: () => this.outgoingDrained() });
+    this.outgoing = new MessageList({ drained: () => this.out.drained() });
     this.flow = new IncomingFlow(
       this.incoming,
       { overflow: mqtt.incomingoverflow },
@@ -96,8 +98,6 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         taken: (msg, topic) => this.taken(msg, topic),
       },
     );
-    this.statsTopic = statsTopic(setup.app, mqtt, setup.map);
-    this.ownTopics = new Set([setup.connection.availabilityTopic, this.statsTopic].filter((t): t is string => t !== undefined));
     this.qos = Number(mqtt.pubqos) as 0 | 1 | 2;
     const context = {
       logger: parts.logging.logger('mqtt'),
@@ -109,36 +109,43 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       },
       onConnected: (url: string) => {
         this.emit('connected', { url });
-        // Queued behind the gateway's own `online`, which goes first on every connection.
-        this.availability.connected();
+        this.devices.connected();
         this.extensions.connected();
       },
       onSubscribed: (filters: string[]) => this.emit('subscribed', { filters }),
       random: parts.random,
     };
     this.transport = parts.transport ? parts.transport(context) : new Connection(setup.connection, context);
-    // Extensions' listeners are guarded in their own view (scopedDevices): nothing else listens here.
-    this.devices = new DeviceRegistry(`interface ${Interface.name}`, (where, err) => this.interfaceError(where, err));
-    // Before the extensions: a device declared later is available before they hear of it.
-    this.availability = new DeviceAvailability({
-      devices: this.devices,
-      topic: deviceAvailabilityTopic(setup.app, mqtt, setup.map),
-      publish: (topic, payload) => this.transport.publish(topic, payload, { kind: 'gateway', qos: this.qos, retain: true, coalesceKey: `avail\u0000${topic}` }),
+    this.stats = new StatsPublisher(statsTopic(setup.app, mqtt, setup.map), mqtt.statsinterval * 1000, this.transport, this.internal);
+    this.ownTopics = new Set([setup.connection.availabilityTopic, this.stats.topic].filter((t): t is string => t !== undefined));
+    // Extensions' listeners are guarded in their own view (scopedDevices): nothing else listens to the registry.
+    this.devices = new DeviceServices({
+      setup,
+      source: `interface ${Interface.name}`,
+      transport: this.transport,
       counters: this.internal,
       changed: (change, stopping) => this.reports.deviceAvailability(change, stopping),
-    });
-    this.polls = new PollRequests({
-      topic: pollTopic(setup.app, mqtt, setup.map),
-      declared: (id) => this.devices.get(id) !== undefined,
       refused: (detail, topic) => this.refused({ reason: 'invalid-value', detail, topic }, 'incoming'),
-      failed: (where, err) => this.interfaceError(where, err),
+      interfaceError: (where, err) => this.interfaceError(where, err),
+    });
+    this.out = new Outgoing({
+      setup,
+      list: this.outgoing,
+      transport: this.transport,
+      devices: this.devices.registry,
+      observed: () => this.extensions.active,
+      events: this,
+      refused: (r) => this.refused(r, 'outgoing'),
+      log: this.log,
+      counters: this.internal,
+      clock: parts.clock ?? systemClock(),
     });
     this.extensions = new ExtensionHost(setup.extensions, {
       setup,
       logging: parts.logging,
       transport: this.transport,
-      devices: this.devices,
-      availability: this.availability,
+      devices: this.devices.registry,
+      availability: this.devices.availability,
       signal: this.controller.signal,
       failed: (extension, where, err) => this.reports.extensionError(extension, where, err),
       refused: (detail) => this.refused({ reason: 'invalid-value', detail }, 'incoming'),
@@ -148,7 +155,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   /** Whether the interface says a declared device is reachable; undefined for an id no declared device has. */
   available(device: string): boolean | undefined {
-    return this.availability.available(device);
+    return this.devices.availability.available(device);
   }
 
   /** What the gateway did so far (also published on the stats topic). */
@@ -171,7 +178,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     try {
       const values = setup.config.INTERFACE as Record<string, unknown>;
       // A static describe() declares the devices, even none; without one they are declared by ctx.devices.set().
-      if (this.Interface.describe) this.devices.set(setup.devices);
+      if (this.Interface.describe) this.devices.registry.set(setup.devices);
       this.iface = new this.Interface({
         options: values,
         params: paramsOf(values),
@@ -182,9 +189,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         appName: setup.app.name,
         configFile: setup.configFile || 'the configuration object',
         contain: (where, callback) => this.contain(where, callback),
-        devices: deviceDeclarations(this.devices, this.availability, this.polls),
+        devices: this.devices.declarations,
       });
-      this.outgoing.onPush(() => this.publishOutgoing());
+      this.outgoing.onPush(() => this.out.publishAll());
       // A start() that never resolves (a message loop awaited in it) still works, but nothing
       // after it runs: say so once, with the fix.
       const slow = setTimeout(
@@ -221,11 +228,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         ? `polling mode: loop() when messages arrive, and at least every ${setup.config.MQTT.timeout * 1000} ms`
         : 'event-driven mode: messages published as they are pushed',
     );
-    const poll = this.polls.topic;
-    // A plain subscription of the map that takes it in brings it already (a second one would bring each request twice).
-    if (poll && (setup.connection.sharedGroup || !setup.map.topics.some((t) => topicMatches(t, poll)))) this.transport.subscribe(poll);
+    this.devices.subscribe();
     this.transport.start();
-    this.startStats();
+    this.stats.start();
     if (setup.mode === 'polling') {
       this.polling = new PollingLoop({ incoming: this.incoming, everyMs: setup.config.MQTT.timeout * 1000, turn: () => this.turn() });
       this.polling.start();
@@ -259,13 +264,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   /** A message from the broker: `ack` once it is in the incoming list (or refused). */
   private receive(packet: ReceivedPacket, ack: () => void): void {
     const { topic } = packet;
-    if (this.ownTopics.has(topic) || this.availability.owns(topic)) return ack();
+    if (this.ownTopics.has(topic) || this.devices.owns(topic)) return ack();
     this.internal.received += 1;
-    if (topic === this.polls.topic) {
-      // Not while stopping: the interface is closing its devices.
-      if (this.state === 'running') this.polls.received(topic, packet.payload, packet.retain === true);
-      return ack();
-    }
+    // A poll on demand; not served while stopping: the interface is closing its devices.
+    if (this.devices.received(topic, packet.payload, packet.retain === true, this.state === 'running')) return ack();
     if (this.extensions.routes.size > 0) {
       const route = this.extensions.routes.find(topic);
       if (route) {
@@ -307,49 +309,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (reply) this.transport.publish(reply.topic, reply.payload, { kind: 'gateway', qos: this.qos, retain: false, correlation: reply.correlation });
   }
 
-  /** Publishes everything the interface has pushed. */
-  private publishOutgoing(): void {
-    const { qos } = this;
-    const retainStatus = this.setup.config.MQTT.retain;
-    const observe = this.extensions.active;
-    for (let msg = this.outgoing.pull(); msg; msg = this.outgoing.pull()) {
-      if (observe) this.devices.observe(msg);
-      const r = this.setup.map.toMqtt(msg);
-      if (!r.ok) {
-        this.refused({ ...r, detail: `${r.detail}: ${msg.toString()}` }, 'outgoing');
-        continue;
-      }
-      if (this.debug) this.log.debug(`publishing ${r.value.payload} on "${r.value.topic}"`);
-      if (this.listenerCount('message-out') > 0) this.emit('message-out', msg, r.value.topic, r.value.payload);
-      this.transport.publish(r.value.topic, r.value.payload, {
-        kind: 'interface',
-        qos,
-        retain: !msg.isCmd && retainStatus,
-        // Only a device's state may be replaced by a newer one of the same quantity (topic and
-        // action): a command, or the reply to one (it carries the request's correlation), is always sent.
-        coalesceKey: !msg.isCmd && msg.correlation === undefined && !isReply(msg) ? `${r.value.topic}\u0000${msg.action}` : undefined,
-        correlation: r.value.correlation,
-      });
-    }
-  }
-
-  /** `ctx.outgoing.drained()`: publish what the interface pushed, then wait for the socket. */
-  private outgoingDrained(): Promise<void> {
-    this.publishOutgoing();
-    return this.transport.drained();
-  }
-
   private refused(rejection: Refusal, direction: 'incoming' | 'outgoing'): void {
     this.reports.refused(rejection, direction);
-  }
-
-  private startStats(): void {
-    const topic = this.statsTopic;
-    if (!topic) return;
-    this.statsTimer = setInterval(() => {
-      this.transport.publish(topic, JSON.stringify(this.internal.toJSON()), { kind: 'gateway', qos: 0, retain: false, coalesceKey: topic });
-    }, this.setup.config.MQTT.statsinterval * 1000);
-    this.statsTimer.unref();
   }
 
   private interfaceError(where: string, err: unknown, goesOn = true): void {
@@ -361,18 +322,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.state = 'stopping';
     this.controller.abort();
     this.polling?.stop();
-    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.stats.stop();
     const left = this.flow.close();
     try {
       if (this.iface) await this.iface.stop?.();
     } catch (err) {
       this.interfaceError('stop()', err);
     }
-    this.publishOutgoing();
+    this.out.publishAll();
+    this.out.stop();
     this.incoming.close();
     this.outgoing.close();
-    // Before the extensions stop (a convention hears its devices go) and the gateway's own `offline`.
-    this.availability.stop();
+    this.devices.stop();
     await this.extensions.stop();
     if (started) await this.transport.stop();
     this.reports.final(left, this.transport.unreportedDrops());
