@@ -17,6 +17,7 @@ export function describeMethod(id: string): string {
             kind: 'binary',
             command: { actions: { on: 'LIGHT_ON', off: 'LIGHT_OFF' } }, // the commands that write it
             state: { actions: { LIGHT_ON: 'on', LIGHT_OFF: 'off' } }, // the statuses that report it
+            publish: { changeOnly: true, retain: true }, // a state: published when it changes, kept by the broker
           },
         ],
       },

@@ -80,7 +80,8 @@ describe('${n.className}', () => {
   it('reads the device when it connects, and again on a poll request from MQTT', async () => {
     const gw = gateway(sim.address);
     await gw.start();
-    await gw.waitFor((m) => m.topic === STATUS && m.payload === 'light_off'); // the status query at connection
+    const read = await gw.waitFor((m) => m.topic === STATUS && m.payload === 'light_off'); // the status query at connection
+    expect(read.retain).toBe(true); // the capability's publish policy
     sim.state = 'LIGHT_ON'; // changed without a report: only a query sees it
     await gw.receive(POLL, 'lamp');
     await gw.waitFor((m) => m.topic === STATUS && m.payload === 'light_on');

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { connectClient, freePort, SHARED_BROKER_URL, spawnNode, sweepRetained, uniqueRoot, waitFor } from '@mg/test-helpers';
+import { connectClient, freePort, retainedUnder, SHARED_BROKER_URL, spawnNode, sweepRetained, uniqueRoot, waitFor } from '@mg/test-helpers';
 import { codeBlocks } from './code-blocks.js';
 
 // Builds the gateway of docs/tutorial.md from its code blocks, compiles it with the
@@ -103,6 +103,8 @@ it('compiles, its unit test passes, and the gateway it builds works against an i
     await client.waitFor((m) => m.topic === status && m.payload === 'gate_open', 'the gate read on a poll request');
     intercom!.write('BELL\n');
     await client.waitFor((m) => m.topic === status && m.payload === 'bell_ring', 'bell_ring');
+    // The gate's state is kept by the broker (its publish policy); the bell, an event, is not.
+    expect((await retainedUnder(status)).map((m) => m.payload)).toEqual(['gate_open']);
     await client.publish(`${root}/security//front_door/intercom/me/C`, 'open_gate');
     await waitFor(() => heard.includes('RELEASE'), 'RELEASE on the serial line');
     const reply = await client.waitFor((m) => m.topic === status && m.payload.startsWith('{'), 'the reply');
