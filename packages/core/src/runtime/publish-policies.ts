@@ -53,14 +53,18 @@ export class PublishPolicies {
   private readonly lastValues = new Map<string, CapabilityValue>();
   private readonly streams = new Map<string, Stream>();
   private readonly merged = new Map<string, ResolvedPolicy>();
+  /** Whether the configuration's defaults publish other than as pushed. */
+  private readonly configured: boolean;
   private anyDeclared = false;
   private stopped = false;
 
-  constructor(private readonly parts: PublishPoliciesParts) {}
+  constructor(private readonly parts: PublishPoliciesParts) {
+    this.configured = !isDefaultPolicy(parts.defaults, parts.defaults.retain);
+  }
 
-  /** Whether any status is published other than as pushed (else the gateway skips them all). */
+  /** Whether any status is published other than as pushed (else the gateway skips them all, at no cost). */
   get active(): boolean {
-    return !this.stopped && (this.anyDeclared || !isDefaultPolicy(this.parts.defaults, this.parts.defaults.retain));
+    return !this.stopped && (this.anyDeclared || this.configured);
   }
 
   /** The interface declared its devices: their policies, resolved. What waits is published first; refreshes start again with the next publication. */
