@@ -1,47 +1,76 @@
-// The files of an event-driven interface package: a device on @mg/device-io's line transport,
-// a simulated device, and tests with the testing kit.
+// The files of an event-driven interface package: a device on @mg/device-io's line transport
+// and poll scheduler, and a simulated device (its tests: event-test-template.ts).
+import { describeMethod } from './describe-template.js';
 import type { Names } from './names.js';
 
-/** Event mode: the device on a line transport that reconnects by itself; commands in the background. */
+/**
+ * Event mode: the device on a line transport that reconnects by itself, declared (describe()) so
+ * that the gateway publishes its availability and conventions see it; its status query on a
+ * poll scheduler; commands in the background.
+ */
 export function eventInterface(n: Names): string {
   const gateway = n.className.replace(/Interface$/, '');
-  return `import { string } from '@mg/core/options';
-import { InternalMessage, type GatewayInterface, type InterfaceContext } from '@mg/core';
-import { LineTransport } from '@mg/device-io';
+  return `import { number, string } from '@mg/core/options';
+import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext } from '@mg/core';
+import { LineTransport, PollScheduler } from '@mg/device-io';
 
 /** The [INTERFACE] options: they type ctx.options, and --check validates them. */
 const options = {
   port: string('', 'The device: tcp://host:port, or a serial port.', { required: 'give the device address, e.g. "port: tcp://192.168.1.50:4001"' }),
+  interval: number(30, 'Seconds between two status queries.', { min: 1 }),
 };
 
+/** The device's id: its availability topic, poll requests and the conventions name it. */
+const LAMP = 'lamp';
+
 /**
- * The ${n.name} interface, event-driven: the device is a line transport (\`@mg/device-io\`) that
- * connects, and reconnects after any loss, by itself; commands from MQTT are sent in the
- * background and answered when the device confirms. Replace the marked parts with the device's
- * protocol (here: it answers "OK <command>" and reports "STATE <action>").
+ * The ${n.name} interface, event-driven. The framework does the device's chores: the line
+ * transport (\`@mg/device-io\`) connects, and reconnects after any loss, by itself; the gateway
+ * publishes the device's availability (online while connected); the status query runs on a poll
+ * scheduler (every \`interval\`, at each connection, and when MQTT asks on [MQTT] polltopic).
+ * What is left is the device's protocol: replace the marked parts (here the device answers
+ * "OK <command>", answers "STATUS?" with "STATE <action>", and reports "STATE <action>").
  */
 export class ${n.className} implements GatewayInterface {
   static readonly options = options;
   private readonly device: LineTransport;
+  private readonly polls: PollScheduler;
 
+${describeMethod('LAMP')}
   // Only options here: device I/O belongs in start().
   constructor(private readonly ctx: InterfaceContext<typeof options>) {
     this.device = new LineTransport({ address: ctx.options.port, name: '${n.name}', framing: { terminator: '\\n' } });
+    this.polls = new PollScheduler({ logger: ctx.logger });
   }
 
   start(): void {
+    const { devices, options } = this.ctx;
+    devices.follow(LAMP, this.device); // online while connected, offline while away (the gateway logs it)
+    // The status query, with the port as its bus (one request at a time there); a device that
+    // stops answering is backed off: its polls are skipped, for growing delays.
+    this.polls.add(options.port, { device: LAMP, id: 'status', intervalMs: options.interval * 1000, poll: (signal) => this.readStatus(signal) });
     this.device.on('state', (s) => {
-      if (s.state === 'connected') this.ctx.logger.info(\`connected to \${this.ctx.options.port}\`);
-      if (s.state === 'disconnected') this.ctx.logger.warn(\`${n.name}: \${s.reason}; next attempt in \${s.retryInMs} ms\`);
+      if (s.state === 'connected') this.polls.pollNow(); // at each connection: what changed while away
+      if (s.state === 'disconnected') this.ctx.logger.warn(\`${n.name}: \${s.reason}; next attempt in \${s.retryInMs} ms\`); // once per outage
     });
+    devices.onPoll((device) => this.polls.pollNow(device)); // a poll request from MQTT, for one device or all
     // A device callback: what it throws is counted and logged, never fatal.
     this.device.on('line', this.ctx.contain('device line', (line: string) => this.onLine(line.trim())));
     this.device.start(this.ctx.signal);
+    this.polls.start(this.ctx.signal);
     void this.commands(); // in the background: start() resolves now
   }
 
   async stop(): Promise<void> {
+    await this.polls.stop();
     await this.device.stop();
+  }
+
+  /** The status query; the answer is published like a report. */
+  private async readStatus(signal: AbortSignal): Promise<void> {
+    // TODO: the device's query, and what its answer looks like.
+    const answer = await this.device.request('STATUS?', { match: /^STATE /, signal });
+    this.onLine(answer.trim());
   }
 
   private async commands(): Promise<void> {
@@ -71,15 +100,21 @@ export class ${n.className} implements GatewayInterface {
 export function deviceSim(n: Names): string {
   return `import { createServer, type Server, type Socket } from 'node:net';
 
-/** A simulated ${n.name} device on 127.0.0.1: answers "OK <command>", and can report a state. */
+/**
+ * A simulated ${n.name} device on 127.0.0.1: answers "STATUS?" with "STATE <state>", any other
+ * line with "OK <line>" (LIGHT_ON and LIGHT_OFF set the state), and can report a state by itself.
+ */
 export class DeviceSim {
   readonly received: string[] = [];
+  /** What "STATUS?" answers: a test may change it without a report, as a hand on the device would. */
+  state = 'LIGHT_OFF';
   private readonly sockets = new Set<Socket>();
   private constructor(
     private readonly server: Server,
     readonly port: number,
   ) {}
 
+  /** Listens on \`port\` (any free one by default; the same one again to play a device back on its address). */
   static async start(port = 0): Promise<DeviceSim> {
     let sim: DeviceSim | undefined;
     const server = createServer((socket) => sim!.accept(socket));
@@ -97,6 +132,7 @@ export class DeviceSim {
     for (const s of this.sockets) s.write(\`\${line}\\n\`);
   }
 
+  /** The device goes away: its connections are cut and it listens no more. */
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise((resolve) => this.server.close(resolve));
@@ -112,70 +148,11 @@ export class DeviceSim {
         const line = buffer.slice(0, i).trim();
         buffer = buffer.slice(i + 1);
         this.received.push(line);
-        socket.write(\`OK \${line}\\n\`);
+        if (line === 'LIGHT_ON' || line === 'LIGHT_OFF') this.state = line;
+        socket.write(line === 'STATUS?' ? \`STATE \${this.state}\\n\` : \`OK \${line}\\n\`);
       }
     });
   }
 }
-`;
-}
-
-/** Event mode's tests: the interface through a gateway in memory (the kit) and the simulated device. */
-export function eventTest(n: Names): string {
-  return `import { join } from 'node:path';
-import { createTestContext, createTestGateway } from '@mg/core/testing';
-import { ${n.className} } from './${n.module}.js';
-import { DeviceSim } from './test-support/device-sim.js';
-
-// The testing kit: the interface through a whole gateway in memory (map included), no broker;
-// the device is simulated on a real TCP socket.
-const gateway = (port: string) =>
-  createTestGateway(${n.className}, {
-    appName: '${n.app}',
-    options: { port },
-    mqtt: { mapping: true, mapfilename: join(__dirname, '..', '${n.name}.map.json') },
-  });
-
-let sim: DeviceSim;
-beforeEach(async () => (sim = await DeviceSim.start()));
-afterEach(() => sim.close());
-
-describe('${n.className}', () => {
-  it('refuses to start without [INTERFACE] port, saying what to put there', () => {
-    expect(() => createTestContext(${n.className}, {})).toThrow('[INTERFACE] port: is required: give the device address');
-  });
-
-  it('sends a command from MQTT to the device and replies once the device confirms', async () => {
-    const gw = gateway(sim.address);
-    await gw.start();
-    await new Promise((r) => setTimeout(r, 200)); // the transport connects
-    await gw.receive('home/lighting/${n.name}/kitchen/lamp/me/C', 'light_on');
-    const reply = await gw.waitFor((m) => m.topic === 'home/lighting/${n.name}/kitchen/lamp/${n.app}/S');
-    expect(JSON.parse(reply.payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'LIGHT_ON done' });
-    expect(sim.received).toEqual(['LIGHT_ON']);
-    await gw.stop();
-  });
-
-  it('publishes what the device reports', async () => {
-    const gw = gateway(sim.address);
-    await gw.start();
-    await new Promise((r) => setTimeout(r, 200));
-    sim.report('STATE LIGHT_OFF');
-    const status = await gw.waitFor((m) => m.payload === 'light_off');
-    expect(status.topic).toBe('home/lighting/${n.name}/kitchen/lamp/${n.app}/S');
-    await gw.stop();
-  });
-
-  it('stays up when the device is absent, and answers with an ERROR reply', async () => {
-    await sim.close();
-    const gw = gateway(sim.address);
-    await gw.start();
-    await gw.receive('home/lighting/${n.name}/kitchen/lamp/me/C', 'light_on');
-    const reply = await gw.waitFor((m) => m.topic.endsWith('/${n.app}/S'));
-    expect(JSON.parse(reply.payload)).toMatchObject({ action: 'light_on', response: 'ERROR' });
-    await gw.stop();
-    sim = await DeviceSim.start(); // for afterEach
-  });
-});
 `;
 }

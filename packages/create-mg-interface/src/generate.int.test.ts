@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectClient, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor } from '@mg/test-helpers';
+import { connectClient, SHARED_BROKER_URL, spawnNode, sweepRetained, uniqueRoot, waitFor } from '@mg/test-helpers';
 import { generate, NameError } from './index.js';
 
 // Generated inside this package so that @mg/core, TypeScript and jest resolve from the
@@ -23,19 +23,20 @@ it('refuses to overwrite an existing interface', () => {
   expect(() => generate('lamp', { parentDir: parent, workspace: true })).toThrow(/interface-lamp already exists and is not empty/);
 });
 
-it('event mode (the default): a device on a line transport, a simulator, tests with the kit that pass', () => {
+it('event mode (the default): a declared device on a line transport and a poll scheduler, a simulator, tests with the kit that pass', () => {
   const dir = generate('thermo', { parentDir: mkdtempSync(join(GEN, 'evt-')), workspace: true });
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
   expect(pkg.dependencies).toEqual({ '@mg/core': 'workspace:^', '@mg/device-io': 'workspace:^' });
   expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'typecheck', 'lint', 'test', 'check']));
-  expect(readFileSync(join(dir, 'src/thermo-interface.ts'), 'utf8')).toContain('new LineTransport(');
+  const source = readFileSync(join(dir, 'src/thermo-interface.ts'), 'utf8');
+  for (const part of ['static describe()', 'new LineTransport(', 'new PollScheduler(', 'devices.follow(', 'devices.onPoll(']) expect(source).toContain(part);
   execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.json'), '--noEmit', '--noUnusedLocals', '--noUnusedParameters'], {
     stdio: 'pipe',
   });
   execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.build.json')], { stdio: 'pipe' });
   const tests = execFileSync(process.execPath, [bin('jest', 'bin/jest.js'), '--rootDir', dir, '--ci', '--json'], { cwd: dir, stdio: 'pipe' });
   const report = JSON.parse(tests.toString()) as { numPassedTests: number; numFailedTests: number };
-  expect(report).toMatchObject({ numPassedTests: 4, numFailedTests: 0 });
+  expect(report).toMatchObject({ numPassedTests: 6, numFailedTests: 0 });
 }, 90_000);
 
 it('polling mode: a package that builds, passes its tests, checks its configuration and runs', async () => {
@@ -70,13 +71,16 @@ it('polling mode: a package that builds, passes its tests, checks its configurat
   const client = await connectClient(SHARED_BROKER_URL);
   await client.subscribe(`${root}/#`);
   const { hostname, port } = new URL(SHARED_BROKER_URL);
+  const clientId = `gen-${process.pid}`;
   const run = spawnNode(join(dir, 'dist', 'launcher.js'), [], {
     cwd: dir,
-    env: { ...process.env, MG_MQTT_HOST: hostname, MG_MQTT_PORT: port || '1883', MG_MQTT_CLIENTID: `gen-${process.pid}` },
+    env: { ...process.env, MG_MQTT_HOST: hostname, MG_MQTT_PORT: port || '1883', MG_MQTT_CLIENTID: clientId },
   });
   const gw = run.child;
   try {
     await waitFor(() => /subscribed to/.test(run.output()), 'the generated gateway to subscribe');
+    // The device it declares has its availability, next to the gateway's.
+    await client.waitFor((m) => m.topic === `${root}/${clientId}/lamp/availability` && m.payload === 'online', "the lamp's availability");
     await client.publish(`${root}/lighting/knx-ip/kitchen/lamp/me/C`, 'light_on');
     const reply = await client.waitFor((m) => m.topic === `${root}/lighting/knx-ip/kitchen/lamp/knx-ip2mqtt/S`, 'the reply');
     expect(JSON.parse(reply.payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'LIGHT_ON done' });
@@ -85,5 +89,6 @@ it('polling mode: a package that builds, passes its tests, checks its configurat
   } finally {
     gw.kill('SIGKILL');
     await client.end();
+    await sweepRetained([`${root}/#`]);
   }
 }, 90_000);

@@ -1,4 +1,6 @@
-import { deviceSim, eventInterface, eventTest } from './event-templates.js';
+import { describeMethod } from './describe-template.js';
+import { eventTest } from './event-test-template.js';
+import { deviceSim, eventInterface } from './event-templates.js';
 import type { Names } from './names.js';
 
 export interface TemplateOptions {
@@ -70,7 +72,7 @@ module.exports = {
       o.mode === 'event'
         ? eventInterface(n)
         : `import { string } from '@mg/core/options';
-import { InternalMessage, type GatewayInterface, type InterfaceContext } from '@mg/core';
+import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext } from '@mg/core';
 
 /** The [INTERFACE] options: they type ctx.options, and --check validates them. */
 const options = {
@@ -85,6 +87,7 @@ const options = {
 export class ${n.className} implements GatewayInterface {
   static readonly options = options;
 
+${describeMethod("'lamp'")}
   // Only options here: device I/O belongs in start().
   constructor(private readonly ctx: InterfaceContext<typeof options>) {}
 
@@ -102,6 +105,7 @@ export class ${n.className} implements GatewayInterface {
     }
     // TODO: read the device here and push what it reports, for example:
     // this.ctx.outgoing.push(${n.className}.status('LIGHT_ON'));
+    // and say whether it answered (published on its availability topic): this.ctx.devices.setAvailable('lamp', answered);
   }
 
   stop(): void {
@@ -174,7 +178,7 @@ describe('${n.className}', () => {
 # Check without connecting: ${n.app} --check -c ${n.app}.conf
 
 [INTERFACE]
-port: ${o.mode === 'event' ? 'tcp://127.0.0.1:4001' : '/dev/ttyUSB0'}
+port: ${o.mode === 'event' ? 'tcp://127.0.0.1:4001\n# seconds between two status queries\ninterval: 30' : '/dev/ttyUSB0'}
 
 [MQTT]
 host: 127.0.0.1
@@ -223,6 +227,14 @@ npm start            # runs the gateway
 Edit \`src/${n.module}.ts\` (the device side), \`${n.app}.conf\` (options) and
 \`${n.name}.map.json\` (topics and vocabulary). \`${n.app}.service\` is a systemd unit to run it
 as a service; SIGTERM stops it cleanly.
+
+The gateway publishes whether the device is reachable on \`home/${n.app}/lamp/availability\`
+(\`online\`/\`offline\`, retained; \`[MQTT] deviceavailabilitytopic\`)${
+      o.mode === 'event'
+        ? `, and reads it again on request:
+\`mosquitto_pub -t home/${n.app}/poll -m lamp\` (or \`all\`; \`[MQTT] polltopic\`)`
+        : ''
+    }.
 `,
   };
 }

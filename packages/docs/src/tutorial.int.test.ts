@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { connectClient, freePort, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor } from '@mg/test-helpers';
+import { connectClient, freePort, retainedUnder, SHARED_BROKER_URL, spawnNode, sweepRetained, uniqueRoot, waitFor } from '@mg/test-helpers';
 import { codeBlocks } from './code-blocks.js';
 
 // Builds the gateway of docs/tutorial.md from its code blocks, compiles it with the
@@ -58,10 +58,20 @@ it('compiles, its unit test passes, and the gateway it builds works against an i
   writeFileSync(mapPath, readFileSync(mapPath, 'utf8').replace(/"home/g, `"${root}`));
 
   let intercom: Socket | undefined;
-  let heard = '';
+  const heard: string[] = [];
+  let gate = 'CLOSED';
   const server = createServer((s) => {
     intercom = s;
-    s.on('data', (d: Buffer) => (heard += d.toString()));
+    let buffer = '';
+    s.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      for (let i = buffer.indexOf('\n'); i >= 0; i = buffer.indexOf('\n')) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 1);
+        heard.push(line);
+        if (line === 'GATE?') s.write(`GATE ${gate}\n`); // as the intercom answers
+      }
+    });
   });
   // The intercom is not there when the gateway starts: it must stay up and connect later.
   const intercomPort = await freePort();
@@ -75,20 +85,40 @@ it('compiles, its unit test passes, and the gateway it builds works against an i
   const gateway = gw.child;
   const log = () => gw.output();
   const exit = gw.exit;
+  const status = `${root}/security//entrance/intercom/intercom2mqtt/S`;
+  const availability = `${root}/intercom2mqtt/intercom/availability`;
+  /** The intercom's availability as published so far. */
+  const published = () => client.messages.filter((m) => m.topic === availability).map((m) => m.payload);
   try {
     await waitFor(() => /subscribed to/.test(log()) && /intercom: .*next attempt in/.test(log()), 'the gateway up, the intercom unreachable');
     expect(gateway.exitCode).toBeNull();
+    await client.waitFor((m) => m.topic === availability && m.payload === 'offline', 'the intercom offline');
     await new Promise<void>((resolve) => server.listen(intercomPort, '127.0.0.1', resolve));
     await waitFor(() => intercom !== undefined, 'the gateway to reach the intercom once it is there', 15_000);
+    await client.waitFor((m) => m.topic === availability && m.payload === 'online', 'the intercom online');
+    // The gate is read at connection, and again when asked on the poll topic.
+    await client.waitFor((m) => m.topic === status && m.payload === 'gate_closed', 'the gate read at connection');
+    gate = 'OPEN';
+    await client.publish(`${root}/intercom2mqtt/poll`, 'intercom');
+    await client.waitFor((m) => m.topic === status && m.payload === 'gate_open', 'the gate read on a poll request');
     intercom!.write('BELL\n');
-    await client.waitFor((m) => m.topic === `${root}/security//entrance/intercom/intercom2mqtt/S` && m.payload === 'bell_ring', 'bell_ring');
+    await client.waitFor((m) => m.topic === status && m.payload === 'bell_ring', 'bell_ring');
+    // The gate's state is kept by the broker (its publish policy); the bell, an event, is not.
+    expect((await retainedUnder(status)).map((m) => m.payload)).toEqual(['gate_open']);
     await client.publish(`${root}/security//front_door/intercom/me/C`, 'open_gate');
-    await waitFor(() => heard === 'RELEASE\n', 'RELEASE on the serial line');
-    const reply = await client.waitFor((m) => m.topic === `${root}/security//entrance/intercom/intercom2mqtt/S` && m.payload.startsWith('{'), 'the reply');
+    await waitFor(() => heard.includes('RELEASE'), 'RELEASE on the serial line');
+    const reply = await client.waitFor((m) => m.topic === status && m.payload.startsWith('{'), 'the reply');
     expect(JSON.parse(reply.payload)).toEqual({ action: 'gate_release', response: 'OK', reason: 'gate released' });
+    // Unplugged: the intercom goes offline, the gateway stays up.
+    server.close();
+    intercom!.destroy();
+    await waitFor(() => published().at(-1) === 'offline', 'the intercom offline once unplugged');
+    expect(published()).toEqual(['offline', 'online', 'offline']);
+    expect(gateway.exitCode).toBeNull();
     gateway.kill('SIGTERM');
     expect(await exit).toBe(0);
-    expect(readFileSync(join(WORK, 'intercom2mqtt.log'), 'utf8')).toContain('intercom2mqtt.interface INFO: connected to the intercom');
+    const written = readFileSync(join(WORK, 'intercom2mqtt.log'), 'utf8');
+    expect(written).toContain('intercom2mqtt.core INFO: device "intercom" is available');
   } catch (err) {
     throw new Error(`${(err as Error).message}\ngateway log:\n${log()}`);
   } finally {
@@ -96,5 +126,6 @@ it('compiles, its unit test passes, and the gateway it builds works against an i
     await client.end();
     server.close();
     intercom?.destroy();
+    await sweepRetained([`${root}/#`]);
   }
 });
