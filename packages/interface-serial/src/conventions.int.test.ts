@@ -182,11 +182,42 @@ it("the writes were answered like any command, on the receiver's status topic", 
   ]);
 });
 
+// Standard error up to the receiver's return: its absence was warned about, as it should be.
+let errAtReturn = 0;
+
+it("the receiver unplugged: its own availability offline, Home Assistant's entities follow it and the gateway's (mode all), Homie's child disconnected; plugged back: online, ready", async () => {
+  const gatewayTopic = `${ROOT}/${CLIENT_ID}/availability`;
+  const deviceTopic = `${ROOT}/${CLIENT_ID}/denon-avr/availability`;
+  const config = await explained(watcher.waitFor((m) => m.topic === CONFIG_TOPIC && m.payload !== '', 'the discovery config of the receiver'));
+  const parsed = JSON.parse(config.payload) as { components: Record<string, { availability?: { topic: string }[]; availability_mode?: string }> };
+  for (const c of Object.values(parsed.components)) {
+    expect(c.availability_mode).toBe('all');
+    expect(c.availability?.map((a) => a.topic)).toEqual([gatewayTopic, deviceTopic]);
+  }
+  const childState = `${HOMIE}/5/${HOMIE_AVR}/$state`;
+  expect(gateway.err()).toBe(''); // no warning before the receiver is unplugged
+  const next = (from: number, topic: string, payload: string, what: string) =>
+    explained(watcher.waitFor((m) => watcher.messages.indexOf(m) >= from && m.topic === topic && m.payload === payload, what, 20_000));
+
+  let from = watcher.messages.length;
+  await sim.kill(); // socat killed: the pty disappears, as an unplugged USB adapter does
+  await next(from, deviceTopic, 'offline', 'the receiver offline');
+  await next(from, childState, 'disconnected', "Homie's child disconnected");
+  // The gateway itself stays online: only its device is away.
+  expect(watcher.messages.slice(from).filter((m) => m.topic === gatewayTopic)).toEqual([]);
+
+  from = watcher.messages.length;
+  await sim.restart();
+  await next(from, deviceTopic, 'online', 'the receiver online again');
+  await next(from, childState, 'ready', "Homie's child ready again");
+  errAtReturn = gateway.err().length;
+});
+
 it('stops cleanly: Homie disconnected, availability offline, and no warning said on the way', async () => {
   gateway.child.kill('SIGTERM');
   expect(await gateway.exit).toBe(0);
   await explained(watcher.waitFor((m) => m.topic === `${HOMIE}/5/${HOMIE_ROOT}/$state` && m.payload === 'disconnected', 'Homie disconnected'));
   await explained(watcher.waitFor((m) => m.topic === `${ROOT}/${CLIENT_ID}/availability` && m.payload === 'offline', 'availability offline'));
-  // Warnings and errors always go to standard error.
-  expect(gateway.err()).toBe('');
+  // Warnings and errors always go to standard error: none since the receiver came back.
+  expect(gateway.err().slice(errAtReturn)).toBe('');
 });
