@@ -3,6 +3,7 @@ import { ConfigError } from '@mg/config';
 import type { DeviceInput, InterfaceContext } from '../index.js';
 import type { GatewayExtension } from '../extensions.js';
 import { createTestContext, createTestGateway } from '../testing/index.js';
+import { stoppedAfterEach } from '../test-support/stopped-gateways.js';
 import { LAMP, Lamp } from '../test-support/toy-extension.js';
 
 const SOFA: DeviceInput = { ...LAMP, id: 'sofa', name: 'Sofa lamp', address: { location: 'Living', device: 'Lamp' } };
@@ -28,16 +29,7 @@ class Link extends EventEmitter {
   }
 }
 
-// Every gateway a test makes is stopped, also when the test fails (a polling gateway's timer would keep jest running).
-const made: { stop(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(made.splice(0).map((gw) => gw.stop()));
-});
-function gateway(...args: Parameters<typeof createTestGateway>) {
-  const gw = createTestGateway(...args);
-  made.push(gw);
-  return gw;
-}
+const gateway = stoppedAfterEach();
 
 const lines = (gw: { published: readonly { topic: string; payload: string }[] }) => gw.published.map((m) => `${m.topic} ${m.payload}`);
 

@@ -1,5 +1,6 @@
 import type { DeviceInput, InterfaceContext } from '../index.js';
 import { createTestContext, createTestGateway } from '../testing/index.js';
+import { stoppedAfterEach } from '../test-support/stopped-gateways.js';
 import { LAMP, Lamp } from '../test-support/toy-extension.js';
 
 /** The lamp, noting every poll it is asked for. */
@@ -13,15 +14,7 @@ class Polled extends Lamp {
   }
 }
 
-const made: { stop(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(made.splice(0).map((gw) => gw.stop()));
-});
-function gateway(...args: Parameters<typeof createTestGateway>) {
-  const gw = createTestGateway(...args);
-  made.push(gw);
-  return gw;
-}
+const gateway = stoppedAfterEach();
 
 describe('poll on demand', () => {
   it('asks the interface to poll the device named, or every device for an empty payload or "all"', async () => {

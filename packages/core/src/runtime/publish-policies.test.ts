@@ -2,18 +2,15 @@ import { InternalMessage, type DeviceInput } from '../index.js';
 import type { GatewayExtension } from '../extensions.js';
 import { createTestGateway, type TestGateway } from '../testing/index.js';
 import { meter, Meter } from '../test-support/meter.js';
+import { stoppedAfterEach } from '../test-support/stopped-gateways.js';
 
-const made: TestGateway[] = [];
-afterEach(async () => {
-  await Promise.all(made.splice(0).map((gw) => gw.stop()));
-  jest.useRealTimers();
-});
+const gateway = stoppedAfterEach();
+afterEach(() => jest.useRealTimers());
 
 /** A started gateway around the meter, described with `devices`. */
 async function started(devices: DeviceInput[], options: Parameters<typeof createTestGateway>[1] = {}): Promise<TestGateway> {
   Meter.devices = devices;
-  const gw = createTestGateway(Meter, options);
-  made.push(gw);
+  const gw = gateway(Meter, options);
   await gw.start();
   return gw;
 }
