@@ -1,0 +1,1 @@
+export { PoolInterface } from './pool-interface.js';
