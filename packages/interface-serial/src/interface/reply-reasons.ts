@@ -1,7 +1,7 @@
 /** Why a command sent to the device failed, worded for the MQTT sender; `log` is set when an operator should hear of it too. */
 export interface FailureReason {
+  kind: 'timeout' | 'not-connected' | 'stopped' | 'failed';
   reason: string;
-  timeout: boolean;
   log?: string;
 }
 
@@ -14,17 +14,17 @@ export function failureReason(err: unknown, replyTimeoutS: number): FailureReaso
   const code = (err as { code?: unknown } | null | undefined)?.code;
   switch (code) {
     case 'DEVICE_IO_TIMEOUT':
-      return { reason: `the device did not confirm within ${replyTimeoutS} s`, timeout: true };
+      return { kind: 'timeout', reason: `the device did not confirm within ${replyTimeoutS} s` };
     case 'DEVICE_IO_NOT_CONNECTED':
-      return { reason: 'the connection to the device was lost before it confirmed', timeout: false };
+      return { kind: 'not-connected', reason: 'the connection to the device was lost before it confirmed' };
     case 'DEVICE_IO_STOPPED':
-      return { reason: 'the gateway is stopping; the command was not confirmed', timeout: false };
+      return { kind: 'stopped', reason: 'the gateway is stopping; the command was not confirmed' };
     case 'DEVICE_IO_QUEUE_FULL':
-      return { reason: 'the device is busy with other commands; try again later', timeout: false };
+      return { kind: 'failed', reason: 'the device is busy with other commands; try again later' };
     case 'DEVICE_IO_WRITE_FAILED':
-      return { reason: 'the command could not be written to the device', timeout: false, log: describe(err) };
+      return { kind: 'failed', reason: 'the command could not be written to the device', log: describe(err) };
     default:
-      return { reason: 'the command failed in the gateway', timeout: false, log: describe(err) };
+      return { kind: 'failed', reason: 'the command failed in the gateway', log: describe(err) };
   }
 }
 
