@@ -10,15 +10,25 @@ import type { Names } from './names.js';
  */
 export function eventInterface(n: Names): string {
   const gateway = n.className.replace(/Interface$/, '');
-  return `import { number, string } from '@mg/core/options';
+  return `import { address, number } from '@mg/core/options';
 import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext } from '@mg/core';
-import { LineTransport, PollScheduler } from '@mg/device-io';
+import { LineTransport, PollScheduler, type AnswerPatterns } from '@mg/device-io';
 
-/** The [INTERFACE] options: they type ctx.options, and --check validates them. */
+/** The [INTERFACE] options: they type ctx.options, and --check validates them (with file and line). */
 const options = {
-  port: string('', 'The device: tcp://host:port, or a serial port.', { required: 'give the device address, e.g. "port: tcp://192.168.1.50:4001"' }),
+  port: address('tcp://127.0.0.1:4001', 'The device: tcp://host:port (host:port will do), or a serial port.'),
   interval: number(30, 'Seconds between two status queries.', { min: 1 }),
+  reconnectmin: number(1, 'Seconds before trying the device again once it is gone (doubling after each failure).', { min: 0.05 }),
+  reconnectmax: number(30, 'Longest delay between two attempts to reach the device, in seconds.', { min: 0.1 }),
 };
+
+// TODO: the device's protocol. Here it answers a command "OK", "ERR BUSY" (try again) or
+// "ERR <why>", answers "STATUS?" with "STATE <action>", and reports "STATE <action>" by itself.
+/** What the device answers to a command: an acceptance, a refusal (its words in \`reason\`), "busy". */
+const ANSWERS: AnswerPatterns = { ok: /^OK$/, busy: /^ERR BUSY$/, refused: /^ERR (?<reason>.+)$/ };
+/** The line each command sends. */
+const COMMANDS: Record<string, string> = { LIGHT_ON: 'LIGHT ON', LIGHT_OFF: 'LIGHT OFF' };
+const STATE = /^STATE (?<action>\\w+)$/;
 
 /** The device's id: its availability topic, poll requests and the conventions name it. */
 const LAMP = 'lamp';
@@ -27,9 +37,9 @@ const LAMP = 'lamp';
  * The ${n.name} interface, event-driven. The framework does the device's chores: the line
  * transport (\`@mg/device-io\`) connects, and reconnects after any loss, by itself; the gateway
  * publishes the device's availability (online while connected); the status query runs on a poll
- * scheduler (every \`interval\`, at each connection, and when MQTT asks on [MQTT] polltopic).
- * What is left is the device's protocol: replace the marked parts (here the device answers
- * "OK <command>", answers "STATUS?" with "STATE <action>", and reports "STATE <action>").
+ * scheduler (every \`interval\`, at each connection, after each command, and when MQTT asks on
+ * [MQTT] polltopic); \`ask()\` sends a command and sorts its answer, retrying while the device is
+ * busy, and \`replyWith()\` turns the outcome into the OK or ERROR reply.
  */
 export class ${n.className} implements GatewayInterface {
   static readonly options = options;
@@ -39,25 +49,24 @@ export class ${n.className} implements GatewayInterface {
 ${describeMethod('LAMP')}
   // Only options here: device I/O belongs in start().
   constructor(private readonly ctx: InterfaceContext<typeof options>) {
-    this.device = new LineTransport({ address: ctx.options.port, name: '${n.name}', framing: { terminator: '\\n' } });
+    const { port, reconnectmin, reconnectmax } = ctx.options;
+    this.device = new LineTransport({ address: port, name: '${n.name}', reconnect: { minMs: reconnectmin * 1000, maxMs: reconnectmax * 1000 } });
     this.polls = new PollScheduler({ logger: ctx.logger });
   }
 
   start(): void {
-    const { devices, options } = this.ctx;
+    const { devices, options, signal } = this.ctx;
     devices.follow(LAMP, this.device); // online while connected, offline while away (the gateway logs it)
     // The status query, with the port as its bus (one request at a time there); a device that
     // stops answering is backed off: its polls are skipped, for growing delays.
-    this.polls.add(options.port, { device: LAMP, id: 'status', intervalMs: options.interval * 1000, poll: (signal) => this.readStatus(signal) });
-    this.device.on('state', (s) => {
-      if (s.state === 'connected') this.polls.pollNow(); // at each connection: what changed while away
-      if (s.state === 'disconnected') this.ctx.logger.warn(\`${n.name}: \${s.reason}; next attempt in \${s.retryInMs} ms\`); // once per outage
-    });
+    const poll = async (signal: AbortSignal) => this.onLine(await this.device.request('STATUS?', { match: STATE, signal }));
+    this.polls.add(options.port, { device: LAMP, id: 'status', intervalMs: options.interval * 1000, poll });
+    this.device.on('state', (s) => s.state === 'connected' && this.polls.pollNow()); // at each connection: what changed while away
     devices.onPoll((device) => this.polls.pollNow(device)); // a poll request from MQTT, for one device or all
     // A device callback: what it throws is counted and logged, never fatal.
-    this.device.on('line', this.ctx.contain('device line', (line: string) => this.onLine(line.trim())));
-    this.device.start(this.ctx.signal);
-    this.polls.start(this.ctx.signal);
+    this.device.on('line', this.ctx.contain('${n.name} line', this.onLine));
+    this.device.start(signal);
+    this.polls.start(signal);
     void this.commands(); // in the background: start() resolves now
   }
 
@@ -66,32 +75,21 @@ ${describeMethod('LAMP')}
     await this.device.stop();
   }
 
-  /** The status query; the answer is published like a report. */
-  private async readStatus(signal: AbortSignal): Promise<void> {
-    // TODO: the device's query, and what its answer looks like.
-    const answer = await this.device.request('STATUS?', { match: /^STATE /, signal });
-    this.onLine(answer.trim());
-  }
-
   private async commands(): Promise<void> {
     for await (const msg of this.ctx.incoming.until(this.ctx.signal)) {
       if (!msg.isCmd) continue;
-      // TODO: the device's command for msg.action (and its arguments: msg.argument('level', { type: 'number' })).
-      try {
-        await this.device.request(msg.action, { match: (line) => line === \`OK \${msg.action}\`, timeoutMs: 2_000 });
-        this.ctx.outgoing.push(msg.reply('OK', \`\${msg.action} done\`));
-      } catch (err) {
-        this.ctx.outgoing.push(msg.reply('ERROR', (err as Error).message));
-      }
+      const line = COMMANDS[msg.action];
+      // TODO: a command with arguments: msg.argument('level', { type: 'number', required: true }) throws, worded for the sender.
+      const outcome = line ? await this.device.ask(line, ANSWERS) : { ok: false as const, reason: \`unknown action \${msg.action}\` };
+      this.ctx.outgoing.push(msg.replyWith(outcome)); // OK, or ERROR with why: refused, busy, no answer, not connected
+      if (outcome.ok) this.polls.pollNow(LAMP); // what the command changed
     }
   }
 
-  private onLine(line: string): void {
-    // TODO: what the device reports.
-    const m = /^STATE (\\w+)$/.exec(line);
-    if (!m) return;
-    this.ctx.outgoing.push(new InternalMessage({ function: 'Lighting', gateway: '${gateway}', location: 'Kitchen', device: 'lamp', action: m[1] }));
-  }
+  private readonly onLine = (line: string): void => {
+    const action = STATE.exec(line)?.groups?.action;
+    if (action) this.ctx.outgoing.push(new InternalMessage({ function: 'Lighting', gateway: '${gateway}', location: 'Kitchen', device: 'lamp', action }));
+  };
 }
 `;
 }
@@ -101,13 +99,16 @@ export function deviceSim(n: Names): string {
   return `import { createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A simulated ${n.name} device on 127.0.0.1: answers "STATUS?" with "STATE <state>", any other
- * line with "OK <line>" (LIGHT_ON and LIGHT_OFF set the state), and can report a state by itself.
+ * A simulated ${n.name} device on 127.0.0.1: answers "STATUS?" with "STATE <state>", "LIGHT ON" and
+ * "LIGHT OFF" with "OK" (or "ERR BUSY" while told to be busy), anything else with
+ * "ERR UNKNOWN COMMAND", and can report a state by itself.
  */
 export class DeviceSim {
   readonly received: string[] = [];
   /** What "STATUS?" answers: a test may change it without a report, as a hand on the device would. */
   state = 'LIGHT_OFF';
+  /** How many commands to answer "ERR BUSY" before carrying one out. */
+  busy = 0;
   private readonly sockets = new Set<Socket>();
   private constructor(
     private readonly server: Server,
@@ -148,10 +149,20 @@ export class DeviceSim {
         const line = buffer.slice(0, i).trim();
         buffer = buffer.slice(i + 1);
         this.received.push(line);
-        if (line === 'LIGHT_ON' || line === 'LIGHT_OFF') this.state = line;
-        socket.write(line === 'STATUS?' ? \`STATE \${this.state}\\n\` : \`OK \${line}\\n\`);
+        socket.write(\`\${this.answer(line)}\\n\`);
       }
     });
+  }
+
+  private answer(line: string): string {
+    if (line === 'STATUS?') return \`STATE \${this.state}\`;
+    if (line !== 'LIGHT ON' && line !== 'LIGHT OFF') return 'ERR UNKNOWN COMMAND';
+    if (this.busy > 0) {
+      this.busy -= 1;
+      return 'ERR BUSY';
+    }
+    this.state = line.replace(' ', '_');
+    return 'OK';
   }
 }
 `;

@@ -178,7 +178,11 @@ describe('${n.className}', () => {
 # Check without connecting: ${n.app} --check -c ${n.app}.conf
 
 [INTERFACE]
-port: ${o.mode === 'event' ? 'tcp://127.0.0.1:4001\n# seconds between two status queries\ninterval: 30' : '/dev/ttyUSB0'}
+port: ${
+      o.mode === 'event'
+        ? 'tcp://127.0.0.1:4001\n# Seconds between two status queries.\ninterval: 30\n# Seconds before trying the device again once it is gone, doubling up to reconnectmax.\nreconnectmin: 1\nreconnectmax: 30'
+        : '/dev/ttyUSB0'
+    }
 
 [MQTT]
 host: 127.0.0.1

@@ -1,5 +1,5 @@
-// The pool controller of issue 23 on @mg's device services: a TCP line protocol, answers as data
-// (OK, ERR BUSY, ERR <why>), one STATUS line holding three values, unsolicited TEMP and ALARM.
+// pool2mqtt: a pool controller on TCP. The framework does the chores (connection, availability,
+// polling, retries on ERR BUSY, replies); what is left here is the controller's protocol.
 import { address, number } from '@mg/core/options';
 import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext } from '@mg/core';
 import { LineTransport, PollScheduler, type AnswerPatterns } from '@mg/device-io';
