@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectClient, SHARED_BROKER_URL, spawnNode, sweepRetained, uniqueRoot, waitFor } from '@mg/test-helpers';
 import { generate, NameError } from './index.js';
@@ -15,6 +15,47 @@ afterAll(() => rmSync(GEN, { recursive: true, force: true }));
 it.each(['Foo Bar', 'foo_bar', '2fast', 'x--y', '', 'Intercom'])('refuses the name %j with a clear message', (name) => {
   expect(() => generate(name, { parentDir: GEN })).toThrow(NameError);
   expect(() => generate(name, { parentDir: GEN })).toThrow(/is not a valid interface name: use lower-case letters, digits and single dashes/);
+});
+
+it('takes "pool2mqtt" for the application: the package pool2mqtt, the interface pool, no 2mqtt2mqtt in any name or file', () => {
+  const parent = mkdtempSync(join(GEN, 'names-'));
+  const dir = generate('pool2mqtt', { parentDir: parent });
+  expect(dir).toBe(join(parent, 'pool2mqtt'));
+  const files = readdirSync(dir, { recursive: true }).map(String);
+  expect(files).toEqual(expect.arrayContaining(['src/pool-interface.ts', 'src/launcher.ts', 'pool2mqtt.conf', 'pool.map.json', 'pool2mqtt.service']));
+  for (const f of files.filter((f) => f.includes('.'))) expect(`${f}: ${readFileSync(join(dir, f), 'utf8')}`).not.toMatch(/2mqtt2mqtt/);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; bin: Record<string, string> };
+  expect(pkg).toMatchObject({ name: 'pool2mqtt', bin: { pool2mqtt: './dist/launcher.js' } });
+  expect(readFileSync(join(dir, 'src/launcher.ts'), 'utf8')).toContain("appName: 'pool2mqtt'");
+  // "pool" makes the same package.
+  const again = generate('pool', { parentDir: mkdtempSync(join(GEN, 'names-')) });
+  expect(readdirSync(again, { recursive: true }).map(String).sort()).toEqual([...files].sort());
+});
+
+it('says what it made, and why the name it was given became two', () => {
+  const cwd = mkdtempSync(join(GEN, 'cli-'));
+  const out = execFileSync(process.execPath, [join(__dirname, '..', 'dist', 'cli.js'), 'pool2mqtt'], { cwd }).toString();
+  expect(out).toContain('"pool2mqtt" is the application\'s name: the device is "pool", the application pool2mqtt.');
+  expect(out).toContain('created pool2mqtt: the interface PoolInterface (src/pool-interface.ts) and the application pool2mqtt');
+  expect(out).not.toMatch(/2mqtt2mqtt/);
+});
+
+it('--profile: a serial2mqtt profile, its configuration, a map and a unit, no code, that serial2mqtt --check accepts', () => {
+  const cwd = mkdtempSync(join(GEN, 'profile-'));
+  const out = execFileSync(process.execPath, [join(__dirname, '..', 'dist', 'cli.js'), 'pool', '--profile'], { cwd }).toString();
+  expect(out).toContain('created pool2mqtt: pool2mqtt, serial2mqtt with a profile and no code');
+  expect(out).toMatch(/Modbus.*not generated yet/);
+  const dir = join(cwd, 'pool2mqtt');
+  expect(readdirSync(dir).sort()).toEqual(['README.md', 'package.json', 'pool.map.json', 'pool.profile.json', 'pool2mqtt.conf', 'pool2mqtt.service']);
+  const profile = JSON.parse(readFileSync(join(dir, 'pool.profile.json'), 'utf8')) as Record<string, unknown>;
+  expect(profile).toMatchObject({ $schema: './node_modules/@mg/interface-serial/schema/profile.schema.json', name: 'pool' });
+  expect(readFileSync(join(dir, 'pool2mqtt.conf'), 'utf8')).toMatch(/\[INTERFACE\][\s\S]*\nport: tcp:\/\/127\.0\.0\.1:4001[\s\S]*profile: pool\.profile\.json/);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+  expect(pkg.dependencies).toEqual({ '@mg/interface-serial': expect.stringMatching(/^\^/) as unknown });
+  expect(pkg.scripts.check).toBe('serial2mqtt --check -c pool2mqtt.conf');
+  // serial2mqtt itself (the workspace's build) loads the configuration, the map and the profile.
+  const check = execFileSync(process.execPath, [bin('@mg/interface-serial', 'dist/launcher.js'), '--check', '-c', join(dir, 'pool2mqtt.conf')]).toString();
+  expect(check).toContain(`configuration file: ${join(dir, 'pool2mqtt.conf')}`);
 });
 
 it('refuses to overwrite an existing interface', () => {

@@ -88,12 +88,13 @@ it('says what the generator prints and makes: "npm create mg-interface pool2mqtt
 });
 
 /**
- * The pool controller on 127.0.0.1, as section 1 describes it: one client at a time, `ERR BUSY`
- * once when told (`busyOnce`), setpoints from 10 to 35.
+ * The pool controller on 127.0.0.1, as the tutorial describes it: one client at a time, `ERR BUSY`
+ * once when told (`busyOnce`), setpoints from 10 to 35, the pump locked while an alarm is raised.
  */
 class Controller {
   readonly heard: string[] = [];
   busyOnce = false;
+  alarm = '';
   temp = 27.5;
   private client: Socket | undefined;
   private constructor(
@@ -107,6 +108,11 @@ class Controller {
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     c = new Controller(server, (server.address() as { port: number }).port);
     return c;
+  }
+
+  raiseAlarm(text: string): void {
+    this.alarm = text;
+    this.client?.write(`ALARM ${text}\n`);
   }
 
   async close(): Promise<void> {
@@ -139,6 +145,7 @@ class Controller {
     }
     const setpoint = /^SETPOINT (.+)$/.exec(line)?.[1];
     if (setpoint !== undefined) return Number(setpoint) >= 10 && Number(setpoint) <= 35 ? 'OK' : 'ERR SETPOINT OUT OF RANGE 10-35';
+    if (line === 'PUMP ON' && this.alarm) return `ERR PUMP LOCKED BY ALARM ${this.alarm}`;
     return line === 'PUMP ON' || line === 'PUMP OFF' ? 'OK' : 'ERR UNKNOWN COMMAND';
   }
 }
@@ -196,8 +203,11 @@ describe.each(Object.entries(ROUTES))('%s, against the controller and a broker',
       expect(fields(await status({ action: 'pump_on' }, from))).toMatchObject({ response: 'OK' });
       expect(controller.heard.filter((l) => l === 'PUMP ON')).toHaveLength(2);
       from = client.messages.length;
-      await client.publish(command, JSON.stringify({ action: 'setpoint_set', value: 40 }));
-      expect(fields(await status({ action: 'setpoint_set' }, from))).toMatchObject({ response: 'ERROR', reason: expect.stringMatching(/SETPOINT OUT OF RANGE 10-35/) as unknown });
+      controller.raiseAlarm('LOW WATER');
+      await status({ action: 'alarm', value: 'LOW WATER' }, from);
+      await client.publish(command, 'pump_on');
+      const refused = fields(await status({ action: 'pump_on', response: 'ERROR' }, from));
+      expect(refused.reason).toMatch(/PUMP LOCKED BY ALARM LOW WATER/);
       // The controller restarts: offline, then online, its status read again.
       from = client.messages.length;
       await controller.close();

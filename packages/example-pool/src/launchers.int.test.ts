@@ -62,9 +62,12 @@ describe.each(Object.entries(ROUTES))('%s, against a broker and the controller',
       await reply;
       expect(sim.received.filter((l) => l === 'PUMP ON')).toHaveLength(2);
       // Refused, in the controller's words.
-      reply = status({ action: 'setpoint_set', response: 'ERROR' });
-      await client.publish(command, JSON.stringify({ action: 'setpoint_set', value: 40 }));
-      expect(json(await reply).reason).toMatch(/SETPOINT OUT OF RANGE 10-35/);
+      const alarm = status({ action: 'alarm', value: 'LOW WATER' });
+      sim.raiseAlarm('LOW WATER');
+      await alarm;
+      reply = status({ action: 'pump_on', response: 'ERROR' });
+      await client.publish(command, 'pump_on');
+      expect(json(await reply).reason).toMatch(/PUMP LOCKED BY ALARM LOW WATER/);
       // The controller restarts: offline, then online with its status read again.
       const offline = client.waitFor((m) => m.topic === availability && m.payload === 'offline', 'the controller offline');
       await sim.close();

@@ -73,11 +73,14 @@ describe.each(Object.keys(ROUTES))('the pool controller as %s', (route) => {
 
   it('answers a refusal with an ERROR reply in the controller’s words, at once', async () => {
     const gw = await connected();
-    const reply = status(gw, { action: 'setpoint_set', response: 'ERROR' });
-    await gw.receive(COMMAND, { action: 'setpoint_set', value: 50 });
+    const alarm = status(gw, { action: 'alarm', value: 'LOW WATER' });
+    sim.raiseAlarm('LOW WATER');
+    await alarm;
+    const reply = status(gw, { action: 'pump_on', response: 'ERROR' });
+    await gw.receive(COMMAND, 'pump_on');
     // The device's words, not a timeout; sent once (a refusal is not retried).
-    expect((await reply).reason).toMatch(/SETPOINT OUT OF RANGE 10-35/);
-    expect(sim.received.filter((l) => l.startsWith('SETPOINT'))).toEqual(['SETPOINT 50']);
+    expect((await reply).reason).toMatch(/PUMP LOCKED BY ALARM LOW WATER/);
+    expect(sim.received.filter((l) => l === 'PUMP ON')).toEqual(['PUMP ON']);
   });
 
   it('sends a command again while the controller says ERR BUSY, replies OK, and reads the new state', async () => {
@@ -109,9 +112,9 @@ describe.each(Object.keys(ROUTES))('the pool controller as %s', (route) => {
 
   it('publishes the temperature and the alarms the controller reports by itself', async () => {
     const gw = await connected();
-    const reports = [status(gw, { action: 'temp', value: 26.2 }), status(gw, { action: 'alarm', value: 'LOW WATER' })];
+    const reports = [status(gw, { action: 'temp', value: 26.2 }), status(gw, { action: 'alarm', value: 'FILTER CLOGGED' })];
     sim.report('TEMP 26.2');
-    sim.report('ALARM LOW WATER');
+    sim.report('ALARM FILTER CLOGGED');
     await Promise.all(reports);
   });
 

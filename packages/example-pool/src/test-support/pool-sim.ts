@@ -14,7 +14,7 @@ type PoolSimEvents = {
 /**
  * A simulated pool controller on 127.0.0.1, written from the protocol of issue 23: `PUMP ON`,
  * `PUMP OFF` and `SETPOINT <n>` (10 to 35) answered `OK` or `ERR <why>` (`ERR BUSY` when told
- * to be busy), `STATUS?` answered `STATUS PUMP=ON TEMP=27.5 SETPOINT=28.0`, lines ended by
+ * to be busy; `PUMP ON` is refused while an alarm is raised), `STATUS?` answered `STATUS PUMP=ON TEMP=27.5 SETPOINT=28.0`, lines ended by
  * `\n` (it takes `\r\n` too). One client at a time: a second connection is accepted and closed at
  * once. It drops out when told to, and can be closed and started again on the same port.
  */
@@ -24,6 +24,8 @@ export class PoolSim extends EventEmitter<PoolSimEvents> {
   pump: 'ON' | 'OFF' = 'OFF';
   temp = 27.5;
   setpoint = 28;
+  /** A raised alarm: the pump is locked off until it is cleared. */
+  alarm: string | undefined;
   /** Connections turned away since it started. */
   turnedAway = 0;
   private client: Socket | undefined;
@@ -65,6 +67,12 @@ export class PoolSim extends EventEmitter<PoolSimEvents> {
   /** Sends a line by itself (`TEMP 27.8`, `ALARM LOW WATER`), as the controller does. */
   report(line: string): void {
     this.client?.write(`${line}\n`);
+  }
+
+  /** Raises an alarm (reported at once, as the controller does): `PUMP ON` is refused until it is cleared. */
+  raiseAlarm(text: string): void {
+    this.alarm = text;
+    this.report(`ALARM ${text}`);
   }
 
   /** The line `STATUS?` is answered with. */
@@ -134,6 +142,7 @@ export class PoolSim extends EventEmitter<PoolSimEvents> {
       this.busyFor -= 1;
       return 'ERR BUSY';
     }
+    if (command.pump === 'ON' && this.alarm) return `ERR PUMP LOCKED BY ALARM ${this.alarm}`;
     if (command.pump) this.pump = command.pump as 'ON' | 'OFF';
     if (command.setpoint !== undefined) {
       const value = Number(command.setpoint);
