@@ -1,4 +1,5 @@
 import { DeviceOptionError, messageOf, RequestMatchError, RequestTimeoutError } from './errors.js';
+import { duration } from './logger.js';
 
 /** What an answer looks like: a regular expression it matches, or a test. */
 export type AnswerMatch = RegExp | ((line: string) => boolean);
@@ -44,7 +45,11 @@ export class RequestMatcher {
       test,
       timer: setTimeout(() => {
         this.remove(waiter);
-        options.reject(new RequestTimeoutError(`no answer from ${options.what} within ${timeoutMs} ms`));
+        options.reject(
+          new RequestTimeoutError(`no answer from ${options.what} within ${timeoutMs} ms`, {
+            reason: `no answer from the device within ${duration(timeoutMs)}`,
+          }),
+        );
       }, timeoutMs),
     };
     this.waiters.push(waiter);
