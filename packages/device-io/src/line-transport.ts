@@ -155,29 +155,10 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
   }
 
   private exchange(command: string | Uint8Array, options: RequestOptions, written: (() => void) | undefined): Promise<string> {
-    const timeoutMs = options.timeoutMs ?? this.settings.requestTimeoutMs;
-    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-      return Promise.reject(new DeviceOptionError(`request timeoutMs must be a number of milliseconds > 0, got ${String(options.timeoutMs)}`));
-    }
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason as unknown);
     const what = `${this.name} to "${printable(this.text(command))}"`;
-    let unlink: (() => void) | undefined;
-    const answer = new Promise<string>((resolve, reject) => {
-      let withdraw: ((err: unknown) => void) | undefined;
-      const arm = () => {
-        withdraw = this.matcher.add({ match: options.match, timeoutMs, consume: options.consume ?? true, what, resolve, reject });
-        written?.();
-      };
-      // Before the write, the queue drops the command and rejects; after it, the waiter goes.
-      if (signal) {
-        const onAbort = () => withdraw?.(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        unlink = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.send(command, arm, signal).catch((err: unknown) => (withdraw ? withdraw(err) : reject(err)));
-    });
-    return unlink ? answer.finally(unlink) : answer;
+    const timeoutMs = options.timeoutMs ?? this.settings.requestTimeoutMs;
+    const wait = { match: options.match, timeoutMs, consume: options.consume ?? true, what, signal: options.signal, written };
+    return this.matcher.request((beforeWrite, signal) => this.send(command, beforeWrite, signal), wait);
   }
 
   /**
