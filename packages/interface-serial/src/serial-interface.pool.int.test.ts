@@ -48,7 +48,9 @@ describe.each(['tcp', 'pty'] as const)('a pool controller on %s', (link) => {
     // Sent once; nothing asked after a refusal (the next command comes right after it).
     await gw.receive(POOL_COMMAND_TOPIC, { action: 'setpoint_set', value: 30 });
     await gw.next(from, (p) => isReply('setpoint_set')(p) && p.response === 'OK');
-    expect(sim.received.slice(sent, sent + 2)).toEqual(['SETPOINT 40', 'SETPOINT 30']);
+    // Then the state, asked after the accepted one.
+    await gw.next(from, (p) => p.action === 'setpoint' && p.value === 30);
+    expect(sim.received.slice(sent)).toEqual(['SETPOINT 40', 'SETPOINT 30', 'STATUS?']);
   });
 
   it('sends a command again while the device is busy, then replies OK', async () => {
