@@ -100,8 +100,8 @@ export function deviceSim(n: Names): string {
 
 /**
  * A simulated ${n.name} device on 127.0.0.1: answers "STATUS?" with "STATE <state>", "LIGHT ON" and
- * "LIGHT OFF" with "OK" (or "ERR BUSY" while told to be busy), anything else with
- * "ERR UNKNOWN COMMAND", and can report a state by itself.
+ * "LIGHT OFF" with "OK" (or "ERR BUSY" while told to be busy, "ERR <why>" when told to refuse),
+ * anything else with "ERR UNKNOWN COMMAND", and can report a state by itself.
  */
 export class DeviceSim {
   readonly received: string[] = [];
@@ -109,6 +109,8 @@ export class DeviceSim {
   state = 'LIGHT_OFF';
   /** How many commands to answer "ERR BUSY" before carrying one out. */
   busy = 0;
+  /** Set: the next command is refused, answered "ERR <refusal>". */
+  refusal: string | undefined;
   private readonly sockets = new Set<Socket>();
   private constructor(
     private readonly server: Server,
@@ -160,6 +162,11 @@ export class DeviceSim {
     if (this.busy > 0) {
       this.busy -= 1;
       return 'ERR BUSY';
+    }
+    if (this.refusal) {
+      const why = this.refusal;
+      this.refusal = undefined;
+      return \`ERR \${why}\`;
     }
     this.state = line.replace(' ', '_');
     return 'OK';

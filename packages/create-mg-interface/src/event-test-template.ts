@@ -1,7 +1,7 @@
 // The tests of an event-driven interface package: the testing kit and the simulated device.
 import type { Names } from './names.js';
 
-/** Event mode's tests: the interface through a gateway in memory (the kit) and the simulated device. */
+/** Event mode's tests: the interface through a gateway in memory (the kit) and the simulated device. No sleeps: each test waits for what it expects. */
 export function eventTest(n: Names): string {
   return `import { join } from 'node:path';
 import { createTestContext, createTestGateway, type TestGateway } from '@mg/core/testing';
@@ -9,43 +9,33 @@ import { ${n.className} } from './${n.module}.js';
 import { DeviceSim } from './test-support/device-sim.js';
 
 const STATUS = 'home/lighting/${n.name}/kitchen/lamp/${n.app}/S';
+const COMMAND = 'home/lighting/${n.name}/kitchen/lamp/me/C';
 // Topics of the framework's device services ([MQTT] deviceavailabilitytopic and polltopic).
 const AVAILABILITY = 'home/${n.app}/lamp/availability';
 const POLL = 'home/${n.app}/poll';
 
 // The testing kit: the interface through a whole gateway in memory (map included), no broker;
-// the device is simulated on a real TCP socket.
+// the device is simulated on a real TCP socket. gw.waitFor() waits for what is published after
+// it is called: start it, then do what makes the message come.
 const running: TestGateway[] = [];
 function gateway(port: string): TestGateway {
   const gw = createTestGateway(${n.className}, {
     appName: '${n.app}',
-    options: { port },
+    options: { port, reconnectmin: 0.05, reconnectmax: 0.5 }, // quick reconnection: no waiting in tests
     mqtt: { mapping: true, mapfilename: join(__dirname, '..', '${n.name}.map.json') },
   });
   running.push(gw);
   return gw;
 }
 
-/** Resolves once the gateway says the lamp is reachable (or not): at once if it is so already, else at that change. */
-function lampAvailable(gw: TestGateway, available: boolean, timeoutMs = 5_000): Promise<void> {
-  if (gw.available('lamp') === available) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const listener = (change: { device: string; available: boolean }) => {
-      if (change.device === 'lamp' && change.available === available) done();
-    };
-    const timer = setTimeout(() => done(new Error(\`the lamp did not go \${available ? 'online' : 'offline'} within \${timeoutMs} ms\`)), timeoutMs);
-    const done = (err?: Error) => {
-      clearTimeout(timer);
-      gw.gateway.off('device-availability', listener);
-      if (err) reject(err);
-      else resolve();
-    };
-    gw.gateway.on('device-availability', listener);
-  });
+/** A gateway started and done reading the device at connection. */
+async function connected(sim: DeviceSim): Promise<TestGateway> {
+  const gw = gateway(sim.address);
+  const read = gw.waitFor(STATUS, 'light_off');
+  await gw.start();
+  await read;
+  return gw;
 }
-
-/** The lamp's availability as last published. */
-const lastAvailability = (gw: TestGateway) => gw.published.filter((m) => m.topic === AVAILABILITY).at(-1);
 
 let sim: DeviceSim;
 beforeEach(async () => (sim = await DeviceSim.start()));
@@ -55,58 +45,70 @@ afterEach(async () => {
 });
 
 describe('${n.className}', () => {
-  it('refuses to start without [INTERFACE] port, saying what to put there', () => {
-    expect(() => createTestContext(${n.className}, {})).toThrow('[INTERFACE] port: is required: give the device address');
+  it('refuses a bad [INTERFACE] port, saying what is wrong', () => {
+    expect(() => createTestContext(${n.className}, { port: 'tcp://127.0.0.1:abc' })).toThrow('[INTERFACE] port');
   });
 
   it('sends a command from MQTT to the device and replies once the device confirms', async () => {
-    const gw = gateway(sim.address);
-    await gw.start();
-    await lampAvailable(gw, true); // the transport has connected
-    await gw.receive('home/lighting/${n.name}/kitchen/lamp/me/C', 'light_on');
-    const reply = await gw.waitFor((m) => m.topic === STATUS && m.payload.startsWith('{'));
-    expect(JSON.parse(reply.payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'LIGHT_ON done' });
-    expect(sim.received).toContain('LIGHT_ON');
+    const gw = await connected(sim);
+    const reply = gw.waitFor(STATUS, { action: 'light_on', response: 'OK' });
+    await gw.receive(COMMAND, 'light_on');
+    await reply;
+    expect(sim.received).toContain('LIGHT ON');
+  });
+
+  it('sends a command again while the device is busy, and replies with its refusal in its words', async () => {
+    const gw = await connected(sim);
+    sim.busy = 1;
+    const ok = gw.waitFor(STATUS, { action: 'light_on', response: 'OK' });
+    await gw.receive(COMMAND, 'light_on');
+    await ok;
+    expect(sim.received.filter((l) => l === 'LIGHT ON')).toHaveLength(2);
+    sim.refusal = 'OVERHEATED';
+    const refused = gw.waitFor(STATUS, { action: 'light_on', response: 'ERROR', reason: /OVERHEATED/ });
+    await gw.receive(COMMAND, 'light_on');
+    await refused;
   });
 
   it('publishes what the device reports', async () => {
-    const gw = gateway(sim.address);
-    await gw.start();
-    await lampAvailable(gw, true);
+    const gw = await connected(sim);
+    const status = gw.waitFor(STATUS, 'light_on');
     sim.report('STATE LIGHT_ON');
-    await gw.waitFor((m) => m.topic === STATUS && m.payload === 'light_on');
+    await status;
   });
 
-  it('reads the device when it connects, and again on a poll request from MQTT', async () => {
-    const gw = gateway(sim.address);
-    await gw.start();
-    const read = await gw.waitFor((m) => m.topic === STATUS && m.payload === 'light_off'); // the status query at connection
-    expect(read.retain).toBe(true); // the capability's publish policy
-    sim.state = 'LIGHT_ON'; // changed without a report: only a query sees it
+  it('reads the device again after a command, and on a poll request from MQTT', async () => {
+    const gw = await connected(sim);
+    const afterCommand = gw.waitFor(STATUS, 'light_on');
+    await gw.receive(COMMAND, 'light_on');
+    await afterCommand;
+    sim.state = 'LIGHT_OFF'; // changed without a report: only a query sees it
+    const polled = gw.waitFor(STATUS, 'light_off');
     await gw.receive(POLL, 'lamp');
-    await gw.waitFor((m) => m.topic === STATUS && m.payload === 'light_on');
+    await polled;
   });
 
-  it('says the lamp is offline while the device is away, and online again once it is back', async () => {
-    const gw = gateway(sim.address);
-    await gw.start();
-    await lampAvailable(gw, true);
+  it('says the lamp is offline while the device is away, and online again once it is back, read anew', async () => {
+    const gw = await connected(sim);
+    const offline = gw.waitFor(AVAILABILITY, 'offline', { timeoutMs: 10_000 });
     await sim.close(); // unplugged
-    await lampAvailable(gw, false);
-    expect(lastAvailability(gw)).toMatchObject({ payload: 'offline', retain: true });
+    await offline;
+    expect(gw.available('lamp')).toBe(false);
+    const online = gw.waitFor({ topic: AVAILABILITY, payload: 'online', retain: true }, { timeoutMs: 10_000 });
     sim = await DeviceSim.start(sim.port); // back on its address: the transport reconnects by itself
-    await lampAvailable(gw, true);
-    expect(lastAvailability(gw)).toMatchObject({ payload: 'online', retain: true });
-  }, 15_000);
+    sim.state = 'LIGHT_ON'; // changed while away
+    const readAgain = gw.waitFor(STATUS, 'light_on', { timeoutMs: 10_000 });
+    await Promise.all([online, readAgain]);
+  }, 20_000);
 
   it('stays up when the device is absent, says it is offline, and answers commands with an ERROR reply', async () => {
     await sim.close();
     const gw = gateway(sim.address);
     await gw.start();
     expect(gw.available('lamp')).toBe(false);
-    await gw.receive('home/lighting/${n.name}/kitchen/lamp/me/C', 'light_on');
-    const reply = await gw.waitFor((m) => m.topic === STATUS);
-    expect(JSON.parse(reply.payload)).toMatchObject({ action: 'light_on', response: 'ERROR' });
+    const reply = gw.waitFor(STATUS, { action: 'light_on', response: 'ERROR', reason: /not connected/ });
+    await gw.receive(COMMAND, 'light_on');
+    await reply;
     sim = await DeviceSim.start(); // for afterEach
   });
 });

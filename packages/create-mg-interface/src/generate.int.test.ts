@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectClient, SHARED_BROKER_URL, spawnNode, sweepRetained, uniqueRoot, waitFor } from '@mg/test-helpers';
@@ -70,14 +70,24 @@ it('event mode (the default): a declared device on a line transport and a poll s
   expect(pkg.dependencies).toEqual({ '@mg/core': 'workspace:^', '@mg/device-io': 'workspace:^' });
   expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'typecheck', 'lint', 'test', 'check']));
   const source = readFileSync(join(dir, 'src/thermo-interface.ts'), 'utf8');
-  for (const part of ['static describe()', 'new LineTransport(', 'new PollScheduler(', 'devices.follow(', 'devices.onPoll(']) expect(source).toContain(part);
+  for (const part of ['static describe()', "address('", 'reconnectmin', 'new LineTransport(', 'new PollScheduler(', 'devices.follow(', 'devices.onPoll(', '.ask(', 'replyWith(']) {
+    expect(source).toContain(part);
+  }
+  const tests = readFileSync(join(dir, 'src/thermo-interface.test.ts'), 'utf8');
+  expect(tests).not.toMatch(/setTimeout|sleep|delay\(/); // waits for events, never for time
   execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.json'), '--noEmit', '--noUnusedLocals', '--noUnusedParameters'], {
     stdio: 'pipe',
   });
   execFileSync(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(dir, 'tsconfig.build.json')], { stdio: 'pipe' });
-  const tests = execFileSync(process.execPath, [bin('jest', 'bin/jest.js'), '--rootDir', dir, '--ci', '--json'], { cwd: dir, stdio: 'pipe' });
-  const report = JSON.parse(tests.toString()) as { numPassedTests: number; numFailedTests: number };
-  expect(report).toMatchObject({ numPassedTests: 6, numFailedTests: 0 });
+  const run = execFileSync(process.execPath, [bin('jest', 'bin/jest.js'), '--rootDir', dir, '--ci', '--json'], { cwd: dir, stdio: 'pipe' });
+  const report = JSON.parse(run.toString()) as { numPassedTests: number; numFailedTests: number };
+  expect(report).toMatchObject({ numPassedTests: 7, numFailedTests: 0 });
+  // --check refuses an address that would only fail at start, with the file and line (issue 23).
+  const conf = join(dir, 'thermo2mqtt.conf');
+  writeFileSync(conf, readFileSync(conf, 'utf8').replace('port: tcp://127.0.0.1:4001', 'port: tcp://127.0.0.1:abc'));
+  const check = spawnSync(process.execPath, [join(dir, 'dist', 'launcher.js'), '--check', '-c', conf], { encoding: 'utf8' });
+  expect(check.status).toBe(1);
+  expect(check.stderr).toMatch(new RegExp(`${conf}:\\d+: \\[INTERFACE\\] port`));
 }, 90_000);
 
 it('polling mode: a package that builds, passes its tests, checks its configuration and runs', async () => {

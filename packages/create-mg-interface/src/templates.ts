@@ -71,12 +71,12 @@ module.exports = {
     [`src/${n.module}.ts`]:
       o.mode === 'event'
         ? eventInterface(n)
-        : `import { string } from '@mg/core/options';
+        : `import { address } from '@mg/core/options';
 import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext } from '@mg/core';
 
 /** The [INTERFACE] options: they type ctx.options, and --check validates them. */
 const options = {
-  port: string('', 'The device: a serial port or tcp://host:port.', { required: 'give the device address, e.g. "port: /dev/ttyUSB0"' }),
+  port: address('', 'The device: a serial port or tcp://host:port.', { required: 'give the device address, e.g. "port: /dev/ttyUSB0"' }),
 };
 
 /**
@@ -156,9 +156,10 @@ describe('${n.className}', () => {
   it('answers a command from MQTT with a reply', async () => {
     const gw = gateway();
     await gw.start();
+    // waitFor waits for what is published after it is called: start it, then send.
+    const reply = gw.waitFor('home/lighting/${n.name}/kitchen/lamp/${n.app}/S', { action: 'light_on', response: 'OK' });
     await gw.receive('home/lighting/${n.name}/kitchen/lamp/me/C', 'light_on');
-    const reply = await gw.waitFor((m) => m.topic === 'home/lighting/${n.name}/kitchen/lamp/${n.app}/S');
-    expect(JSON.parse(reply.payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'LIGHT_ON done' });
+    expect(JSON.parse((await reply).payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'LIGHT_ON done' });
     await gw.stop();
   });
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createTestGateway, type PublishedMessage, type TestGateway } from '@mg/core/testing';
+import { createTestGateway, type JsonFields, type TestGateway } from '@mg/core/testing';
 import { SerialInterface } from '@mg/interface-serial';
 import { PoolInterface } from './pool-interface.js';
 import { PoolSim } from './test-support/pool-sim.js';
@@ -26,16 +26,10 @@ const ROUTES: Record<string, (sim: PoolSim) => TestGateway> = {
 };
 
 type Payload = Record<string, unknown>;
-const payload = (m: PublishedMessage): Payload => (m.payload.startsWith('{') ? (JSON.parse(m.payload) as Payload) : { text: m.payload });
 
-/** The first status published from now on whose JSON payload has these fields. */
-async function status(gw: TestGateway, fields: Payload, timeoutMs = 5_000): Promise<Payload> {
-  const seen = gw.published.length;
-  const m = await gw.waitFor(
-    (m) => gw.published.indexOf(m) >= seen && m.topic === STATUS && Object.entries(fields).every(([k, v]) => payload(m)[k] === v),
-    timeoutMs,
-  );
-  return payload(m);
+/** The first status published from now on whose JSON payload has these fields (the testing kit's waitFor). */
+async function status(gw: TestGateway, fields: JsonFields, timeoutMs = 5_000): Promise<Payload> {
+  return JSON.parse((await gw.waitFor(STATUS, fields, { timeoutMs })).payload) as Payload;
 }
 
 /** The pool's availability, as published so far. */
@@ -121,8 +115,9 @@ describe.each(Object.keys(ROUTES))('the pool controller as %s', (route) => {
   it('goes offline while the controller is away, and online again with its status read anew', async () => {
     const gw = await connected();
     const before = availability(gw).length;
+    const offline = gw.waitFor(AVAILABILITY, 'offline', { timeoutMs: 10_000 });
     await sim.close(); // the controller restarts
-    await gw.waitFor((m) => m.topic === AVAILABILITY && m.payload === 'offline' && availability(gw).length > before, 10_000);
+    await offline;
     sim = await PoolSim.start(sim.port);
     sim.temp = 25; // changed while away: only a query at connection sees it
     await status(gw, { action: 'temp', value: 25 }, 10_000);
