@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createTestGateway, type JsonFields, type TestGateway } from '@mg/core/testing';
 import { SerialInterface } from '@mg/interface-serial';
@@ -132,5 +134,24 @@ describe.each(Object.keys(ROUTES))('the pool controller as %s', (route) => {
     sim.dropOut();
     await again;
     expect(sim.received.filter((l) => l === 'STATUS?').length).toBeGreaterThanOrEqual(2);
+  }, 20_000);
+
+  it('waits, without flapping, while another client holds the controller’s one slot', async () => {
+    const other = connect(sim.port, '127.0.0.1');
+    await sim.whenConnected();
+    const gw = ROUTES[route]!(sim);
+    running.push(gw);
+    await gw.start();
+    // Accepted and closed at once, twice: failed attempts, not connections.
+    await once(sim, 'turnedAway');
+    await once(sim, 'turnedAway');
+    expect(gw.available('pool')).toBe(false);
+    const since = availability(gw).indexOf('offline');
+    expect(since).toBeGreaterThanOrEqual(0);
+    expect(availability(gw).slice(since)).toEqual(['offline']);
+    const read = status(gw, { action: 'setpoint' }, 10_000);
+    other.destroy(); // the slot is free
+    await read;
+    expect(availability(gw).slice(since)).toEqual(['offline', 'online']);
   }, 20_000);
 });
