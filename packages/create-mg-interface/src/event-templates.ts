@@ -80,7 +80,7 @@ ${describeMethod('LAMP')}
       if (!msg.isCmd) continue;
       const line = COMMANDS[msg.action];
       // TODO: a command with arguments: msg.argument('level', { type: 'number', required: true }) throws, worded for the sender.
-      const outcome = line ? await this.device.ask(line, ANSWERS) : { ok: false as const, reason: \`unknown action \${msg.action}\` };
+      const outcome = line ? await this.device.ask(line, ANSWERS) : { ok: false as const, reason: \`\${msg.heard.action} is not a command of the lamp\` };
       this.ctx.outgoing.push(msg.replyWith(outcome)); // OK, or ERROR with why: refused, busy, no answer, not connected
       if (outcome.ok) this.polls.pollNow(LAMP); // what the command changed
     }

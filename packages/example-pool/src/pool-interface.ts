@@ -59,10 +59,10 @@ export class PoolInterface implements GatewayInterface {
     }
   }
 
-  /** Sends the command's line; an unknown action or a bad argument throws, worded for the sender. */
+  /** Sends the command's line; an unknown action or a bad argument throws, worded for the sender (msg.heard: their words). */
   private async send(msg: InternalMessage) {
     const line = COMMANDS[msg.action];
-    if (!line) throw new Error(`unknown action ${msg.action} (known: ${Object.keys(COMMANDS).join(', ')})`);
+    if (!line) throw new Error(`${msg.heard.action} is not a command of the pool controller`);
     return this.pool.ask(line.replace('{value}', String(msg.argument('value', { type: 'number', required: line.includes('{value}') }))), ANSWERS);
   }
 

@@ -106,6 +106,14 @@ describe.each(Object.keys(ROUTES))('the pool controller as %s', (route) => {
     expect(sim.received.filter((l) => l.startsWith('SETPOINT'))).toEqual([]);
   });
 
+  it('refuses what is not a command, naming it as the sender wrote it', async () => {
+    const gw = await connected();
+    const reply = status(gw, { action: 'temp', response: 'ERROR' });
+    await gw.receive(COMMAND, 'temp');
+    expect((await reply).reason).toMatch(/"?temp"? is not a command|unknown action "temp"/);
+    expect(sim.received.filter((l) => l !== 'STATUS?')).toEqual([]);
+  });
+
   it('publishes the temperature and the alarms the controller reports by itself', async () => {
     const gw = await connected();
     const reports = [status(gw, { action: 'temp', value: 26.2 }), status(gw, { action: 'alarm', value: 'FILTER CLOGGED' })];
