@@ -70,7 +70,17 @@ it('event mode (the default): a declared device on a line transport and a poll s
   expect(pkg.dependencies).toEqual({ '@mg/core': 'workspace:^', '@mg/device-io': 'workspace:^' });
   expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'typecheck', 'lint', 'test', 'check']));
   const source = readFileSync(join(dir, 'src/thermo-interface.ts'), 'utf8');
-  for (const part of ['static describe()', "address('", 'reconnectmin', 'new LineTransport(', 'new PollScheduler(', 'devices.follow(', 'devices.onPoll(', '.ask(', 'replyWith(']) {
+  for (const part of [
+    'static describe()',
+    "address('",
+    'reconnectmin',
+    'new LineTransport(',
+    'new PollScheduler(',
+    'devices.follow(',
+    'devices.onPoll(',
+    '.ask(',
+    'replyWith(',
+  ]) {
     expect(source).toContain(part);
   }
   const tests = readFileSync(join(dir, 'src/thermo-interface.test.ts'), 'utf8');

@@ -32,7 +32,9 @@ export function namesFor(raw: string): Names {
   while (name.endsWith(APP_SUFFIX)) name = name.slice(0, -APP_SUFFIX.length).replace(/-$/, '');
   const fromApp = name !== typed;
   if (!VALID.test(name)) {
-    throw new NameError(`"${raw}" names no device: "${APP_SUFFIX}" is added to the interface's name, so give what comes before it (for example "pool2mqtt" or "pool")`);
+    throw new NameError(
+      `"${raw}" names no device: "${APP_SUFFIX}" is added to the interface's name, so give what comes before it (for example "pool2mqtt" or "pool")`,
+    );
   }
   const pascal = name
     .split('-')

@@ -11,7 +11,7 @@ describe('summary', () => {
     expect(text).not.toContain('2mqtt2mqtt');
   });
 
-  it('says nothing of names when the device\'s name was typed', () => {
+  it("says nothing of names when the device's name was typed", () => {
     expect(summary(namesFor('pool'), { dir: 'pool2mqtt', typed: 'pool', profile: false, workspace: false })).not.toContain("application's name");
   });
 

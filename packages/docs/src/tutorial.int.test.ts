@@ -81,7 +81,14 @@ it('says what the generator prints and makes: "npm create mg-interface pool2mqtt
     const profileDir = join(cwd, 'profile');
     mkdirSync(profileDir);
     run(cli, ['pool2mqtt', '--profile'], profileDir);
-    expect(readdirSync(join(profileDir, 'pool2mqtt')).sort()).toEqual(['README.md', 'package.json', 'pool.map.json', 'pool.profile.json', 'pool2mqtt.conf', 'pool2mqtt.service']);
+    expect(readdirSync(join(profileDir, 'pool2mqtt')).sort()).toEqual([
+      'README.md',
+      'package.json',
+      'pool.map.json',
+      'pool.profile.json',
+      'pool2mqtt.conf',
+      'pool2mqtt.service',
+    ]);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
@@ -103,10 +110,10 @@ class Controller {
   ) {}
 
   static async start(port = 0): Promise<Controller> {
-    let c: Controller | undefined;
-    const server = createServer((s) => c!.accept(s));
+    const server = createServer();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    c = new Controller(server, (server.address() as { port: number }).port);
+    const c = new Controller(server, (server.address() as { port: number }).port);
+    server.on('connection', (s) => c.accept(s));
     return c;
   }
 
@@ -193,10 +200,17 @@ describe.each(Object.entries(ROUTES))('%s, against the controller and a broker',
     const statusTopic = (m: Received) => m.topic.startsWith(`${root}/pool//garden/controller/`) && m.topic.endsWith('/S');
     const fields = (m: Received): Record<string, unknown> => (m.payload.startsWith('{') ? (JSON.parse(m.payload) as Record<string, unknown>) : {});
     const status = (want: Record<string, unknown>, from: number) =>
-      client.waitFor((m) => client.messages.indexOf(m) >= from && statusTopic(m) && Object.entries(want).every(([k, v]) => fields(m)[k] === v), JSON.stringify(want));
+      client.waitFor(
+        (m) => client.messages.indexOf(m) >= from && statusTopic(m) && Object.entries(want).every(([k, v]) => fields(m)[k] === v),
+        JSON.stringify(want),
+      );
     const availability = `${root}/pool2mqtt/pool/availability`;
     try {
-      await Promise.all([status({ action: 'pump', value: 'off' }, 0), status({ action: 'temp', value: 27.5 }, 0), status({ action: 'setpoint', value: 28 }, 0)]);
+      await Promise.all([
+        status({ action: 'pump', value: 'off' }, 0),
+        status({ action: 'temp', value: 27.5 }, 0),
+        status({ action: 'setpoint', value: 28 }, 0),
+      ]);
       await client.waitFor((m) => m.topic === availability && m.payload === 'online', 'the pool online');
       const command = `${root}/pool//garden/controller/me/C`;
       controller.busyOnce = true;

@@ -25,7 +25,12 @@ describe.each(Object.entries(ROUTES))('%s, against a broker and the controller',
     dir = mkdtempSync(join(tmpdir(), 'mg-pool-'));
     root = uniqueRoot('pool');
     for (const file of [conf, 'pool.profile.json']) copyFileSync(join(PKG, file), join(dir, file));
-    writeFileSync(join(dir, 'pool.map.json'), readFileSync(join(PKG, 'pool.map.json'), 'utf8').replaceAll('"home', `"${root}`).replace(/"\$schema": "[^"]*",/, ''));
+    writeFileSync(
+      join(dir, 'pool.map.json'),
+      readFileSync(join(PKG, 'pool.map.json'), 'utf8')
+        .replaceAll('"home', `"${root}`)
+        .replace(/"\$schema": "[^"]*",/, ''),
+    );
     sim = await PoolSim.start();
     client = await connectClient(SHARED_BROKER_URL);
     await client.subscribe(`${root}/#`);
@@ -39,7 +44,14 @@ describe.each(Object.entries(ROUTES))('%s, against a broker and the controller',
 
   it('publishes the status, answers OK, busy and refused commands, and follows the controller through a restart', async () => {
     const { hostname, port } = new URL(SHARED_BROKER_URL);
-    const env = { ...process.env, MG_INTERFACE_PORT: sim.address, MG_INTERFACE_RECONNECTMIN: '0.1', MG_INTERFACE_RECONNECTMAX: '1', MG_MQTT_HOST: hostname, MG_MQTT_PORT: port || '1883' };
+    const env = {
+      ...process.env,
+      MG_INTERFACE_PORT: sim.address,
+      MG_INTERFACE_RECONNECTMIN: '0.1',
+      MG_INTERFACE_RECONNECTMAX: '1',
+      MG_MQTT_HOST: hostname,
+      MG_MQTT_PORT: port || '1883',
+    };
     const run = spawnNode(launcher, ['-c', join(dir, conf)], { cwd: dir, env });
     const availability = `${root}/pool2mqtt/pool/availability`;
     const isStatus = (m: Received) => m.topic.startsWith(`${root}/pool//garden/controller/`) && m.topic.endsWith('/S');
@@ -52,7 +64,11 @@ describe.each(Object.entries(ROUTES))('%s, against a broker and the controller',
       );
     try {
       // Three statuses from the STATUS line read at connection.
-      await Promise.all([status({ action: 'pump', value: 'off' }, 0), status({ action: 'temp', value: 27.5 }, 0), status({ action: 'setpoint', value: 28 }, 0)]);
+      await Promise.all([
+        status({ action: 'pump', value: 'off' }, 0),
+        status({ action: 'temp', value: 27.5 }, 0),
+        status({ action: 'setpoint', value: 28 }, 0),
+      ]);
       await client.waitFor((m) => m.topic === availability && m.payload === 'online', 'the controller online');
       const command = `${root}/pool//garden/controller/me/C`;
       // Busy once, then carried out.

@@ -22,7 +22,15 @@ const ROUTES: Record<string, (sim: PoolSim) => TestGateway> = {
   'profile (serial2mqtt, pool.profile.json)': (sim) =>
     createTestGateway(SerialInterface, {
       appName: 'pool2mqtt',
-      options: { port: sim.address, profile: join(PKG, 'pool.profile.json'), function: 'Pool', location: 'Garden', device: 'Controller', replytimeout: 2, ...reconnect },
+      options: {
+        port: sim.address,
+        profile: join(PKG, 'pool.profile.json'),
+        function: 'Pool',
+        location: 'Garden',
+        device: 'Controller',
+        replytimeout: 2,
+        ...reconnect,
+      },
       mqtt,
     }),
 };

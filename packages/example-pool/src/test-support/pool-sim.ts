@@ -40,13 +40,13 @@ export class PoolSim extends EventEmitter<PoolSimEvents> {
 
   /** Listens on `port` (a free one by default; the same one again to come back on its address). */
   static async start(port = 0): Promise<PoolSim> {
-    let sim: PoolSim | undefined;
-    const server = createServer((socket) => sim!.accept(socket));
+    const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', resolve);
     });
-    sim = new PoolSim(server, (server.address() as { port: number }).port);
+    const sim = new PoolSim(server, (server.address() as { port: number }).port);
+    server.on('connection', (socket) => sim.accept(socket));
     return sim;
   }
 
