@@ -4,7 +4,7 @@ import { deviceSim, eventInterface } from './event-templates.js';
 import type { Names } from './names.js';
 
 export interface TemplateOptions {
-  /** npm package name (`@mg/interface-intercom` in the workspace, `intercom2mqtt` outside). */
+  /** npm package name (`@mg/interface-pool` in the workspace, `pool2mqtt` outside). */
   packageName: string;
   /** Version range of @mg/core and @mg/device-io (`workspace:^` in the workspace). */
   coreRange: string;
