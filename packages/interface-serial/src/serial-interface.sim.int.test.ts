@@ -92,7 +92,7 @@ describe('SerialInterface with the denon-avr profile, through a gateway in memor
       expect(await gw.waitForPayload(isReply('mute_off'))).toEqual({
         action: 'mute_off',
         response: 'ERROR',
-        reason: 'the device did not confirm within 0.2 s',
+        reason: 'no answer from the device within 200 ms',
       });
     } finally {
       sim.respond = true;
