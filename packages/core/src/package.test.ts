@@ -70,7 +70,17 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
   },
   './testing': {
     values: ['createTestContext', 'createTestGateway', 'memoryLogging'],
-    types: ['MemoryLogging', 'PublishedMessage', 'TestContext', 'TestGateway', 'TestGatewayOptions'],
+    types: [
+      'JsonFields',
+      'MemoryLogging',
+      'PublishedMatch',
+      'PublishedMessage',
+      'TestContext',
+      'TestGateway',
+      'TestGatewayOptions',
+      'WaitFor',
+      'WaitForOptions',
+    ],
   },
 };
 // The issue that narrowed the index set this bound: a growing index is how internals leak.
