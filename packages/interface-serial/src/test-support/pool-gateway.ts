@@ -99,7 +99,7 @@ export function poolGateway(
     mark: () => statuses().length,
     next: async (from: number, match: (p: Payload) => boolean, timeoutMs = 10_000) => {
       const after = (m: PublishedMessage) => m.topic === STATUS_TOPIC && statuses().indexOf(m) >= from && match(parse(m));
-      return parse(await gw.waitFor(after, timeoutMs));
+      return parse(await gw.waitFor(after, { since: 'start', timeoutMs }));
     },
   });
 }
