@@ -90,9 +90,7 @@ export class CommandRunner {
     if (outcome.ok) counters.ok += 1;
     else counters.errors += 1;
     if (!outcome.ok && outcome.kind === 'timeout') counters.timeouts += 1;
-    const done = outcome.ok
-      ? `confirmed by the device${outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : ''}: ${outcome.line}`
-      : outcome.reason;
+    const done = outcome.ok ? `confirmed by the device${outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : ''}: ${outcome.line}` : outcome.reason;
     ctx.outgoing.push(msg.reply(outcome.ok ? 'OK' : 'ERROR', done));
   }
 

@@ -203,7 +203,12 @@ describe('queries after a command', () => {
     expect(p.thenFor('PUMP_OFF')).toEqual([]);
     expect(p.thenFor('reset')).toEqual(['STATUS?', 'ALARM?']);
     expect(p.queries.afterCommand).toEqual(['STATUS?']);
-    expect(loadProfile(edit((x) => delete x.queries.afterCommand), 'pool.json').thenFor('PUMP_ON')).toEqual([]);
+    expect(
+      loadProfile(
+        edit((x) => delete x.queries.afterCommand),
+        'pool.json',
+      ).thenFor('PUMP_ON'),
+    ).toEqual([]);
   });
 
   it('refuses a query line that could not be sent as one line', () => {
