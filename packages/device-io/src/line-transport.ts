@@ -3,7 +3,7 @@ import { Throttle } from '@mg/throttled-error';
 import { formatAddress, parseAddress } from './address.js';
 import { ask, type AskLink, type AskOptions, type AskResult } from './ask.js';
 import { newLink, type Link } from './channel.js';
-import { DeviceConnectionError, DeviceNotConnectedError, DeviceOptionError, DeviceStoppedError, messageOf } from './errors.js';
+import { DeviceConnectionError, DeviceNotConnectedError, DeviceStoppedError, messageOf } from './errors.js';
 import type { LineTransportEvents, StateChange, TransportState } from './events.js';
 import { Framer, type OverflowInfo } from './framer.js';
 import { fullLogger, printable } from './logger.js';
