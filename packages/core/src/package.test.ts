@@ -29,7 +29,9 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
       'Logger',
       'MessageArguments',
       'MessageFields',
+      'ReplyOutcome',
       'RunOptions',
+      'SenderWords',
     ],
   },
   './devices': {
