@@ -64,7 +64,8 @@ export class CommandRunner {
 
   private async execute(msg: InternalMessage): Promise<Outcome> {
     const { profile, transport, ctx } = this.o;
-    const command = profile.commandFor(msg.action, msg.arguments);
+    // Reasons name the action and arguments as the sender wrote them (pump_on), not as the map made them (PUMP_ON).
+    const command = profile.commandFor(msg.action, msg.arguments, msg.heard);
     if (!command.ok) return { ok: false, kind: 'invalid', reason: command.reason };
     if (transport.state !== 'connected') return { ok: false, kind: 'not-connected', reason: 'the device is not connected; the command was not sent' };
     let outcome: AskResult;
@@ -90,8 +91,8 @@ export class CommandRunner {
     if (outcome.ok) counters.ok += 1;
     else counters.errors += 1;
     if (!outcome.ok && outcome.kind === 'timeout') counters.timeouts += 1;
-    const done = outcome.ok ? `confirmed by the device${outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : ''}: ${outcome.line}` : outcome.reason;
-    ctx.outgoing.push(msg.reply(outcome.ok ? 'OK' : 'ERROR', done));
+    const done = outcome.ok ? `confirmed by the device${outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : ''}: ${outcome.line}` : undefined;
+    ctx.outgoing.push(msg.replyWith(outcome, done));
   }
 
   /** The queries that follow an accepted command; one that fails is logged at DEBUG (the next status will tell). */
