@@ -5,7 +5,7 @@ import type { CompiledProfile } from '../profile/compiled.js';
 import type { SerialOptions } from './options.js';
 
 /** What the command runner counts, in the interface's counters. */
-export interface CommandCounters {
+interface CommandCounters {
   commands: number;
   ignored: number;
   ok: number;
