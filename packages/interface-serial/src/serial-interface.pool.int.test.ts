@@ -53,6 +53,20 @@ describe.each(['tcp', 'pty'] as const)('a pool controller on %s', (link) => {
     expect(sim.received.slice(sent)).toEqual(['SETPOINT 40', 'SETPOINT 30', 'STATUS?']);
   });
 
+  it('words the reasons of a command it cannot send as the sender wrote it (pump_on, not PUMP_ON)', async () => {
+    const from = gw.mark();
+    const sent = sim.received.length;
+    await gw.receive(POOL_COMMAND_TOPIC, { action: 'pump_on', speed: 2 });
+    expect(await gw.next(from, isReply('pump_on'))).toEqual({ action: 'pump_on', response: 'ERROR', reason: 'pump_on takes no arguments, got "speed"' });
+    await gw.receive(POOL_COMMAND_TOPIC, { action: 'setpoint_set' });
+    expect(await gw.next(from, isReply('setpoint_set'))).toEqual({
+      action: 'setpoint_set',
+      response: 'ERROR',
+      reason: 'argument "value" is missing: setpoint_set needs a number between 0 and 50',
+    });
+    expect(sim.received.length).toBe(sent);
+  });
+
   it('sends a command again while the device is busy, then replies OK', async () => {
     sim.busy = 2;
     const from = gw.mark();
@@ -70,7 +84,7 @@ describe.each(['tcp', 'pty'] as const)('a pool controller on %s', (link) => {
     expect(await gw.next(from, isReply('pump_off'))).toEqual({
       action: 'pump_off',
       response: 'ERROR',
-      reason: 'the device stayed busy (3 attempts): ERR BUSY',
+      reason: 'the device stayed busy after 3 attempts',
     });
     expect(sim.busy).toBe(0);
   });
@@ -115,7 +129,7 @@ describe('a profile without answers', () => {
       expect(await gw.next(from, isReply('setpoint_set'))).toEqual({
         action: 'setpoint_set',
         response: 'ERROR',
-        reason: 'the device did not confirm within 0.3 s',
+        reason: 'no answer from the device within 300 ms',
       });
     } finally {
       await gw.stop();

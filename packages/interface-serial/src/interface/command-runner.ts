@@ -1,18 +1,20 @@
 import type { InterfaceContext, InternalMessage } from '@mg/core';
-import type { LineTransport } from '@mg/device-io';
+import type { AskResult, LineTransport } from '@mg/device-io';
 import { Throttle } from '@mg/throttled-error';
 import type { CompiledProfile } from '../profile/compiled.js';
-import { sendCommand, type CommandOutcome } from './command-answer.js';
 import type { SerialOptions } from './options.js';
 
 /** What the command runner counts, in the interface's counters. */
-export interface CommandCounters {
+interface CommandCounters {
   commands: number;
   ignored: number;
   ok: number;
   errors: number;
   timeouts: number;
 }
+
+/** How a command went: the device's answer (LineTransport's ask()), or why it was not sent. */
+type Outcome = AskResult | { ok: false; kind: 'invalid' | 'not-connected'; reason: string; detail?: undefined };
 
 export interface CommandRunnerOptions {
   readonly ctx: InterfaceContext<SerialOptions>;
@@ -60,34 +62,37 @@ export class CommandRunner {
     return same(o.function, msg.function) && same(o.location, msg.location) && same(o.device, msg.device);
   }
 
-  private async execute(msg: InternalMessage): Promise<CommandOutcome | { ok: false; kind: 'invalid'; reason: string }> {
+  private async execute(msg: InternalMessage): Promise<Outcome> {
     const { profile, transport, ctx } = this.o;
-    const command = profile.commandFor(msg.action, msg.arguments);
+    // Reasons name the action and arguments as the sender wrote them (pump_on), not as the map made them (PUMP_ON).
+    const command = profile.commandFor(msg.action, msg.arguments, msg.heard);
     if (!command.ok) return { ok: false, kind: 'invalid', reason: command.reason };
-    if (transport.state !== 'connected') return { ok: false, kind: 'not-connected', reason: 'the device is not connected; the command was not sent', attempts: 0 };
-    const outcome = await sendCommand(transport, command.line, {
-      answers: profile.answersFor(msg.action)!,
-      timeoutMs: ctx.options.replytimeout * 1000,
-      signal: this.o.signal,
-    });
-    if (!outcome.ok && outcome.detail !== undefined) {
+    if (transport.state !== 'connected') return { ok: false, kind: 'not-connected', reason: 'the device is not connected; the command was not sent' };
+    let outcome: AskResult;
+    try {
+      // Not consumed: the confirming line is a status too. No signal: a stop ends the wait with
+      // the transport's own "stopped" outcome, which the sender gets as the reply.
+      outcome = await transport.ask(command.line, { ...profile.answersFor(msg.action)!, consume: false, timeoutMs: ctx.options.replytimeout * 1000 });
+    } catch (err) {
+      // ask() rejects only for options that cannot work: the profile's checks should have caught them.
+      outcome = { ok: false, kind: 'failed', reason: 'the command failed in the gateway', detail: (err as Error).message, attempts: 0 };
+    }
+    if (!outcome.ok && outcome.kind === 'failed') {
       const v = this.failureLog.hit(`command ${command.line} failed: ${outcome.detail}`);
       if (v.trigger) ctx.logger.error(v.report);
     } else if (!outcome.ok && ctx.logger.isLevelEnabled('debug')) {
-      ctx.logger.debug(`command ${command.line}: ${outcome.reason}`);
+      ctx.logger.debug(`command ${command.line}: ${outcome.detail}`);
     }
     return outcome;
   }
 
-  private reply(msg: InternalMessage, outcome: CommandOutcome | { ok: false; kind: 'invalid'; reason: string }): void {
+  private reply(msg: InternalMessage, outcome: Outcome): void {
     const { counters, ctx } = this.o;
     if (outcome.ok) counters.ok += 1;
     else counters.errors += 1;
     if (!outcome.ok && outcome.kind === 'timeout') counters.timeouts += 1;
-    const done = outcome.ok
-      ? `confirmed by the device${outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : ''}: ${outcome.line}`
-      : outcome.reason;
-    ctx.outgoing.push(msg.reply(outcome.ok ? 'OK' : 'ERROR', done));
+    const done = outcome.ok ? `confirmed by the device${outcome.attempts > 1 ? ` after ${outcome.attempts} attempts` : ''}: ${outcome.line}` : undefined;
+    ctx.outgoing.push(msg.replyWith(outcome, done));
   }
 
   /** The queries that follow an accepted command; one that fails is logged at DEBUG (the next status will tell). */

@@ -17,18 +17,8 @@ export const answersSchema = z
     busy: pattern(
       'A device line that means "busy, try later" ("ERR BUSY"): the command is sent again after busyDelayMs, busyRetries times at most, then answered ERROR. Tried before refused, so "ERR BUSY" is busy even when refused is "ERR (?<reason>.*)".',
     ).optional(),
-    busyRetries: z
-      .int()
-      .min(0)
-      .max(10)
-      .optional()
-      .describe(`How many times a command answered busy is sent again (default ${DEFAULT_BUSY_RETRIES}).`),
-    busyDelayMs: z
-      .int()
-      .min(0)
-      .max(60_000)
-      .optional()
-      .describe(`Milliseconds between a busy answer and the next attempt (default ${DEFAULT_BUSY_DELAY_MS}).`),
+    busyRetries: z.int().min(0).max(10).optional().describe(`How many times a command answered busy is sent again (default ${DEFAULT_BUSY_RETRIES}).`),
+    busyDelayMs: z.int().min(0).max(60_000).optional().describe(`Milliseconds between a busy answer and the next attempt (default ${DEFAULT_BUSY_DELAY_MS}).`),
   })
   .describe(
     "How the device refuses a command, or says it is busy. Profile-wide under answers; a command's own answers override it key by key. A line that confirms a command is never one of these.",

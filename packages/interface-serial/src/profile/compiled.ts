@@ -8,6 +8,15 @@ import type { AnswersDefinition, Profile } from './schema.js';
 import { statusArgumentReader, type StatusArgumentReader } from './status-arguments.js';
 import { parseTemplate, renderTemplate, type Template } from './template.js';
 
+/**
+ * The words a command was written with (@mg/core's `msg.heard`): where a map turns `pump_on`
+ * into `PUMP_ON`, a reason names what the sender wrote.
+ */
+export interface SenderWords {
+  readonly action: string;
+  argument(key: string): string;
+}
+
 /** The line to send for a command, or why it cannot be sent (worded for the MQTT sender). */
 export type CommandResult = { ok: true; line: string } | { ok: false; reason: string };
 
@@ -144,18 +153,25 @@ export class CompiledProfile {
     this.queries = every ? { atStart, afterCommand, every: { intervalMs: ms(every.seconds), send: every.send }, polls } : { atStart, afterCommand, polls };
   }
 
-  /** The line that sends `action` with `args` (a JSON number or a numeric string for numbers; action names ignore case). */
-  commandFor(action: string, args: Readonly<Record<string, unknown>> = {}): CommandResult {
+  /**
+   * The line that sends `action` with `args` (a JSON number or a numeric string for numbers;
+   * action names ignore case). `words`: how the sender wrote the action and the arguments, for
+   * the reasons (default: the profile's names).
+   */
+  commandFor(action: string, args: Readonly<Record<string, unknown>> = {}, words?: SenderWords): CommandResult {
     const command = this.command(action);
-    if (!command) return { ok: false, reason: `unknown action ${JSON.stringify(action)} for this device (known: ${this.actions.join(', ') || 'none'})` };
+    const said = words?.action ?? action;
+    if (!command) return { ok: false, reason: `unknown action ${JSON.stringify(said)} for this device (known: ${this.actions.join(', ') || 'none'})` };
+    const as = (key: string) => words?.argument(key) ?? key;
+    const what = words?.action ?? command.action;
     const problems: string[] = [];
     const values: Record<string, string> = {};
     for (const encoder of command.encoders) {
       if (!Object.hasOwn(args, encoder.name)) {
-        problems.push(`argument "${encoder.name}" is missing: ${command.action} needs ${encoder.domain}`);
+        problems.push(`argument "${as(encoder.name)}" is missing: ${what} needs ${encoder.domain}`);
         continue;
       }
-      const encoded = encoder.encode(args[encoder.name]);
+      const encoded = encoder.encode(args[encoder.name], as(encoder.name));
       if (encoded.ok) values[encoder.name] = encoded.text;
       else problems.push(encoded.reason);
     }
@@ -163,9 +179,7 @@ export class CompiledProfile {
     for (const key of Object.keys(args)) {
       if (takes.includes(key) || IGNORED_ARGUMENTS.has(key)) continue;
       problems.push(
-        takes.length === 0
-          ? `${command.action} takes no arguments, got "${key}"`
-          : `${command.action} takes no argument "${key}" (it takes: ${takes.join(', ')})`,
+        takes.length === 0 ? `${what} takes no arguments, got "${as(key)}"` : `${what} takes no argument "${as(key)}" (it takes: ${takes.map(as).join(', ')})`,
       );
     }
     if (problems.length > 0) return { ok: false, reason: problems.join('; ') };

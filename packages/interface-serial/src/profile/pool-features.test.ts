@@ -203,7 +203,12 @@ describe('queries after a command', () => {
     expect(p.thenFor('PUMP_OFF')).toEqual([]);
     expect(p.thenFor('reset')).toEqual(['STATUS?', 'ALARM?']);
     expect(p.queries.afterCommand).toEqual(['STATUS?']);
-    expect(loadProfile(edit((x) => delete x.queries.afterCommand), 'pool.json').thenFor('PUMP_ON')).toEqual([]);
+    expect(
+      loadProfile(
+        edit((x) => delete x.queries.afterCommand),
+        'pool.json',
+      ).thenFor('PUMP_ON'),
+    ).toEqual([]);
   });
 
   it('refuses a query line that could not be sent as one line', () => {
@@ -218,5 +223,32 @@ describe('queries after a command', () => {
       'queries.afterCommand[0]: is empty (found "")',
       'commands.RESET.then[0]: contains the line terminator "\\n": everything sent must fit in one line',
     ]);
+  });
+});
+
+describe('reasons worded for the sender', () => {
+  const p = loadProfile(pool(), 'pool.json');
+  // As @mg/core's msg.heard gives them when the map turns pump_on into PUMP_ON and target into value.
+  const words = (action: string) => ({ action, argument: (key: string) => (key === 'value' ? 'target' : key.toLowerCase()) });
+
+  it('name the action and arguments as the sender wrote them', () => {
+    expect(p.commandFor('SETPOINT_SET', { value: 'hot' }, words('setpoint_set'))).toEqual({
+      ok: false,
+      reason: 'argument "target" must be a number between 10 and 35, got "hot"',
+    });
+    expect(p.commandFor('SETPOINT_SET', {}, words('setpoint_set'))).toEqual({
+      ok: false,
+      reason: 'argument "target" is missing: setpoint_set needs a number between 10 and 35',
+    });
+    expect(p.commandFor('PUMP_ON', { SPEED: 2 }, words('pump_on'))).toEqual({ ok: false, reason: 'pump_on takes no arguments, got "speed"' });
+    expect(p.commandFor('SETPOINT_SET', { value: 20, SPEED: 2 }, words('setpoint_set'))).toEqual({
+      ok: false,
+      reason: 'setpoint_set takes no argument "speed" (it takes: target)',
+    });
+    expect(p.commandFor('EJECT', {}, words('eject')).ok).toBe(false);
+  });
+
+  it("use the profile's names without the sender's words", () => {
+    expect(p.commandFor('SETPOINT_SET', {})).toEqual({ ok: false, reason: 'argument "value" is missing: SETPOINT_SET needs a number between 10 and 35' });
   });
 });

@@ -137,7 +137,7 @@ my-device.json: invalid profile, 3 problems:
 
 A command is answered OK once the device sends the line that confirms it (\`confirm\`, or any
 line a status recognises). \`answers\` says what else the device may answer, so that the MQTT
-reply says what happened at once instead of "the device did not confirm within 1 s":
+reply says what happened at once instead of "no answer from the device within 1 s":
 
 \`\`\`json
 "answers": { "refused": "ERR (?<reason>.*)", "busy": "ERR BUSY", "busyRetries": 2, "busyDelayMs": 500 }
@@ -147,7 +147,7 @@ reply says what happened at once instead of "the device did not confirm within 1
   \`reason\`, else group 1, else the whole line (\`ERR OUT OF RANGE\` gives \`refused by the
   device: OUT OF RANGE\`).
 - \`busy\`: the command is sent again after \`busyDelayMs\` (default 500), \`busyRetries\` times
-  at most (default 2), then answered ERROR (\`the device stayed busy (3 attempts): ERR BUSY\`).
+  at most (default 2), then answered ERROR (\`the device stayed busy after 3 attempts\`).
   Busy is tried before refused, so \`ERR BUSY\` is busy even when \`refused\` is
   \`ERR (?<reason>.*)\`.
 - A line either pattern matches never confirms a command. Each attempt has the reply timeout

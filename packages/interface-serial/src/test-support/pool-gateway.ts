@@ -69,7 +69,11 @@ export type Payload = Record<string, unknown>;
 export function poolGateway(
   options: Readonly<Record<string, ConfigInput>>,
   profile: object = POOL_PROFILE,
-): TestGateway & { payloads(from?: number): Payload[]; mark(): number; next(from: number, match: (p: Payload) => boolean, timeoutMs?: number): Promise<Payload> } {
+): TestGateway & {
+  payloads(from?: number): Payload[];
+  mark(): number;
+  next(from: number, match: (p: Payload) => boolean, timeoutMs?: number): Promise<Payload>;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'mg-serial-pool-'));
   writeFileSync(join(dir, 'pool.json'), JSON.stringify(profile));
   writeFileSync(join(dir, 'pool.map.json'), JSON.stringify(POOL_MAP));
@@ -99,7 +103,7 @@ export function poolGateway(
     mark: () => statuses().length,
     next: async (from: number, match: (p: Payload) => boolean, timeoutMs = 10_000) => {
       const after = (m: PublishedMessage) => m.topic === STATUS_TOPIC && statuses().indexOf(m) >= from && match(parse(m));
-      return parse(await gw.waitFor(after, timeoutMs));
+      return parse(await gw.waitFor(after, { since: 'start', timeoutMs }));
     },
   });
 }
