@@ -16,15 +16,43 @@ export type DeviceIoErrorCode =
   | 'DEVICE_IO_MATCH_FAILED'
   | 'DEVICE_IO_LISTENER_FAILED';
 
+/** Options of every DeviceIoError. */
+export interface DeviceIoErrorOptions extends MgErrorOptions {
+  /** Short words for a reply to whoever sent the command (an MQTT sender); default: the code's own. */
+  reason?: string;
+}
+
+// What a reply says when the place that made the error has nothing more precise: for the person
+// who sent a command, so no option names or advice meant for the interface's author.
+const REASONS: Record<DeviceIoErrorCode, string> = {
+  DEVICE_IO_BAD_OPTION: 'the gateway has a device setting that cannot work',
+  DEVICE_IO_BAD_ADDRESS: 'the device address in the gateway is not valid',
+  DEVICE_IO_SERIALPORT_MISSING: 'the gateway cannot use serial ports (serialport is not installed)',
+  DEVICE_IO_SERIALPORT_BROKEN: 'the gateway cannot use serial ports (serialport does not load)',
+  DEVICE_IO_CONNECTION: 'the device cannot be reached',
+  DEVICE_IO_NOT_CONNECTED: 'the device is not connected',
+  DEVICE_IO_STOPPED: 'the gateway has closed the connection to the device',
+  DEVICE_IO_QUEUE_FULL: 'too many commands are waiting for the device; try again later',
+  DEVICE_IO_WRITE_FAILED: 'the command could not be written to the device',
+  DEVICE_IO_TIMEOUT: 'no answer from the device in time',
+  DEVICE_IO_POLL_TIMEOUT: 'the device did not answer in time',
+  DEVICE_IO_MATCH_FAILED: "the gateway could not read the device's answer",
+  DEVICE_IO_LISTENER_FAILED: 'the gateway failed while handling the device',
+};
+
 /**
  * The base of every error @mg/device-io throws, rejects with or reports. The `code` says which
- * one it is (`DEVICE_IO_TIMEOUT`, ...); the subclasses below fix it.
+ * one it is (`DEVICE_IO_TIMEOUT`, ...); the subclasses below fix it. `reason` is short and
+ * worded for the sender of a command ("no answer from the device within 2 s"); `message` is the
+ * detail for the log (the address, the command, the timings, what to change).
  */
 export class DeviceIoError extends MgError {
   declare readonly code: DeviceIoErrorCode;
+  readonly reason: string;
 
-  constructor(code: DeviceIoErrorCode, message: string, options?: MgErrorOptions) {
+  constructor(code: DeviceIoErrorCode, message: string, options: DeviceIoErrorOptions = {}) {
     super(code, message, options);
+    this.reason = options.reason ?? REASONS[code];
   }
 }
 
@@ -35,14 +63,14 @@ export function isDeviceIoError(err: unknown, code?: DeviceIoErrorCode): err is 
 
 /** Options that cannot work (a negative spacing, an empty terminator). Thrown by constructors. */
 export class DeviceOptionError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_BAD_OPTION', message, options);
   }
 }
 
 /** An address that is neither `tcp://host:port` nor a device path. Thrown by constructors. */
 export class DeviceAddressError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_BAD_ADDRESS', message, options);
   }
 }
@@ -52,57 +80,55 @@ export class DeviceAddressError extends DeviceIoError {
  * (`DEVICE_IO_SERIALPORT_MISSING`) or cannot load its native part (`DEVICE_IO_SERIALPORT_BROKEN`).
  */
 export class SerialportUnavailableError extends DeviceIoError {
-  constructor(code: 'DEVICE_IO_SERIALPORT_MISSING' | 'DEVICE_IO_SERIALPORT_BROKEN', message: string, options?: MgErrorOptions) {
+  constructor(code: 'DEVICE_IO_SERIALPORT_MISSING' | 'DEVICE_IO_SERIALPORT_BROKEN', message: string, options?: DeviceIoErrorOptions) {
     super(code, message, options);
   }
 }
 
 /**
  * Why the device could not be reached or was lost (refused, not found, closed by the device).
- * Never thrown: it is the `error` of a `disconnected` state change and of `retry` events.
- * `reason` is the short form, for a status message (`ECONNREFUSED`, `ENOENT`, `closed`).
+ * Never thrown: it is the `error` of a `disconnected` state change and of `retry` events. Its
+ * `reason` is a short code, for a connection status (`ECONNREFUSED`, `ENOENT`, `closed`), as it
+ * was before every DeviceIoError had one: no reply carries it (a command sent meanwhile fails
+ * with a DeviceNotConnectedError, whose reason is "the device is not connected").
  */
 export class DeviceConnectionError extends DeviceIoError {
-  constructor(
-    message: string,
-    readonly reason: string,
-    options?: MgErrorOptions,
-  ) {
-    super('DEVICE_IO_CONNECTION', message, options);
+  constructor(message: string, reason: string, options?: MgErrorOptions) {
+    super('DEVICE_IO_CONNECTION', message, { ...options, reason });
   }
 }
 
 /** A write or request made while the device is not connected, or cut short by a disconnection. */
 export class DeviceNotConnectedError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_NOT_CONNECTED', message, options);
   }
 }
 
 /** A write or request made after stop(), or still waiting when stop() was called. */
 export class DeviceStoppedError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_STOPPED', message, options);
   }
 }
 
 /** The write queue is full: commands come faster than the spacing lets them out. */
 export class WriteQueueFullError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_QUEUE_FULL', message, options);
   }
 }
 
 /** The bytes could not be handed to the socket or port (it failed while writing). */
 export class DeviceWriteError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_WRITE_FAILED', message, options);
   }
 }
 
 /** No answer matched a request within its timeout. */
 export class RequestTimeoutError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_TIMEOUT', message, options);
   }
 }
@@ -112,21 +138,21 @@ export class RequestTimeoutError extends DeviceIoError {
  * aborted with, and the `error` of its 'poll' event. The bus went on to its next poll.
  */
 export class PollTimeoutError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_POLL_TIMEOUT', message, options);
   }
 }
 
 /** A request's match function threw on a line: the request is rejected with this, `cause` the throw. */
 export class RequestMatchError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_MATCH_FAILED', message, options);
   }
 }
 
 /** A listener of the transport (or a request's match function) threw; the transport went on. */
 export class ListenerError extends DeviceIoError {
-  constructor(message: string, options?: MgErrorOptions) {
+  constructor(message: string, options?: DeviceIoErrorOptions) {
     super('DEVICE_IO_LISTENER_FAILED', message, options);
   }
 }

@@ -1,4 +1,5 @@
 export { LineTransport } from './line-transport.js';
+export type { AnswerPatterns, AskOptions, AskResult } from './ask.js';
 export type { LineTransportOptions, ReconnectOptions, RequestOptions } from './options.js';
 export type { LineTransportEvents, RetryInfo, StateChange, TransportState } from './events.js';
 export type { AnswerMatch } from './request-matcher.js';
@@ -38,4 +39,4 @@ export {
   ListenerError,
   isDeviceIoError,
 } from './errors.js';
-export type { DeviceIoErrorCode } from './errors.js';
+export type { DeviceIoErrorCode, DeviceIoErrorOptions } from './errors.js';

@@ -11,6 +11,10 @@ describe('LineTransport without a device', () => {
     expect(() => new LineTransport({ address: 'tcp://x:1', reconnect: { minMs: 0 } })).toThrow(/reconnect delays/);
     expect(() => new LineTransport({ address: 'tcp://x:1', requestTimeoutMs: 0 })).toThrow(/requestTimeoutMs/);
     expect(() => new LineTransport({ address: 'tcp://x:1', tcp: { connectTimeoutMs: -1 } })).toThrow(/connectTimeoutMs/);
+    expect(() => new LineTransport({ address: 'tcp://x:1', reconnect: { settleMs: -1 } })).toThrow(
+      /reconnect.settleMs must be a number of milliseconds >= 0, got -1/,
+    );
+    expect(() => new LineTransport({ address: 'tcp://x:1', framing: { terminator: [] } })).toThrow(/framing terminator must be a non-empty string/);
   });
 
   it('is idle until started, and rejects writes at once while not connected', async () => {

@@ -1,21 +1,18 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { Backoff } from '@mg/backoff';
 import { Throttle } from '@mg/throttled-error';
 import { formatAddress, parseAddress } from './address.js';
-import { newLink, type ChannelOpener, type Link } from './channel.js';
-import { DeviceConnectionError, DeviceNotConnectedError, DeviceOptionError, DeviceStoppedError, messageOf } from './errors.js';
+import { ask, type AskLink, type AskOptions, type AskResult } from './ask.js';
+import { newLink, type Link } from './channel.js';
+import { DeviceConnectionError, DeviceNotConnectedError, DeviceStoppedError, messageOf } from './errors.js';
 import type { LineTransportEvents, StateChange, TransportState } from './events.js';
-import { DEFAULT_TERMINATORS, Framer, type DeviceEncoding, type OverflowInfo } from './framer.js';
+import { Framer, type OverflowInfo } from './framer.js';
 import { fullLogger, printable } from './logger.js';
-import { DEFAULT_RECONNECT_MAX_MS, DEFAULT_RECONNECT_MIN_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_STABLE_MS } from './options.js';
 import type { LineTransportOptions, RequestOptions } from './options.js';
 import { RequestMatcher } from './request-matcher.js';
 import { SafeEmitter } from './safe-emitter.js';
-import { loadSerialport, serialOpener } from './serial-transport.js';
-import { tcpOpener } from './tcp-transport.js';
+import { transportSettings, type TransportSettings } from './transport-settings.js';
 import { WriteQueue } from './write-queue.js';
-
-const ENCODINGS: readonly DeviceEncoding[] = ['latin1', 'ascii', 'utf8'];
 
 /**
  * A line-oriented link to one device over TCP or a serial port: it connects by itself and
@@ -27,22 +24,21 @@ const ENCODINGS: readonly DeviceEncoding[] = ['latin1', 'ascii', 'utf8'];
 export class LineTransport extends SafeEmitter<LineTransportEvents> {
   /** The address as written in messages (`tcp://host:port` or the device path). */
   readonly address: string;
-  private readonly opener: ChannelOpener;
-  private readonly encoding: DeviceEncoding;
-  private readonly sendTerminator: Buffer;
-  private readonly requestTimeoutMs: number;
-  private readonly stableMs: number;
+  private readonly settings: TransportSettings;
   private readonly framer: Framer;
   private readonly queue: WriteQueue;
   private readonly matcher = new RequestMatcher();
-  private readonly backoff: Backoff;
   // One throttle per instance: a storm on one device never mutes another.
   private readonly unheardOverflows = new Throttle({ kind: 'over-long line' });
+  private readonly unstable = new Throttle({ kind: 'short-lived connection' });
+  private readonly halt = new AbortController();
+  private readonly asker: AskLink;
   private current: TransportState = 'idle';
   private attempt: AbortController | undefined;
   private opening: Promise<void> | undefined;
   private link: Link | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
+  private settleTimer: NodeJS.Timeout | undefined;
   private connectedAt = 0;
   private failures = 0;
   private lastFailure: DeviceConnectionError | undefined;
@@ -53,28 +49,18 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
     const address = parseAddress(options.address);
     super(options.name ?? formatAddress(address), fullLogger(options.logger));
     this.address = formatAddress(address);
-    this.encoding = options.encoding ?? 'latin1';
-    if (!ENCODINGS.includes(this.encoding)) throw new DeviceOptionError(`encoding must be latin1, ascii or utf8, got ${String(options.encoding)}`);
-    const framing = options.framing ?? {};
-    this.framer = new Framer(framing, this.encoding, { frame: (bytes) => this.onFrame(bytes), overflow: (info) => this.onOverflow(info) });
-    const terminator = 'length' in framing ? '' : typeof framing.terminator === 'string' ? framing.terminator : (framing.terminator ?? DEFAULT_TERMINATORS)[0]!;
-    this.sendTerminator = Buffer.from(options.sendTerminator ?? terminator, this.encoding);
+    this.settings = transportSettings(options, address);
+    this.framer = new Framer(options.framing ?? {}, this.settings.encoding, { frame: (b) => this.onFrame(b), overflow: (o) => this.onOverflow(o) });
     this.queue = new WriteQueue((bytes) => this.writeNow(bytes), { spacingMs: options.spacingMs, maxQueued: options.maxQueuedWrites, name: this.name });
-    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    if (!(this.requestTimeoutMs > 0) || !Number.isFinite(this.requestTimeoutMs)) {
-      throw new DeviceOptionError(`requestTimeoutMs must be a number of milliseconds > 0, got ${String(options.requestTimeoutMs)}`);
-    }
-    const r = options.reconnect ?? {};
-    try {
-      this.backoff = new Backoff({ minMs: r.minMs ?? DEFAULT_RECONNECT_MIN_MS, maxMs: r.maxMs ?? DEFAULT_RECONNECT_MAX_MS, random: r.random });
-    } catch (cause) {
-      throw new DeviceOptionError(`reconnect delays: ${messageOf(cause)}`, { cause });
-    }
-    this.stableMs = r.stableMs ?? DEFAULT_STABLE_MS;
-    if (!(this.stableMs >= 0)) throw new DeviceOptionError(`reconnect.stableMs must be a number of milliseconds >= 0, got ${String(r.stableMs)}`);
-    // Loaded here, not at import: TCP-only users need not install serialport.
-    this.opener =
-      address.kind === 'tcp' ? tcpOpener(address.host, address.port, options.tcp) : serialOpener(address.path, options.serial ?? {}, loadSerialport());
+    // Each ask() waiting between busy answers listens to it: as many as the write queue holds, not a leak.
+    setMaxListeners(0, this.halt.signal);
+    this.asker = {
+      name: this.name,
+      requestTimeoutMs: this.settings.requestTimeoutMs,
+      halted: this.halt.signal,
+      exchange: (command, request, written) => this.exchange(command, request, written),
+      text: (command) => this.text(command),
+    };
   }
 
   get state(): TransportState {
@@ -120,16 +106,19 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
   stop(): Promise<void> {
     if (this.stopping) return this.stopping;
     this.unlinkSignal?.();
+    this.halt.abort();
     clearTimeout(this.retryTimer);
+    clearTimeout(this.settleTimer);
     this.attempt?.abort();
     this.attempt = undefined;
-    const err = new DeviceStoppedError(`${this.name} was stopped before the write or answer`);
+    const message = `${this.name} was stopped before the write or answer`;
+    const unsent = new DeviceStoppedError(message, { reason: 'the gateway closed the connection to the device before the command was sent' });
     const link = this.link;
     const opening = this.opening;
     this.link = undefined;
-    link?.cut(err);
-    this.queue.clear(err);
-    this.matcher.rejectAll(err);
+    link?.cut(unsent);
+    this.queue.clear(unsent);
+    this.matcher.rejectAll(new DeviceStoppedError(message, { reason: 'the gateway closed the connection to the device before it answered' }));
     this.stopping = (async () => {
       await link?.channel.close();
       await opening;
@@ -155,26 +144,24 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
    * lines go there as usual. Rejects like write() when the command cannot be sent.
    */
   request(command: string | Uint8Array, options: RequestOptions): Promise<string> {
-    const timeoutMs = options.timeoutMs ?? this.requestTimeoutMs;
-    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-      return Promise.reject(new DeviceOptionError(`request timeoutMs must be a number of milliseconds > 0, got ${String(options.timeoutMs)}`));
-    }
-    const { signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason as unknown);
+    return this.observed(this.exchange(command, options, undefined), command);
+  }
+
+  /**
+   * Sends a command and sorts its answer with `options` (acceptance, refusal with the device's
+   * words, busy: sent again a few times), resolving with an AskResult for every outcome on the
+   * device's side: timeout, not connected, connection lost and stop included. Rejects only for
+   * options that cannot work (DeviceOptionError) and with the reason of `signal` when it aborts.
+   */
+  ask(command: string | Uint8Array, options: AskOptions): Promise<AskResult> {
+    return this.observed(ask(this.asker, command, options), command);
+  }
+
+  private exchange(command: string | Uint8Array, options: RequestOptions, written: (() => void) | undefined): Promise<string> {
     const what = `${this.name} to "${printable(this.text(command))}"`;
-    let unlink: (() => void) | undefined;
-    const answer = new Promise<string>((resolve, reject) => {
-      let withdraw: ((err: unknown) => void) | undefined;
-      const arm = () => (withdraw = this.matcher.add({ match: options.match, timeoutMs, consume: options.consume ?? true, what, resolve, reject }));
-      // Before the write, the queue drops the command and rejects; after it, the waiter goes.
-      if (signal) {
-        const onAbort = () => withdraw?.(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        unlink = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.send(command, arm, signal).catch((err: unknown) => (withdraw ? withdraw(err) : reject(err)));
-    });
-    return this.observed(unlink ? answer.finally(unlink) : answer, command);
+    const timeoutMs = options.timeoutMs ?? this.settings.requestTimeoutMs;
+    const wait = { match: options.match, timeoutMs, consume: options.consume ?? true, what, signal: options.signal, written };
+    return this.matcher.request((beforeWrite, signal) => this.send(command, beforeWrite, signal), wait);
   }
 
   /**
@@ -190,7 +177,8 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
   private send(command: string | Uint8Array, beforeWrite: (() => void) | undefined, signal?: AbortSignal): Promise<void> {
     const shown = () => printable(this.text(command));
     if (this.current === 'stopped') return Promise.reject(new DeviceStoppedError(`cannot send "${shown()}" to ${this.name}: the transport is stopped`));
-    if (this.current !== 'connected') {
+    // Not the state: a connection still settling (see connect()) carries commands already.
+    if (!this.link) {
       const why = this.lastFailure ? ` (${this.lastFailure.message})` : '';
       return Promise.reject(
         new DeviceNotConnectedError(
@@ -198,17 +186,17 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
         ),
       );
     }
-    const body = typeof command === 'string' ? Buffer.from(command, this.encoding) : Buffer.from(command);
-    return this.queue.enqueue(this.sendTerminator.length ? Buffer.concat([body, this.sendTerminator]) : body, beforeWrite, signal);
+    const body = typeof command === 'string' ? Buffer.from(command, this.settings.encoding) : Buffer.from(command);
+    return this.queue.enqueue(this.settings.sendTerminator.length ? Buffer.concat([body, this.settings.sendTerminator]) : body, beforeWrite, signal);
   }
 
   private text(command: string | Uint8Array): string {
-    return typeof command === 'string' ? command : Buffer.from(command).toString(this.encoding);
+    return typeof command === 'string' ? command : Buffer.from(command).toString(this.settings.encoding);
   }
 
   private writeNow(bytes: Buffer): Promise<void> {
     const link = this.link;
-    if (!link) return Promise.reject(new DeviceNotConnectedError(`cannot write to ${this.name}: the connection is gone`));
+    if (!link) return Promise.reject(new DeviceNotConnectedError(`cannot write to ${this.name}: the connection is gone`, { reason: LOST_UNSENT }));
     return Promise.race([link.channel.write(bytes), link.gone]);
   }
 
@@ -227,15 +215,16 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
         if (this.attempt === attempt) this.onLost(reason);
       },
     };
-    this.opening = this.opener(handlers, attempt.signal).then(
+    this.opening = this.settings.opener(handlers, attempt.signal).then(
       (channel) => {
         // Stopped while the attempt was under way.
         if (this.attempt !== attempt) return channel.close();
         this.link = newLink(channel);
         this.connectedAt = performance.now();
-        this.failures = 0;
-        this.lastFailure = undefined;
-        this.setState({ state: 'connected', address: this.address });
+        // Announced once it has lasted settleMs: a device that accepts and hangs up at once
+        // (its one client slot taken) makes no connected/disconnected flap, only a retry.
+        if (this.settings.settleMs === 0) this.announce();
+        else this.settleTimer = setTimeout(() => this.announce(), this.settings.settleMs);
       },
       (reason: unknown) => {
         if (this.attempt === attempt) this.onFailure(asConnectionError(reason, this.name));
@@ -243,21 +232,38 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
     );
   }
 
+  private announce(): void {
+    this.settleTimer = undefined;
+    this.failures = 0;
+    this.lastFailure = undefined;
+    this.unstable.reset();
+    this.setState({ state: 'connected', address: this.address });
+  }
+
   private onLost(reason: DeviceConnectionError): void {
-    const err = new DeviceNotConnectedError(`connection to ${this.name} lost before the write or answer: ${reason.message}`, { cause: reason });
-    this.link?.cut(err);
+    const message = `connection to ${this.name} lost before the write or answer: ${reason.message}`;
+    const unsent = new DeviceNotConnectedError(message, { cause: reason, reason: LOST_UNSENT });
+    this.link?.cut(unsent);
     this.link = undefined;
-    this.queue.clear(err);
-    this.matcher.rejectAll(err);
+    this.queue.clear(unsent);
+    this.matcher.rejectAll(new DeviceNotConnectedError(message, { cause: reason, reason: 'the connection to the device was lost before it answered' }));
+    const lasted = Math.round(performance.now() - this.connectedAt);
     // A connection that did not last keeps the delays growing (a device that hangs up at once).
-    if (performance.now() - this.connectedAt >= this.stableMs) this.backoff.reset();
-    this.onFailure(reason);
+    if (lasted >= this.settings.stableMs) this.settings.backoff.reset();
+    if (this.current === 'connected') return this.onFailure(reason);
+    // Never announced: a failed attempt like a refused one, logged once in a while.
+    clearTimeout(this.settleTimer);
+    this.settleTimer = undefined;
+    const hint = this.address.startsWith('tcp://') ? ' (does another program hold its only connection?)' : '';
+    const v = this.unstable.hit(`${this.name}: the device closed the connection ${lasted} ms after it opened${hint}; trying again with growing delays`);
+    if (v.trigger) this.log.warn(v.report);
+    this.onFailure(new DeviceConnectionError(`${reason.message} ${lasted} ms after it opened`, reason.reason, { cause: reason }));
   }
 
   private onFailure(reason: DeviceConnectionError): void {
     this.failures += 1;
     this.lastFailure = reason;
-    const delay = this.backoff.next();
+    const delay = this.settings.backoff.next();
     if (this.current !== 'disconnected') {
       this.setState({ state: 'disconnected', address: this.address, reason: reason.message, error: reason, retryInMs: delay });
     }
@@ -271,7 +277,7 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
   private onFrame(bytes: Buffer): void {
     // A listener may have stopped the transport while the rest of a read is being cut.
     if (this.stopping) return;
-    const line = bytes.toString(this.encoding);
+    const line = bytes.toString(this.settings.encoding);
     if (this.matcher.size > 0 && this.matcher.offer(line)) return;
     this.safeEmit('line', line, bytes);
   }
@@ -295,6 +301,8 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
     }
   }
 }
+
+const LOST_UNSENT = 'the connection to the device was lost before the command was sent';
 
 function asConnectionError(reason: unknown, name: string): DeviceConnectionError {
   return reason instanceof DeviceConnectionError

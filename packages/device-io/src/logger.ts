@@ -30,3 +30,8 @@ export function printable(text: string, max = 60): string {
   const escaped = JSON.stringify(text.length > max ? text.slice(0, max) : text).slice(1, -1);
   return text.length > max ? `${escaped}...` : escaped;
 }
+
+/** A duration as a reply says it: `250 ms`, `2 s`, `1.5 s`. */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
+}

@@ -15,6 +15,12 @@ export interface ReconnectOptions {
    * not hammered. Default 5000.
    */
   stableMs?: number;
+  /**
+   * A new connection is announced (the `connected` state) once it has lasted this long, ms: one
+   * the device closes sooner is a failed attempt, with no connected/disconnected flap. Writes,
+   * requests and lines work during it. Default 250; at most stableMs (0: announced at once).
+   */
+  settleMs?: number;
   /** Randomness in [0, 1) for the jitter; default Math.random. */
   random?: () => number;
 }
@@ -66,4 +72,5 @@ export interface RequestOptions {
 export const DEFAULT_RECONNECT_MIN_MS = 1_000;
 export const DEFAULT_RECONNECT_MAX_MS = 30_000;
 export const DEFAULT_STABLE_MS = 5_000;
+export const DEFAULT_SETTLE_MS = 250;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 2_000;

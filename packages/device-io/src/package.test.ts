@@ -6,12 +6,16 @@ describe('the @mg/device-io package', () => {
   it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
     expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
       'AnswerMatch',
+      'AnswerPatterns',
+      'AskOptions',
+      'AskResult',
       'DeviceAddress',
       'DeviceAddressError',
       'DeviceConnectionError',
       'DeviceEncoding',
       'DeviceIoError',
       'DeviceIoErrorCode',
+      'DeviceIoErrorOptions',
       'DeviceLogger',
       'DeviceNotConnectedError',
       'DeviceOptionError',

@@ -124,6 +124,7 @@ describe('PollScheduler', () => {
     await jest.advanceTimersByTimeAsync(1);
     expect(signals[0]!.aborted).toBe(true);
     expect(signals[0]!.reason).toBeInstanceOf(PollTimeoutError);
+    expect((signals[0]!.reason as PollTimeoutError).reason).toBe('the device did not answer within 200 ms');
     expect(at('ok/v')).toEqual([200]);
     expect(polls[0]).toMatchObject({ device: 'mute', ok: false, timedOut: true, ms: 200, error: expect.any(PollTimeoutError) });
     expect(s.counters).toMatchObject({ polls: 1, timeouts: 1, failures: 0 });

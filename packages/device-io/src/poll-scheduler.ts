@@ -3,7 +3,7 @@ import { Throttle } from '@mg/throttled-error';
 import { DeviceHealth } from './device-health.js';
 import { DeviceOptionError, DeviceStoppedError, isDeviceIoError, messageOf, PollTimeoutError } from './errors.js';
 import { RecentSample } from './lateness.js';
-import { fullLogger } from './logger.js';
+import { duration, fullLogger } from './logger.js';
 import { PollBus, type Choice, type Entry, type Flight } from './poll-bus.js';
 import { checkItem, ownCopy } from './poll-item.js';
 import {
@@ -136,7 +136,13 @@ export class PollScheduler extends SafeEmitter<PollSchedulerEvents> {
       const flight = bus.inFlight;
       if (flight) {
         ending.push(flight.settled);
-        this.cancel(bus, flight, new DeviceStoppedError(`${this.name} was stopped during the poll of ${flight.entry.item.device} ${flight.entry.item.id}`));
+        this.cancel(
+          bus,
+          flight,
+          new DeviceStoppedError(`${this.name} was stopped during the poll of ${flight.entry.item.device} ${flight.entry.item.id}`, {
+            reason: 'the gateway stopped polling the device',
+          }),
+        );
       }
     }
     this.stopping = ending.length === 0 ? Promise.resolve() : this.atMostTimeout(Promise.all(ending));
@@ -174,7 +180,11 @@ export class PollScheduler extends SafeEmitter<PollSchedulerEvents> {
     if (entry.health.items === 0) this.devices.delete(entry.item.device);
     const flight = bus.inFlight;
     if (flight?.entry === entry) {
-      this.cancel(bus, flight, new DeviceStoppedError(`${entry.item.device} ${entry.item.id} was removed from ${this.name} during its poll`));
+      this.cancel(
+        bus,
+        flight,
+        new DeviceStoppedError(`${entry.item.device} ${entry.item.id} was removed from ${this.name} during its poll`, { reason: 'the poll was withdrawn' }),
+      );
     }
     if (bus.entries.length === 0) {
       this.clearTimer(bus);
@@ -216,7 +226,9 @@ export class PollScheduler extends SafeEmitter<PollSchedulerEvents> {
     bus.inFlight = flight;
     const report = (outcome: Outcome) => this.finish(bus, flight, outcome, { kind, lateMs, started });
     flight.timer = this.clock.setTimeout(() => {
-      const error = new PollTimeoutError(`no end of the poll of ${item.device} ${item.id} on ${bus.name} within ${this.timeoutMs} ms`);
+      const error = new PollTimeoutError(`no end of the poll of ${item.device} ${item.id} on ${bus.name} within ${this.timeoutMs} ms`, {
+        reason: `the device did not answer within ${duration(this.timeoutMs)}`,
+      });
       controller.abort(error);
       report({ ok: false, error, timedOut: true });
     }, this.timeoutMs);

@@ -1,4 +1,5 @@
 import { DeviceOptionError, messageOf, RequestMatchError, RequestTimeoutError } from './errors.js';
+import { duration } from './logger.js';
 
 /** What an answer looks like: a regular expression it matches, or a test. */
 export type AnswerMatch = RegExp | ((line: string) => boolean);
@@ -12,6 +13,12 @@ export interface WaiterOptions {
   what: string;
   resolve: (line: string) => void;
   reject: (err: unknown) => void;
+}
+
+export interface RequestWaitOptions extends Pick<WaiterOptions, 'match' | 'timeoutMs' | 'consume' | 'what'> {
+  signal?: AbortSignal;
+  /** Called when the command goes out. */
+  written?: () => void;
 }
 
 interface Waiter extends WaiterOptions {
@@ -44,13 +51,46 @@ export class RequestMatcher {
       test,
       timer: setTimeout(() => {
         this.remove(waiter);
-        options.reject(new RequestTimeoutError(`no answer from ${options.what} within ${timeoutMs} ms`));
+        options.reject(
+          new RequestTimeoutError(`no answer from ${options.what} within ${timeoutMs} ms`, {
+            reason: `no answer from the device within ${duration(timeoutMs)}`,
+          }),
+        );
       }, timeoutMs),
     };
     this.waiters.push(waiter);
     return (err) => {
       if (this.remove(waiter)) options.reject(err);
     };
+  }
+
+  /**
+   * A request: `send` writes the command, calling its `beforeWrite` just before (the waiter and
+   * its timeout start there, so time spent queued does not count; `written` is told too). When
+   * `signal` aborts, a command still queued is dropped by the queue and a written one stops
+   * waiting; both reject with the signal's reason.
+   */
+  request(send: (beforeWrite: () => void, signal?: AbortSignal) => Promise<void>, o: RequestWaitOptions): Promise<string> {
+    const { signal, timeoutMs } = o;
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+      return Promise.reject(new DeviceOptionError(`request timeoutMs must be a number of milliseconds > 0, got ${String(timeoutMs)}`));
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason as unknown);
+    let unlink: (() => void) | undefined;
+    const answer = new Promise<string>((resolve, reject) => {
+      let withdraw: ((err: unknown) => void) | undefined;
+      const arm = () => {
+        withdraw = this.add({ match: o.match, timeoutMs, consume: o.consume, what: o.what, resolve, reject });
+        o.written?.();
+      };
+      if (signal) {
+        const onAbort = () => withdraw?.(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        unlink = () => signal.removeEventListener('abort', onAbort);
+      }
+      send(arm, signal).catch((err: unknown) => (withdraw ? withdraw(err) : reject(err)));
+    });
+    return unlink ? answer.finally(unlink) : answer;
   }
 
   /** Offers a line to the waiters; true when one took it and consumes it. */
