@@ -83,6 +83,12 @@ describe('TestGateway.waitFor', () => {
     await detailed.stop();
   });
 
+  it('takes waitFor(topic, { since, timeoutMs }) for options, not for JSON fields', async () => {
+    const first = await command('light_on', 'c1');
+    expect(await gw.waitFor(STATUS, { since: 'start' })).toBe(first);
+    await expect(gw.waitFor('test/none', { timeoutMs: 1 })).rejects.toThrow('no message on "test/none" was published after waitFor() was called within 1 ms');
+  });
+
   it('matches a payload exactly or by pattern, and the retain flag', async () => {
     await expect(gw.waitFor('test/testgw/availability', 'online', { since: 'start' })).resolves.toMatchObject({ retain: true });
     await expect(gw.waitFor('test/testgw/availability', /^on/, { since: 'start' })).resolves.toBeDefined();
