@@ -54,7 +54,7 @@ describe('TestGateway.waitFor', () => {
     expect(JSON.parse((await reply).payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'done light_on', correlation: 'c1' });
 
     const all = gw.published;
-    const match = (fields: Parameters<TestGateway['waitFor']>[1]) =>
+    const match = (fields: JsonFields) =>
       gw.waitFor(STATUS, fields, { since: 'start', timeoutMs: 1 }).then(
         () => true,
         () => false,
