@@ -30,7 +30,8 @@ export interface CommonOptions {
   required?: string;
 }
 
-function build<T>(parse: (text: string) => { ok: true; value: T } | { ok: false; expected: string }, meta: OptionMeta): OptionSchema<T> {
+/** An option schema from a parser of its (trimmed) text; for the helpers of this package. */
+export function build<T>(parse: (text: string) => { ok: true; value: T } | { ok: false; expected: string }, meta: OptionMeta): OptionSchema<T> {
   const schema = z.string().transform((text, ctx) => {
     const result = parse(text.trim());
     if (result.ok) return result.value;
@@ -40,8 +41,8 @@ function build<T>(parse: (text: string) => { ok: true; value: T } | { ok: false;
   return schema.meta({ ...meta });
 }
 
-const ok = <T>(value: T) => ({ ok: true as const, value });
-const fail = (expected: string) => ({ ok: false as const, expected });
+export const ok = <T>(value: T) => ({ ok: true as const, value });
+export const fail = (expected: string) => ({ ok: false as const, expected });
 
 /** Free text; empty allowed. */
 export function string(def: string, description: string, options: CommonOptions = {}): OptionSchema<string> {
@@ -110,15 +111,18 @@ export function bool(def: boolean, description: string): OptionSchema<boolean> {
   );
 }
 
-/** One of a fixed set of words (case-insensitive); the value is the lower-case word. */
-export function choice<const T extends string>(values: readonly T[], def: T, description: string): OptionSchema<T> {
+/**
+ * One of a fixed set of words (case-insensitive); the value is the word as listed. Numbers may be
+ * listed too (`choice([0, 1, 2], 0, ...)`): the value is then the number, and shows as one.
+ */
+export function choice<const T extends string | number>(values: readonly T[], def: T, description: string): OptionSchema<T> {
   return build(
     (t) => {
       const w = t.toLowerCase();
-      const found = values.find((v) => v.toLowerCase() === w);
+      const found = values.find((v) => String(v).toLowerCase() === w);
       return found !== undefined ? ok(found) : fail(`expected one of ${values.join(', ')}`);
     },
-    { description, default: def },
+    { description, default: String(def) },
   );
 }
 

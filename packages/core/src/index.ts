@@ -20,7 +20,7 @@ export type { Device, DeviceInput, Capability, CapabilityValue } from './model/d
 
 // Messages.
 export { InternalMessage } from './model/message.js';
-export type { MessageFields, MessageArguments } from './model/message.js';
+export type { MessageFields, MessageArguments, ReplyOutcome, SenderWords } from './model/message.js';
 export type { JsonValue } from './model/json.js';
 export type { ArgumentOptions } from './model/argument.js';
 export { MessageList } from './model/message-list.js';

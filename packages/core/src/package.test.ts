@@ -29,7 +29,9 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
       'Logger',
       'MessageArguments',
       'MessageFields',
+      'ReplyOutcome',
       'RunOptions',
+      'SenderWords',
     ],
   },
   './devices': {
@@ -65,12 +67,22 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
     ],
   },
   './options': {
-    values: ['bool', 'choice', 'gatewaySections', 'int', 'list', 'number', 'port', 'renderOptionsTable', 'string'],
-    types: ['CommonOptions', 'OptionSchema', 'RangeOptions'],
+    values: ['address', 'bool', 'choice', 'gatewaySections', 'int', 'list', 'number', 'port', 'renderOptionsTable', 'string'],
+    types: ['AddressOptions', 'CommonOptions', 'OptionSchema', 'RangeOptions'],
   },
   './testing': {
     values: ['createTestContext', 'createTestGateway', 'memoryLogging'],
-    types: ['MemoryLogging', 'PublishedMessage', 'TestContext', 'TestGateway', 'TestGatewayOptions'],
+    types: [
+      'JsonFields',
+      'MemoryLogging',
+      'PublishedMatch',
+      'PublishedMessage',
+      'TestContext',
+      'TestGateway',
+      'TestGatewayOptions',
+      'WaitFor',
+      'WaitForOptions',
+    ],
   },
 };
 // The issue that narrowed the index set this bound: a growing index is how internals leak.

@@ -37,7 +37,7 @@ async function start(o: Start = {}): Promise<{ g: TestGateway; commands: Interna
   g.gateway.on('message-in', (m) => commands.push(m));
   await g.start();
   for (const [topic, payload] of o.retained ?? []) await g.receive(topic, payload);
-  await g.waitFor((m) => m.topic === CONFIG_AVR || m.topic.startsWith('homeassistant/switch/'));
+  await g.waitFor((m) => m.topic === CONFIG_AVR || m.topic.startsWith('homeassistant/switch/'), { since: 'start' });
   return { g, commands };
 }
 
@@ -114,12 +114,12 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     const configs = ha(g).length;
     const avr = 'test/testgw/avr/availability';
     await g.receive(COMMAND, { action: 'AVAILABLE', device: 'avr', available: 'off' });
-    const offline = await g.waitFor((m) => m.topic === avr && m.payload === 'offline');
+    const offline = await g.waitFor((m) => m.topic === avr && m.payload === 'offline', { since: 'start' });
     expect(offline.retain).toBe(true);
     expect(g.available('avr')).toBe(false);
     expect(g.available('thermo-1')).toBe(true);
     await g.receive(COMMAND, { action: 'AVAILABLE', device: 'avr', available: 'on' });
-    await g.waitFor((m) => m.topic === avr && m.payload === 'online' && g.published.indexOf(m) > g.published.indexOf(offline));
+    await g.waitFor((m) => m.topic === avr && m.payload === 'online' && g.published.indexOf(m) > g.published.indexOf(offline), { since: 'start' });
     // The configs name the topic; what it says is the core's: nothing republished.
     expect(ha(g)).toHaveLength(configs);
   });
@@ -136,7 +136,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     const { g, commands } = await start();
     const roundTrip = async (capability: string, payload: string, state: string, expected: string) => {
       await g.receive(`${BASE}/avr/${capability}/set`, payload);
-      const m = await g.waitFor((p) => p.topic === `${BASE}/avr/${state}` && p.payload === expected);
+      const m = await g.waitFor((p) => p.topic === `${BASE}/avr/${state}` && p.payload === expected, { since: 'start' });
       expect(m.retain).toBe(true);
     };
     await roundTrip('power', 'ON', 'power', 'ON');
@@ -182,7 +182,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
   it("does not publish a state that is not one of an enum's options, and says so once (log wording)", async () => {
     const { g } = await start();
     for (const source of ['vinyl', 'vinyl', 'cd']) await g.receive(COMMAND, { action: 'REPORT', status: 'SOURCE', source });
-    await g.waitFor((m) => m.topic === `${BASE}/avr/source`);
+    await g.waitFor((m) => m.topic === `${BASE}/avr/source`, { since: 'start' });
     expect(
       ha(g)
         .filter((m) => m.topic === `${BASE}/avr/source`)
@@ -194,11 +194,11 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
   it("answers Home Assistant's birth with every config and the current states", async () => {
     const { g } = await start();
     await g.receive(`${BASE}/avr/power/set`, 'ON');
-    await g.waitFor((m) => m.topic === `${BASE}/avr/power`);
+    await g.waitFor((m) => m.topic === `${BASE}/avr/power`, { since: 'start' });
     const before = ha(g).length;
     await g.receive('homeassistant/status', 'offline');
     await g.receive('homeassistant/status', 'online');
-    await g.waitFor((m) => m.topic === `${BASE}/avr/power` && ha(g).length > before + 2);
+    await g.waitFor((m) => m.topic === `${BASE}/avr/power` && ha(g).length > before + 2, { since: 'start' });
     expect(
       ha(g)
         .slice(before)
@@ -233,7 +233,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     const { g } = await start({
       retained: [[old, JSON.stringify({ unique_id: 'testgw_avr_power', origin: { name: '@mg/homeassistant' }, availability_topic: AVAILABILITY })]],
     });
-    await g.waitFor((m) => m.topic === old && m.payload === '');
+    await g.waitFor((m) => m.topic === old && m.payload === '', { since: 'start' });
     const lines = ha(g).map((m) => `${m.topic} ${m.payload === '' ? '(cleared)' : m.topic === old ? m.payload : '<config>'}`);
     expect(lines.slice(0, 3)).toEqual([`${old} {"migrate_discovery":true}`, `${CONFIG_AVR} <config>`, `${CONFIG_THERMO} <config>`]);
     expect(lines).toContain(`${old} (cleared)`);
@@ -242,7 +242,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
   it('follows the devices the interface declares at run time: the config of a removed device is cleared', async () => {
     const { g } = await start();
     await g.receive(COMMAND, { action: 'RESCAN', devices: 'avr' });
-    const cleared = await g.waitFor((m) => m.topic === CONFIG_THERMO && m.payload === '');
+    const cleared = await g.waitFor((m) => m.topic === CONFIG_THERMO && m.payload === '', { since: 'start' });
     expect(cleared.retain).toBe(true);
   });
 
@@ -270,7 +270,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
       expect(power.command_topic).toBe('home/av/testgw/ha/avr/power/set');
       expect(power.unique_id).toBe('testgw_avr_power');
       await g.receive('home/av/testgw/ha/avr/power/set', 'ON');
-      await g.waitFor((m) => m.topic === 'home/av/testgw/ha/avr/power' && m.payload === 'ON');
+      await g.waitFor((m) => m.topic === 'home/av/testgw/ha/avr/power' && m.payload === 'ON', { since: 'start' });
       expect(commands.map((c) => c.action)).toEqual(['POWER_ON']);
       // The interface's status went through the map as well.
       expect(g.published.some((m) => m.topic === 'home/av/audiovideo//living/avr/testgw/S')).toBe(true);
@@ -287,7 +287,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
     });
     await gw.start();
     await gw.receive(CONFIG_AVR, ours('avr'));
-    await gw.waitFor((m) => m.topic === CONFIG_AVR && m.payload === '');
+    await gw.waitFor((m) => m.topic === CONFIG_AVR && m.payload === '', { since: 'start' });
     expect(gw.logs.filter((l) => l.startsWith('WARN '))).toHaveLength(1); // said once, as a warning
   });
 
@@ -335,7 +335,7 @@ describe('the Home Assistant extension in a gateway, in memory', () => {
 
   it('publishes one config per entity in the entity form', async () => {
     const { g } = await start({ ha: { form: 'entity' } });
-    await g.waitFor((m) => m.topic === 'homeassistant/sensor/testgw/thermo-1_temperature/config');
+    await g.waitFor((m) => m.topic === 'homeassistant/sensor/testgw/thermo-1_temperature/config', { since: 'start' });
     expect(ha(g)).toHaveLength(11);
     expect(json(g, 'homeassistant/switch/testgw/avr_power/config')).toMatchObject({ unique_id: 'testgw_avr_power', device: { identifiers: ['testgw_avr'] } });
   });

@@ -63,7 +63,7 @@ describe('the Homie lifecycle, in memory', () => {
     Lamps.last!.report('hall', 'TEMP', { celsius: 21.5 });
     Lamps.last!.report('porch', 'MODE', { mode: 'boost' });
     Lamps.last!.report('porch', 'MODE', { mode: 'turbo' });
-    await g.waitFor((m) => m.topic === `${PORCH}/capabilities/mode`);
+    await g.waitFor((m) => m.topic === `${PORCH}/capabilities/mode`, { since: 'start' });
     expect(homieOnly(g).slice(10).map(line)).toEqual([`${HALL}/capabilities/temperature 21.5`, `${PORCH}/capabilities/mode boost`]);
     expect(g.logs.join('\n')).toContain(`not published on "${PORCH}/capabilities/mode" (not a valid enum): "turbo" is not one of eco,normal,boost`);
   });
@@ -102,10 +102,10 @@ describe("a child follows its device's availability", () => {
   it('goes disconnected while the interface says its device cannot be reached, and ready again; the root stays ready', async () => {
     const g = await start();
     Lamps.last!.ctx.devices.setAvailable('hall', false, 'cable pulled');
-    await g.waitFor((m) => m.topic === `${HALL}/$state` && m.payload === 'disconnected');
+    await g.waitFor((m) => m.topic === `${HALL}/$state` && m.payload === 'disconnected', { since: 'start' });
     Lamps.last!.ctx.devices.setAvailable('hall', false); // a repeat: nothing more to say
     Lamps.last!.ctx.devices.setAvailable('hall', true);
-    await g.waitFor((m) => m.topic === `${HALL}/$state` && m.payload === 'ready' && homieOnly(g).indexOf(m) > 10);
+    await g.waitFor((m) => m.topic === `${HALL}/$state` && m.payload === 'ready' && homieOnly(g).indexOf(m) > 10, { since: 'start' });
     expect(homieOnly(g).slice(10).map(line)).toEqual([`${HALL}/$state disconnected`, `${HALL}/$state ready`]);
     expect(homieOnly(g).every((m) => m.retain && m.qos === 1)).toBe(true);
   });
@@ -113,7 +113,7 @@ describe("a child follows its device's availability", () => {
   it('follows it with [MQTT] deviceavailabilitytopic blank too: its $state is its own topic', async () => {
     const g = await start({}, { deviceavailabilitytopic: '' });
     Lamps.last!.ctx.devices.setAvailable('porch-', false);
-    await g.waitFor((m) => m.topic === `${PORCH}/$state` && m.payload === 'disconnected');
+    await g.waitFor((m) => m.topic === `${PORCH}/$state` && m.payload === 'disconnected', { since: 'start' });
     expect(g.published.some((m) => m.topic.endsWith('/availability') && m.topic.includes('porch'))).toBe(false);
   });
 
@@ -145,7 +145,7 @@ describe("a child follows its device's availability", () => {
     expect(homieOnly(g).slice(10).map(line)).toEqual([`${PORCH}/$state init`, `${PORCH}/$description <description>`, `${PORCH}/$state disconnected`]);
     expect(homieSchemaErrors(description(g, PORCH))).toEqual([]);
     Lamps.last!.ctx.devices.setAvailable('porch-', true);
-    await g.waitFor((m) => m.topic === `${PORCH}/$state` && m.payload === 'ready');
+    await g.waitFor((m) => m.topic === `${PORCH}/$state` && m.payload === 'ready', { since: 'start' });
   });
 });
 
@@ -173,7 +173,7 @@ describe('/set, with mapping off and on', () => {
     await set('beep', 'press');
     await set('nudge', '2.3');
     await set('power', 'false', PORCH);
-    await g.waitFor((m) => m.topic === `${PORCH}/capabilities/power`);
+    await g.waitFor((m) => m.topic === `${PORCH}/capabilities/power`, { since: 'start' });
     expect(Lamps.commands).toEqual([
       'hall/lamp ON {} from homie',
       'hall/lamp DIM {"level":42} from homie',

@@ -1,6 +1,6 @@
 import { readJsonFile } from '@mg/app-properties';
 import type { JsonValue } from './json.js';
-import { InternalMessage, newArguments, type MessageArguments } from './message.js';
+import { InternalMessage, newArguments, type HeardWords, type MessageArguments } from './message.js';
 import { describeIssues, MapError } from './map-errors.js';
 import { CHARACTERISTICS, type Characteristic } from './characteristics.js';
 import { mapFileSchema, type MapFile } from './map-schema.js';
@@ -41,6 +41,8 @@ export class MessageMap {
   private readonly maps: Readonly<Record<Characteristic, TokenMap>>;
   private readonly topicCache = new Map<string, Converted<TopicTokens>>();
   private readonly outCache = new TokenCache<Converted<string>>(TOPIC_CACHE_SIZE);
+  /** The map changes actions or arguments: incoming messages keep the words they were written with. */
+  private readonly translates: boolean;
 
   private constructor(file: MapFile, options: MessageMapOptions) {
     this.root = file.root;
@@ -53,6 +55,7 @@ export class MessageMap {
       maps[c] = spec && spec.maptype !== 'none' ? new TokenMap(spec.maptype, spec.map) : IDENTITY;
     }
     this.maps = maps;
+    this.translates = maps.action !== IDENTITY || maps.argkey !== IDENTITY || maps.argvalue !== IDENTITY;
   }
 
   /** Validates a parsed map (`source` names it in errors: usually the file path). */
@@ -119,6 +122,7 @@ export class MessageMap {
           correlation: correlation ?? p.value.correlation,
         },
         true,
+        this.translates ? new Heard(p.value.action, p.value.arguments, this.maps.argkey) : undefined,
       ),
     };
   }
@@ -207,6 +211,25 @@ export class MessageMap {
       out[mappedKey] = value;
     }
     return { ok: true, value: out };
+  }
+}
+
+/** The words of a message the map translated; looked up only when a reply names them. */
+class Heard implements HeardWords {
+  constructor(
+    readonly action: string,
+    private readonly raw: MessageArguments,
+    private readonly keys: TokenMap,
+  ) {}
+
+  argument(key: string): string {
+    for (const k of Object.keys(this.raw)) if (this.keys.toInternal(k) === key) return k;
+    return this.keys.toMqtt(key) ?? key;
+  }
+
+  value(key: string): JsonValue | undefined {
+    const k = this.argument(key);
+    return Object.prototype.hasOwnProperty.call(this.raw, k) ? this.raw[k] : undefined;
   }
 }
 

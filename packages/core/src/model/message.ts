@@ -25,6 +25,29 @@ export interface MessageFields {
 
 export { MessageError };
 
+/**
+ * The words a command was written with, where the map turned them into internal keywords: for
+ * replies worded for its sender (`pump_on`, not `PUMP_ON`).
+ */
+export interface SenderWords {
+  /** The action as the sender wrote it (the internal action for a message no map translated). */
+  readonly action: string;
+  /**
+   * The sender's name for an internal argument key: as written in the message when it is there,
+   * else the map's word for it (what the sender should write); the key itself without a map.
+   */
+  argument(key: string): string;
+}
+
+/** What the map keeps of a message it translated (internal: `InternalMessage` reads it). */
+export interface HeardWords extends SenderWords {
+  /** The sender's value of an argument named by its internal key, before the map translated it. */
+  value(key: string): JsonValue | undefined;
+}
+
+/** What `replyWith` turns into a reply: an outcome, such as a device-io `ask()` result. */
+export type ReplyOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** True for a status made by `reply()`: it answers one command, so it is never merged with another. */
@@ -61,12 +84,17 @@ export interface InternalMessage extends MessageFields {}
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class InternalMessage {
+  // Private: outside Object.keys, JSON and test equality, a message compares as its fields.
+  readonly #heard: HeardWords | undefined;
+
   /**
    * @param fields characteristics; missing ones are empty.
    * @param adoptArguments internal: take `fields.arguments` as is (already a fresh
    *   null-prototype record) instead of copying it, on the per-message path.
+   * @param heard internal: the words the map translated (a message read from MQTT).
    */
-  constructor(fields: Partial<MessageFields> = {}, adoptArguments = false) {
+  constructor(fields: Partial<MessageFields> = {}, adoptArguments = false, heard?: HeardWords) {
+    this.#heard = heard;
     this.isCmd = fields.isCmd ?? false;
     this.function = fields.function ?? '';
     this.gateway = fields.gateway ?? '';
@@ -80,7 +108,15 @@ export class InternalMessage {
 
   /** An independent copy (arguments included). */
   copy(): InternalMessage {
-    return new InternalMessage(this);
+    return new InternalMessage(this, false, this.#heard);
+  }
+
+  /**
+   * The words the sender used, for reply texts: `msg.heard.action` is `pump_on` where
+   * `msg.action` is the map's `PUMP_ON`; `msg.heard.argument('SETPOINT')` is `setpoint`.
+   */
+  get heard(): SenderWords {
+    return this.#heard ?? { action: this.action, argument: (key) => key };
   }
 
   /**
@@ -108,9 +144,22 @@ export class InternalMessage {
   }
 
   /**
+   * The reply for an outcome, in one call: `reply('OK', done)` for `{ ok: true }` (`done`
+   * defaults to "<action as the sender wrote it> done", `pump_on done`), `reply('ERROR', reason)`
+   * for `{ ok: false, reason }`. A device-io `ask()` result is such an outcome, its `reason`
+   * worded for the sender: `msg.replyWith(await device.ask('PUMP ON', patterns))`.
+   */
+  replyWith(outcome: ReplyOutcome, done?: string): InternalMessage {
+    if (!outcome.ok) return this.reply('ERROR', outcome.reason);
+    const action = this.heard.action;
+    return this.reply('OK', done ?? (action === '' ? 'done' : `${action} done`));
+  }
+
+  /**
    * An argument's value (coerced to `type` when given), its default, or a MessageError whose
    * message is worded for the sender of the command, ready for `msg.reply('ERROR', err.message)`:
-   * `argument "level" must be a number between 0 and 98, got "loud"`.
+   * `argument "level" must be a number between 0 and 98, got "loud"`, with the argument's name
+   * and value as the sender wrote them (`msg.heard`), not as the map translated them.
    */
   argument(key: string, options: ArgumentOptions & { type: 'number' | 'integer'; required: true }): number;
   argument(key: string, options: ArgumentOptions & { type: 'number' | 'integer' }): number | undefined;
@@ -121,14 +170,15 @@ export class InternalMessage {
   argument(key: string, options?: ArgumentOptions): JsonValue | undefined;
   argument(key: string, options: ArgumentOptions = {}): JsonValue | undefined {
     if (!hasOwn(this.arguments, key)) {
-      if (options.required) throw new MessageError('ARGUMENT_MISSING', `argument "${key}" is missing`);
+      if (options.required) throw new MessageError('ARGUMENT_MISSING', `argument "${this.heard.argument(key)}" is missing`);
       return options.default;
     }
     const value = this.arguments[key]!;
     const r = checkArgument(value, options);
     if (r.ok) return r.value;
-    const shown = JSON.stringify(value);
-    throw new MessageError('ARGUMENT_INVALID', `argument "${key}" must be ${r.expected}, got ${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown}`);
+    const shown = JSON.stringify(this.#heard?.value(key) ?? value);
+    const name = this.heard.argument(key);
+    throw new MessageError('ARGUMENT_INVALID', `argument "${name}" must be ${r.expected}, got ${shown.length > 40 ? `${shown.slice(0, 40)}...` : shown}`);
   }
 
   toString(): string {

@@ -23,8 +23,9 @@ it('routes its topics away from the map, sends writes to the interface as comman
   const gw = gateway(true);
   await gw.start();
   expect(gw.published.map((m) => `${m.topic} ${m.payload}`)).toEqual(expect.arrayContaining(['toy/lamp/$name Hall lamp', 'toy/$state ready']));
+  const level = gw.waitFor('toy/lamp/level', '40');
   await gw.receive('toy/lamp/level/set', '40');
-  await gw.waitFor((m) => m.topic === 'toy/lamp/level' && m.payload === '40');
+  await level;
   expect(Lamp.seen).toEqual(['C function= gateway= location=Hall device=Lamp sender=toy action=DIM {"level":40}']);
   expect(gw.published.find((m) => m.topic === 'toy/lamp/power')).toMatchObject({ payload: 'true', retain: true });
   // its own state topics coming back (a wide subscription) never reach the map
@@ -42,11 +43,12 @@ it('refuses a write the capability does not take, or a retained one (it would be
   const refused: string[] = [];
   gw.gateway.on('refused', (r) => refused.push(`${r.reason}: ${r.detail}`));
   await gw.start();
+  const off = gw.waitFor('toy/lamp/power', 'false');
   await gw.receive('toy/lamp/level/set', '250');
   await gw.receive('toy/sofa/level/set', '1');
   await gw.receive('toy/lamp/power/set', 'true', { retain: true });
   await gw.receive('toy/lamp/power/set', 'false');
-  await gw.waitFor((m) => m.topic === 'toy/lamp/power' && m.payload === 'false');
+  await off;
   await gw.stop();
   expect(refused).toEqual([
     'invalid-value: level expects a number from 0 to 100, got 250 (message on "toy/lamp/level/set")',
@@ -111,8 +113,9 @@ it('tells an extension its write was taken only when the interface will get it: 
   };
   const gw = createTestGateway(SlowToStop, { extensions: [echo] });
   await gw.start();
+  const status = gw.waitFor((m) => m.topic.endsWith('/S'));
   await gw.receive('echo/first', 'x');
-  await gw.waitFor((m) => m.topic.endsWith('/S'));
+  await status;
   expect(heard).toEqual(['echo/first']);
   const stopping = gw.stop();
   // Arrives while the interface stops: nobody will take it, and it is not acknowledged (so the
@@ -141,8 +144,9 @@ it('does not start the extensions of a gateway stopped while its interface was s
 it("counts the interface's messages in published, the extension's apart, the availability and the presence in neither, as production does", async () => {
   const gw = gateway(true);
   await gw.start();
+  const level = gw.waitFor('toy/lamp/level');
   await gw.receive('toy/lamp/level/set', '40');
-  await gw.waitFor((m) => m.topic === 'toy/lamp/level');
+  await level;
   await gw.stop();
   const topics = gw.published.map((m) => m.topic);
   const extension = topics.filter((t) => t.startsWith('toy/lamp/'));

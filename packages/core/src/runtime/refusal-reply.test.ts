@@ -54,8 +54,9 @@ it("answers as the gateway's name in the map's sender vocabulary, and tells the 
   const refused: unknown[] = [];
   gw.gateway.on('refused', (r) => refused.push(r));
   await gw.start();
+  const replied = gw.waitFor('test/+/+/+/+/+/S', { correlation: 'r1' });
   await gw.receive('test/lighting/gateway/cellar/Lamp/me/C', { action: 'ON', correlation: 'r1' });
-  const reply = await gw.waitFor((m) => m.topic.endsWith('/S'));
+  const reply = await replied;
   await gw.stop();
   expect(reply.topic).toBe('test/lighting/gateway/cellar/Lamp/gw-one/S');
   expect(JSON.parse(reply.payload)).toMatchObject({ action: 'ON', response: 'ERROR', correlation: 'r1' });

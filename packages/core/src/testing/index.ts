@@ -6,3 +6,4 @@ export type { TestContext } from './test-context.js';
 export { memoryLogging } from './memory-logging.js';
 export type { MemoryLogging } from './memory-logging.js';
 export type { PublishedMessage } from './memory-transport.js';
+export type { JsonFields, PublishedMatch, WaitFor, WaitForOptions } from './wait-for.js';

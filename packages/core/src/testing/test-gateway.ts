@@ -8,6 +8,7 @@ import { loadSetup } from '../runtime/setup.js';
 import { memoryLogging } from './memory-logging.js';
 import type { ReceivedPacket } from '../mqtt/connection-options.js';
 import { MemoryTransport, type PublishedMessage } from './memory-transport.js';
+import { waitForOn, type WaitFor } from './wait-for.js';
 
 export interface TestGatewayOptions {
   /** Default `testgw`: the gateway's name (the sender of what it publishes, the default client id). */
@@ -51,8 +52,15 @@ export interface TestGateway {
   available(deviceId: string): boolean | undefined;
   /** Everything published so far, availability included. */
   readonly published: readonly PublishedMessage[];
-  /** The first message published (already, or later) that matches; rejects after `timeoutMs` (default 2 s). */
-  waitFor(match: (m: PublishedMessage) => boolean, timeoutMs?: number): Promise<PublishedMessage>;
+  /**
+   * The first message published after this call that matches (unless `since` says from where):
+   * `waitFor('home/pool/+/status', { action: 'pump', state: 'on' })` (a topic or filter, and
+   * fields of the JSON payload, or the payload itself: `waitFor(topic, 'light_on')`),
+   * `waitFor({ topic, payload, json, retain }, options)`, or `waitFor((m) => ..., options)`.
+   * Start it before what causes the message: `const r = gw.waitFor(...); await gw.receive(...); await r`.
+   * Rejects after `timeoutMs` (default 5 s), saying what was awaited and what was published.
+   */
+  readonly waitFor: WaitFor;
   /** Log records, as `LEVEL name: message` (nothing is printed). */
   readonly logs: readonly string[];
   readonly counters: GatewayCounters;
@@ -117,22 +125,7 @@ export function createTestGateway(Interface: InterfaceClass, options: TestGatewa
     },
     available: (deviceId) => gateway.available(deviceId),
     published: link.published,
-    waitFor(match, timeoutMs = 2_000) {
-      const found = link.published.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          off();
-          reject(new Error(`nothing matching was published within ${timeoutMs} ms; published: ${JSON.stringify(link.published.slice(-10))}`));
-        }, timeoutMs);
-        const off = link.onPublish((m) => {
-          if (!match(m)) return;
-          clearTimeout(timer);
-          off();
-          resolve(m);
-        });
-      });
-    },
+    waitFor: waitForOn(link),
     logs: logging.records,
     get counters() {
       return gateway.counters;
