@@ -177,3 +177,16 @@ async function reasonOf(result: Promise<AskResult>): Promise<string> {
   const r = await result;
   return r.ok ? 'accepted' : r.reason;
 }
+
+it('many asks waiting between busy answers at once are each sent again and answered', async () => {
+  const seen = new Map<string, number>();
+  const { t } = await pool((line) => {
+    seen.set(line, (seen.get(line) ?? 0) + 1);
+    return seen.get(line) === 1 ? `ERR BUSY ${line}` : `OK ${line}`;
+  });
+  const asks = Array.from({ length: 15 }, (_, i) =>
+    t.ask(`C${i}`, { ok: new RegExp(`^OK C${i}$`), busy: new RegExp(`^ERR BUSY C${i}$`), busyDelayMs: 50, timeoutMs: 5_000 }),
+  );
+  const results = await Promise.all(asks);
+  expect(results.map((r) => (r.ok ? r.attempts : r.reason))).toEqual(Array.from({ length: 15 }, () => 2));
+});

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Throttle } from '@mg/throttled-error';
 import { formatAddress, parseAddress } from './address.js';
@@ -51,6 +52,8 @@ export class LineTransport extends SafeEmitter<LineTransportEvents> {
     this.settings = transportSettings(options, address);
     this.framer = new Framer(options.framing ?? {}, this.settings.encoding, { frame: (b) => this.onFrame(b), overflow: (o) => this.onOverflow(o) });
     this.queue = new WriteQueue((bytes) => this.writeNow(bytes), { spacingMs: options.spacingMs, maxQueued: options.maxQueuedWrites, name: this.name });
+    // Each ask() waiting between busy answers listens to it: as many as the write queue holds, not a leak.
+    setMaxListeners(0, this.halt.signal);
     this.asker = {
       name: this.name,
       requestTimeoutMs: this.settings.requestTimeoutMs,
