@@ -26,9 +26,6 @@ export interface Logging {
 
 const { combine, timestamp, printf } = winston.format;
 
-/** Drops WARN, ERROR and CRITICAL records (for a console that shares standard error's destination). */
-const belowWarn = winston.format((info) => (LEVELS[info.level as Level] > LEVELS.warn ? info : false));
-
 /**
  * True when two streams write to the same file, pipe or terminal: file descriptors whose
  * device and inode match (`2>&1`, or both on one terminal). Streams without a descriptor
@@ -53,7 +50,7 @@ const line = printf(
 
 /**
  * Builds the log outputs: standard error at WARN and above (always), standard output at
- * `consolelevel`, a rotating file at `filelevel`, and email for CRITICAL records. Every logger
+ * `consolelevel` (where both are one place, standard output alone writes both, each line once), a rotating file at `filelevel`, and email for CRITICAL records. Every logger
  * made by `logger(name)` shares them. Nothing global: each call builds its own set.
  */
 export function createLogging(options: LoggingOptions): Logging {
@@ -61,12 +58,17 @@ export function createLogging(options: LoggingOptions): Logging {
   const transports: TransportStream[] = [];
   const stderr = options.stderr ?? process.stderr;
   const stdout = options.stdout ?? process.stdout;
-  transports.push(new winston.transports.Stream({ stream: stderr, level: 'warn' }));
-  if (settings.consolelevel !== 'none') {
-    // Where both outputs end in the same place (a terminal, `2>&1`), the console leaves WARN and
-    // above to standard error, so that each such line appears once.
-    const format = sameDestination(stdout, stderr) ? belowWarn() : undefined;
-    transports.push(new winston.transports.Stream({ stream: stdout, level: settings.consolelevel, format }));
+  if (settings.consolelevel === 'none') {
+    transports.push(new winston.transports.Stream({ stream: stderr, level: 'warn' }));
+  } else if (sameDestination(stdout, stderr)) {
+    // Both outputs end in the same place (a terminal, `2>&1`, `>run.log 2>run.log`): one stream
+    // writes every console line, WARN and above included, so that each appears once, in order,
+    // and two descriptors of one file (each with its own offset) do not write over each other.
+    const level = LEVELS[settings.consolelevel] > LEVELS.warn ? settings.consolelevel : 'warn';
+    transports.push(new winston.transports.Stream({ stream: stdout, level }));
+  } else {
+    transports.push(new winston.transports.Stream({ stream: stderr, level: 'warn' }));
+    transports.push(new winston.transports.Stream({ stream: stdout, level: settings.consolelevel }));
   }
   let file: RotatingFileTransport | undefined;
   if (settings.logfilename !== '' && settings.filelevel !== 'none') {

@@ -317,3 +317,19 @@ describe('renderOptionsTable', () => {
     ]);
   });
 });
+
+describe('choice() of numbers', () => {
+  const qos = defineConfig({ MQTT: section({ subqos: choice([0, 1, 2], 0, 'QoS of the subscriptions.') }, 'The broker.') });
+
+  it('gives the number, shown as a number where the effective values are printed', () => {
+    const loaded = loadConfig(qos, { values: { MQTT: { subqos: '1' } } });
+    expect(loaded.values.MQTT.subqos).toBe(1);
+    expect(describeConfig(qos, loaded)).toEqual(['[MQTT] subqos = 1 (configuration object)']);
+    expect(describeConfig(qos, loadConfig(qos))).toEqual(['[MQTT] subqos = 0']);
+    expect(renderDefaults(qos)).toContain('subqos: 0');
+  });
+
+  it('refuses another value as it does words', () => {
+    expect(() => loadConfig(qos, { values: { MQTT: { subqos: '3' } } })).toThrow('[MQTT] subqos = "3": expected one of 0, 1, 2');
+  });
+});

@@ -111,15 +111,18 @@ export function bool(def: boolean, description: string): OptionSchema<boolean> {
   );
 }
 
-/** One of a fixed set of words (case-insensitive); the value is the lower-case word. */
-export function choice<const T extends string>(values: readonly T[], def: T, description: string): OptionSchema<T> {
+/**
+ * One of a fixed set of words (case-insensitive); the value is the word as listed. Numbers may be
+ * listed too (`choice([0, 1, 2], 0, ...)`): the value is then the number, and shows as one.
+ */
+export function choice<const T extends string | number>(values: readonly T[], def: T, description: string): OptionSchema<T> {
   return build(
     (t) => {
       const w = t.toLowerCase();
-      const found = values.find((v) => v.toLowerCase() === w);
+      const found = values.find((v) => String(v).toLowerCase() === w);
       return found !== undefined ? ok(found) : fail(`expected one of ${values.join(', ')}`);
     },
-    { description, default: def },
+    { description, default: String(def) },
   );
 }
 

@@ -11,6 +11,7 @@ import { AVAILABILITY, type ConnectionContext, type ConnectionOptions, type Publ
 import { describeConnectionError } from './connection-errors.js';
 import { Publisher } from './publisher.js';
 import { Subscriber } from './subscriber.js';
+import { counted } from '../model/words.js';
 
 // A connection the broker closes sooner than this after accepting it counts as "kicked".
 const SHORT_SESSION_MS = 3_000;
@@ -207,7 +208,10 @@ export class Connection implements Transport {
       }
     } else {
       this.publisher.release();
-      if (this.publisher.pending > 0) this.log.warn(`stopping while disconnected: ${this.publisher.pending} outgoing messages were never sent`);
+      if (this.publisher.pending > 0)
+        this.log.warn(
+          `stopping while disconnected: ${counted(this.publisher.pending, 'outgoing message')} ${this.publisher.pending === 1 ? 'was' : 'were'} never sent`,
+        );
       await client.endAsync(true).catch(() => undefined);
     }
     this.log.info('disconnected from the broker');

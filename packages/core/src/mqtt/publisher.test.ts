@@ -44,3 +44,17 @@ it("counts the interface's messages in published, the extensions' apart, the gat
   for (const kind of ['interface', 'interface', 'extension', 'gateway'] as const) publisher.publish({ kind, topic: 't', payload: 'x', qos: 0, retain: false });
   expect({ published: counters.published, extensionPublished: counters.extensionPublished }).toEqual({ published: 2, extensionPublished: 1 });
 });
+
+it('says how many messages waited for the connection, in the number the count takes', () => {
+  const logging = memoryLogging();
+  const publisher = new Publisher({ outboxSize: 10, version: 4, logger: logging.logger('mqtt'), counters: new Counters() });
+  publisher.publish({ kind: 'interface', topic: 't', payload: 'x', qos: 1, retain: false });
+  publisher.attach(fakeClient().client);
+  publisher.detach();
+  for (const payload of ['y', 'z']) publisher.publish({ kind: 'interface', topic: 't', payload, qos: 1, retain: false });
+  publisher.attach(fakeClient().client);
+  expect(logging.records.filter((r) => r.includes('queued while disconnected'))).toEqual([
+    'INFO test.mqtt: sending 1 message queued while disconnected',
+    'INFO test.mqtt: sending 2 messages queued while disconnected',
+  ]);
+});

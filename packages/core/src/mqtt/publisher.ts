@@ -4,6 +4,7 @@ import { Throttle } from '@mg/throttled-error';
 import type { IClientPublishOptions, MqttClient } from 'mqtt';
 import { countPublished, type MqttCounters } from './connection-options.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
+import { counted } from '../model/words.js';
 
 // QoS 1/2 messages published on this connection and not yet acknowledged by the broker: past
 // this, publishing waits (in the outbox) as it does for a full socket, so that memory stays
@@ -66,7 +67,7 @@ export class Publisher {
     this.inFlight = 0;
     this.flushArmed = false;
     if (first) this.send(first);
-    if (this.outbox.size > 0) this.o.logger.info(`sending ${this.outbox.size} messages queued while disconnected`);
+    if (this.outbox.size > 0) this.o.logger.info(`sending ${counted(this.outbox.size, 'message')} queued while disconnected`);
     this.flush();
   }
 

@@ -37,7 +37,7 @@ export class DeviceServices {
   constructor(private readonly parts: DeviceServicesParts) {
     const { setup } = parts;
     const mqtt = setup.config.MQTT;
-    const qos = Number(mqtt.pubqos) as 0 | 1 | 2;
+    const qos = mqtt.pubqos;
     this.registry = new DeviceRegistry(parts.source, (where, err) => parts.interfaceError(where, err));
     // Built before the extensions: a device declared later is available before they hear of it.
     this.availability = new DeviceAvailability({

@@ -32,8 +32,8 @@ const mqttSection = section(
     certfile: string('', 'Client certificate (PEM) for mutual TLS.'),
     keyfile: string('', 'Private key (PEM) of the client certificate.'),
     tlsverify: bool(true, 'Verify the broker certificate and host name. Turn off only to test with a self-signed broker.'),
-    subqos: choice(['0', '1', '2'], '0', 'QoS of the subscriptions.'),
-    pubqos: choice(['0', '1', '2'], '0', 'QoS of published messages.'),
+    subqos: choice([0, 1, 2], 0, 'QoS of the subscriptions.'),
+    pubqos: choice([0, 1, 2], 0, 'QoS of published messages.'),
     retain: bool(
       false,
       "Publish status messages (type S) retained; commands are never retained. A capability's publish policy may say otherwise for its statuses.",

@@ -98,7 +98,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         taken: (msg, topic) => this.taken(msg, topic),
       },
     );
-    this.qos = Number(mqtt.pubqos) as 0 | 1 | 2;
+    this.qos = mqtt.pubqos;
     const context = {
       logger: parts.logging.logger('mqtt'),
       counters: this.internal,

@@ -45,7 +45,7 @@ export class Outgoing {
 
   constructor(private readonly parts: OutgoingParts) {
     const { config } = parts.setup;
-    this.qos = Number(config.MQTT.pubqos) as 0 | 1 | 2;
+    this.qos = config.MQTT.pubqos;
     this.retain = config.MQTT.retain;
     this.debug = parts.log.isLevelEnabled('debug');
     const mode = config.MQTT.timestamp;

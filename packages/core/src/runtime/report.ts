@@ -6,6 +6,9 @@ import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
 import type { Counters } from './counters.js';
 import type { AvailabilityChange } from './device-availability.js';
 import type { GatewayEvents, Refusal } from './events.js';
+import { counted } from '../model/words.js';
+
+const were = (n: number) => (n === 1 ? 'was' : 'were');
 
 /**
  * What a gateway counts, tells its program (events) and logs (throttled) when something goes
@@ -133,19 +136,21 @@ export class Reports {
    */
   final(leftToBroker: number, outgoingDrops: number): void {
     const { log, counters: c } = this;
-    if (this.incomingDrops.pending > 0) log.warn(`${c.incomingDropped} incoming messages were dropped in all (incomingoverflow dropoldest)`);
-    if (outgoingDrops > 0) log.warn(`${c.dropped} outgoing messages were dropped in all (outbox full)`);
+    if (this.incomingDrops.pending > 0)
+      log.warn(`${counted(c.incomingDropped, 'incoming message')} ${were(c.incomingDropped)} dropped in all (incomingoverflow dropoldest)`);
+    if (outgoingDrops > 0) log.warn(`${counted(c.dropped, 'outgoing message')} ${were(c.dropped)} dropped in all (outbox full)`);
     for (const [reason, throttle] of Object.entries(this.rejects)) {
-      if (throttle.pending > 0) log.warn(`${c.rejected[reason as RejectReason]} messages were rejected in all (${reason})`);
+      if (throttle.pending > 0)
+        log.warn(`${counted(c.rejected[reason as RejectReason], 'message')} ${were(c.rejected[reason as RejectReason])} rejected in all (${reason})`);
     }
-    if (leftToBroker > 0) log.info(`${leftToBroker} incoming messages read but not acknowledged were left to the broker`);
+    if (leftToBroker > 0) log.info(`${counted(leftToBroker, 'incoming message')} read but not acknowledged ${were(leftToBroker)} left to the broker`);
     const rejected = Object.entries(c.rejected)
       .filter(([, n]) => n > 0)
       .map(([r, n]) => `${r} ${n}`);
     log.info(
       `stopped. Totals: received ${c.received}, delivered ${c.delivered}, published ${c.published} (extensions ${c.extensionPublished}), ` +
         `outgoing dropped ${c.dropped}, coalesced ${c.coalesced}, incoming dropped ${c.incomingDropped}, ` +
-        `reading paused ${c.incomingPauses} times (${(c.incomingPausedMs / 1000).toFixed(1)} s), interface errors ${c.interfaceErrors}, extension errors ${c.extensionErrors}, ` +
+        `reading paused ${counted(c.incomingPauses, 'time')} (${(c.incomingPausedMs / 1000).toFixed(1)} s), interface errors ${c.interfaceErrors}, extension errors ${c.extensionErrors}, ` +
         `rejected ${rejected.length > 0 ? rejected.join(', ') : 'none'}`,
     );
   }

@@ -44,7 +44,7 @@ describe('startGateway before connecting', () => {
   });
 
   it('--check validates configuration and map, prints what it found, and does not connect; exit 2 for warnings', async () => {
-    const path = conf(`${mapLines}host: broker.invalid\npassword: s3cret\nhots: typo\n`);
+    const path = conf(`${mapLines}host: broker.invalid\npassword: s3cret\nhots: typo\nsubqos: 1\n`);
     const { code, text, handle } = await run(['--check', '-c', path]);
     expect(code).toBe(2);
     expect(handle.gateway).toBeUndefined();
@@ -57,6 +57,7 @@ describe('startGateway before connecting', () => {
     expect(text).toContain('availability: testmqttgtw/app/availability');
     expect(text).toContain(`warning: ${path}:6: unknown option "hots" in [MQTT]; did you mean "host"? it is ignored`);
     expect(text).toContain('[MQTT] password = ********');
+    expect(text).toContain(`[MQTT] subqos = 1 (${path}:7)`); // a number, not "1"
     expect(text).not.toContain('s3cret');
   });
 
