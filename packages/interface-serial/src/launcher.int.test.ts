@@ -158,6 +158,18 @@ it('--check loads the profile a configuration names, next to it, and names the J
   expect(shipped.out()).toContain('serial2mqtt 0.1.0: configuration and map are valid');
 });
 
+it('--check refuses a port that is no device address, with the file and line, before anything starts', async () => {
+  const conf = configure('home', ['profile: denon-avr', 'port: tcp://127.0.0.1:abc']);
+  const check = run(['--check', '-c', conf]);
+  expect(await check.exit).toBe(1);
+  expect(check.err()).toContain(`${conf}:3: [INTERFACE] port = "tcp://127.0.0.1:abc": the port "abc" is not a number: expected tcp://host:port, host:port`);
+  expect(check.err()).not.toMatch(/\n\s+at /);
+  // host:port is a TCP address, not a serial port that does not exist.
+  const short = run(['--check', '-c', configure('home', ['profile: denon-avr', 'port: 127.0.0.1:47259'], 'short')]);
+  expect(await short.exit).toBe(0);
+  expect(short.out()).toContain('[INTERFACE] port = "tcp://127.0.0.1:47259"');
+});
+
 it('--check finds the shipped serial2mqtt.conf and map from an empty directory', async () => {
   const r = run(['--check']);
   expect(await r.exit).toBe(0);

@@ -192,6 +192,22 @@ describe('the @mg/interface-serial package', () => {
     }
   });
 
+  it("the README's pool controller profile is valid and does what the README says", () => {
+    const section = read(join(pkgDir, 'README.md')).split('### A device that refuses')[1]!;
+    const profile = loadProfile(JSON.parse(/```json\n([\s\S]*?)```/.exec(section)![1]!), 'README pool example');
+    expect(profile.statusesOf('STATUS PUMP=ON TEMP=27.5 SETPOINT=28.0')).toEqual([
+      { action: 'PUMP', arguments: { state: 'on' } },
+      { action: 'TEMPERATURE', arguments: { value: 27.5 } },
+      { action: 'SETPOINT', arguments: { value: 28 } },
+    ]);
+    const answers = profile.answersFor('SETPOINT_SET')!;
+    expect(answers.refused!.exec('ERR OUT OF RANGE')?.groups?.reason).toBe('OUT OF RANGE');
+    expect(answers.busy!.test('ERR BUSY')).toBe(true);
+    expect(answers.ok('ERR BUSY')).toBe(false);
+    expect(profile.thenFor('PUMP_ON')).toEqual(['STATUS?']);
+    expect(profile.queries.atStart).toEqual(['STATUS?']);
+  });
+
   it("the README's validation example is what the loader says", () => {
     const shown = /### Validation[\s\S]*?```text\n([\s\S]*?)\n```/.exec(read(join(pkgDir, 'README.md')))![1]!;
     const broken = {

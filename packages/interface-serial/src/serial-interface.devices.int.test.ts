@@ -47,7 +47,7 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const state = (capability: string, value: string) => gw.waitFor((m) => m.topic === `toy/denon-avr/${capability}` && m.payload === value);
+const state = (capability: string, value: string) => gw.waitFor((m) => m.topic === `toy/denon-avr/${capability}` && m.payload === value, { since: 'start' });
 
 it("reads each capability's state from the statuses the receiver's answers become", async () => {
   await Promise.all([state('power', 'true'), state('mute', 'false'), state('volume', '40'), state('input', 'CD')]);

@@ -87,9 +87,9 @@ describe("the device's availability", () => {
     try {
       await gw.start();
       expect(gw.available('denon-avr')).toBe(false);
-      expect(await gw.waitFor((m) => m.topic === topic)).toMatchObject({ payload: 'offline', retain: true });
+      expect(await gw.waitFor((m) => m.topic === topic, { since: 'start' })).toMatchObject({ payload: 'offline', retain: true });
       plugged = await DenonSim.start({ tcp: true, tcpPort: late });
-      expect(await gw.waitFor((m) => m.topic === topic && m.payload === 'online')).toMatchObject({ retain: true });
+      expect(await gw.waitFor((m) => m.topic === topic && m.payload === 'online', { since: 'start' })).toMatchObject({ retain: true });
       expect(gw.available('denon-avr')).toBe(true);
     } finally {
       await gw.stop();

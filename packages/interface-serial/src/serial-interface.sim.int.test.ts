@@ -79,7 +79,7 @@ describe('SerialInterface with the denon-avr profile, through a gateway in memor
     await gw.receive('home/audiovideo//kitchen/receiver/tester/C', 'power_on');
     await gw.receive('home/audiovideo////tester/C', { action: 'input_set', source: 'tuner' });
     // Commands are taken in order: once the last is answered (on its own topic), the first two were passed over.
-    const reply = await gw.waitFor((m) => m.topic === 'home/audiovideo////serial2mqtt/S');
+    const reply = await gw.waitFor((m) => m.topic === 'home/audiovideo////serial2mqtt/S', { since: 'start' });
     expect(JSON.parse(reply.payload)).toEqual({ action: 'input_set', response: 'OK', reason: 'confirmed by the device: SITUNER' });
     expect(replies()).toBe(already);
     expect(sim.received.slice(before).map((r) => r.text)).toEqual(['SITUNER']);
@@ -92,7 +92,7 @@ describe('SerialInterface with the denon-avr profile, through a gateway in memor
       expect(await gw.waitForPayload(isReply('mute_off'))).toEqual({
         action: 'mute_off',
         response: 'ERROR',
-        reason: 'the device did not confirm within 0.2 s',
+        reason: 'no answer from the device within 200 ms',
       });
     } finally {
       sim.respond = true;

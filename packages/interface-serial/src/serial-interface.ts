@@ -5,7 +5,7 @@ import { describeFromOptions, describeSerialDevice, serialDeviceId } from './int
 import { serialOptions, type SerialOptions } from './interface/options.js';
 import { openProfile, profileDirs } from './interface/profile-source.js';
 import { ProfilePolls } from './interface/profile-polls.js';
-import { failureReason } from './interface/reply-reasons.js';
+import { CommandRunner } from './interface/command-runner.js';
 import { StatusQueue } from './interface/status-queue.js';
 import type { CompiledProfile, ParsedStatus } from './profile/compiled.js';
 
@@ -77,10 +77,8 @@ export class SerialInterface implements GatewayInterface {
   private readonly scheduler: PollScheduler;
   private readonly polls: ProfilePolls;
   private readonly untie: (() => void)[] = [];
-  private readonly replyTimeoutMs: number;
   private readonly statusQueue: StatusQueue;
   private readonly overflowLog = new Throttle({ kind: 'over-long line' });
-  private readonly failureLog = new Throttle({ kind: 'command failure' });
   // Aborted by stop() as well as by the gateway's signal, so that a caller driving the interface directly can stop it.
   private readonly halt = new AbortController();
   private commandLoop: Promise<void> | undefined;
@@ -95,14 +93,13 @@ export class SerialInterface implements GatewayInterface {
     const devices = describeSerialDevice(this.profile, o);
     ctx.devices.set(devices);
     this.declared = devices[0]?.id;
-    this.replyTimeoutMs = o.replytimeout * 1000;
     this.statusQueue = new StatusQueue(ctx.outgoing);
     if (ctx.signal.aborted) this.halt.abort();
     else ctx.signal.addEventListener('abort', () => this.halt.abort(), { once: true });
     this.transport = new LineTransport({
       address: o.port,
       ...this.profile.transportOptions(),
-      requestTimeoutMs: this.replyTimeoutMs,
+      requestTimeoutMs: o.replytimeout * 1000,
       serial: {
         baudRate: o.baudrate,
         dataBits: Number(o.databits) as 5 | 6 | 7 | 8,
@@ -164,7 +161,7 @@ export class SerialInterface implements GatewayInterface {
     this.halt.signal.addEventListener('abort', () => this.untie.splice(0).forEach((untie) => untie()), { once: true });
     this.scheduler.start(this.halt.signal);
     t.start(this.halt.signal);
-    this.commandLoop = this.runCommands();
+    this.commandLoop = new CommandRunner({ ctx: this.ctx, transport: t, profile: this.profile, counters: this.counters, signal: this.halt.signal }).run();
     await firstAttempt;
     // From the first attempt's outcome on (the gateway connects to MQTT after start()): a device
     // absent at start is published offline at once, and a present one draws no warning.
@@ -223,10 +220,10 @@ export class SerialInterface implements GatewayInterface {
 
   private onLine(line: string): void {
     this.counters.lines += 1;
-    const status = this.profile.parseLine(line);
-    if (status) {
+    const statuses = this.profile.statusesOf(line);
+    if (statuses.length > 0) {
       this.counters.statuses += 1;
-      this.pushStatus(status);
+      for (const status of statuses) this.pushStatus(status);
       return;
     }
     this.counters.unknownLines += 1;
@@ -239,57 +236,5 @@ export class SerialInterface implements GatewayInterface {
     this.statusQueue.push(
       new InternalMessage({ isCmd: false, function: o.function, location: o.location, device: o.device, action: status.action, arguments: status.arguments }),
     );
-  }
-
-  private async runCommands(): Promise<void> {
-    for await (const msg of this.ctx.incoming.until(this.halt.signal)) {
-      if (!msg.isCmd) continue;
-      if (!this.addressedToUs(msg)) {
-        this.counters.ignored += 1;
-        if (this.ctx.logger.isLevelEnabled('debug')) this.ctx.logger.debug(`not for this device, ignored: ${msg.toString()}`);
-        continue;
-      }
-      this.counters.commands += 1;
-      this.reply(msg, await this.execute(msg));
-    }
-  }
-
-  /**
-   * Each characteristic matches when this device's is empty (any), the command's is empty (a
-   * command for every device of the kind), or both are the same, ignoring case.
-   */
-  private addressedToUs(msg: InternalMessage): boolean {
-    const o = this.ctx.options;
-    const same = (mine: string, theirs: string) => mine === '' || theirs === '' || mine.toLowerCase() === theirs.toLowerCase();
-    return same(o.function, msg.function) && same(o.location, msg.location) && same(o.device, msg.device);
-  }
-
-  private async execute(msg: InternalMessage): Promise<{ ok: boolean; reason: string; timeout?: boolean }> {
-    const command = this.profile.commandFor(msg.action, msg.arguments);
-    if (!command.ok) return { ok: false, reason: command.reason };
-    if (this.transport.state !== 'connected') return { ok: false, reason: 'the device is not connected; the command was not sent' };
-    try {
-      // consume: false, so that the confirming line is also published as a status.
-      const line = await this.transport.request(command.line, {
-        match: this.profile.confirmationFor(msg.action)!,
-        consume: false,
-        timeoutMs: this.replyTimeoutMs,
-      });
-      return { ok: true, reason: `confirmed by the device: ${line}` };
-    } catch (err) {
-      const failure = failureReason(err, this.ctx.options.replytimeout);
-      if (failure.log) {
-        const v = this.failureLog.hit(`command ${command.line} failed: ${failure.log}`);
-        if (v.trigger) this.ctx.logger.error(v.report);
-      }
-      return { ok: false, reason: failure.reason, timeout: failure.timeout };
-    }
-  }
-
-  private reply(msg: InternalMessage, result: { ok: boolean; reason: string; timeout?: boolean }): void {
-    if (result.ok) this.counters.ok += 1;
-    else this.counters.errors += 1;
-    if (result.timeout) this.counters.timeouts += 1;
-    this.ctx.outgoing.push(msg.reply(result.ok ? 'OK' : 'ERROR', result.reason));
   }
 }

@@ -16,6 +16,8 @@ let dir: string;
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mg-serial-options-'))));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+const ADDRESS_FORMS = 'expected tcp://host:port, host:port (port 1 to 65535) or a serial device path such as /dev/ttyUSB0 or COM3';
+
 describe('the [INTERFACE] options of SerialInterface', () => {
   it('types them, with the defaults', () => {
     const { context } = createTestContext(SerialInterface, { port: '/dev/ttyUSB0', profile: 'denon-avr', databits: '7', parity: 'EVEN', replytimeout: '0.5' });
@@ -37,6 +39,11 @@ describe('the [INTERFACE] options of SerialInterface', () => {
     });
   });
 
+  it('takes host:port as tcp://host:port, as the transport wants it', () => {
+    const { context } = createTestContext(SerialInterface, { port: '127.0.0.1:0047259', profile: 'denon-avr' });
+    expect(context.options.port).toBe('tcp://127.0.0.1:47259');
+  });
+
   it('requires port and profile, saying what to put there', () => {
     expect(() => createTestContext(SerialInterface, {})).toThrow(
       [
@@ -48,8 +55,11 @@ describe('the [INTERFACE] options of SerialInterface', () => {
   });
 
   it.each([
-    ['port', 'ftp://avr:23', 'device address "ftp://avr:23" has an unsupported scheme "ftp://"'],
-    ['port', 'tcp://avr', 'device address "tcp://avr" needs a port between 1 and 65535'],
+    ['port', 'ftp://avr:23', `the scheme "ftp://" is not accepted here: ${ADDRESS_FORMS}`],
+    ['port', 'tcp://avr', `the port is missing, as in tcp://avr:502: ${ADDRESS_FORMS}`],
+    ['port', 'tcp://127.0.0.1:abc', `the port "abc" is not a number: ${ADDRESS_FORMS}`],
+    ['port', 'tcp://127.0.0.1:70000', `the port 70000 is out of range: ${ADDRESS_FORMS}`],
+    ['port', 'ttyUSB0', `"ttyUSB0" alone is neither a host with its port nor a device path (did you mean /dev/ttyUSB0?): ${ADDRESS_FORMS}`],
     ['profile', 'denon', 'no shipped profile is called "denon" (shipped: denon-avr); for a file of yours give its path, e.g. ./denon.json'],
     ['baudrate', '0', 'expected an integer >= 1'],
     ['databits', '9', 'expected one of 8, 7, 6, 5'],

@@ -1,5 +1,4 @@
-import { choice, int, number, string, type OptionSchema } from '@mg/core/options';
-import { parseAddress } from '@mg/device-io';
+import { address, choice, int, number, string, type OptionSchema } from '@mg/core/options';
 import { errorMessage } from '@mg/errors';
 import { DEVICE_ID } from './device-description.js';
 import { locateProfile } from './profile-source.js';
@@ -18,16 +17,6 @@ function checked<T>(base: OptionSchema<T>, check: (value: T) => string | undefin
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     })
     .meta({ ...meta });
-}
-
-function addressProblem(value: string): string | undefined {
-  if (value === '') return undefined; // "required" has said it
-  try {
-    parseAddress(value);
-    return undefined;
-  } catch (err) {
-    return errorMessage(err);
-  }
 }
 
 function deviceIdProblem(value: string): string | undefined {
@@ -58,15 +47,10 @@ function profileProblem(value: string, profileDirs: readonly string[]): string |
  */
 export function serialOptions(profileDirs: readonly string[] = []) {
   return {
-    port: checked(
-      string(
-        '',
-        'The device: a serial device path (/dev/ttyUSB0, /dev/serial/by-id/..., COM3) or tcp://host:port for a network control port or a serial-to-TCP adapter.',
-        {
-          required: 'give the device, e.g. "port: /dev/ttyUSB0" or "port: tcp://192.168.1.20:23"',
-        },
-      ),
-      addressProblem,
+    port: address(
+      '',
+      'The device: a serial device path (/dev/ttyUSB0, /dev/serial/by-id/..., COM3), or tcp://host:port (host:port for short) for a network control port or a serial-to-TCP adapter.',
+      { required: 'give the device, e.g. "port: /dev/ttyUSB0" or "port: tcp://192.168.1.20:23"' },
     ),
     baudrate: int(9600, 'Serial ports only: bits per second.', { min: 1 }),
     databits: choice(['8', '7', '6', '5'], '8', 'Serial ports only: data bits, 5 to 8.'),

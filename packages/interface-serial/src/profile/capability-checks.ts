@@ -23,11 +23,16 @@ function vocabularyOf(raw: Rec): Vocabulary {
   for (const [action, command] of Object.entries(isRecord(raw.commands) ? raw.commands : {}))
     commands.set(action, isRecord(command) && isRecord(command.arguments) ? command.arguments : {});
   const statuses = new Map<string, Set<string>>();
+  const add = (message: unknown) => {
+    if (!isRecord(message) || typeof message.action !== 'string') return;
+    const args = statuses.get(message.action) ?? new Set<string>();
+    for (const name of keysOf(message.arguments)) args.add(name);
+    statuses.set(message.action, args);
+  };
+  // A status gives one message, or several (emit): each may be a capability's state.
   for (const status of Array.isArray(raw.statuses) ? raw.statuses : []) {
-    if (!isRecord(status) || typeof status.action !== 'string') continue;
-    const args = statuses.get(status.action) ?? new Set<string>();
-    for (const name of keysOf(status.arguments)) args.add(name);
-    statuses.set(status.action, args);
+    add(status);
+    if (isRecord(status) && Array.isArray(status.emit)) status.emit.forEach(add);
   }
   return { commands, statuses };
 }

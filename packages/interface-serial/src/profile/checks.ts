@@ -101,21 +101,51 @@ export function checkStatusArgument(arg: StatusArgumentShape, ctx: Ctx): void {
   if (arg.scale === 0 || (arg.scale !== undefined && !Number.isFinite(arg.scale))) issue(ctx, 'must be a finite number other than 0', ['scale']);
 }
 
-export function checkStatus(status: { match: string; arguments?: Record<string, { group?: number | string | undefined }> | undefined }, ctx: Ctx): void {
+type StatusArguments = Record<string, { group?: number | string | undefined }> | undefined;
+
+interface StatusShape {
+  match: string;
+  action?: string | undefined;
+  arguments?: StatusArguments;
+  emit?: { arguments?: StatusArguments }[] | undefined;
+}
+
+/** A status gives one message (action, arguments) or several (emit), and reads only groups its pattern has. */
+export function checkStatus(status: StatusShape, ctx: Ctx): void {
+  if (status.emit !== undefined) {
+    if (status.action !== undefined) issue(ctx, 'give either action (one status message) or emit (several), not both', ['action']);
+    if (status.arguments !== undefined) issue(ctx, 'goes inside each entry of emit, which give the arguments of the messages', ['arguments']);
+  } else if (status.action === undefined) {
+    issue(ctx, 'is required: the action of the status message (VOLUME), or emit for several messages', ['action']);
+  }
   const compiled = compileLinePattern(status.match);
   if (!compiled.ok) return; // reported on match itself
   const { groups, groupNames } = compiled.pattern;
-  for (const [name, arg] of Object.entries(status.arguments ?? {})) {
-    if (typeof arg.group === 'number' && arg.group > groups) {
-      issue(
-        ctx,
-        `the pattern "${status.match}" has ${groups === 0 ? 'no capture group' : groups === 1 ? '1 capture group' : `${groups} capture groups`}, so there is no group ${arg.group}`,
-        ['arguments', name, 'group'],
-      );
-    } else if (typeof arg.group === 'string' && !groupNames.includes(arg.group)) {
-      issue(ctx, `the pattern "${status.match}" has no group named "${arg.group}" (named groups: ${list(groupNames)})`, ['arguments', name, 'group']);
+  const checkGroups = (args: StatusArguments, at: PropertyKey[]) => {
+    for (const [name, arg] of Object.entries(args ?? {})) {
+      if (typeof arg.group === 'number' && arg.group > groups) {
+        issue(
+          ctx,
+          `the pattern "${status.match}" has ${groups === 0 ? 'no capture group' : groups === 1 ? '1 capture group' : `${groups} capture groups`}, so there is no group ${arg.group}`,
+          [...at, 'arguments', name, 'group'],
+        );
+      } else if (typeof arg.group === 'string' && !groupNames.includes(arg.group)) {
+        issue(ctx, `the pattern "${status.match}" has no group named "${arg.group}" (named groups: ${list(groupNames)})`, [...at, 'arguments', name, 'group']);
+      }
     }
-  }
+  };
+  checkGroups(status.arguments, []);
+  status.emit?.forEach((entry, i) => checkGroups(entry.arguments, ['emit', i]));
+}
+
+/** Several messages from one line each carry their own action: the newest status of an action replaces a waiting one. */
+export function checkEmit(emit: { action: string }[], ctx: Ctx): void {
+  const seen = new Map<string, number>();
+  emit.forEach((entry, i) => {
+    const first = seen.get(entry.action);
+    if (first !== undefined) issue(ctx, `${entry.action} is emitted already by emit[${first}]: one line gives each action once`, [i, 'action']);
+    else seen.set(entry.action, i);
+  });
 }
 
 export function checkPollQuery(poll: { seconds: number; jitter?: number | undefined }, ctx: Ctx): void {

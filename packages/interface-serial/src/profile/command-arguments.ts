@@ -12,7 +12,8 @@ export interface ArgumentEncoder {
   readonly name: string;
   /** What the argument accepts, in words: "a number between 0 and 98 in steps of 0.5". */
   readonly domain: string;
-  encode(value: unknown): EncodedArgument;
+  /** `as`: the argument's name in the reason, as the sender wrote it (default: the profile's). */
+  encode(value: unknown, as?: string): EncodedArgument;
 }
 
 const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
@@ -58,7 +59,7 @@ export function argumentEncoder(name: string, def: CommandArgumentDefinition, ru
   const map = def.map ?? {};
   const mapped = (key: string, text: string): EncodedArgument => ({ ok: true, text: Object.hasOwn(map, key) ? map[key]! : text });
   let domain: string;
-  let encode: (value: unknown) => EncodedArgument | undefined; // undefined: not in the domain
+  let encode: (value: unknown, as: string) => EncodedArgument | undefined; // undefined: not in the domain
 
   switch (def.type) {
     case 'number':
@@ -79,12 +80,12 @@ export function argumentEncoder(name: string, def: CommandArgumentDefinition, ru
       const pattern = def.pattern === undefined ? undefined : compileLinePattern(def.pattern);
       const regex = pattern?.ok ? pattern.pattern.regex : undefined;
       domain = `text of at most ${def.maxLength} printable characters${def.pattern === undefined ? '' : ` matching ${def.pattern}`}`;
-      encode = (value) => {
+      encode = (value, as) => {
         const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
         if (typeof text !== 'string' || text === '' || text.length > def.maxLength || CONTROL.test(text)) return undefined;
         if (regex && !regex.test(text)) return undefined;
         const why = Object.hasOwn(map, text) ? undefined : unsendable(text, rules);
-        if (why) return { ok: false, reason: `argument "${name}" cannot be sent: it ${why}` };
+        if (why) return { ok: false, reason: `argument "${as}" cannot be sent: it ${why}` };
         return mapped(text, text);
       };
       break;
@@ -104,6 +105,6 @@ export function argumentEncoder(name: string, def: CommandArgumentDefinition, ru
   return {
     name,
     domain,
-    encode: (value) => encode(value) ?? { ok: false, reason: `argument "${name}" must be ${domain}, got ${shown(value)}` },
+    encode: (value, as = name) => encode(value, as) ?? { ok: false, reason: `argument "${as}" must be ${domain}, got ${shown(value)}` },
   };
 }

@@ -124,6 +124,7 @@ describe('statuses', () => {
   it('turns periodic queries into poll items, every first, each with its own interval', () => {
     expect(p.queries).toEqual({
       atStart: ['T?'],
+      afterCommand: [],
       every: { intervalMs: 30_000, send: ['T?', 'FAN?'] },
       polls: [
         { id: 'queries.every', intervalMs: 30_000, jitterMs: 0, send: ['T?', 'FAN?'] },

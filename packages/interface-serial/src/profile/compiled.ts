@@ -2,10 +2,20 @@ import type { MessageArguments } from '@mg/core';
 import type { DeviceEncoding, TerminatorFraming } from '@mg/device-io';
 import { ProfileError } from '../errors.js';
 import { argumentEncoder, type ArgumentEncoder } from './command-arguments.js';
+import { DEFAULT_BUSY_DELAY_MS, DEFAULT_BUSY_RETRIES } from './answers-schema.js';
 import { compileLinePattern } from './line-pattern.js';
-import type { Profile } from './schema.js';
+import type { AnswersDefinition, Profile } from './schema.js';
 import { statusArgumentReader, type StatusArgumentReader } from './status-arguments.js';
 import { parseTemplate, renderTemplate, type Template } from './template.js';
+
+/**
+ * The words a command was written with (@mg/core's `msg.heard`): where a map turns `pump_on`
+ * into `PUMP_ON`, a reason names what the sender wrote.
+ */
+export interface SenderWords {
+  readonly action: string;
+  argument(key: string): string;
+}
 
 /** The line to send for a command, or why it cannot be sent (worded for the MQTT sender). */
 export type CommandResult = { ok: true; line: string } | { ok: false; reason: string };
@@ -29,6 +39,8 @@ export interface ProfilePoll {
 export interface ProfileQueries {
   /** Sent on every connection (at start and when the device comes back). */
   readonly atStart: readonly string[];
+  /** Sent after every command the device confirmed, unless the command has its own `then`. */
+  readonly afterCommand: readonly string[];
   /** Sent every `intervalMs` while connected (`queries.every`; also the first of `polls`). */
   readonly every?: { readonly intervalMs: number; readonly send: readonly string[] };
   /** Every periodic query, `every` first, then `poll` in the profile's order. */
@@ -43,17 +55,40 @@ export interface ProfileTransportOptions {
   spacingMs: number;
 }
 
+/**
+ * What the device may answer to a command: `@mg/device-io`'s AnswerPatterns (LineTransport's
+ * ask()). `ok` never accepts a line that `busy` or `refused` matches, and a `busy` line is not
+ * a refusal, whatever order they are tried in.
+ */
+export interface CommandAnswers {
+  readonly ok: (line: string) => boolean;
+  readonly refused?: RegExp;
+  readonly busy?: RegExp;
+  readonly busyRetries: number;
+  readonly busyDelayMs: number;
+}
+
 interface CompiledCommand {
   readonly action: string;
   readonly template: Template;
   readonly encoders: readonly ArgumentEncoder[];
   readonly confirm: RegExp | undefined;
+  readonly refused: RegExp | undefined;
+  readonly busy: RegExp | undefined;
+  readonly busyRetries: number;
+  readonly busyDelayMs: number;
+  readonly then: readonly string[] | undefined;
+}
+
+interface CompiledMessage {
+  readonly action: string;
+  readonly readers: readonly (readonly [string, StatusArgumentReader])[];
 }
 
 interface CompiledStatus {
-  readonly action: string;
   readonly regex: RegExp;
-  readonly readers: readonly (readonly [string, StatusArgumentReader])[];
+  /** One message, or several (`emit`), all read from the same match. */
+  readonly messages: readonly CompiledMessage[];
 }
 
 // The schema's checks compile the same things: this only fires if they ever disagree.
@@ -98,34 +133,45 @@ export class CompiledProfile {
       const confirm = def.confirm === undefined ? undefined : compileLinePattern(def.confirm);
       if (confirm && !confirm.ok) invalid(where, `commands.${action}.confirm`, confirm.problems.join('; '));
       const encoders = Object.entries(def.arguments ?? {}).map(([name, arg]) => argumentEncoder(name, arg, rules));
-      this.commands.set(action, { action, template: parsed.template, encoders, confirm: confirm?.pattern.regex });
+      const answers = compileAnswers(where, action, profile.answers, def.answers);
+      this.commands.set(action, { action, template: parsed.template, encoders, confirm: confirm?.pattern.regex, ...answers, then: def.then });
     }
     this.actions = [...this.commands.keys()];
     this.statuses = profile.statuses.map((def, i) => {
       const compiled = compileLinePattern(def.match);
       if (!compiled.ok) invalid(where, `statuses[${i}].match`, compiled.problems.join('; '));
-      const readers = Object.entries(def.arguments ?? {}).map(([name, arg]) => [name, statusArgumentReader(arg)] as const);
-      return { action: def.action, regex: compiled.pattern.regex, readers };
+      const message = (m: { action?: string | undefined; arguments?: typeof def.arguments }): CompiledMessage => ({
+        action: m.action!, // the schema requires it unless emit is given
+        readers: Object.entries(m.arguments ?? {}).map(([name, arg]) => [name, statusArgumentReader(arg)] as const),
+      });
+      return { regex: compiled.pattern.regex, messages: def.emit ? def.emit.map(message) : [message(def)] };
     });
-    this.statusActions = [...new Set(this.statuses.map((s) => s.action))];
-    const { atStart, every, poll } = profile.queries;
+    this.statusActions = [...new Set(this.statuses.flatMap((s) => s.messages.map((m) => m.action)))];
+    const { atStart, afterCommand, every, poll } = profile.queries;
     const polls: ProfilePoll[] = poll.map((p, i) => ({ id: `queries.poll[${i}]`, intervalMs: ms(p.seconds), jitterMs: ms(p.jitter ?? 0), send: p.send }));
     if (every) polls.unshift({ id: 'queries.every', intervalMs: ms(every.seconds), jitterMs: 0, send: every.send });
-    this.queries = every ? { atStart, every: { intervalMs: ms(every.seconds), send: every.send }, polls } : { atStart, polls };
+    this.queries = every ? { atStart, afterCommand, every: { intervalMs: ms(every.seconds), send: every.send }, polls } : { atStart, afterCommand, polls };
   }
 
-  /** The line that sends `action` with `args` (a JSON number or a numeric string for numbers; action names ignore case). */
-  commandFor(action: string, args: Readonly<Record<string, unknown>> = {}): CommandResult {
-    const command = this.commands.get(action) ?? this.commands.get(action.toUpperCase());
-    if (!command) return { ok: false, reason: `unknown action ${JSON.stringify(action)} for this device (known: ${this.actions.join(', ') || 'none'})` };
+  /**
+   * The line that sends `action` with `args` (a JSON number or a numeric string for numbers;
+   * action names ignore case). `words`: how the sender wrote the action and the arguments, for
+   * the reasons (default: the profile's names).
+   */
+  commandFor(action: string, args: Readonly<Record<string, unknown>> = {}, words?: SenderWords): CommandResult {
+    const command = this.command(action);
+    const said = words?.action ?? action;
+    if (!command) return { ok: false, reason: `unknown action ${JSON.stringify(said)} for this device (known: ${this.actions.join(', ') || 'none'})` };
+    const as = (key: string) => words?.argument(key) ?? key;
+    const what = words?.action ?? command.action;
     const problems: string[] = [];
     const values: Record<string, string> = {};
     for (const encoder of command.encoders) {
       if (!Object.hasOwn(args, encoder.name)) {
-        problems.push(`argument "${encoder.name}" is missing: ${command.action} needs ${encoder.domain}`);
+        problems.push(`argument "${as(encoder.name)}" is missing: ${what} needs ${encoder.domain}`);
         continue;
       }
-      const encoded = encoder.encode(args[encoder.name]);
+      const encoded = encoder.encode(args[encoder.name], as(encoder.name));
       if (encoded.ok) values[encoder.name] = encoded.text;
       else problems.push(encoded.reason);
     }
@@ -133,33 +179,31 @@ export class CompiledProfile {
     for (const key of Object.keys(args)) {
       if (takes.includes(key) || IGNORED_ARGUMENTS.has(key)) continue;
       problems.push(
-        takes.length === 0
-          ? `${command.action} takes no arguments, got "${key}"`
-          : `${command.action} takes no argument "${key}" (it takes: ${takes.join(', ')})`,
+        takes.length === 0 ? `${what} takes no arguments, got "${as(key)}"` : `${what} takes no argument "${as(key)}" (it takes: ${takes.map(as).join(', ')})`,
       );
     }
     if (problems.length > 0) return { ok: false, reason: problems.join('; ') };
     return { ok: true, line: renderTemplate(command.template, values) };
   }
 
-  /** What a device line means, or undefined for a line no status recognises (the first match wins). */
-  parseLine(line: string): ParsedStatus | undefined {
+  /**
+   * What a device line means: the status messages of the first status that matches it and
+   * whose arguments all read (several for a status with `emit`); none for a line no status
+   * recognises.
+   */
+  statusesOf(line: string): ParsedStatus[] {
     for (const status of this.statuses) {
       const match = status.regex.exec(line);
       if (!match) continue;
-      const args = Object.create(null) as MessageArguments;
-      let matched = true;
-      for (const [name, read] of status.readers) {
-        const result = read(match);
-        if (result.skip) {
-          matched = false;
-          break;
-        }
-        if (result.value !== undefined) args[name] = result.value;
-      }
-      if (matched) return { action: status.action, arguments: args };
+      const messages = status.messages.map((m) => readMessage(m, match));
+      if (messages.every((m) => m !== undefined)) return messages;
     }
-    return undefined;
+    return [];
+  }
+
+  /** The first status message a device line means (`statusesOf`), or undefined for a line no status recognises. */
+  parseLine(line: string): ParsedStatus | undefined {
+    return this.statusesOf(line)[0];
   }
 
   /** Whether `line` confirms a command for `action`: its `confirm` pattern, or else any line a status recognises. */
@@ -167,12 +211,27 @@ export class CompiledProfile {
     return this.confirmationFor(action)?.(line) ?? false;
   }
 
-  /** The test of `isConfirmation` for one action (a `match` for LineTransport's request()), or undefined for an unknown action. */
+  /**
+   * The test of `isConfirmation` for one action (a `match` for LineTransport's request()), or
+   * undefined for an unknown action. A line its busy or refused pattern matches never confirms.
+   */
   confirmationFor(action: string): ((line: string) => boolean) | undefined {
-    const command = this.commands.get(action) ?? this.commands.get(action.toUpperCase());
+    return this.answersFor(action)?.ok;
+  }
+
+  /** What the device may answer to `action` (the `AnswerPatterns` of LineTransport's ask()), or undefined for an unknown action. */
+  answersFor(action: string): CommandAnswers | undefined {
+    const command = this.command(action);
     if (!command) return undefined;
-    const confirm = command.confirm;
-    return confirm ? (line) => confirm.test(line) : (line) => this.parseLine(line) !== undefined;
+    const { confirm, refused, busy, busyRetries, busyDelayMs } = command;
+    const accepts = confirm ? (line: string) => confirm.test(line) : (line: string) => this.statusesOf(line).length > 0;
+    const ok = refused || busy ? (line: string) => !busy?.test(line) && !refused?.test(line) && accepts(line) : accepts;
+    return { ok, ...(refused && { refused }), ...(busy && { busy }), busyRetries, busyDelayMs };
+  }
+
+  /** The lines sent once the device confirmed `action`: its `then`, else `queries.afterCommand`. */
+  thenFor(action: string): readonly string[] {
+    return this.command(action)?.then ?? this.queries.afterCommand;
   }
 
   transportOptions(): ProfileTransportOptions {
@@ -186,10 +245,41 @@ export class CompiledProfile {
     };
   }
 
+  private command(action: string): CompiledCommand | undefined {
+    return this.commands.get(action) ?? this.commands.get(action.toUpperCase());
+  }
+
   private terminators(profile: Profile): string[] {
     const t = profile.framing.terminator;
     const list = typeof t === 'string' ? [t] : [...t];
     if (profile.framing.sendTerminator) list.push(profile.framing.sendTerminator);
     return list;
   }
+}
+
+function readMessage(message: CompiledMessage, match: RegExpExecArray): ParsedStatus | undefined {
+  const args = Object.create(null) as MessageArguments;
+  for (const [name, read] of message.readers) {
+    const result = read(match);
+    if (result.skip) return undefined;
+    if (result.value !== undefined) args[name] = result.value;
+  }
+  return { action: message.action, arguments: args };
+}
+
+/** A command's answers: its own keys over the profile's, the patterns compiled to match whole lines. */
+function compileAnswers(where: string, action: string, common: AnswersDefinition | undefined, own: AnswersDefinition | undefined) {
+  const pattern = (key: 'refused' | 'busy') => {
+    const source = own?.[key] ?? common?.[key];
+    if (source === undefined) return undefined;
+    const compiled = compileLinePattern(source);
+    if (!compiled.ok) invalid(where, own?.[key] === undefined ? `answers.${key}` : `commands.${action}.answers.${key}`, compiled.problems.join('; '));
+    return compiled.pattern.regex;
+  };
+  return {
+    refused: pattern('refused'),
+    busy: pattern('busy'),
+    busyRetries: own?.busyRetries ?? common?.busyRetries ?? DEFAULT_BUSY_RETRIES,
+    busyDelayMs: own?.busyDelayMs ?? common?.busyDelayMs ?? DEFAULT_BUSY_DELAY_MS,
+  };
 }

@@ -167,7 +167,7 @@ describe('denon-avr device lines', () => {
       sendTerminator: '\r',
       spacingMs: 50,
     });
-    expect(denon.queries).toEqual({ atStart: ['PW?', 'MU?', 'MV?', 'SI?'], polls: [] });
+    expect(denon.queries).toEqual({ atStart: ['PW?', 'MU?', 'MV?', 'SI?'], afterCommand: [], polls: [] });
     for (const query of denon.queries.atStart) expect(denon.parseLine(query)).toBeUndefined();
   });
 });

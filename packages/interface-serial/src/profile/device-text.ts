@@ -52,6 +52,7 @@ function* deviceTexts(raw: Record<string, unknown>): Generator<[PropertyKey[], s
       const parsed = parseTemplate(command.send);
       if (parsed.ok) for (const part of parsed.template.parts) if ('text' in part) yield [['commands', action, 'send'], part.text];
     }
+    for (const [i, line] of strings(command.then).entries()) yield [['commands', action, 'then', i], line];
     for (const [name, arg] of Object.entries(isRecord(command.arguments) ? command.arguments : {})) {
       if (!isRecord(arg)) continue;
       const map = isRecord(arg.map) ? arg.map : {};
@@ -65,6 +66,7 @@ function* deviceTexts(raw: Record<string, unknown>): Generator<[PropertyKey[], s
   }
   const queries = isRecord(raw.queries) ? raw.queries : {};
   for (const [i, line] of strings(queries.atStart).entries()) yield [['queries', 'atStart', i], line];
+  for (const [i, line] of strings(queries.afterCommand).entries()) yield [['queries', 'afterCommand', i], line];
   const every = isRecord(queries.every) ? queries.every : {};
   for (const [i, line] of strings(every.send).entries()) yield [['queries', 'every', 'send', i], line];
   for (const [p, poll] of (Array.isArray(queries.poll) ? queries.poll : []).entries()) {

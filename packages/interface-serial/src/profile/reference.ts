@@ -133,6 +133,66 @@ my-device.json: invalid profile, 3 problems:
   A number that does not read, or a token missing from a \`map\`, makes the line not match that
   status, and the next one is tried. A line no status recognises is unknown.
 
+## Answers: refusals and busy (\`answers\`, \`commands.<ACTION>.answers\`)
+
+A command is answered OK once the device sends the line that confirms it (\`confirm\`, or any
+line a status recognises). \`answers\` says what else the device may answer, so that the MQTT
+reply says what happened at once instead of "no answer from the device within 1 s":
+
+\`\`\`json
+"answers": { "refused": "ERR (?<reason>.*)", "busy": "ERR BUSY", "busyRetries": 2, "busyDelayMs": 500 }
+\`\`\`
+
+- \`refused\`: the command is answered ERROR at once, with the device's words: the group named
+  \`reason\`, else group 1, else the whole line (\`ERR OUT OF RANGE\` gives \`refused by the
+  device: OUT OF RANGE\`).
+- \`busy\`: the command is sent again after \`busyDelayMs\` (default 500), \`busyRetries\` times
+  at most (default 2), then answered ERROR (\`the device stayed busy after 3 attempts\`).
+  Busy is tried before refused, so \`ERR BUSY\` is busy even when \`refused\` is
+  \`ERR (?<reason>.*)\`.
+- A line either pattern matches never confirms a command. Each attempt has the reply timeout
+  (\`[INTERFACE] replytimeout\`) to be answered.
+- Profile-wide at the top level; a command's own \`answers\` override it key by key (a command
+  answered \`NAK\` where the others say \`ERR ...\` gives only \`"refused": "NAK"\`).
+
+## One line, several statuses (\`statuses[].emit\`)
+
+A status gives one message (\`action\` and \`arguments\`) or, with \`emit\` instead, several, each
+with its own action and arguments read from the groups of the same \`match\`:
+
+\`\`\`json
+{
+  "match": "STATUS PUMP=(?<pump>ON|OFF) TEMP=(?<temp>-?\\d{1,3}(?:\\.\\d{1,2})?) SETPOINT=(?<sp>\\d{1,2}(?:\\.\\d)?)",
+  "emit": [
+    { "action": "PUMP", "arguments": { "state": { "group": "pump", "map": { "ON": "on", "OFF": "off" } } } },
+    { "action": "TEMPERATURE", "arguments": { "value": { "group": "temp", "type": "number" } } },
+    { "action": "SETPOINT", "arguments": { "value": { "group": "sp", "type": "number" } } }
+  ]
+}
+\`\`\`
+
+- \`STATUS PUMP=ON TEMP=27.5 SETPOINT=28.0\` becomes three status messages, in order: \`PUMP\`
+  (\`state\` \`"on"\`), \`TEMPERATURE\` (\`value\` 27.5), \`SETPOINT\` (\`value\` 28).
+- Arguments are written as a status's (\`group\` by number or name, \`type\`, \`scale\`, \`map\`,
+  or a constant \`value\`). Every argument of every entry must read, or the line does not match
+  this status and the next one is tried.
+- A group an entry names must exist in \`match\`
+  (\`statuses[4].emit[1].arguments.value.group: the pattern "..." has no group named "tmp"\`);
+  each entry has its own action (the newest status of an action replaces one still waiting).
+- Capabilities bind to an emitted message as to any status: \`"state": { "action":
+  "TEMPERATURE", "argument": "value" }\`.
+
+## Queries (\`queries\`, \`commands.<ACTION>.then\`)
+
+Lines sent as they are, their answers parsed like any device line:
+
+- \`queries.atStart\`: at every connection, at start and each time the device comes back.
+- \`queries.afterCommand\`: after every command the device confirmed; a command's own \`then\`
+  replaces it (\`"then": []\` for none). They follow the OK reply, and each answer (a line a
+  status recognises) is awaited, up to the reply timeout, before the next command is sent, so
+  that it is not taken for that command's confirmation. Nothing is sent after a refusal.
+- \`queries.poll\` (and \`queries.every\`): periodic, below.
+
 ## Capabilities (\`capabilities[]\`)
 
 Optional: what the device can do, in @mg/core's device description terms, so that the

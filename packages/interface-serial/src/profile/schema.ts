@@ -1,31 +1,13 @@
 import { capabilitySchema } from '@mg/core/devices';
 import { z } from 'zod';
-import { checkCommand, checkCommandArgument, checkPattern, checkPollQuery, checkStatus, checkStatusArgument, checkTemplate } from './checks.js';
+import { answersSchema } from './answers-schema.js';
+import { checkCommand, checkCommandArgument, checkPollQuery, checkTemplate } from './checks.js';
 import { checkCapabilityBindings } from './capability-checks.js';
 import { checkDeviceTexts } from './device-text.js';
 import { ENCODINGS } from './encodings.js';
-import { ARGUMENT_NAME } from './template.js';
+import { actionName, argumentName, description, deviceLine, pattern } from './schema-parts.js';
+import { statusSchema } from './status-schema.js';
 
-/** Internal actions are UPPER_CASE, like the rest of @mg's internal vocabulary (VOL_SET, MUTE_ON). */
-const ACTION_NAME = /^[A-Z][A-Z0-9_]*$/;
-/** Keys of the JSON payload itself: an argument with one of these names would collide. */
-const RESERVED_ARGUMENTS: readonly string[] = ['action', 'correlation'];
-
-const actionName = z.string().regex(ACTION_NAME, 'must be UPPER_CASE: capital letters, digits and "_", starting with a letter (VOL_SET)');
-const argumentName = z
-  .string()
-  .regex(ARGUMENT_NAME, 'must start with a lower-case letter, then letters, digits or "_" (level, source)')
-  .refine((name) => !RESERVED_ARGUMENTS.includes(name), 'is reserved: "action" and "correlation" are keys of the MQTT payload itself');
-const description = z.string().optional().describe('Free text for people reading the profile.');
-const pattern = (what: string) =>
-  z
-    .string()
-    .min(1, 'is empty')
-    .superRefine(checkPattern)
-    .describe(
-      `${what} A JavaScript regular expression (in JSON, write each backslash twice: "MV(\\\\d\\\\d)"); it must match the whole line, as if between ^ and $.`,
-    );
-const deviceLine = z.string().min(1, 'is empty');
 const tokenMap = z
   .record(z.string(), z.string())
   .optional()
@@ -100,51 +82,18 @@ const command = z
       .optional()
       .describe('The arguments the template uses, by name; each one the template uses must be declared here, and each one declared must be used.'),
     confirm: pattern(
-      'A device line that confirms the command ("MV\\\\d\\\\d5?"). Default: any line that one of the statuses recognises, within the interface\'s reply timeout.',
+      'A device line that confirms the command ("MV\\\\d\\\\d5?"). Default: any line that one of the statuses recognises, within the interface\'s reply timeout. A line that answers.busy or answers.refused matches is never a confirmation.',
     ).optional(),
+    answers: answersSchema.optional(),
+    then: z
+      .array(deviceLine)
+      .optional()
+      .describe(
+        'Lines sent once the device confirmed this command, to learn the state it changed (["STATUS?"]); their answers are device lines like any other. Instead of queries.afterCommand ([] for none).',
+      ),
   })
   .superRefine(checkCommand)
   .describe('How to send one internal action to the device.');
-
-const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string, a number or true/false' });
-
-const statusArgument = z
-  .strictObject({
-    group: z
-      .union([z.int().min(1), z.string().regex(/^[A-Za-z_$][\w$]*$/)], { error: 'must be a capture group number (1, 2...) or name' })
-      .optional()
-      .describe(
-        'The capture group that holds the value: its number (1 is the first "(") or its name ((?<level>...)). A group that did not take part in the match leaves the argument out.',
-      ),
-    value: scalar.optional().describe('A constant value instead of a group ("on" for a line that only ever means on).'),
-    type: z
-      .enum(['number', 'integer', 'string'])
-      .optional()
-      .describe('How the group\'s text is read; default "string". A number or integer that does not read as one makes the line not match this status.'),
-    scale: z
-      .number()
-      .optional()
-      .describe(
-        'Multiplies a number or integer: 0.1 reads "455" as 45.5. The result is rounded to 12 significant digits, so that 455 x 0.1 is 45.5, not 45.50000000000001.',
-      ),
-    map: z
-      .record(z.string(), scalar)
-      .optional()
-      .describe('Device token -> value ({"ON": "on", "STANDBY": "off"}); a token not listed makes the line not match this status.'),
-    description,
-  })
-  .superRefine(checkStatusArgument)
-  .describe('One argument of the status message: exactly one of group or value.');
-
-const status = z
-  .strictObject({
-    match: pattern('The device lines this status stands for.'),
-    action: actionName.describe('The internal action of the status message (VOLUME).'),
-    arguments: z.record(argumentName, statusArgument).optional().describe('The arguments of the status message, by name.'),
-    description,
-  })
-  .superRefine(checkStatus)
-  .describe('A kind of device line, and the status message it becomes.');
 
 const framing = z
   .strictObject({
@@ -191,6 +140,12 @@ const queries = z
       .array(deviceLine)
       .default([])
       .describe('Lines sent on every connection, at start and each time the device comes back, so the state is known at once ("PW?").'),
+    afterCommand: z
+      .array(deviceLine)
+      .default([])
+      .describe(
+        'Lines sent after every command the device confirmed (["STATUS?"]), unless the command has its own then; each answer is awaited (up to the reply timeout) before the next command is sent, so that it is not taken for its confirmation.',
+      ),
     every: z
       .strictObject({
         seconds: z.number().min(1).max(86_400).describe('Seconds between two rounds.'),
@@ -229,8 +184,9 @@ export const profileSchema = z
       .record(actionName, command)
       .default({})
       .describe('Internal action (UPPER_CASE) -> how to send it. A command for an action not listed is answered with an error.'),
+    answers: answersSchema.optional(),
     statuses: z
-      .array(status)
+      .array(statusSchema)
       .default([])
       .describe(
         'What device lines mean, in order: the first status whose pattern matches the line (and whose arguments read) wins; lines none matches are unknown.',
@@ -258,4 +214,5 @@ export type Profile = z.output<typeof profileSchema>;
 type CommandDefinition = Profile['commands'][string];
 export type CommandArgumentDefinition = NonNullable<CommandDefinition['arguments']>[string];
 type StatusDefinition = Profile['statuses'][number];
+export type AnswersDefinition = NonNullable<Profile['answers']>;
 export type StatusArgumentDefinition = NonNullable<StatusDefinition['arguments']>[string];

@@ -32,7 +32,7 @@ export function serialGateway(options: Readonly<Record<string, ConfigInput>>): T
   return Object.assign(gw, {
     payloads: () => gw.published.filter((m) => m.topic === STATUS_TOPIC).map(parse),
     waitForPayload: async (match: (p: Payload) => boolean, timeoutMs = 5_000) =>
-      parse(await gw.waitFor((m) => m.topic === STATUS_TOPIC && match(parse(m)), timeoutMs)),
+      parse(await gw.waitFor((m) => m.topic === STATUS_TOPIC && match(parse(m)), { since: 'start', timeoutMs })),
   });
 }
 
