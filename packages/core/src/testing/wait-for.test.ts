@@ -54,7 +54,7 @@ describe('TestGateway.waitFor', () => {
     expect(JSON.parse((await reply).payload)).toEqual({ action: 'light_on', response: 'OK', reason: 'done light_on', correlation: 'c1' });
 
     const all = gw.published;
-    const match = (fields: Parameters<TestGateway['waitFor']>[1]) =>
+    const match = (fields: JsonFields) =>
       gw.waitFor(STATUS, fields, { since: 'start', timeoutMs: 1 }).then(
         () => true,
         () => false,
@@ -81,6 +81,12 @@ describe('TestGateway.waitFor', () => {
     await expect(match({ steps: [1] })).resolves.toBe(false);
     await expect(match({ level: '3' })).resolves.toBe(false);
     await detailed.stop();
+  });
+
+  it('takes waitFor(topic, { since, timeoutMs }) for options, not for JSON fields', async () => {
+    const first = await command('light_on', 'c1');
+    expect(await gw.waitFor(STATUS, { since: 'start' })).toBe(first);
+    await expect(gw.waitFor('test/none', { timeoutMs: 1 })).rejects.toThrow('no message on "test/none" was published after waitFor() was called within 1 ms');
   });
 
   it('matches a payload exactly or by pattern, and the retain flag', async () => {

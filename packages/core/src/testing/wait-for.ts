@@ -34,7 +34,11 @@ export interface WaitForOptions {
   timeoutMs?: number;
 }
 
-/** The forms `waitFor` takes: a topic (or filter) with the payload or its JSON fields, a match object, or a predicate. */
+/**
+ * The forms `waitFor` takes: a topic (or filter) with the payload or its JSON fields, a match
+ * object, or a predicate. `waitFor(topic, { since: 'start' })`: an object with no keys but
+ * `since` and `timeoutMs` is taken as the options.
+ */
 export interface WaitFor {
   (topic: string, expected?: string | RegExp | JsonFields, options?: WaitForOptions): Promise<PublishedMessage>;
   (match: PublishedMatch | ((m: PublishedMessage) => boolean), options?: WaitForOptions): Promise<PublishedMessage>;
@@ -47,6 +51,13 @@ interface Source {
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof RegExp);
+
+const OPTION_KEYS = new Set(['since', 'timeoutMs']);
+
+/** `waitFor(topic, { since: 'start' })`: an object of options alone is read as options, not as JSON fields. */
+function isOptions(v: unknown): v is WaitForOptions {
+  return isPlainObject(v) && Object.keys(v).length > 0 && Object.keys(v).every((k) => OPTION_KEYS.has(k));
+}
 
 function fieldMatches(expected: unknown, actual: unknown): boolean {
   if (expected instanceof RegExp) return typeof actual === 'string' && expected.test(actual);
@@ -94,10 +105,13 @@ function sinceText(since: WaitForOptions['since']): string {
 
 /** waitFor() over a link's published messages (the testing kit's TestGateway.waitFor). */
 export function waitForOn(source: Source): WaitFor {
-  return ((first: string | PublishedMatch | ((m: PublishedMessage) => boolean), second?: unknown, third?: WaitForOptions) => {
+  return (first: string | PublishedMatch | ((m: PublishedMessage) => boolean), second?: unknown, third?: WaitForOptions) => {
     let match: PublishedMatch | ((m: PublishedMessage) => boolean);
     let options: WaitForOptions;
-    if (typeof first === 'string') {
+    if (typeof first === 'string' && third === undefined && isOptions(second)) {
+      match = { topic: first };
+      options = second;
+    } else if (typeof first === 'string') {
       const expected = second as string | RegExp | JsonFields | undefined;
       match = { topic: first, ...(typeof expected === 'string' || expected instanceof RegExp ? { payload: expected } : expected ? { json: expected } : {}) };
       options = third ?? {};
@@ -125,5 +139,5 @@ export function waitForOn(source: Source): WaitFor {
         resolve(m);
       });
     });
-  }) as WaitFor;
+  };
 }
