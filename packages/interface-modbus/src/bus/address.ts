@@ -17,6 +17,11 @@ export function parseBusAddress(address: string): BusAddress {
   if (scheme !== 'tcp' && scheme !== 'rtu+tcp') {
     throw new ModbusError('MODBUS_CONFIG', `address "${text}" has an unsupported scheme "${scheme}://": ${EXPECTED}`);
   }
+  const portText = /:(\d+)\/?$/.exec(text)?.[1];
+  const port = portText === undefined ? 502 : Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ModbusError('MODBUS_CONFIG', `address "${text}" needs a port between 1 and 65535, e.g. ${scheme}://host:502`);
+  }
   let url: URL;
   try {
     // URL parses host and port of a special scheme only; the scheme is known by now.
@@ -28,12 +33,6 @@ export function parseBusAddress(address: string): BusAddress {
   if (host === '') throw new ModbusError('MODBUS_CONFIG', `address "${text}" has no host: ${EXPECTED}`);
   if ((url.pathname !== '' && url.pathname !== '/') || url.search !== '' || url.hash !== '' || url.username !== '') {
     throw new ModbusError('MODBUS_CONFIG', `address "${text}" has more than a host and a port: use ${scheme}://${url.hostname}:port`);
-  }
-  const explicit = /:(\d*)$/.exec(text.replace(/\/$/, ''))?.[1];
-  // URL drops port 80 as the default of http: read the port from the text itself.
-  const port = explicit === undefined || explicit === '' ? 502 : Number(explicit);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ModbusError('MODBUS_CONFIG', `address "${text}" needs a port between 1 and 65535: ${scheme}://${url.hostname}:502`);
   }
   return { kind: scheme, host, port };
 }
