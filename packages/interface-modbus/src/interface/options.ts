@@ -57,7 +57,7 @@ export function modbusOptions(baseDir?: string) {
       (entries) => problemOf(() => loadUnitProfiles(parseUnitList(entries), baseDir, { strict: false })),
     ),
     baudrate: int(9600, 'Serial lines only: bits per second.', { min: 300, max: 1_000_000 }),
-    parity: choice(['even', 'none', 'odd', 'mark', 'space'], 'even', 'Serial lines only: parity (Modbus says even; many meters ship set to none).'),
+    parity: choice(['none', 'even', 'odd', 'mark', 'space'], 'none', 'Serial lines only: parity (the Modbus specification says even; most meters and boards ship set to none).'),
     databits: choice(['8', '7'], '8', 'Serial lines only: data bits (RTU uses 8).'),
     stopbits: choice(['1', '2'], '1', 'Serial lines only: stop bits.'),
     interframe: checked(
