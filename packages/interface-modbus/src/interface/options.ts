@@ -9,14 +9,14 @@ import { parseUnitList } from './unit-list.js';
  * wherever the section is validated, `--check` included, so a bad value is reported with the
  * file, line and option like any other.
  */
-function checked<T>(base: OptionSchema<T>, check: (value: T) => string | undefined): OptionSchema<T> {
-  const meta = base.meta();
+function checked<T>(base: OptionSchema<T>, check: (value: T) => string | undefined, required?: string): OptionSchema<T> {
+  const meta = { ...base.meta(), ...(required === undefined ? {} : { required }) };
   return base
     .superRefine((value, ctx) => {
       const problem = check(value);
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     })
-    .meta({ ...meta });
+    .meta(meta);
 }
 
 function problemOf(run: () => unknown): string | undefined {
@@ -55,6 +55,8 @@ export function modbusOptions(baseDir?: string) {
         'The units on the bus, comma-separated, each name:unit:profile: its device id (lowercase, digits, hyphens; a topic level), its Modbus unit id, and a shipped profile (eastron-sdm630) or a JSON profile file (relative to this file).',
       ),
       (entries) => problemOf(() => loadUnitProfiles(parseUnitList(entries), baseDir, { strict: false })),
+      // list() has no "required": the check refuses an empty list, the metadata says so for the docs.
+      'give the units, e.g. "devices: meter:1:eastron-sdm630"',
     ),
     baudrate: int(9600, 'Serial lines only: bits per second.', { min: 300, max: 1_000_000 }),
     parity: choice(['none', 'even', 'odd', 'mark', 'space'], 'none', 'Serial lines only: parity (the Modbus specification says even; most meters and boards ship set to none).'),

@@ -4,6 +4,8 @@ import { ModbusError } from '../errors.js';
 import { loadModbusProfile, shippedModbusProfileNames, type CompiledModbusProfile } from '../profile/index.js';
 import type { UnitEntry } from './unit-list.js';
 
+const SHIPPED_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
 /** A unit of the bus with its profile loaded. */
 export interface ModbusUnit extends UnitEntry {
   readonly compiled: CompiledModbusProfile;
@@ -24,7 +26,8 @@ export function loadUnitProfiles(entries: readonly UnitEntry[], baseDir: string 
   const problems: string[] = [];
   let cause: unknown;
   for (const entry of entries) {
-    const located = shipped.has(entry.profile) || isAbsolute(entry.profile);
+    // A bare name is a shipped profile's (a wrong one is reported at once); a path needs its directory.
+    const located = shipped.has(entry.profile) || SHIPPED_NAME.test(entry.profile) || isAbsolute(entry.profile);
     if (!located && baseDir === undefined && !o.strict) continue;
     let compiled = loaded.get(entry.profile);
     if (compiled === undefined) {
