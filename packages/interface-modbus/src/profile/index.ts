@@ -1,0 +1,11 @@
+// The register-profile engine of @mg/interface-modbus: the profile format, its loader, the codec
+// of each point and the read planner. The runtime imports only from here (MODBUS-API.md).
+export { loadModbusProfile, compileModbusProfile, shippedModbusProfileNames } from './load.js';
+export { planReads, splitBatch, decodeBatch } from './planner.js';
+export type { PlanOptions } from './planner.js';
+export { parseAddress, registerNumber } from './address.js';
+export { profileSchema } from './schema.js';
+export type { ProfileInput, Profile } from './schema.js';
+export { profileJsonSchema } from './json-schema.js';
+export { renderProfileReference } from './reference.js';
+export type { Table, ValueType, Order, CheckResult, ModbusPoint, ModbusCommand, CompiledModbusProfile, ReadBatch } from './types.js';
