@@ -66,12 +66,13 @@ describe('reads', () => {
   });
 
   it('reads a unit at once on a poll on demand, the hourly point included', async () => {
-    const before = (await requestsOf(1, 3)).filter((r) => r.address === 100).length;
-    expect(before).toBe(1); // at connection only
+    const hourly = async (unit: number) => (await requestsOf(unit, 3)).filter((r) => r.address === 100).length;
+    expect(await hourly(1)).toBe(1); // at connection only
+    const other = await hourly(3);
     await gw.receive(POLL_TOPIC, 'board');
-    await until(async () => (await requestsOf(1, 3)).filter((r) => r.address === 100).length === 2, 'the hourly point read again');
+    await until(async () => (await hourly(1)) === 2, 'the hourly point read again');
     // Not the other unit's hourly point.
-    expect((await requestsOf(3, 3)).filter((r) => r.address === 100)).toHaveLength(1);
+    expect(await hourly(3)).toBe(other);
   });
 });
 
