@@ -46,11 +46,7 @@ export class ModbusProfileError extends ModbusError {
   declare readonly code: 'MODBUS_PROFILE_INVALID' | 'MODBUS_PROFILE_NOT_FOUND' | 'MODBUS_PROFILE_UNREADABLE' | 'MODBUS_PROFILE_NOT_JSON';
   readonly issues: readonly ModbusProfileIssue[];
 
-  constructor(
-    code: ModbusProfileError['code'],
-    message: string,
-    options: MgErrorOptions & { issues?: readonly ModbusProfileIssue[] } = {},
-  ) {
+  constructor(code: ModbusProfileError['code'], message: string, options: MgErrorOptions & { issues?: readonly ModbusProfileIssue[] } = {}) {
     super(code, message, options);
     this.issues = options.issues ?? [];
   }

@@ -7,5 +7,5 @@ export { configFileOf, modbusInterfaceFor } from './interface/launch.js';
 export { exceptionName } from './bus/exceptions.js';
 export { ModbusError, ModbusExceptionError, ModbusProfileError } from './errors.js';
 export type { ModbusErrorCode, ModbusProfileIssue } from './errors.js';
-export { loadModbusProfile, shippedModbusProfileNames } from './profile/index.js';
-export type { CompiledModbusProfile, ModbusCommand, ModbusPoint, Table, ValueType } from './profile/index.js';
+export { compileModbusProfile, loadModbusProfile, shippedModbusProfileNames } from './profile/index.js';
+export type { CompiledModbusProfile, ModbusCommand, ModbusPoint, ProfileInput, Table, ValueType } from './profile/index.js';

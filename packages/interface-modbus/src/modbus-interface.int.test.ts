@@ -32,7 +32,7 @@ afterAll(async () => {
 const requestsOf = async (unit: number, fc?: number) => (await sim.requests()).filter((r) => r.unit === unit && (fc === undefined || r.fc === fc));
 
 describe('reads', () => {
-  it("publishes each point as a status of its unit, decoded as the profile says", async () => {
+  it('publishes each point as a status of its unit, decoded as the profile says', async () => {
     await gw.waitForPayload('board', (p) => p.action === 'TEMPERATURE');
     await gw.waitForPayload('board', (p) => p.action === 'ENERGY');
     await gw.waitForPayload('board', (p) => p.action === 'SETPOINT');
@@ -56,7 +56,12 @@ describe('reads', () => {
 
   it('falls back to smaller reads around a hole the unit refuses, and keeps to them', async () => {
     await gw.waitForPayload('holey', (p) => p.action === 'ENERGY');
-    expect(gw.payloads('holey')).toEqual(expect.arrayContaining([{ action: 'TEMPERATURE', value: 10 }, { action: 'HUMIDITY', value: 50 }]));
+    expect(gw.payloads('holey')).toEqual(
+      expect.arrayContaining([
+        { action: 'TEMPERATURE', value: 10 },
+        { action: 'HUMIDITY', value: 50 },
+      ]),
+    );
     const refused = (await requestsOf(3, 4)).filter((r) => r.count === 10).length;
     const after = (await requestsOf(3, 4)).length;
     await until(async () => (await requestsOf(3, 4)).length >= after + 4, 'more reads of unit 3');

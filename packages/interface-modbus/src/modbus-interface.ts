@@ -142,11 +142,20 @@ export class ModbusInterface implements GatewayInterface {
       };
       this.bus.on('state', settled);
     });
-    this.bus.on('state', this.ctx.contain('modbus bus state', (s: BusStateChange) => this.onState(s)));
-    this.scheduler.on('backoff', this.ctx.contain('modbus unit backoff', (b: PollBackoffInfo) => this.setAvailable(b.device, false, `no answer (${b.reason})`)));
-    this.scheduler.on('poll', this.ctx.contain('modbus poll', (p: PollInfo) => {
+    this.bus.on(
+      'state',
+      this.ctx.contain('modbus bus state', (s: BusStateChange) => this.onState(s)),
+    );
+    this.scheduler.on(
+      'backoff',
+      this.ctx.contain('modbus unit backoff', (b: PollBackoffInfo) => this.setAvailable(b.device, false, `no answer (${b.reason})`)),
+    );
+    this.scheduler.on(
+      'poll',
+      this.ctx.contain('modbus poll', (p: PollInfo) => {
         if (p.ok) this.setAvailable(p.device, true);
-      }));
+      }),
+    );
     const names = this.units.map((u) => `${u.name}:${u.unit}:${u.compiled.name}`).join(', ');
     this.ctx.logger.info(`bus ${this.bus.name}; devices ${names}`);
     this.untie.push(this.ctx.devices.onPoll((device) => this.pollOnDemand(device)));

@@ -32,8 +32,10 @@ describe('the @mg/interface-modbus package', () => {
       'ModbusPoint',
       'ModbusProfileError',
       'ModbusProfileIssue',
+      'ProfileInput',
       'Table',
       'ValueType',
+      'compileModbusProfile',
       'configFileOf',
       'exceptionName',
       'loadModbusProfile',
@@ -57,7 +59,12 @@ describe('the @mg/interface-modbus package', () => {
     expect(/^\[(\w+)\]$/m.exec(text)?.[1]).toBe('INTERFACE');
     const loaded = loadConfig(defineConfig(gatewaySchema()), { files: [join(pkgDir, 'modbus2mqtt.conf')] });
     expect(loaded.warnings).toEqual([]);
-    expect(loaded.values.INTERFACE).toMatchObject({ address: 'tcp://192.168.1.30:502', devices: ['meter:1:eastron-sdm630'], function: 'Energy', location: 'Basement' });
+    expect(loaded.values.INTERFACE).toMatchObject({
+      address: 'tcp://192.168.1.30:502',
+      devices: ['meter:1:eastron-sdm630'],
+      function: 'Energy',
+      location: 'Basement',
+    });
   });
 
   it('modbus2mqtt.conf shows every option, set or commented out with its default', () => {
@@ -81,7 +88,10 @@ describe('the @mg/interface-modbus package', () => {
   it('ships a valid map with root home and a lower-case word for every action of the shipped profiles', () => {
     const mapfilename = join(pkgDir, 'modbus2mqtt.map.json');
     expect(() =>
-      createTestGateway(ModbusInterface, { options: { address: 'tcp://127.0.0.1:502', devices: 'meter:1:eastron-sdm630' }, mqtt: { mapping: true, mapfilename } }),
+      createTestGateway(ModbusInterface, {
+        options: { address: 'tcp://127.0.0.1:502', devices: 'meter:1:eastron-sdm630' },
+        mqtt: { mapping: true, mapfilename },
+      }),
     ).not.toThrow();
     const map = JSON.parse(read(mapfilename)) as { root: string; action: { map: Record<string, string[]> } };
     expect(map.root).toBe('home');

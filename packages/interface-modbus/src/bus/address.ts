@@ -2,8 +2,7 @@ import { ModbusError } from '../errors.js';
 
 /** Where the bus is: Modbus TCP, RTU frames over a TCP serial server, or RTU on a serial port. */
 export type BusAddress =
-  | { readonly kind: 'tcp' | 'rtu+tcp'; readonly host: string; readonly port: number }
-  | { readonly kind: 'serial'; readonly path: string };
+  { readonly kind: 'tcp' | 'rtu+tcp'; readonly host: string; readonly port: number } | { readonly kind: 'serial'; readonly path: string };
 
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 const EXPECTED = 'use tcp://host:port (Modbus TCP), rtu+tcp://host:port (RTU over a TCP serial server) or a serial device path such as /dev/ttyUSB0';

@@ -7,7 +7,13 @@ import type { CharacterFormat } from './interframe.js';
 /** One request on the bus, with the unit it is for. */
 export type ModbusRequest =
   | { readonly kind: 'read'; readonly unit: number; readonly fc: 1 | 2 | 3 | 4; readonly address: number; readonly count: number }
-  | { readonly kind: 'write'; readonly unit: number; readonly fc: 5 | 6 | 15 | 16; readonly address: number; readonly values: readonly number[] | readonly boolean[] };
+  | {
+      readonly kind: 'write';
+      readonly unit: number;
+      readonly fc: 5 | 6 | 15 | 16;
+      readonly address: number;
+      readonly values: readonly number[] | readonly boolean[];
+    };
 
 /** What a read returns: words (fc 3, 4) or bits (fc 1, 2), exactly `count` of them. */
 export type ReadResult = number[] | boolean[];
@@ -109,7 +115,7 @@ export function exchange(client: ModbusRTU, r: ModbusRequest): Promise<ReadResul
 function readData(r: Extract<ModbusRequest, { kind: 'read' }>, data: unknown): ReadResult {
   if (!Array.isArray(data)) throw new ModbusError('MODBUS_BAD_ANSWER', `unit ${r.unit} answered a read of ${r.count} at ${r.address} without data`);
   // Bits come in whole bytes: the padding past `count` is not the device's.
-  return (r.fc <= 2 ? (data as boolean[]).slice(0, r.count) : (data as number[]).slice(0, r.count)) as ReadResult;
+  return r.fc <= 2 ? (data as boolean[]).slice(0, r.count) : (data as number[]).slice(0, r.count);
 }
 
 /** The request as a log line shows it: `unit 3 fc 4 at 30 x 2`. */
@@ -126,6 +132,7 @@ function toModbusError(err: unknown, r: ModbusRequest): ModbusError {
     return new ModbusExceptionError(e.modbusCode, name, `${what}: the device answered exception ${e.modbusCode} ${name}`, { cause: err });
   }
   if (e.name === 'TransactionTimedOutError' || e.errno === 'ETIMEDOUT') return new ModbusError('MODBUS_TIMEOUT', `${what}: no answer`, { cause: err });
-  if (e.name === 'PortNotOpenError' || e.errno === 'ECONNREFUSED') return new ModbusError('MODBUS_NOT_CONNECTED', `${what}: the bus is not connected`, { cause: err });
+  if (e.name === 'PortNotOpenError' || e.errno === 'ECONNREFUSED')
+    return new ModbusError('MODBUS_NOT_CONNECTED', `${what}: the bus is not connected`, { cause: err });
   return new ModbusError('MODBUS_BAD_ANSWER', `${what}: ${typeof e.message === 'string' ? e.message : String(err)}`, { cause: err });
 }

@@ -5,7 +5,7 @@ import { failureReason } from './reply-reasons.js';
 import type { ModbusUnit } from './unit-profiles.js';
 
 /** The read function of each table. */
-export const READ_FC: Readonly<Record<Table, 1 | 2 | 3 | 4>> = { coil: 1, discrete: 2, holding: 3, input: 4 };
+const READ_FC: Readonly<Record<Table, 1 | 2 | 3 | 4>> = { coil: 1, discrete: 2, holding: 3, input: 4 };
 
 /** The read request of a batch of one unit. */
 export function readRequest(unit: number, b: Pick<ReadBatch, 'table' | 'address' | 'count'>): ModbusRequest {

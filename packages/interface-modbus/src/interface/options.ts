@@ -29,7 +29,7 @@ function problemOf(run: () => unknown): string | undefined {
 }
 
 /** `interframe`: empty (the 3.5-character time at the line's speed) or milliseconds. */
-export function interFrameProblem(value: string): string | undefined {
+function interFrameProblem(value: string): string | undefined {
   if (value === '' || (/^\d+(\.\d+)?$/.test(value) && Number(value) <= 1000)) return undefined;
   return 'expected a number of milliseconds from 0 to 1000, or empty for 3.5 characters at the baud rate';
 }
@@ -59,7 +59,11 @@ export function modbusOptions(baseDir?: string) {
       'give the units, e.g. "devices: meter:1:eastron-sdm630"',
     ),
     baudrate: int(9600, 'Serial lines only: bits per second.', { min: 300, max: 1_000_000 }),
-    parity: choice(['none', 'even', 'odd', 'mark', 'space'], 'none', 'Serial lines only: parity (the Modbus specification says even; most meters and boards ship set to none).'),
+    parity: choice(
+      ['none', 'even', 'odd', 'mark', 'space'],
+      'none',
+      'Serial lines only: parity (the Modbus specification says even; most meters and boards ship set to none).',
+    ),
     databits: choice(['8', '7'], '8', 'Serial lines only: data bits (RTU uses 8).'),
     stopbits: choice(['1', '2'], '1', 'Serial lines only: stop bits.'),
     interframe: checked(
@@ -72,11 +76,18 @@ export function modbusOptions(baseDir?: string) {
       min: 0,
       max: 100,
     }),
-    function: string('', 'Function of the messages of these devices (Energy): statuses carry it, and commands for another function are ignored; empty for any.'),
+    function: string(
+      '',
+      'Function of the messages of these devices (Energy): statuses carry it, and commands for another function are ignored; empty for any.',
+    ),
     location: string('', 'Location of the devices (Basement), in statuses and to select commands the same way; empty for any.'),
-    reconnectmin: number(1, 'Seconds before the first attempt to reach the bus again after the connection was lost; the delay doubles after each failed attempt.', {
-      min: 0.01,
-    }),
+    reconnectmin: number(
+      1,
+      'Seconds before the first attempt to reach the bus again after the connection was lost; the delay doubles after each failed attempt.',
+      {
+        min: 0.01,
+      },
+    ),
     reconnectmax: number(30, 'Longest delay in seconds between two attempts to reach the bus.', { min: 0.01 }),
   } satisfies Record<string, OptionSchema<unknown>>;
 }

@@ -11,7 +11,7 @@ export interface UnitEntry {
 }
 
 /** A device id as core takes it: every convention uses it as a topic level. */
-export const UNIT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const UNIT_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 const EXAMPLE = 'e.g. "devices: meter:1:eastron-sdm630, relays:2:generic-relay-board"';
 
@@ -35,7 +35,9 @@ export function parseUnitList(entries: readonly string[]): UnitEntry[] {
     }
     const unit = /^\d+$/.test(unitText) ? Number(unitText) : Number.NaN;
     if (!UNIT_NAME.test(name)) {
-      problems.push(`"${entry}": the name "${name}" must be lowercase letters, digits and hyphens, not starting with a hyphen, at most 64 (it is a topic level)`);
+      problems.push(
+        `"${entry}": the name "${name}" must be lowercase letters, digits and hyphens, not starting with a hyphen, at most 64 (it is a topic level)`,
+      );
     } else if (!(unit >= 0 && unit <= 255)) {
       problems.push(`"${entry}": the unit id "${unitText}" must be a whole number from 0 to 255 (1 to 247 on a serial line)`);
     } else if (names.has(name)) {

@@ -8,7 +8,7 @@ import { decodeBatch, planReads, splitBatch, type ModbusPoint, type ReadBatch } 
 import type { ModbusUnit } from './unit-profiles.js';
 
 /** What UnitPolls uses of the scheduler. */
-export type PollQueue = Pick<PollScheduler, 'add' | 'pollNow'>;
+type PollQueue = Pick<PollScheduler, 'add' | 'pollNow'>;
 
 export interface UnitPollsOptions {
   readonly scheduler: PollQueue;
@@ -111,10 +111,12 @@ export class UnitPolls {
     if (points.length <= 1) {
       this.plan.splice(at, 1);
       const ids = points.map((q) => q.id).join(', ');
-      this.o.logger.warn?.(`${where} refused the read of ${ids} (${table} ${address}, ${count}) with ILLEGAL DATA ADDRESS: check the profile; not read any more`);
+      this.o.logger.warn?.(
+        `${where} refused the read of ${ids} (${table} ${address}, ${count}) with ILLEGAL DATA ADDRESS: check the profile; not read any more`,
+      );
       return;
     }
-    const parts = splitBatch(p.batch).map((batch) => ({ batch, intervalMs: p.intervalMs }) as Planned);
+    const parts: Planned[] = splitBatch(p.batch).map((batch) => ({ batch, intervalMs: p.intervalMs }));
     this.plan.splice(at, 1, ...parts);
     this.o.logger.info?.(`${where} refused a read of ${count} at ${table} ${address} (ILLEGAL DATA ADDRESS): read in ${parts.length} parts from now on`);
     // Read at once rather than an interval later: the values are owed.

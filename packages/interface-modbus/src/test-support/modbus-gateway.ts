@@ -8,7 +8,7 @@ import { ModbusInterface } from '../modbus-interface.js';
 export type Payload = Record<string, unknown>;
 
 /** Where the test gateway (no map, root `test`) publishes the statuses of unit `device`, and takes its commands. */
-export const statusTopic = (device: string) => `test/Energy//Lab/${device}/modbus2mqtt/S`;
+const statusTopic = (device: string) => `test/Energy//Lab/${device}/modbus2mqtt/S`;
 export const commandTopic = (device: string) => `test/Energy//Lab/${device}/tester/C`;
 export const POLL_TOPIC = 'test/modbus2mqtt/poll';
 
