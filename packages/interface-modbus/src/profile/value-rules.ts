@@ -96,7 +96,7 @@ function onStep(value: number, base: number, step: number): boolean {
 }
 
 /** The raw value for a checked published number, or why there is none. */
-export function rawOf(r: ValueRules, value: number | string): { ok: true; raw: RawValue } | { ok: false; reason: string } {
+function rawOf(r: ValueRules, value: number | string): { ok: true; raw: RawValue } | { ok: false; reason: string } {
   const range = INTEGER_RANGE[r.type];
   // A 64-bit integer beyond 2^53 arrives as a decimal string and is written exactly.
   if (typeof value === 'string') {
