@@ -3,9 +3,7 @@
 export { loadModbusProfile, compileModbusProfile, shippedModbusProfileNames } from './load.js';
 export { planReads, splitBatch, decodeBatch } from './planner.js';
 export type { PlanOptions } from './planner.js';
-export { parseAddress, registerNumber } from './address.js';
-export { profileSchema } from './schema.js';
-export type { ProfileInput, Profile } from './schema.js';
+export type { ProfileInput } from './schema.js';
 export { profileJsonSchema } from './json-schema.js';
 export { renderProfileReference } from './reference.js';
 export type { Table, ValueType, Order, CheckResult, ModbusPoint, ModbusCommand, CompiledModbusProfile, ReadBatch } from './types.js';

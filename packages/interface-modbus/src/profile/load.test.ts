@@ -141,6 +141,9 @@ describe('compileModbusProfile', () => {
     expect(problems(edit((p) => (p.points[0].address = 5)))).toEqual([
       'points[0].table: is missing: give the table (holding, input, coil or discrete), or write the address as a register number ("40001")',
     ]);
+    expect(problems(edit((p) => (p.points[0].address = 30073)))).toEqual([
+      'points[0].table: is missing; if 30073 is the register number of the manual (input register 72), write it as a string: "30073"',
+    ]);
     expect(problems(edit((p) => (p.points[0].table = 'holding')))).toEqual([
       'points[0].table: is holding, but the address "30001" is a register number of the input table: give one of the two, or make them agree',
     ]);

@@ -147,8 +147,8 @@ describe('decodeBatch', () => {
   it('makes an answer of the wrong length or kind a bad answer for every point', () => {
     const list = points(['a', '30001'], ['b', '30002']);
     const [batch] = planReads(list, { maxGap: 0 });
-    for (const raw of [[1], [1, 2, 3], [true, false]]) {
-      const values = decodeBatch(batch!, raw as number[]);
+    for (const raw of [[1], [1, 2, 3], [true, false]] as (number[] | boolean[])[]) {
+      const values = decodeBatch(batch!, raw);
       expect([...values.values()].every((v) => v instanceof ModbusError && v.code === 'MODBUS_BAD_ANSWER')).toBe(true);
     }
     expect((decodeBatch(batch!, [1]).get(list[0]!) as Error).message).toBe('read of 2 input register(s) at 0: the answer has 1 register(s)');

@@ -102,7 +102,7 @@ export function decodeBatch(batch: ReadBatch, raw: readonly number[] | readonly 
   for (const p of batch.points) {
     const from = p.address - batch.address;
     try {
-      out.set(p, p.decode(raw.slice(from, from + p.count) as number[] | boolean[]));
+      out.set(p, p.decode(raw.slice(from, from + p.count)));
     } catch (err) {
       out.set(p, err instanceof Error ? err : new Error(String(err)));
     }

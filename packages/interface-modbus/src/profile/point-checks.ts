@@ -58,7 +58,15 @@ export function checkPoint(p: PointShape, ctx: Ctx): void {
     );
   const table = tableOf(p);
   if (!table) {
-    if (parsed.ok) issue(['table'], 'is missing: give the table (holding, input, coil or discrete), or write the address as a register number ("40001")');
+    if (!parsed.ok) return;
+    // 30001 written as a number is protocol address 30001: most likely a register number from a manual.
+    const notation = typeof p.address === 'number' ? parseAddress(String(p.address)) : undefined;
+    issue(
+      ['table'],
+      notation?.ok
+        ? `is missing; if ${p.address} is the register number of the manual (${notation.table} register ${notation.address}), write it as a string: "${p.address}"`
+        : 'is missing: give the table (holding, input, coil or discrete), or write the address as a register number ("40001")',
+    );
     return;
   }
   const type = typeOf(p, table);

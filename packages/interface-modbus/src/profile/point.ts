@@ -76,8 +76,8 @@ class CompiledPoint implements ModbusPoint {
     this.limits = { ...(w?.min !== undefined && { min: w.min }), ...(w?.max !== undefined && { max: w.max }), ...(w?.step !== undefined && { step: w.step }) };
     if (w) {
       const actions = commandActions(this.action, w.action, this.type === 'bool');
-      const fc = w.fc ?? (table === 'coil' ? 5 : this.count === 1 ? 6 : 16);
-      this.write = { action: actions.set, fc: fc as 5 | 6 | 15 | 16 };
+      const fc: 5 | 6 | 15 | 16 = w.fc ?? (table === 'coil' ? 5 : this.count === 1 ? 6 : 16);
+      this.write = { action: actions.set, fc };
       if (actions.on && actions.off) this.switchActions = { on: actions.on, off: actions.off };
     }
     this.rules = {
@@ -101,7 +101,7 @@ class CompiledPoint implements ModbusPoint {
     }
     const words = raw as readonly unknown[];
     const bad = words.find((w) => typeof w !== 'number' || !Number.isInteger(w) || w < 0 || w > 0xffff);
-    if (bad !== undefined) throw badAnswer(this, `${String(bad)} is not a register value (0 to 65535)`);
+    if (bad !== undefined) throw badAnswer(this, `${JSON.stringify(bad) ?? typeof bad} is not a register value (0 to 65535)`);
     return toPublished(this.rules, readRaw(this.type, wordsToBytes(words as number[], this.layout), this.bit));
   }
 

@@ -4,9 +4,9 @@ import { checkPoint } from './point-checks.js';
 import { checkProfile } from './profile-checks.js';
 
 /** Internal actions are UPPER_CASE, like the rest of @mg's internal vocabulary (VOLTAGE, SETPOINT_SET). */
-export const ACTION_NAME = /^[A-Z][A-Z0-9_]*$/;
+const ACTION_NAME = /^[A-Z][A-Z0-9_]*$/;
 /** Point ids double as capability ids: a topic level in every convention. */
-export const POINT_ID = /^[a-z0-9][a-z0-9-]*$/;
+const POINT_ID = /^[a-z0-9][a-z0-9-]*$/;
 const ARGUMENT_NAME = /^[a-z][A-Za-z0-9_]*$/;
 /** Keys of the JSON payload itself: an argument with one of these names would collide. */
 const RESERVED_ARGUMENTS: readonly string[] = ['action', 'correlation'];
@@ -25,8 +25,8 @@ const order = (what: string) =>
 const pollSeconds = z.number().min(0.1).max(86_400);
 const groupName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and hyphens (energy, setpoints)');
 
-export const VALUE_TYPES = ['bool', 'bit', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64', 'string'] as const;
-export const TABLES = ['holding', 'input', 'coil', 'discrete'] as const;
+const VALUE_TYPES = ['bool', 'bit', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64', 'string'] as const;
+const TABLES = ['holding', 'input', 'coil', 'discrete'] as const;
 
 const write = z
   .union(

@@ -25,7 +25,7 @@ export interface ValueRules {
 const FLOAT32_MAX = 3.4028234663852886e38;
 const TRUE = new Set(['on', 'true', '1']);
 const FALSE = new Set(['off', 'false', '0']);
-const shown = (value: unknown) => (value === undefined ? 'nothing' : (JSON.stringify(value) ?? String(value)).slice(0, 40));
+const shown = (value: unknown) => (value === undefined ? 'nothing' : (JSON.stringify(value) ?? `a ${typeof value}`).slice(0, 40));
 /** Rounded to `digits` significant digits: float noise (230.50000000000003) is not part of a reading. */
 const significant = (n: number, digits: number) => (n === 0 ? 0 : Number(n.toPrecision(digits)));
 const isScaled = (r: ValueRules) => (r.scale !== undefined && r.scale !== 1) || (r.offset !== undefined && r.offset !== 0);
@@ -96,7 +96,7 @@ function onStep(value: number, base: number, step: number): boolean {
 }
 
 /** The raw value for a checked published number, or why there is none. */
-export function rawOf(r: ValueRules, value: number | string): { ok: true; raw: RawValue } | { ok: false; reason: string } {
+function rawOf(r: ValueRules, value: number | string): { ok: true; raw: RawValue } | { ok: false; reason: string } {
   const range = INTEGER_RANGE[r.type];
   // A 64-bit integer beyond 2^53 arrives as a decimal string and is written exactly.
   if (typeof value === 'string') {
@@ -145,11 +145,11 @@ export function checkWritten(r: ValueRules, value: unknown): CheckResult {
 /** The raw value of a checked value (a name of the enumeration becomes its number). */
 export function rawOfChecked(r: ValueRules, value: JsonValue): RawValue {
   if (typeof value === 'boolean') return value;
-  if (r.type === 'string') return String(value);
+  if (r.type === 'string') return typeof value === 'string' ? value : JSON.stringify(value);
   if (r.enumeration && typeof value === 'string') {
     for (const [raw, name] of r.enumeration) if (name === value) return INTEGER_RANGE[r.type]![1] > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(raw) : raw;
   }
-  const raw = rawOf(r, typeof value === 'number' ? value : String(value));
+  const raw = rawOf(r, typeof value === 'number' || typeof value === 'string' ? value : JSON.stringify(value));
   if (!raw.ok) throw new RangeError(raw.reason);
   return raw.raw;
 }
