@@ -10,6 +10,7 @@ import {
   startModbusSim,
   sweepRetained,
   uniqueRoot,
+  waitFor,
   type ModbusSim,
   type TestClient,
 } from '@mg/test-helpers';
@@ -20,7 +21,9 @@ import { loadModbusProfile } from './index.js';
 // process (@mg/test-helpers' simulator: modbus-serial's ServerTCP), with both conventions on,
 // watched by an MQTT client playing the sender, Home Assistant and a Homie controller. What
 // reaches the devices is read from the simulator's registers and request log.
-jest.setTimeout(60_000);
+// Generous waits, for a 2-core machine shared with other test runs.
+jest.setTimeout(90_000);
+const WAIT_MS = 45_000;
 
 const PKG = join(__dirname, '..');
 const LAUNCHER = join(PKG, 'bin', 'modbus2mqtt.js');
@@ -118,7 +121,7 @@ type Payload = Record<string, unknown>;
 /** The first JSON payload on `device`'s status topic, after `from` messages, that `match` accepts. */
 async function status(device: string, what: string, match: (p: Payload) => boolean, from = 0): Promise<Payload> {
   const m = await explained(
-    watcher.waitFor((m) => m.topic === statusTopic(device) && watcher.messages.indexOf(m) >= from && match(JSON.parse(m.payload) as Payload), what, 20_000),
+    watcher.waitFor((m) => m.topic === statusTopic(device) && watcher.messages.indexOf(m) >= from && match(JSON.parse(m.payload) as Payload), what, WAIT_MS),
   );
   return JSON.parse(m.payload) as Payload;
 }
@@ -131,6 +134,12 @@ async function command(device: string, payload: Payload): Promise<Payload> {
 }
 
 it("publishes the meter's voltage, power and energy as statuses with the float32 values of its registers", async () => {
+  // The energy counters' 30 s interval may put their first read well after the start: a poll on
+  // demand (the poll topic, payload the unit's name) reads every point of the meter now.
+  await explained(
+    waitFor(() => gateway.output().includes(`subscribed to`) && gateway.output().includes(`${ROOT}/${CLIENT_ID}/poll`), 'modbus2mqtt to subscribe', WAIT_MS),
+  );
+  await watcher.publish(`${ROOT}/${CLIENT_ID}/poll`, 'meter');
   expect(await status('meter', 'VOLTAGE_L1', (p) => p.action === 'VOLTAGE_L1')).toEqual({ action: 'VOLTAGE_L1', value: 230.5 });
   expect(await status('meter', 'POWER', (p) => p.action === 'POWER')).toEqual({ action: 'POWER', value: 1234.25 });
   expect(await status('meter', 'TOTAL_ENERGY', (p) => p.action === 'TOTAL_ENERGY')).toEqual({ action: 'TOTAL_ENERGY', value: 98765.5 });
@@ -181,7 +190,7 @@ interface Component {
 /** A unit's discovery config, checked against Home Assistant's key rules; its components by name. */
 async function discovery(device: string): Promise<Record<string, Component>> {
   const topic = `${HA}/device/modbus2mqtt/${device}/config`;
-  const config = await explained(watcher.waitFor((m) => m.topic === topic && m.payload !== '', `the discovery config of ${device}`, 20_000));
+  const config = await explained(watcher.waitFor((m) => m.topic === topic && m.payload !== '', `the discovery config of ${device}`, WAIT_MS));
   expect(discoveryProblems(config.topic, config.payload, HA)).toEqual([]);
   const parsed = JSON.parse(config.payload) as { components: Record<string, Component> };
   return Object.fromEntries(Object.values(parsed.components).map((c) => [c.name, c]));
@@ -191,27 +200,29 @@ it('publishes Home Assistant discovery that passes its key rules: the meter as s
   const meter = await discovery('meter');
   expect(meter['Voltage L1']).toMatchObject({ platform: 'sensor', unit_of_measurement: 'V' });
   expect(meter['Total energy'] ?? meter['Total Energy']).toMatchObject({ platform: 'sensor', unit_of_measurement: 'kWh' });
-  await explained(watcher.waitFor((m) => m.topic === meter['Voltage L1']!.state_topic && m.payload === '230.5', 'Voltage L1 230.5 on its state topic', 20_000));
+  await explained(
+    watcher.waitFor((m) => m.topic === meter['Voltage L1']!.state_topic && m.payload === '230.5', 'Voltage L1 230.5 on its state topic', WAIT_MS),
+  );
   const thermostat = await discovery('thermostat');
   expect(thermostat.Setpoint).toMatchObject({ platform: 'number', min: 5, max: 30, step: 0.5 });
   expect(thermostat.Eco).toMatchObject({ platform: 'switch' });
   // A setpoint from Home Assistant's command topic reaches the register.
   await watcher.publish(thermostat.Setpoint!.command_topic!, '19.5');
-  await explained(sim.waitForRequest((r) => r.unit === THERMOSTAT && r.fc === 6, 20_000));
-  await explained(watcher.waitFor((m) => m.topic === thermostat.Setpoint!.state_topic && m.payload === '19.5', 'Setpoint 19.5 on its state topic', 20_000));
+  await explained(sim.waitForRequest((r) => r.unit === THERMOSTAT && r.fc === 6, WAIT_MS));
+  await explained(watcher.waitFor((m) => m.topic === thermostat.Setpoint!.state_topic && m.payload === '19.5', 'Setpoint 19.5 on its state topic', WAIT_MS));
   expect(await sim.read(THERMOSTAT, 'holding', 0, 1)).toEqual([195]);
 });
 
 it('publishes Homie 5 descriptions that node-homie accepts, and a /set reaches the coil', async () => {
   for (const device of [HOMIE_ROOT, `${HOMIE_ROOT}-meter`, `${HOMIE_ROOT}-thermostat`]) {
-    const description = await explained(watcher.waitFor((m) => m.topic === `${HOMIE}/5/${device}/$description`, `the $description of ${device}`, 20_000));
+    const description = await explained(watcher.waitFor((m) => m.topic === `${HOMIE}/5/${device}/$description`, `the $description of ${device}`, WAIT_MS));
     expect(homieSchemaErrors(JSON.parse(description.payload))).toEqual([]);
   }
-  await explained(watcher.waitFor((m) => m.topic === `${HOMIE}/5/${HOMIE_ROOT}/$state` && m.payload === 'ready', 'the root device ready', 20_000));
+  await explained(watcher.waitFor((m) => m.topic === `${HOMIE}/5/${HOMIE_ROOT}/$state` && m.payload === 'ready', 'the root device ready', WAIT_MS));
   const eco = `${HOMIE}/5/${HOMIE_ROOT}-thermostat/capabilities/eco`;
   const from = watcher.messages.length;
   await watcher.publish(`${eco}/set`, 'false');
-  await explained(watcher.waitFor((m) => watcher.messages.indexOf(m) >= from && m.topic === eco && m.payload === 'false', 'the eco property false', 20_000));
+  await explained(watcher.waitFor((m) => watcher.messages.indexOf(m) >= from && m.topic === eco && m.payload === 'false', 'the eco property false', WAIT_MS));
   expect(await sim.read(THERMOSTAT, 'coil', 0, 1)).toEqual([false]);
 });
 

@@ -23,7 +23,7 @@ export interface ModbusSimRequest {
   at: number;
 }
 
-export interface ModbusSimFault {
+interface ModbusSimFault {
   code: number;
   where?: { table: ModbusSimTable; address: number };
 }
@@ -124,11 +124,6 @@ export class Banks {
     if (code === 0) u.faults = where ? u.faults.filter((f) => !same(f)) : [];
     else u.faults = [...u.faults.filter((f) => !same(f)), where ? { code, where: { ...where } } : { code }];
   }
-}
-
-/** The table a function code reads or writes. */
-export function tableOf(fc: number): ModbusSimTable | undefined {
-  return ({ 1: 'coil', 2: 'discrete', 3: 'holding', 4: 'input', 5: 'coil', 6: 'holding', 15: 'coil', 16: 'holding' } as Record<number, ModbusSimTable>)[fc];
 }
 
 /** Unit, function, address and count of a request PDU that starts with the unit id (RTU, or TCP without its MBAP header). */
