@@ -11,12 +11,13 @@ it('runs every target through the broker and reports loss, latency, CPU, memory 
   try {
     const stdout = execFileSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js')], {
       env: { ...process.env, BENCH_QUICK: '1', BENCH_OUT: out },
-      timeout: 120_000,
+      timeout: 180_000,
     }).toString();
     const results = JSON.parse(readFileSync(out, 'utf8')) as {
       rows: { target: string; phase: string; sent: number; lost: number; duplicates: number; p99: number; cpuUs: number; maxRss: number }[];
       soak: { sent: number; rssStart: number; rssEnd: number };
       polling: { target: string; polls: number; cpuUs: number; p99: number; failures: number; timeouts: number; published: number }[];
+      modbus: { target: string; requests: number; seconds: number; registersPerS: number; cpuUs: number; cpuMsPerCycle?: number }[];
     };
     expect(results.rows.map((r) => r.target)).toEqual(expect.arrayContaining(['raw MQTT.js relay', '@mg, no map', '@mg, dummy map']));
     for (const r of results.rows) {
@@ -41,7 +42,21 @@ it('runs every target through the broker and reports loss, latency, CPU, memory 
     }
     expect(results.polling[0]!.published).toBe(results.polling[0]!.polls);
     expect(stdout).toMatch(/\| CPU µs\/poll \| lateness p50 ms \| lateness p99 ms \|/);
+    // The Modbus rows: the raw client twice, modbus2mqtt saturated, then 50 units at 1 s, each
+    // unit read about once a second (2 s measured), with its CPU per poll cycle.
+    expect(results.modbus.map((r) => r.target)).toEqual([
+      'modbus-serial client loop (raw)',
+      'modbus-serial client loop (raw)',
+      'modbus2mqtt, 200 units x 125 registers at 0.1 s',
+      'modbus2mqtt, 50 units x 20 registers at 1 s',
+    ]);
+    for (const r of results.modbus) expect(r.requests > 0 && r.registersPerS > 0 && r.cpuUs > 0).toBe(true);
+    const steady = results.modbus[3]!;
+    expect(steady.requests / steady.seconds).toBeGreaterThan(40);
+    expect(steady.requests / steady.seconds).toBeLessThan(60);
+    expect(steady.cpuMsPerCycle).toBeGreaterThan(0);
+    expect(stdout).toMatch(/\| registers\/s \| CPU µs\/request \| CPU ms\/poll cycle \|/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}, 180_000);
+}, 240_000);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ModbusRow } from './modbus.js';
 import type { PollingRow } from './polling.js';
 import type { LoadResult } from './protocol.js';
 
@@ -122,6 +123,21 @@ export function formatPollingTable(rows: PollingRow[]): string {
     n(r.late),
     n(r.failures),
     n(r.timeouts),
+  ]);
+  return markdownTable(header, body);
+}
+
+/** The Modbus rows: registers read per second, CPU per request and per poll cycle. */
+export function formatModbusTable(rows: ModbusRow[]): string {
+  const header = ['target', 'load', 'requests', 'requests/s', 'registers/s', 'CPU µs/request', 'CPU ms/poll cycle'];
+  const body = rows.map((r) => [
+    r.target,
+    r.load,
+    n(r.requests),
+    n(r.requests / r.seconds),
+    n(r.registersPerS),
+    n(r.cpuUs, 1),
+    r.cpuMsPerCycle === undefined ? '-' : n(r.cpuMsPerCycle, 1),
   ]);
   return markdownTable(header, body);
 }

@@ -9,7 +9,8 @@ import { mosquittoBinary, startMosquitto, updateDocSection } from '@mg/test-help
 import { type LoadRequest, type LoadResult } from './protocol.js';
 import { next, statsOf, STUCK_KEEPALIVE_S, TARGETS, type TargetSpec } from './targets.js';
 import { pollingRows, type PollingRow } from './polling.js';
-import { formatDocSection, formatPollingTable, formatRounds, formatTable, PERFORMANCE_PAGE, type Row } from './report.js';
+import { modbusRows, type ModbusRow } from './modbus.js';
+import { formatDocSection, formatModbusTable, formatPollingTable, formatRounds, formatTable, PERFORMANCE_PAGE, type Row } from './report.js';
 import { combineRounds } from './rounds.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -27,6 +28,7 @@ const PLAN = QUICK
       soakRate: 2_500,
       targets: TARGETS,
       polling: { warmupMs: 1_000, measureMs: 2_000 },
+      modbus: { warmupMs: 1_000, measureMs: 2_000 },
     }
   : {
       rounds: roundsFrom(process.env.BENCH_ROUNDS),
@@ -41,8 +43,9 @@ const PLAN = QUICK
       soakRate: 10_000,
       targets: TARGETS,
       polling: { warmupMs: 5_000, measureMs: 30_000 },
+      modbus: { warmupMs: 5_000, measureMs: 20_000 },
     };
-/** `BENCH_ONLY=polling`: only the polling rows (a minute), for work on the poll scheduler. */
+/** `BENCH_ONLY=polling`: only the polling rows (a minute), for work on the poll scheduler; `modbus`: only the Modbus rows (two minutes). */
 const ONLY = process.env.BENCH_ONLY;
 const OUT = process.env.BENCH_OUT ?? join(__dirname, '..', '..', '..', 'bench-results.json');
 
@@ -157,9 +160,15 @@ async function main(): Promise<void> {
   console.log(`@mg bench${QUICK ? ' (quick)' : ''}: ${machine}; broker: ${broker.kind}`);
   const rows: Row[] = [];
   try {
-    if (ONLY !== undefined && ONLY !== 'polling') throw new Error(`BENCH_ONLY can only be "polling", got "${ONLY}"`);
+    if (ONLY !== undefined && ONLY !== 'polling' && ONLY !== 'modbus') throw new Error(`BENCH_ONLY can only be "polling" or "modbus", got "${ONLY}"`);
     if (ONLY === 'polling') {
       await polling(broker.url, machine, broker.kind);
+      return;
+    }
+    if (ONLY === 'modbus') {
+      const modbus = await modbusTable(broker.url);
+      writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, modbus }, null, 2)}\n`);
+      console.log(`\nwrote ${OUT}`);
       return;
     }
     // Rounds: every target in turn, then again, so that a slow minute of the machine falls on all
@@ -203,9 +212,10 @@ async function main(): Promise<void> {
     console.log('  polling ...');
     const poll = await pollingRows(broker.url, PLAN.polling);
     console.log(`\n${formatPollingTable(poll)}`);
+    const modbus = await modbusTable(broker.url);
     writeFileSync(
       OUT,
-      `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rounds: PLAN.rounds, rows: table, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n'), polling: poll }, null, 2)}\n`,
+      `${JSON.stringify({ date: new Date().toISOString(), machine, broker: broker.kind, quick: QUICK, rounds: PLAN.rounds, rows: table, soak: { ...soakResult, rssStart: soak.rssStart, rssEnd: soak.rssEnd }, micro: micro.trim().split('\n'), polling: poll, modbus }, null, 2)}\n`,
     );
     console.log(`\nwrote ${OUT}`);
     // A quick run checks the harness: its figures are not a measurement to publish.
@@ -224,6 +234,15 @@ async function polling(url: string, machine: string, broker: string): Promise<vo
   writeFileSync(OUT, `${JSON.stringify({ date: new Date().toISOString(), machine, broker, quick: QUICK, polling: poll }, null, 2)}\n`);
   console.log(`\nwrote ${OUT}`);
   if (!QUICK) writePollingSection(poll);
+}
+
+/** The Modbus rows, printed, and written to the performance page with UPDATE_DOCS=1 (not in a quick run). */
+async function modbusTable(url: string): Promise<ModbusRow[]> {
+  console.log('  modbus ...');
+  const rows = await modbusRows(url, PLAN.modbus);
+  console.log(`\n${formatModbusTable(rows)}`);
+  if (!QUICK && updateDocSection(PERFORMANCE_PAGE, 'bench-modbus', formatModbusTable(rows))) console.log(`wrote the Modbus table to ${PERFORMANCE_PAGE}`);
+  return rows;
 }
 
 function writePollingSection(poll: PollingRow[]): void {

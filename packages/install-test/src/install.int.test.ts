@@ -94,6 +94,7 @@ it('publishes every public package, with real versions instead of workspace rang
     '@mg/embedded-broker',
     '@mg/interface-dummy',
     '@mg/interface-serial',
+    '@mg/interface-modbus',
     'create-mg-interface',
   ]) {
     const meta = (await (await fetch(`${url}${name.replace('/', '%2f')}`)).json()) as { versions: Record<string, { dependencies?: Record<string, string> }> };
@@ -196,6 +197,57 @@ it('npm install @mg/interface-serial alone: serialport loads, and serial2mqtt --
   }
   expect(failed.status).toBe(1);
   expect(failed.stderr?.toString()).toContain(`${join(etc, 'living-room.json')}: invalid profile, 1 problem:\n  spacingMs:`);
+}, 300_000);
+
+it('npm install @mg/interface-modbus alone: modbus2mqtt --check passes a shipped profile and names what is wrong in a broken one', () => {
+  const dir = project('modbus');
+  npm(dir, ['install', '@mg/interface-modbus']);
+  const names = tree(dir);
+  expect([...names].filter((n) => n.startsWith('@mg/')).sort()).toEqual([
+    '@mg/app-properties',
+    '@mg/backoff',
+    '@mg/config',
+    '@mg/core',
+    '@mg/device-io',
+    '@mg/errors',
+    '@mg/homeassistant',
+    '@mg/homie',
+    '@mg/interface-modbus',
+    '@mg/throttled-error',
+  ]);
+  expect(names.has('modbus-serial') && names.has('zod')).toBe(true);
+  expect([...names].some((n) => /aedes|embedded-broker|interface-serial/.test(n))).toBe(false);
+  // The example configuration shipped with the SDM630 profile, copied by the user as it is.
+  const pkg = join(dir, 'node_modules', '@mg', 'interface-modbus');
+  const etc = join(dir, 'etc');
+  mkdirSync(etc);
+  writeFileSync(join(etc, 'modbus2mqtt.conf'), readFileSync(join(pkg, 'examples', 'eastron-sdm630.conf')));
+  const bin = join(dir, 'node_modules', '.bin', 'modbus2mqtt');
+  const check = execFileSync(bin, ['--check', '-c', join(etc, 'modbus2mqtt.conf')], { cwd: dir, env: cleanEnv }).toString();
+  expect(check).toMatch(/^modbus2mqtt \d+\.\d+\.\d+: configuration and map are valid/);
+  expect(check).toMatch(/devices: meter \(voltage-l1, .*total-energy\)/);
+  expect(check).toContain('conventions: [HOMEASSISTANT], [HOMIE]');
+  // A second unit with a profile of the user's next to the configuration, then the same profile broken.
+  const board = JSON.parse(readFileSync(join(pkg, 'profiles', 'generic-relay-board.json'), 'utf8')) as { points: Array<Record<string, unknown>> };
+  writeFileSync(join(etc, 'garage-board.json'), JSON.stringify({ ...board, $schema: undefined, name: 'garage-board' }));
+  writeFileSync(
+    join(etc, 'modbus2mqtt.conf'),
+    '[INTERFACE]\naddress: tcp://192.168.1.50:502\ndevices: meter:1:eastron-sdm630, garage:2:garage-board.json\n[MQTT]\nhost: 127.0.0.1\n',
+  );
+  const both = execFileSync(bin, ['--check', '-c', join(etc, 'modbus2mqtt.conf')], { cwd: dir, env: cleanEnv }).toString();
+  expect(both).toContain('garage (relay1, relay2, relay3, relay4, input1');
+  board.points[4] = { ...board.points[4], address: 70000 };
+  writeFileSync(join(etc, 'garage-board.json'), JSON.stringify({ ...board, $schema: undefined, name: 'garage-board' }));
+  let failed: { status?: number; stderr?: Buffer } = {};
+  try {
+    execFileSync(bin, ['--check', '-c', join(etc, 'modbus2mqtt.conf')], { cwd: dir, env: cleanEnv, stdio: 'pipe' });
+  } catch (err) {
+    failed = err as typeof failed;
+  }
+  expect(failed.status).toBe(1);
+  const message = failed.stderr?.toString() ?? '';
+  expect(message).toContain(`garage (unit 2): ${join(etc, 'garage-board.json')}: invalid profile`);
+  expect(message).toContain('points[4].address: 70000 is not a protocol address');
 }, 300_000);
 
 it('npm install @mg/core alone runs a 20-line gateway in plain JavaScript', async () => {

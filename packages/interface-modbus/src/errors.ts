@@ -51,3 +51,19 @@ export class ModbusProfileError extends ModbusError {
     this.issues = options.issues ?? [];
   }
 }
+
+/**
+ * The device answered with a Modbus exception: `exception` is its code (2), `exceptionName` the
+ * specification's name for it (`ILLEGAL DATA ADDRESS`), what a command's ERROR reply names.
+ */
+export class ModbusExceptionError extends ModbusError {
+  declare readonly code: 'MODBUS_EXCEPTION';
+  readonly exception: number;
+  readonly exceptionName: string;
+
+  constructor(exception: number, exceptionName: string, message: string, options?: MgErrorOptions) {
+    super('MODBUS_EXCEPTION', message, options);
+    this.exception = exception;
+    this.exceptionName = exceptionName;
+  }
+}

@@ -1,0 +1,15 @@
+import { section } from '@mg/config';
+import { gatewaySections } from '@mg/core/options';
+import { homeAssistant } from '@mg/homeassistant';
+import { homie } from '@mg/homie';
+import { ModbusInterface } from '../modbus-interface.js';
+
+/** The sections of modbus2mqtt's configuration, as the gateway validates them (the launcher ships both conventions). */
+export function gatewaySchema() {
+  return {
+    ...gatewaySections,
+    INTERFACE: section(ModbusInterface.options, 'modbus2mqtt'),
+    HOMEASSISTANT: section(homeAssistant.options, homeAssistant.description),
+    HOMIE: section(homie.options, homie.description),
+  };
+}
