@@ -4,6 +4,8 @@ export { defineConfig, section, passthroughSection } from './schema.js';
 export type { ConfigSchema, ConfigValues, SectionSchema, SectionShape, SectionMeta } from './schema.js';
 export { string, int, number, port, bool, choice, level, list, optionMeta, LOG_LEVELS } from './options.js';
 export type { OptionMeta, OptionSchema, LogLevel, RangeOptions, CommonOptions } from './options.js';
+export { address } from './address.js';
+export type { AddressOptions } from './address.js';
 export { renderDefaults, describeConfig, renderOptionsTable, REDACTED } from './render.js';
 export { ConfigError, describeProblem, describePlace } from './errors.js';
 export type { ConfigErrorCode, ConfigProblem, ConfigPlace } from './errors.js';

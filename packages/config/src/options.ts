@@ -30,7 +30,8 @@ export interface CommonOptions {
   required?: string;
 }
 
-function build<T>(parse: (text: string) => { ok: true; value: T } | { ok: false; expected: string }, meta: OptionMeta): OptionSchema<T> {
+/** An option schema from a parser of its (trimmed) text; for the helpers of this package. */
+export function build<T>(parse: (text: string) => { ok: true; value: T } | { ok: false; expected: string }, meta: OptionMeta): OptionSchema<T> {
   const schema = z.string().transform((text, ctx) => {
     const result = parse(text.trim());
     if (result.ok) return result.value;
@@ -40,8 +41,8 @@ function build<T>(parse: (text: string) => { ok: true; value: T } | { ok: false;
   return schema.meta({ ...meta });
 }
 
-const ok = <T>(value: T) => ({ ok: true as const, value });
-const fail = (expected: string) => ({ ok: false as const, expected });
+export const ok = <T>(value: T) => ({ ok: true as const, value });
+export const fail = (expected: string) => ({ ok: false as const, expected });
 
 /** Free text; empty allowed. */
 export function string(def: string, description: string, options: CommonOptions = {}): OptionSchema<string> {

@@ -5,6 +5,7 @@ import * as api from './index.js';
 describe('the @mg/config package', () => {
   it('exports its public surface by name, values and types, and nothing else (a new name is a conscious change here)', () => {
     expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
+      'AddressOptions',
       'CommonOptions',
       'ConfigError',
       'ConfigErrorCode',
@@ -29,6 +30,7 @@ describe('the @mg/config package', () => {
       'SectionMeta',
       'SectionSchema',
       'SectionShape',
+      'address',
       'bool',
       'choice',
       'closest',

@@ -65,8 +65,8 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
     ],
   },
   './options': {
-    values: ['bool', 'choice', 'gatewaySections', 'int', 'list', 'number', 'port', 'renderOptionsTable', 'string'],
-    types: ['CommonOptions', 'OptionSchema', 'RangeOptions'],
+    values: ['address', 'bool', 'choice', 'gatewaySections', 'int', 'list', 'number', 'port', 'renderOptionsTable', 'string'],
+    types: ['AddressOptions', 'CommonOptions', 'OptionSchema', 'RangeOptions'],
   },
   './testing': {
     values: ['createTestContext', 'createTestGateway', 'memoryLogging'],

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import type { InterfaceClass } from '../index.js';
 import { runGateway, type RunOptions } from './runner.js';
 import { PollingEcho } from '../test-support/interfaces.js';
+import { address } from '../options.js';
 import { DUMMY_MAP_PATH } from '../test-support/fixtures.js';
 
 let dir: string;
@@ -107,6 +108,27 @@ describe('startGateway before connecting', () => {
   it('subscribes through a shared group when asked', async () => {
     conf(`${mapLines}sharedgroup: gateways\n`);
     expect((await run(['--check'])).text).toContain('subscriptions: $share/gateways/testmqttgtw/+/dummy/+/+/+/C');
+  });
+
+  it('--check exits 1 on a device address that would only fail at start, naming file and line', async () => {
+    class Pool extends PollingEcho {
+      static readonly options = { port: address('', 'The pool controller.', { required: 'e.g. "port: tcp://192.168.1.30:4001"' }) };
+    }
+    const path = conf(`${mapLines}[INTERFACE]\nport: tcp://127.0.0.1:abc\n`);
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => (text += d.toString()));
+    const handle = await runGateway(
+      Pool,
+      { appName: 'app', argv: ['--check', '-c', path], env: {}, launcherDir: dir },
+      { stdout: out, stderr: out, cwd: dir, process: true },
+    );
+    const code = await handle.done;
+    process.exitCode = undefined; // the program set it: the test process must not inherit it
+    expect(code).toBe(1);
+    expect(text).toContain(`${path}:5: [INTERFACE] port = "tcp://127.0.0.1:abc": the port "abc" is not a number: expected tcp://host:port, host:port`);
+    conf(`${mapLines}[INTERFACE]\nport: 127.0.0.1:47259\n`);
+    expect((await run(['--check', '-c', path], {}, Pool)).text).toContain('[INTERFACE] port = "tcp://127.0.0.1:47259"');
   });
 
   it('rejects unknown command line arguments', async () => {
