@@ -50,7 +50,11 @@ describe('the [INTERFACE] options of ModbusInterface', () => {
   });
 
   it.each([
-    ['address', 'modbus://gw:502', 'the scheme "modbus://" is not accepted here: expected tcp://host:port, rtu+tcp://host:port, host:port (port 1 to 65535) or a serial device path'],
+    [
+      'address',
+      'modbus://gw:502',
+      'the scheme "modbus://" is not accepted here: expected tcp://host:port, rtu+tcp://host:port, host:port (port 1 to 65535) or a serial device path',
+    ],
     ['address', 'tcp://gw:99999', 'the port 99999 is out of range'],
     ['address', 'rtu+tcp://gw', 'the port is missing, as in rtu+tcp://gw:502'],
     ['devices', 'meter:1', '"meter:1" is not name:unit:profile'],
