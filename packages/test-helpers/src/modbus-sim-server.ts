@@ -40,7 +40,9 @@ function vector(banks: Banks) {
   const answer = <T>(unit: number, table: ModbusSimTable, address: number, count: number, write: boolean, done: Done<T>, act: () => T) => {
     const v = banks.verdict(unit, table, address, count, write);
     if ('silent' in v) return;
-    if ('code' in v) return done(Object.assign(new Error(`exception ${v.code}`), { modbusErrorCode: v.code }), undefined as T);
+    // An empty list rather than no value: modbus-serial's FC4 handler reads values[i] even on an
+    // error, and would answer SLAVE DEVICE FAILURE (4) instead of the code asked for.
+    if ('code' in v) return done(Object.assign(new Error(`exception ${v.code}`), { modbusErrorCode: v.code }), [] as unknown as T);
     done(null, act());
   };
   const words = (table: 'holding' | 'input') => ({

@@ -112,6 +112,8 @@ describe('startModbusSim over TCP', () => {
           holes: [
             { table: 'holding', from: 5, to: 6 },
             { table: 'coil', from: 3, to: 3 },
+            { table: 'input', from: 2, to: 7 },
+            { table: 'discrete', from: 1, to: 1 },
           ],
         },
       },
@@ -121,6 +123,11 @@ describe('startModbusSim over TCP', () => {
     expect(await refusal(c.readHoldingRegisters(6, 1))).toBe(2);
     expect(await refusal(c.writeRegister(5, 1))).toBe(2);
     expect(await refusal(c.readCoils(0, 8))).toBe(2);
+    // Input registers too: modbus-serial's FC4 handler needs a list even with an error.
+    expect(await refusal(c.readInputRegisters(0, 10))).toBe(2);
+    expect(await refusal(c.readInputRegisters(2, 1))).toBe(2);
+    expect((await c.readInputRegisters(8, 2)).data).toEqual([0, 0]);
+    expect(await refusal(c.readDiscreteInputs(0, 2))).toBe(2);
     expect((await c.readHoldingRegisters(0, 5)).data).toHaveLength(5);
     expect((await c.readHoldingRegisters(7, 125)).data).toHaveLength(125);
     expect(await refusal(c.readHoldingRegisters(7, 126))).toBe(3);
@@ -130,6 +137,7 @@ describe('startModbusSim over TCP', () => {
     expect((await c.readHoldingRegisters(3, 2)).data).toHaveLength(2);
     await s.fail(1, 4);
     expect(await refusal(c.readInputRegisters(0, 1))).toBe(4);
+    expect(await refusal(c.readInputRegisters(8, 2))).toBe(4);
     await s.fail(1, 0);
     expect((await c.readHoldingRegisters(0, 3)).data).toEqual([1, 0, 0]);
   });
