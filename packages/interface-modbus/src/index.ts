@@ -8,4 +8,4 @@ export { exceptionName } from './bus/exceptions.js';
 export { ModbusError, ModbusExceptionError, ModbusProfileError } from './errors.js';
 export type { ModbusErrorCode, ModbusProfileIssue } from './errors.js';
 export { compileModbusProfile, loadModbusProfile, shippedModbusProfileNames } from './profile/index.js';
-export type { CompiledModbusProfile, ModbusCommand, ModbusPoint, ProfileInput, Table, ValueType } from './profile/index.js';
+export type { CheckResult, CompiledModbusProfile, ModbusCommand, ModbusPoint, Order, ProfileInput, Table, ValueType } from './profile/index.js';

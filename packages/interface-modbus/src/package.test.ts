@@ -21,6 +21,7 @@ describe('the @mg/interface-modbus package', () => {
     // The bus, the poll plan and the profile engine's parts stay inside: a new name here is a
     // conscious change to this list and to the README's API section.
     expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual([
+      'CheckResult',
       'CompiledModbusProfile',
       'ModbusCommand',
       'ModbusCounters',
@@ -32,6 +33,7 @@ describe('the @mg/interface-modbus package', () => {
       'ModbusPoint',
       'ModbusProfileError',
       'ModbusProfileIssue',
+      'Order',
       'ProfileInput',
       'Table',
       'ValueType',

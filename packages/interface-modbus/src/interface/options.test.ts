@@ -21,9 +21,9 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the [INTERFACE] options of ModbusInterface', () => {
   it('types them, with the defaults', () => {
-    const { context } = createTestContext(ModbusInterface, { address: 'tcp://10.0.0.5', devices: 'meter:1:eastron-sdm630, m2 : 2 : eastron-sdm630' });
+    const { context } = createTestContext(ModbusInterface, { address: '10.0.0.5:502', devices: 'meter:1:eastron-sdm630, m2 : 2 : eastron-sdm630' });
     expect(context.options).toEqual({
-      address: 'tcp://10.0.0.5',
+      address: 'tcp://10.0.0.5:502',
       devices: ['meter:1:eastron-sdm630', 'm2 : 2 : eastron-sdm630'],
       baudrate: 9600,
       parity: 'none',
@@ -50,8 +50,13 @@ describe('the [INTERFACE] options of ModbusInterface', () => {
   });
 
   it.each([
-    ['address', 'modbus://gw:502', 'address "modbus://gw:502" has an unsupported scheme "modbus://"'],
-    ['address', 'tcp://gw:99999', 'needs a port between 1 and 65535'],
+    [
+      'address',
+      'modbus://gw:502',
+      'the scheme "modbus://" is not accepted here: expected tcp://host:port, rtu+tcp://host:port, host:port (port 1 to 65535) or a serial device path',
+    ],
+    ['address', 'tcp://gw:99999', 'the port 99999 is out of range'],
+    ['address', 'rtu+tcp://gw', 'the port is missing, as in rtu+tcp://gw:502'],
     ['devices', 'meter:1', '"meter:1" is not name:unit:profile'],
     ['devices', 'meter:1:eastron-sdm', 'meter (unit 1): no profile "eastron-sdm": it is not a shipped profile'],
     ['interframe', 'fast', 'expected a number of milliseconds from 0 to 1000, or empty for 3.5 characters at the baud rate'],

@@ -1,4 +1,4 @@
-import { choice, int, list, number, string, type OptionSchema } from '@mg/core/options';
+import { address, choice, int, list, number, string, type OptionSchema } from '@mg/core/options';
 import { errorMessage } from '@mg/errors';
 import { parseBusAddress } from '../bus/address.js';
 import { loadUnitProfiles } from './unit-profiles.js';
@@ -41,11 +41,16 @@ function interFrameProblem(value: string): string | undefined {
  */
 export function modbusOptions(baseDir?: string) {
   return {
+    // @mg's address option (tcp://host:port, host:port, rtu+tcp://host:port, a serial path),
+    // checked here once more as the bus reads it.
     address: checked(
-      string(
+      address(
         '',
-        'The bus: tcp://host:port (Modbus TCP; port 502 when left out), rtu+tcp://host:port (RTU frames through a TCP serial server) or a serial device path (/dev/ttyUSB0, better /dev/serial/by-id/...) for RTU on RS-485.',
-        { required: 'give the bus, e.g. "address: tcp://192.168.1.30:502" or "address: /dev/ttyUSB0"' },
+        'The bus: tcp://host:port (Modbus TCP, usually port 502), rtu+tcp://host:port (RTU frames through a TCP serial server) or a serial device path (/dev/ttyUSB0, better /dev/serial/by-id/...) for RTU on RS-485.',
+        {
+          schemes: ['tcp', 'rtu+tcp'],
+          required: 'give the bus, e.g. "address: tcp://192.168.1.30:502" or "address: /dev/ttyUSB0"',
+        },
       ),
       (value) => (value === '' ? undefined : problemOf(() => parseBusAddress(value))),
     ),

@@ -65,8 +65,13 @@ export function modbusGateway(options: Readonly<Record<string, string | number>>
   const parse = (m: PublishedMessage): Payload => JSON.parse(m.payload) as Payload;
   return Object.assign(gw, {
     payloads: (device: string) => gw.published.filter((m) => m.topic === statusTopic(device)).map(parse),
-    waitForPayload: async (device: string, match: (p: Payload) => boolean, timeoutMs = 10_000) =>
-      parse(await gw.waitFor((m) => m.topic === statusTopic(device) && match(parse(m)), timeoutMs)),
+    // Looked for in `published` (already, or to come) rather than with gw.waitFor, whose default
+    // changes to "after the call" with the testing kit's next version.
+    waitForPayload: async (device: string, match: (p: Payload) => boolean, timeoutMs = 10_000) => {
+      const found = () => gw.published.find((m) => m.topic === statusTopic(device) && match(parse(m)));
+      await until(() => found() !== undefined, `a matching status of ${device}; published: ${JSON.stringify(gw.published.slice(-10))}`, timeoutMs);
+      return parse(found()!);
+    },
   });
 }
 
