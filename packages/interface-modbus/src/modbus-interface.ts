@@ -178,7 +178,12 @@ export class ModbusInterface implements GatewayInterface {
     if (s.state === 'connected') {
       this.counters.connections += 1;
       log.info(`bus connected: ${this.bus.name}`);
-      for (const p of this.polls.values()) p.resume();
+      // Every point read once now (values at start, and what changed while away), then each at
+      // its own rhythm: without it a 60 s energy register is unknown for up to a minute.
+      for (const p of this.polls.values()) {
+        p.resume();
+        p.pollNow();
+      }
     } else if (s.state === 'disconnected') {
       log.warn(`bus ${this.bus.name} not connected: ${s.reason}; retrying in ${((s.retryInMs ?? 0) / 1000).toFixed(1)} s (the gateway goes on)`);
       for (const p of this.polls.values()) p.pause();
