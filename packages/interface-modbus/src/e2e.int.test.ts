@@ -10,7 +10,6 @@ import {
   startModbusSim,
   sweepRetained,
   uniqueRoot,
-  waitFor,
   type ModbusSim,
   type TestClient,
 } from '@mg/test-helpers';
