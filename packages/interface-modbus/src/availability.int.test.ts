@@ -54,7 +54,12 @@ it('reconnects by itself after the server restarts, the units offline meanwhile 
   await sim.restart();
   // The server's process is gone for a while: the connection is lost and refused meanwhile.
   await until(() => availability('steady').slice(seen).includes('offline'), 'the unit offline while the bus is down', 20_000);
-  await until(() => gw.available('steady') === true && gw.available('quiet') === true, 'both units online after the restart', 20_000);
+  await until(
+    () => gw.available('steady') === true && gw.available('quiet') === true,
+    () =>
+      `both units online after the restart (steady ${String(gw.available('steady'))}, quiet ${String(gw.available('quiet'))}, last logs ${JSON.stringify(gw.logs.slice(-8))})`,
+    40_000,
+  );
   expect((await sim.requests()).length).toBeGreaterThan(before);
   expect(gw.counters.interfaceErrors).toBe(0);
 });
