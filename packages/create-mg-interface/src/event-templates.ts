@@ -27,7 +27,7 @@ const options = {
 /** What the device answers to a command: an acceptance, a refusal (its words in \`reason\`), "busy". */
 const ANSWERS: AnswerPatterns = { ok: /^OK$/, busy: /^ERR BUSY$/, refused: /^ERR (?<reason>.+)$/ };
 /** The line each command sends. */
-const COMMANDS: Record<string, string> = { LIGHT_ON: 'LIGHT ON', LIGHT_OFF: 'LIGHT OFF' };
+const COMMANDS = new Map([['LIGHT_ON', 'LIGHT ON'], ['LIGHT_OFF', 'LIGHT OFF']]); // a Map: an action such as "constructor" finds nothing
 const STATE = /^STATE (?<action>\\w+)$/;
 
 /** The device's id: its availability topic, poll requests and the conventions name it. */
@@ -78,12 +78,19 @@ ${describeMethod('LAMP')}
   private async commands(): Promise<void> {
     for await (const msg of this.ctx.incoming.until(this.ctx.signal)) {
       if (!msg.isCmd) continue;
-      const line = COMMANDS[msg.action];
-      // TODO: a command with arguments: msg.argument('level', { type: 'number', required: true }) throws, worded for the sender.
-      const outcome = line ? await this.device.ask(line, ANSWERS) : { ok: false as const, reason: \`\${msg.heard.action} is not a command of the lamp\` };
+      // What send() throws (an unknown action, a bad argument) is an ERROR reply, not the end of this loop.
+      const outcome = await this.send(msg).catch((err: Error) => ({ ok: false as const, reason: err.message }));
       this.ctx.outgoing.push(msg.replyWith(outcome)); // OK, or ERROR with why: refused, busy, no answer, not connected
       if (outcome.ok) this.polls.pollNow(LAMP); // what the command changed
     }
+  }
+
+  /** Sends the command's line; an unknown action or a bad argument throws, worded for the sender (msg.heard: their words). */
+  private async send(msg: InternalMessage) {
+    const line = COMMANDS.get(msg.action);
+    if (!line) throw new Error(\`\${msg.heard.action} is not a command of the lamp\`);
+    // TODO: a command with arguments: msg.argument('level', { type: 'number', required: true }) throws, worded for the sender.
+    return this.device.ask(line, ANSWERS);
   }
 
   private readonly onLine = (line: string): void => {
