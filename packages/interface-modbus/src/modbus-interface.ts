@@ -1,5 +1,6 @@
 import { InternalMessage, type DeviceInput, type GatewayInterface, type InterfaceContext, type InterfaceOptions, type JsonValue } from '@mg/core';
 import { PollScheduler, type PollBackoffInfo, type PollInfo } from '@mg/device-io';
+import { errorMessage } from '@mg/errors';
 import { parseBusAddress } from './bus/address.js';
 import type { ModbusRequest, ReadResult } from './bus/client.js';
 import { interFrameGapMs } from './bus/interframe.js';
@@ -259,6 +260,8 @@ export class ModbusInterface implements GatewayInterface {
         continue;
       }
       this.counters.commands += 1;
+      // A throw (a bug, an encoder refusing what the check let through) is this command's ERROR
+      // reply, not the end of command handling.
       const outcome: CommandOutcome =
         typeof target === 'string'
           ? { ok: false, reason: target }
@@ -267,7 +270,7 @@ export class ModbusInterface implements GatewayInterface {
               publish: (u, values) => this.publish(u, values),
               timeoutMs: this.ctx.options.timeout,
               retries: this.ctx.options.retries,
-            });
+            }).catch((err: unknown): CommandOutcome => ({ ok: false, reason: 'the command failed in the gateway', log: errorMessage(err) }));
       if (outcome.log) this.ctx.logger.error(`${msg.action} for ${typeof target === 'string' ? '?' : target.name} failed: ${outcome.log}`);
       if (outcome.ok) this.counters.ok += 1;
       else this.counters.errors += 1;

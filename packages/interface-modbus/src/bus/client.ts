@@ -25,13 +25,23 @@ export type ReadResult = number[] | boolean[];
  * `connectRTUBuffered` for a serial port (the buffered port reassembles frames split over
  * several reads). Rejects when the port cannot be opened within `connectTimeoutMs`.
  */
-export async function openClient(address: BusAddress, serial: CharacterFormat, connectTimeoutMs: number, onError: (err: unknown) => void): Promise<ModbusRTU> {
+export async function openClient(
+  address: BusAddress,
+  serial: CharacterFormat,
+  connectTimeoutMs: number,
+  signal: AbortSignal,
+  onError: (err: unknown) => void,
+): Promise<ModbusRTU> {
   const client = new ModbusRTU();
   // The client re-emits its port's errors; an 'error' event nobody listens to would end the process.
   client.on('error', onError);
   let timer: NodeJS.Timeout | undefined;
+  let abort: (() => void) | undefined;
+  // Given up at the connect timeout, or at once when the bus stops (stop() must not wait for it).
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+    abort = () => reject(new Error('stopped while connecting'));
+    signal.addEventListener('abort', abort, { once: true });
   });
   try {
     const opening =
@@ -52,6 +62,7 @@ export async function openClient(address: BusAddress, serial: CharacterFormat, c
     throw err;
   } finally {
     clearTimeout(timer);
+    if (abort) signal.removeEventListener('abort', abort);
   }
 }
 

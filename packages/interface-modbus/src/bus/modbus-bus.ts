@@ -83,6 +83,10 @@ export class ModbusBus extends EventEmitter<{ state: [BusStateChange] }> {
   /** Connects in the background (and again after every loss) until stop() or `signal`. */
   start(signal?: AbortSignal): void {
     if (this.running || this.current === 'stopped') return;
+    if (signal?.aborted) {
+      void this.stop();
+      return;
+    }
     signal?.addEventListener('abort', () => void this.stop(), { once: true });
     this.running = this.connectLoop();
   }
@@ -160,7 +164,7 @@ export class ModbusBus extends EventEmitter<{ state: [BusStateChange] }> {
       this.setState({ state: 'connecting' });
       let reason: string;
       try {
-        const client = await openClient(this.o.address, this.o.serial, connectTimeoutMs, (err) => log?.debug?.(`${this.name}: ${errorMessage(err)}`));
+        const client = await openClient(this.o.address, this.o.serial, connectTimeoutMs, this.halt.signal, (err) => log?.debug?.(`${this.name}: ${errorMessage(err)}`));
         if (this.halt.signal.aborted) {
           closeClient(client);
           break;
@@ -181,12 +185,14 @@ export class ModbusBus extends EventEmitter<{ state: [BusStateChange] }> {
       if (this.halt.signal.aborted) break;
       const retryInMs = backoff.next();
       this.setState({ state: 'disconnected', reason, retryInMs });
+      // The abort listener is removed again: one per outage would pile up on the stop signal.
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, retryInMs);
-        function done() {
+        const done = () => {
           clearTimeout(timer);
+          this.halt.signal.removeEventListener('abort', done);
           resolve();
-        }
+        };
+        const timer = setTimeout(done, retryInMs);
         this.halt.signal.addEventListener('abort', done, { once: true });
       });
     }
@@ -196,8 +202,12 @@ export class ModbusBus extends EventEmitter<{ state: [BusStateChange] }> {
   /** Resolves with a reason once the client's port closes, or at stop(). */
   private closed(client: ModbusRTU): Promise<string> {
     return new Promise((resolve) => {
-      (client as unknown as EventEmitter).once('close', () => resolve(`the connection to ${this.name} was closed`));
-      this.halt.signal.addEventListener('abort', () => resolve('stopped'), { once: true });
+      const stopped = () => resolve('stopped');
+      (client as unknown as EventEmitter).once('close', () => {
+        this.halt.signal.removeEventListener('abort', stopped);
+        resolve(`the connection to ${this.name} was closed`);
+      });
+      this.halt.signal.addEventListener('abort', stopped, { once: true });
     });
   }
 }

@@ -108,7 +108,10 @@ export class UnitPolls {
     p.remove?.();
     const { table, address, count, points } = p.batch;
     const where = `${this.o.unit.name} (unit ${this.o.unit.unit})`;
-    if (points.length <= 1) {
+    // A batch that cannot be split (one point, or points sharing registers: bits of one register)
+    // comes back whole: it is dropped, or it would be refused again at once, for ever.
+    const split = splitBatch(p.batch);
+    if (split.length <= 1) {
       this.plan.splice(at, 1);
       const ids = points.map((q) => q.id).join(', ');
       this.o.logger.warn?.(
@@ -116,7 +119,7 @@ export class UnitPolls {
       );
       return;
     }
-    const parts: Planned[] = splitBatch(p.batch).map((batch) => ({ batch, intervalMs: p.intervalMs }));
+    const parts: Planned[] = split.map((batch) => ({ batch, intervalMs: p.intervalMs }));
     this.plan.splice(at, 1, ...parts);
     this.o.logger.info?.(`${where} refused a read of ${count} at ${table} ${address} (ILLEGAL DATA ADDRESS): read in ${parts.length} parts from now on`);
     // Read at once rather than an interval later: the values are owed.
