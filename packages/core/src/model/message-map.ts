@@ -41,8 +41,6 @@ export class MessageMap {
   private readonly maps: Readonly<Record<Characteristic, TokenMap>>;
   private readonly topicCache = new Map<string, Converted<TopicTokens>>();
   private readonly outCache = new TokenCache<Converted<string>>(TOPIC_CACHE_SIZE);
-  /** The map changes actions or arguments: incoming messages keep the words they were written with. */
-  private readonly translates: boolean;
 
   private constructor(file: MapFile, options: MessageMapOptions) {
     this.root = file.root;
@@ -55,7 +53,6 @@ export class MessageMap {
       maps[c] = spec && spec.maptype !== 'none' ? new TokenMap(spec.maptype, spec.map) : IDENTITY;
     }
     this.maps = maps;
-    this.translates = maps.action !== IDENTITY || maps.argkey !== IDENTITY || maps.argvalue !== IDENTITY;
   }
 
   /** Validates a parsed map (`source` names it in errors: usually the file path). */
@@ -107,6 +104,8 @@ export class MessageMap {
     if (action === undefined) return miss('action', p.value.action, topic, p.value);
     const args = this.mapArguments(p.value.arguments, 'toInternal');
     if (!args.ok) return { ...args, detail: `${args.detail} (message on "${topic}")`, topic, action: p.value.action, correlation: p.value.correlation };
+    // The sender's words are kept only where the map changed them (the arguments are a new record then).
+    const heard = action !== p.value.action || args.value !== p.value.arguments ? new Heard(p.value.action, p.value.arguments, this.maps.argkey) : undefined;
     return {
       ok: true,
       value: new InternalMessage(
@@ -122,7 +121,7 @@ export class MessageMap {
           correlation: correlation ?? p.value.correlation,
         },
         true,
-        this.translates ? new Heard(p.value.action, p.value.arguments, this.maps.argkey) : undefined,
+        heard,
       ),
     };
   }

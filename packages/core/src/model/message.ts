@@ -151,7 +151,7 @@ export class InternalMessage {
    */
   replyWith(outcome: ReplyOutcome, done?: string): InternalMessage {
     if (!outcome.ok) return this.reply('ERROR', outcome.reason);
-    const action = this.heard.action;
+    const action = this.#heard?.action ?? this.action;
     return this.reply('OK', done ?? (action === '' ? 'done' : `${action} done`));
   }
 

@@ -4,3 +4,6 @@
 export function counted(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }
+
+/** The verb for `n` things: "was" for one, "were" for any other count. */
+export const were = (n: number): string => (n === 1 ? 'was' : 'were');

@@ -11,7 +11,7 @@ import { AVAILABILITY, type ConnectionContext, type ConnectionOptions, type Publ
 import { describeConnectionError } from './connection-errors.js';
 import { Publisher } from './publisher.js';
 import { Subscriber } from './subscriber.js';
-import { counted } from '../model/words.js';
+import { counted, were } from '../model/words.js';
 
 // A connection the broker closes sooner than this after accepting it counts as "kicked".
 const SHORT_SESSION_MS = 3_000;
@@ -210,7 +210,7 @@ export class Connection implements Transport {
       this.publisher.release();
       if (this.publisher.pending > 0)
         this.log.warn(
-          `stopping while disconnected: ${counted(this.publisher.pending, 'outgoing message')} ${this.publisher.pending === 1 ? 'was' : 'were'} never sent`,
+          `stopping while disconnected: ${counted(this.publisher.pending, 'outgoing message')} ${were(this.publisher.pending)} never sent`,
         );
       await client.endAsync(true).catch(() => undefined);
     }

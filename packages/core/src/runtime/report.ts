@@ -6,9 +6,7 @@ import { REJECT_REASONS, type RejectReason } from '../model/reject.js';
 import type { Counters } from './counters.js';
 import type { AvailabilityChange } from './device-availability.js';
 import type { GatewayEvents, Refusal } from './events.js';
-import { counted } from '../model/words.js';
-
-const were = (n: number) => (n === 1 ? 'was' : 'were');
+import { counted, were } from '../model/words.js';
 
 /**
  * What a gateway counts, tells its program (events) and logs (throttled) when something goes

@@ -78,9 +78,9 @@ function parsed(payload: string): unknown {
 /** A predicate from a match object. */
 function publishedMatcher(match: PublishedMatch): (m: PublishedMessage) => boolean {
   const { topic, payload, json, retain } = match;
-  const wildcard = topic !== undefined && /(^|\/)[+#](\/|$)/.test(topic);
+  // A filter without + or # matches its own topic only.
   return (m) =>
-    (topic === undefined || (wildcard ? topicMatches(topic, m.topic) : m.topic === topic)) &&
+    (topic === undefined || topicMatches(topic, m.topic)) &&
     (payload === undefined || (typeof payload === 'string' ? m.payload === payload : payload.test(m.payload))) &&
     (retain === undefined || m.retain === retain) &&
     (json === undefined || fieldMatches(json, parsed(m.payload)));
