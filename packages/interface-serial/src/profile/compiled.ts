@@ -1,4 +1,4 @@
-import type { MessageArguments } from '@mg/core';
+import type { MessageArguments, SenderWords } from '@mg/core';
 import type { DeviceEncoding, TerminatorFraming } from '@mg/device-io';
 import { ProfileError } from '../errors.js';
 import { argumentEncoder, type ArgumentEncoder } from './command-arguments.js';
@@ -7,15 +7,6 @@ import { compileLinePattern } from './line-pattern.js';
 import type { AnswersDefinition, Profile } from './schema.js';
 import { statusArgumentReader, type StatusArgumentReader } from './status-arguments.js';
 import { parseTemplate, renderTemplate, type Template } from './template.js';
-
-/**
- * The words a command was written with (@mg/core's `msg.heard`): where a map turns `pump_on`
- * into `PUMP_ON`, a reason names what the sender wrote.
- */
-export interface SenderWords {
-  readonly action: string;
-  argument(key: string): string;
-}
 
 /** The line to send for a command, or why it cannot be sent (worded for the MQTT sender). */
 export type CommandResult = { ok: true; line: string } | { ok: false; reason: string };
