@@ -44,7 +44,8 @@ export function transportSettings(options: LineTransportOptions, address: Device
   const stableMs = r.stableMs ?? DEFAULT_STABLE_MS;
   if (!(stableMs >= 0)) throw new DeviceOptionError(`reconnect.stableMs must be a number of milliseconds >= 0, got ${String(r.stableMs)}`);
   const settleMs = r.settleMs ?? DEFAULT_SETTLE_MS;
-  if (!(settleMs >= 0) || !Number.isFinite(settleMs)) throw new DeviceOptionError(`reconnect.settleMs must be a number of milliseconds >= 0, got ${String(r.settleMs)}`);
+  if (!(settleMs >= 0) || !Number.isFinite(settleMs))
+    throw new DeviceOptionError(`reconnect.settleMs must be a number of milliseconds >= 0, got ${String(r.settleMs)}`);
   // Loaded here, not at import: TCP-only users need not install serialport.
   const opener =
     address.kind === 'tcp' ? tcpOpener(address.host, address.port, options.tcp) : serialOpener(address.path, options.serial ?? {}, loadSerialport());

@@ -209,9 +209,7 @@ export class Connection implements Transport {
     } else {
       this.publisher.release();
       if (this.publisher.pending > 0)
-        this.log.warn(
-          `stopping while disconnected: ${counted(this.publisher.pending, 'outgoing message')} ${were(this.publisher.pending)} never sent`,
-        );
+        this.log.warn(`stopping while disconnected: ${counted(this.publisher.pending, 'outgoing message')} ${were(this.publisher.pending)} never sent`);
       await client.endAsync(true).catch(() => undefined);
     }
     this.log.info('disconnected from the broker');

@@ -164,7 +164,9 @@ export class ModbusBus extends EventEmitter<{ state: [BusStateChange] }> {
       this.setState({ state: 'connecting' });
       let reason: string;
       try {
-        const client = await openClient(this.o.address, this.o.serial, connectTimeoutMs, this.halt.signal, (err) => log?.debug?.(`${this.name}: ${errorMessage(err)}`));
+        const client = await openClient(this.o.address, this.o.serial, connectTimeoutMs, this.halt.signal, (err) =>
+          log?.debug?.(`${this.name}: ${errorMessage(err)}`),
+        );
         if (this.halt.signal.aborted) {
           closeClient(client);
           break;
