@@ -24,7 +24,6 @@ function el(tag, attrs = {}, ...children) {
 const page = {
   uptime: { seconds: 0, at: 0 },
   tokenRequired: false,
-  writable: false,
   /** The last state event per `device/capability`, with when it came, to win over an older snapshot. */
   latest: new Map(),
 };
@@ -96,7 +95,6 @@ function showGateway(g) {
   page.uptime = { seconds: g.uptime, at: Date.now() };
   showUptime();
   page.tokenRequired = g.tokenRequired;
-  page.writable = g.writable;
   $('token-box').hidden = !g.tokenRequired;
 }
 
@@ -175,7 +173,8 @@ function capabilityRow(deviceId, cap, since) {
     el('output', { class: cap.access === 'write' ? 'cap-value muted' : 'cap-value', 'aria-label': `${cap.name} value` }, formatValue(cap, value)),
   );
   row.capability = cap;
-  if (page.writable && cap.access !== 'read') row.append(writeForm(deviceId, cap));
+  // Shown even while the gateway cannot write (starting, stopping): its answer then says why.
+  if (cap.access !== 'read') row.append(writeForm(deviceId, cap));
   return row;
 }
 
@@ -260,7 +259,8 @@ function addMessage(m) {
     { class: 'message', 'data-dir': m.dir },
     el('time', {}, time(m.at)),
     el('span', { class: 'dir', title: m.dir === 'in' ? 'received from the broker' : 'published' }, m.dir === 'in' ? 'in' : 'out'),
-    el('code', { class: 'topic' }, m.topic),
+    // A write from a controller (this page, Home Assistant...) reaches the interface without a topic.
+    el('code', { class: 'topic' }, m.topic || '(written by a controller)'),
     m.payload !== undefined && el('code', { class: 'payload' }, typeof m.payload === 'string' ? m.payload : JSON.stringify(m.payload)),
     el('span', { class: 'text muted' }, m.text),
   );
