@@ -10,5 +10,7 @@ export type {
   DeviceView,
   Availability,
   Presence,
+  GatewayView,
+  WriteOutcome,
 } from './runtime/extension.js';
 export type { ServiceContext, StartedService } from './runtime/runner.js';

@@ -61,9 +61,11 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
       'ExtensionInstance',
       'ExtensionPublishOptions',
       'GatewayExtension',
+      'GatewayView',
       'Presence',
       'ServiceContext',
       'StartedService',
+      'WriteOutcome',
     ],
   },
   './options': {
