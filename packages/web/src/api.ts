@@ -22,16 +22,22 @@ export function readiness(gateway: GatewayView): { ready: true } | { ready: fals
   return reasons.length === 0 ? { ready: true } : { ready: false, reason: reasons.join('; ') };
 }
 
+/** Whether the gateway is connected, and to which broker (the last one when not connected, '' before the first). */
+export function brokerInUse(gateway: GatewayView): { connected: boolean; broker: string } {
+  const c = gateway.connection();
+  return { connected: c.connected, broker: shownUrl(c.brokers.find((b) => b.connected)?.url ?? c.broker) };
+}
+
 /** `/api/gateway`. */
 export function gatewayInfo(src: ApiSources) {
   const { state, interfaceStarted } = src.gateway.status();
-  const { connected, broker } = src.gateway.connection();
+  const { connected, broker } = brokerInUse(src.gateway);
   const running = state === 'running' && interfaceStarted;
   return {
     name: src.appName,
     version: src.appVersion,
     clientId: src.clientId,
-    broker: shownUrl(broker),
+    broker,
     connected,
     state,
     interfaceStarted,

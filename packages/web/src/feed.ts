@@ -1,5 +1,6 @@
 import type { DeviceView, GatewayView } from '@mg/core/extensions';
 import type { LiveStream } from './live.js';
+import { brokerInUse } from './api.js';
 import { shownUrl } from './shown.js';
 
 /**
@@ -18,7 +19,7 @@ export function feedLiveStream(gateway: GatewayView, devices: DeviceView, live: 
     if (live.watched) live.send('refused', { direction: r.direction, reason: r.reason, detail: r.detail, ...(r.topic !== undefined ? { topic: r.topic } : {}) });
   });
   gateway.on('connected', ({ url }) => live.send('connection', { connected: true, broker: shownUrl(url) }));
-  gateway.on('disconnected', () => live.send('connection', { connected: false, broker: shownUrl(gateway.connection().broker) }));
+  gateway.on('disconnected', () => live.send('connection', brokerInUse(gateway)));
   gateway.on('device-availability', (a) =>
     live.send('availability', { device: a.device, available: a.available, ...(a.reason !== undefined ? { reason: a.reason } : {}) }),
   );

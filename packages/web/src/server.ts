@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ExtensionContext, ExtensionInstance } from '@mg/core/extensions';
 import type { Registry } from 'prom-client';
 import { hostAllowed, isLoopback, sameOrigin } from './access.js';
-import { devicesInfo, gatewayInfo, readiness, type ApiSources } from './api.js';
+import { brokerInUse, devicesInfo, gatewayInfo, readiness, type ApiSources } from './api.js';
 import { WebError } from './errors.js';
 import { feedLiveStream } from './feed.js';
 import { COMMON_HEADERS, sendJson, sendProblem } from './http.js';
@@ -53,10 +53,7 @@ export class WebServer implements ExtensionInstance {
     const now = tuning.now ?? Date.now;
     this.live = new LiveStream({ ...DEFAULT_LIMITS, ...tuning.live }, ctx.logger, {
       counters: () => ctx.gateway.counters(),
-      connection: () => {
-        const { connected, broker } = gatewayInfo(this.api);
-        return { connected, broker };
-      },
+      connection: () => brokerInUse(ctx.gateway),
     }, now);
     this.api = {
       gateway: ctx.gateway,
