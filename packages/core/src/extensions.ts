@@ -11,6 +11,7 @@ export type {
   Availability,
   Presence,
   GatewayView,
+  ExtensionFiles,
   WriteOutcome,
 } from './runtime/extension.js';
 export type { ServiceContext, StartedService } from './runtime/runner.js';

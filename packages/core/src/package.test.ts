@@ -58,6 +58,7 @@ const SURFACE: Record<string, { values: string[]; types: string[] }> = {
       'DeviceView',
       'DeviceWrite',
       'ExtensionContext',
+      'ExtensionFiles',
       'ExtensionInstance',
       'ExtensionPublishOptions',
       'GatewayExtension',

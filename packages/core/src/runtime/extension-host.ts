@@ -79,7 +79,12 @@ export class ExtensionHost {
     private readonly parts: ExtensionHostParts,
   ) {
     const { setup } = parts;
-    this.writes = new ExtensionWrites({ devices: parts.devices, events: parts.events, refused: parts.refused, deliver: parts.deliver });
+    this.writes = new ExtensionWrites({
+      devices: parts.devices,
+      events: parts.events,
+      refused: (detail) => parts.refused(detail),
+      deliver: (msg) => parts.deliver(msg),
+    });
     const availability: Availability | undefined = setup.connection.availabilityTopic
       ? { topic: setup.connection.availabilityTopic, online: AVAILABILITY.online, offline: AVAILABILITY.stopped }
       : undefined;
@@ -137,6 +142,7 @@ export class ExtensionHost {
         presence: (o) => this.presence(o),
         refused: (detail) => parts.refused(detail),
         contain: (where, callback) => contained(where, callback, failed),
+        filePath: (given) => setup.app.filePath(given, '', setup.configFile === '' ? undefined : setup.configFile),
         gateway: scopedGateway(parts.gateway, scope, failed),
         write: (w) =>
           scope.closed

@@ -18,8 +18,21 @@ export interface GatewayExtension<S extends SectionShape = SectionShape> {
   readonly options: S;
   /** One line for the generated configuration reference. */
   readonly description: string;
+  /**
+   * Rules between its options that one option's schema cannot say (a host that needs a token).
+   * Called when the configuration is loaded, for every listed extension, on or off, so that
+   * `--check` refuses what the start would: throw an ExtensionError whose message names the
+   * option (`[WEB] host ...`). `filePath` finds a file option as the core's are found.
+   */
+  check?(options: InterfaceOptions<S>, files: ExtensionFiles): void;
   /** Builds the extension for one gateway, or returns undefined when its options leave it off. */
   create(context: ExtensionContext<S>): ExtensionInstance | undefined;
+}
+
+/** How an extension finds the files its options name. */
+export interface ExtensionFiles {
+  /** A relative name is looked up next to the configuration file, then in the working and the launcher directories. */
+  filePath(given: string): string;
 }
 
 /** A running extension: `start()` is awaited once the interface has started, `stop()` before the gateway disconnects. */
@@ -192,6 +205,8 @@ export interface ExtensionContext<S extends SectionShape = SectionShape> {
    * connections. The gateway's own connection keeps its will for the availability topic.
    */
   presence(options: { suffix: string; topic: string; online: string; lost: string; stopped: string }): Promise<Presence>;
+  /** See ExtensionFiles: a file option (a token file) found by the core's path rules. */
+  filePath(given: string): string;
   /** The gateway's counters, state, connection, list sizes and events (a status page, metrics). */
   gateway: GatewayView;
   /**

@@ -31,6 +31,8 @@ export class GatewayStatus {
   private readonly brokers: BrokerState[];
   /** The broker connected to now, or undefined. */
   private current: BrokerState | undefined;
+  /** The URL of the broker connected to now or last ('' before the first connection). */
+  private last = '';
 
   constructor(private readonly parts: GatewayViewParts) {
     this.brokers = parts.brokers.map((url) => ({ url, connected: false, connections: 0, disconnections: 0 }));
@@ -40,6 +42,7 @@ export class GatewayStatus {
       if (!broker) this.brokers.push((broker = { url, connected: false, connections: 0, disconnections: 0 }));
       if (this.current) this.current.connected = false;
       this.current = broker;
+      this.last = url;
       broker.connected = true;
       broker.connections += 1;
     });
@@ -60,7 +63,7 @@ export class GatewayStatus {
   }
 
   connection(): ReturnType<GatewayView['connection']> {
-    return { connected: this.current !== undefined, broker: this.parts.counters.broker, brokers: this.brokers.map((b) => ({ ...b })) };
+    return { connected: this.current !== undefined, broker: this.last, brokers: this.brokers.map((b) => ({ ...b })) };
   }
 
   lists(): ReturnType<GatewayView['lists']> {
