@@ -14,6 +14,7 @@ import { systemClock, type Clock } from './clock.js';
 import { Counters, type GatewayCounters } from './counters.js';
 import { DeviceServices } from './device-services.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
+import { GatewayStatus } from './gateway-view.js';
 import type { GatewayEvents, Refusal } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
 import { ExtensionError, GatewayStateError, InterfaceError } from '../error-catalog.js';
@@ -68,6 +69,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private iface: GatewayInterface | undefined;
   private polling: PollingLoop | undefined;
   private state: State = 'new';
+  /** The interface's `start()` has resolved, and its `stop()` not begun (`ctx.gateway.status()`). */
+  private interfaceStarted = false;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -150,6 +153,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       failed: (extension, where, err) => this.reports.extensionError(extension, where, err),
       refused: (detail) => this.refused({ reason: 'invalid-value', detail }, 'incoming'),
       presence: parts.presence,
+      gateway: new GatewayStatus({
+        events: this,
+        counters: this.internal,
+        brokers: setup.connection.brokers.map((b) => b.url),
+        incoming: this.incoming,
+        transport: this.transport,
+        outboxLimit: setup.connection.outboxSize,
+        status: () => ({ state: this.state === 'new' ? 'starting' : this.state, interfaceStarted: this.interfaceStarted }),
+      }),
+      events: this,
+      // A write of an extension (`ctx.write()`) has no MQTT message: nothing to acknowledge, no topic.
+      deliver: (msg) => this.deliver(msg, { topic: '', payload: Buffer.alloc(0), qos: 0 }, () => undefined),
     });
   }
 
@@ -204,6 +219,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       slow.unref();
       try {
         await this.iface.start?.();
+        this.interfaceStarted = true;
       } finally {
         clearTimeout(slow);
       }
@@ -324,6 +340,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.polling?.stop();
     this.stats.stop();
     const left = this.flow.close();
+    this.interfaceStarted = false;
     try {
       if (this.iface) await this.iface.stop?.();
     } catch (err) {

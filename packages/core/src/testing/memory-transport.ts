@@ -60,6 +60,11 @@ export class MemoryTransport implements Transport {
     if (!this.subscriptions.includes(filter)) this.subscriptions.push(filter);
   }
 
+  /** Nothing waits: a message is recorded as soon as it is published. */
+  get pending(): number {
+    return 0;
+  }
+
   drained(): Promise<void> {
     return Promise.resolve();
   }
