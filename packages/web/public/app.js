@@ -209,7 +209,8 @@ function writeForm(deviceId, cap) {
   let read = () => undefined;
   if (cap.kind === 'binary') {
     form.append(el('button', { type: 'submit', value: 'on' }, 'On'), el('button', { type: 'submit', value: 'off' }, 'Off'));
-    read = (submitter) => ({ value: submitter?.value === 'on' });
+    // Anything but on/off goes as it is: the gateway is the one that checks, and says why it refuses.
+    read = (submitter) => ({ value: submitter?.value === 'on' ? true : submitter?.value === 'off' ? false : submitter?.value });
   } else if (cap.kind === 'enum') {
     const select = el('select', { 'aria-label': label }, ...cap.options.map((o) => el('option', { value: o }, o)));
     form.append(select, el('button', { type: 'submit' }, 'Set'));
@@ -256,7 +257,7 @@ function prependCapped(list, item, max) {
 function addMessage(m) {
   const item = el(
     'li',
-    { class: 'message', 'data-dir': m.dir },
+    { class: 'message', 'data-dir': m.dir, 'data-at': m.at },
     el('time', {}, time(m.at)),
     el('span', { class: 'dir', title: m.dir === 'in' ? 'received from the broker' : 'published' }, m.dir === 'in' ? 'in' : 'out'),
     // A write from a controller (this page, Home Assistant...) reaches the interface without a topic.
