@@ -139,7 +139,8 @@ export class WebServer implements ExtensionInstance {
         return r.ready ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not-ready', reason: r.reason });
       }
       case '/metrics': {
-        const text = await this.metrics.metrics();
+        // prom-client spells NaN "Nan" (an event-loop mean before any sample): the format says NaN.
+        const text = (await this.metrics.metrics()).replace(/ Nan$/gm, ' NaN');
         res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': this.metrics.contentType, 'Cache-Control': 'no-store' });
         res.end(text);
         return;
