@@ -4,9 +4,9 @@
 // specification does not allow throws, with the line number, so that a test parsing /metrics
 // fails on output Prometheus would reject or misread.
 
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
+type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
-export interface Sample {
+interface Sample {
   /** The sample's own name: `x_bucket`, `x_sum` and `x_count` for a histogram `x`. */
   name: string;
   labels: Record<string, string>;
