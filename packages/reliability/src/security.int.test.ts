@@ -189,7 +189,17 @@ scenario('Secrets: the [WEB] token appears in no endpoint, page, stream, metrics
     return r.status;
   };
   const pageFiles = existsSync(PUBLIC_DIR) ? readdirSync(PUBLIC_DIR).filter((f) => !f.startsWith('.')) : [];
-  for (const path of ['/', ...pageFiles.map((f) => `/${f}`), '/health/live', '/health/ready', '/metrics', '/api/gateway', '/api/devices', '/api/counters', '/api/nothing'])
+  for (const path of [
+    '/',
+    ...pageFiles.map((f) => `/${f}`),
+    '/health/live',
+    '/health/ready',
+    '/metrics',
+    '/api/gateway',
+    '/api/devices',
+    '/api/counters',
+    '/api/nothing',
+  ])
     await keep(await fetch(`${base}${path}`));
   const write = (headers: Record<string, string>) =>
     fetch(`${base}/api/devices/dummy/mute`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '{"value":true}' });

@@ -4,7 +4,10 @@ import type { IncomingMessage } from 'node:http';
 
 /** Whether a listen address is reachable from this machine only. */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (h === 'localhost' || h.endsWith('.localhost')) return true;
   if (isIP(h) === 4) return h.startsWith('127.');
   if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
@@ -62,7 +65,8 @@ export type WriteDenial = { status: 401 | 403; reason: 'unauthorized' | 'forbidd
 export function writeDenial(req: IncomingMessage, token: string): WriteDenial | undefined {
   if (token !== '') {
     const presented = presentedToken(req);
-    if (presented === undefined) return { status: 401, reason: 'unauthorized', detail: 'this gateway needs its token for writes: send it as X-MG-Token or Authorization: Bearer' };
+    if (presented === undefined)
+      return { status: 401, reason: 'unauthorized', detail: 'this gateway needs its token for writes: send it as X-MG-Token or Authorization: Bearer' };
     if (!sameToken(presented, token)) return { status: 403, reason: 'forbidden', detail: 'the token is not the one [WEB] token or tokenfile gives' };
     return undefined;
   }

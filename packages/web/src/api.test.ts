@@ -10,7 +10,7 @@ afterEach(async () => {
 const COMMAND = 'test/AudioVideo//Living/avr/me/C';
 
 describe('the JSON API', () => {
-  it('/api/gateway says what the gateway is, with exactly the contract\'s keys', async () => {
+  it("/api/gateway says what the gateway is, with exactly the contract's keys", async () => {
     w = await startWebGateway();
     const r = await w.get('/api/gateway');
     expect(r.status).toBe(200);
@@ -45,8 +45,23 @@ describe('the JSON API', () => {
     expect(before.devices.map((d) => d.id)).toEqual(['avr', 'thermo-1']);
     const avr = before.devices[0] as { id: string; name: string; available: boolean; capabilities: Record<string, unknown>[] };
     expect(avr).toMatchObject({ name: 'Living room receiver', available: true });
-    expect(avr.capabilities.find((c) => c.id === 'volume')).toEqual({ id: 'volume', name: 'Volume', kind: 'number', access: 'readwrite', unit: 'dB', min: -80, max: 18, step: 0.5 });
-    expect(avr.capabilities.find((c) => c.id === 'source')).toEqual({ id: 'source', name: 'Source', kind: 'enum', access: 'readwrite', options: ['cd', 'tuner', 'hdmi1'] });
+    expect(avr.capabilities.find((c) => c.id === 'volume')).toEqual({
+      id: 'volume',
+      name: 'Volume',
+      kind: 'number',
+      access: 'readwrite',
+      unit: 'dB',
+      min: -80,
+      max: 18,
+      step: 0.5,
+    });
+    expect(avr.capabilities.find((c) => c.id === 'source')).toEqual({
+      id: 'source',
+      name: 'Source',
+      kind: 'enum',
+      access: 'readwrite',
+      options: ['cd', 'tuner', 'hdmi1'],
+    });
     expect(avr.capabilities.find((c) => c.id === 'mute-toggle')).toEqual({ id: 'mute-toggle', name: 'Mute toggle', kind: 'trigger', access: 'write' });
 
     // The interface reports a volume and loses the receiver.

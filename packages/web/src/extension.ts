@@ -18,7 +18,9 @@ export function tokenOf(o: Pick<WebOptions, 'token' | 'tokenfile'>, files: Exten
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new WebError('WEB_TOKEN_FILE', `[WEB] tokenfile: ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new WebError('WEB_TOKEN_FILE', `[WEB] tokenfile: ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      cause: err,
+    });
   }
   const token = (text.split(/\r?\n/)[0] ?? '').trim();
   if (token === '') throw new WebError('WEB_TOKEN_FILE', `[WEB] tokenfile: the first line of ${path} is empty; put the token there`);

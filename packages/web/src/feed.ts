@@ -16,7 +16,8 @@ export function feedLiveStream(gateway: GatewayView, devices: DeviceView, live: 
     if (live.watched) live.send('message', { dir: 'out', topic, text: message.toString(), payload });
   });
   gateway.on('refused', (r) => {
-    if (live.watched) live.send('refused', { direction: r.direction, reason: r.reason, detail: r.detail, ...(r.topic !== undefined ? { topic: r.topic } : {}) });
+    if (live.watched)
+      live.send('refused', { direction: r.direction, reason: r.reason, detail: r.detail, ...(r.topic !== undefined ? { topic: r.topic } : {}) });
   });
   gateway.on('connected', ({ url }) => live.send('connection', { connected: true, broker: shownUrl(url) }));
   gateway.on('disconnected', () => live.send('connection', brokerInUse(gateway)));

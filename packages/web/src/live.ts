@@ -44,7 +44,11 @@ export class LiveStream {
   open(req: IncomingMessage, res: ServerResponse): void {
     if (this.closed) return sendProblem(res, { status: 503, reason: 'stopping', detail: 'the gateway is stopping' });
     if (this.viewers.size >= this.limits.maxViewers)
-      return sendProblem(res, { status: 503, reason: 'too-many-viewers', detail: `${this.limits.maxViewers} viewers follow the live stream already; try again later` });
+      return sendProblem(res, {
+        status: 503,
+        reason: 'too-many-viewers',
+        detail: `${this.limits.maxViewers} viewers follow the live stream already; try again later`,
+      });
     res.writeHead(200, {
       ...COMMON_HEADERS,
       'Content-Type': 'text/event-stream; charset=utf-8',

@@ -13,7 +13,8 @@ const start = async (...args: Parameters<typeof startWebGateway>) => {
 
 const COMMAND = 'test/AudioVideo//Living/avr/me/C';
 // A sample line of the text format: name, optional labels, a value.
-const SAMPLE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/;
+const SAMPLE =
+  /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*"(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*\})? (-?[0-9.e+-]+|NaN|[+-]Inf)$/;
 // prom-client writes NaN as "Nan" (Prometheus reads either); the server spells it as the format does.
 const value = (text: string, sample: string) => {
   const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
@@ -62,7 +63,13 @@ describe('/metrics', () => {
   it('has the process metrics and the event-loop lag', async () => {
     const w = await start();
     const text = (await w.get('/metrics')).text;
-    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes'])
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_heap_size_used_bytes',
+    ])
       expect(value(text, name)).toEqual(expect.any(Number));
   });
 

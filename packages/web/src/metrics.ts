@@ -86,9 +86,18 @@ export function createMetrics(src: MetricSources): Registry {
   gauge('mg_outbox_limit', 'Size of the outbox.', () => src.gateway.lists().outboxLimit);
   gauge('mg_connected', '1 while connected to a broker.', () => (src.gateway.connection().connected ? 1 : 0));
   const brokers = () => src.gateway.connection().brokers;
-  gauge('mg_broker_connected', '1 for the broker connected to now, by broker URL.', () => brokers().map((b) => [{ broker: shownUrl(b.url) }, b.connected ? 1 : 0]), ['broker']);
-  total('mg_broker_connections_total', 'Connections made, by broker URL.', () => brokers().map((b) => [{ broker: shownUrl(b.url) }, b.connections]), ['broker']);
-  total('mg_broker_disconnections_total', 'Connections lost, by broker URL.', () => brokers().map((b) => [{ broker: shownUrl(b.url) }, b.disconnections]), ['broker']);
+  gauge(
+    'mg_broker_connected',
+    '1 for the broker connected to now, by broker URL.',
+    () => brokers().map((b) => [{ broker: shownUrl(b.url) }, b.connected ? 1 : 0]),
+    ['broker'],
+  );
+  total('mg_broker_connections_total', 'Connections made, by broker URL.', () => brokers().map((b) => [{ broker: shownUrl(b.url) }, b.connections]), [
+    'broker',
+  ]);
+  total('mg_broker_disconnections_total', 'Connections lost, by broker URL.', () => brokers().map((b) => [{ broker: shownUrl(b.url) }, b.disconnections]), [
+    'broker',
+  ]);
   total('mg_interface_errors_total', "Errors thrown by the interface's loop(), start(), stop() or its callbacks.", () => c().interfaceErrors);
   total('mg_extension_errors_total', 'Errors thrown by an extension.', () => c().extensionErrors);
   total('mg_subscriptions_refused_total', 'Subscriptions the broker refused.', () => c().subscriptionsRefused);

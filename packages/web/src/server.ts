@@ -51,10 +51,15 @@ export class WebServer implements ExtensionInstance {
     private readonly tuning: WebTuning = {},
   ) {
     const now = tuning.now ?? Date.now;
-    this.live = new LiveStream({ ...DEFAULT_LIMITS, ...tuning.live }, ctx.logger, {
-      counters: () => ctx.gateway.counters(),
-      connection: () => brokerInUse(ctx.gateway),
-    }, now);
+    this.live = new LiveStream(
+      { ...DEFAULT_LIMITS, ...tuning.live },
+      ctx.logger,
+      {
+        counters: () => ctx.gateway.counters(),
+        connection: () => brokerInUse(ctx.gateway),
+      },
+      now,
+    );
     this.api = {
       gateway: ctx.gateway,
       devices: ctx.devices,
@@ -76,7 +81,12 @@ export class WebServer implements ExtensionInstance {
     const { host, port } = this.settings;
     await new Promise<void>((resolve, reject) => {
       const failed = (err: NodeJS.ErrnoException) => {
-        const why = err.code === 'EADDRINUSE' ? `port ${port} is in use (set [WEB] port, or 0 for any free port)` : err.code === 'EADDRNOTAVAIL' ? `${host} is not an address of this machine (check [WEB] host)` : err.message;
+        const why =
+          err.code === 'EADDRINUSE'
+            ? `port ${port} is in use (set [WEB] port, or 0 for any free port)`
+            : err.code === 'EADDRNOTAVAIL'
+              ? `${host} is not an address of this machine (check [WEB] host)`
+              : err.message;
         reject(new WebError('WEB_LISTEN', `[WEB] cannot listen on ${host}:${port}: ${why}`, { cause: err }));
       };
       this.server.once('error', failed);
@@ -127,7 +137,8 @@ export class WebServer implements ExtensionInstance {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
       if (!sameOrigin(req)) return sendProblem(res, { status: 403, reason: 'forbidden', detail: 'a write from another site (Origin header) is refused' });
       const [device, capability] = [decodeSegment(write[1]!), decodeSegment(write[2]!)];
-      if (device === undefined || capability === undefined) return sendProblem(res, { status: 400, reason: 'bad-path', detail: 'the path is not valid percent-encoding' });
+      if (device === undefined || capability === undefined)
+        return sendProblem(res, { status: 400, reason: 'bad-path', detail: 'the path is not valid percent-encoding' });
       return handleWrite(req, res, { device, capability }, { token: this.settings.token, devices: this.ctx.devices, write: (w) => this.ctx.write(w) });
     }
     if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, HEAD');

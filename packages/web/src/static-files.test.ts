@@ -42,16 +42,24 @@ describe('static files of the page', () => {
     expect(head.text).toBe('');
   });
 
-  it.each(['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/..%2Fsecret.txt', '/%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/app.js%00.css', '/.env', '/missing.js', '/public/index.html'])(
-    'never serves what is outside the folder or not a page file: %s',
-    async (path) => {
-      w = await startWebGateway({ publicDir: join(dir, 'public') });
-      const r = await w.get(path);
-      expect([400, 403, 404]).toContain(r.status);
-      expect(r.text).not.toContain('Do-not-serve-4711');
-      expect(r.json()).toMatchObject({ ok: false });
-    },
-  );
+  it.each([
+    '/../secret.txt',
+    '/%2e%2e/secret.txt',
+    '/..%2fsecret.txt',
+    '/..%2Fsecret.txt',
+    '/%2e%2e%2fsecret.txt',
+    '/..%5csecret.txt',
+    '/app.js%00.css',
+    '/.env',
+    '/missing.js',
+    '/public/index.html',
+  ])('never serves what is outside the folder or not a page file: %s', async (path) => {
+    w = await startWebGateway({ publicDir: join(dir, 'public') });
+    const r = await w.get(path);
+    expect([400, 403, 404]).toContain(r.status);
+    expect(r.text).not.toContain('Do-not-serve-4711');
+    expect(r.json()).toMatchObject({ ok: false });
+  });
 
   it('answers 404 for the page when the folder has none', async () => {
     w = await startWebGateway({ publicDir: join(dir, 'nothing-here') });

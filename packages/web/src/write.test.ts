@@ -10,7 +10,7 @@ afterEach(async () => {
 const VOLUME = '/api/devices/avr/volume';
 
 describe('writes: POST /api/devices/:device/:capability', () => {
-  it('hands a value to the interface as the capability\'s command, through the checked path', async () => {
+  it("hands a value to the interface as the capability's command, through the checked path", async () => {
     w = await startWebGateway();
     const r = await w.post(VOLUME, { value: -12.5 });
     expect(r.status).toBe(200);
@@ -25,7 +25,7 @@ describe('writes: POST /api/devices/:device/:capability', () => {
     expect(w.commands.map((m) => m.action)).toEqual(['MUTE_TGL', 'MUTE_TGL']);
   });
 
-  it('refuses a value the capability does not take with the core\'s reason, counted like any refusal', async () => {
+  it("refuses a value the capability does not take with the core's reason, counted like any refusal", async () => {
     w = await startWebGateway();
     const r = await w.post(VOLUME, { value: 99 });
     expect(r.status).toBe(400);
@@ -53,7 +53,13 @@ describe('writes: POST /api/devices/:device/:capability', () => {
   it.each<[string, Record<string, string>, string | undefined, number, string]>([
     ['without X-MG-Write (a cross-site form cannot send it)', { 'Content-Type': 'application/json' }, '{"value":1}', 403, 'forbidden'],
     ['as a form', { 'Content-Type': 'application/x-www-form-urlencoded', 'X-MG-Write': '1' }, 'value=1', 415, 'unsupported-media-type'],
-    ['as text/plain (what a cross-site fetch may send without preflight)', { 'Content-Type': 'text/plain', 'X-MG-Write': '1' }, '{"value":1}', 415, 'unsupported-media-type'],
+    [
+      'as text/plain (what a cross-site fetch may send without preflight)',
+      { 'Content-Type': 'text/plain', 'X-MG-Write': '1' },
+      '{"value":1}',
+      415,
+      'unsupported-media-type',
+    ],
     ['with a body that is not JSON', { 'Content-Type': 'application/json', 'X-MG-Write': '1' }, '{"value":', 400, 'bad-json'],
     ['with a JSON array', { 'Content-Type': 'application/json', 'X-MG-Write': '1' }, '[1]', 400, 'bad-json'],
     ['with an object as the value', { 'Content-Type': 'application/json', 'X-MG-Write': '1' }, '{"value":{"a":1}}', 400, 'bad-value'],

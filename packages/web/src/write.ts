@@ -26,7 +26,11 @@ export function parseWriteBody(body: Buffer): { value?: CapabilityValue } | Prob
   const value = (parsed as { value?: unknown }).value;
   if (value === undefined || value === null) return {};
   if (typeof value === 'boolean' || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return { value };
-  return { status: 400, reason: 'bad-value', detail: `"value" must be a boolean, a number or a string, not ${Array.isArray(value) ? 'an array' : typeof value}` };
+  return {
+    status: 400,
+    reason: 'bad-value',
+    detail: `"value" must be a boolean, a number or a string, not ${Array.isArray(value) ? 'an array' : typeof value}`,
+  };
 }
 
 /** HTTP status of a refused write: a value the capability does not take is the client's to fix; a stopping gateway is a conflict. */

@@ -1,5 +1,4 @@
 import type { EventEmitter } from 'node:events';
-import type { MessageList } from '../model/message-list.js';
 import type { Transport } from '../mqtt/transport.js';
 import type { Counters } from './counters.js';
 import type { GatewayEvents } from './events.js';
@@ -15,7 +14,8 @@ export interface GatewayViewParts {
   counters: Counters;
   /** The URLs of `[MQTT] host`, in order. */
   brokers: readonly string[];
-  incoming: MessageList;
+  /** The incoming list (only its size and limit are read). */
+  incoming: { readonly size: number; readonly limit: number };
   transport: Transport;
   outboxLimit: number;
   status(): Status;

@@ -42,6 +42,8 @@ export class AvInterface implements GatewayInterface {
   }
 
   private status(cmd: InternalMessage, action: string, args: Record<string, unknown>): void {
-    this.ctx.outgoing.push(new InternalMessage({ isCmd: false, function: cmd.function, location: cmd.location, device: cmd.device, action, arguments: args as never }));
+    this.ctx.outgoing.push(
+      new InternalMessage({ isCmd: false, function: cmd.function, location: cmd.location, device: cmd.device, action, arguments: args as never }),
+    );
   }
 }

@@ -78,6 +78,10 @@ export async function startWebGateway(o: StartOptions = {}): Promise<WebGateway>
     commands,
     get: (path, headers) => request(port, path, { headers }),
     post: (path, body, headers = { 'X-MG-Write': '1' }) =>
-      request(port, path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) }),
+      request(port, path, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
   };
 }
