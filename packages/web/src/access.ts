@@ -26,7 +26,7 @@ export function sameToken(presented: string, token: string): boolean {
 }
 
 /** The token a request carries: `X-MG-Token`, or `Authorization: Bearer <token>`. */
-export function presentedToken(req: IncomingMessage): string | undefined {
+function presentedToken(req: IncomingMessage): string | undefined {
   const header = req.headers['x-mg-token'];
   if (typeof header === 'string' && header !== '') return header.trim();
   const auth = req.headers.authorization;

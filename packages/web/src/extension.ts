@@ -10,7 +10,7 @@ import { WebServer, type WebTuning } from './server.js';
 type WebOptions = InterfaceOptions<WebOptionShape>;
 
 /** The token of the options: the first line of `tokenfile` when one is named, else `token`. */
-export function tokenOf(o: Pick<WebOptions, 'token' | 'tokenfile'>, files: ExtensionFiles): string {
+function tokenOf(o: Pick<WebOptions, 'token' | 'tokenfile'>, files: ExtensionFiles): string {
   const file = o.tokenfile.trim();
   if (file === '') return o.token.trim();
   const path = files.filePath(file);
