@@ -245,7 +245,7 @@ export class Connection implements Transport {
     void this.checks.connected(client, connack, url, alive).then(() => {
       if (alive()) attach();
     });
-    this.ctx.onConnected?.(url);
+    this.ctx.onConnected?.(url, connack.sessionPresent);
   }
 
   private onClose(): void {

@@ -21,6 +21,7 @@ import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { Outgoing } from './outgoing.js';
 import { PollingLoop } from './polling.js';
 import { refusalReply } from './refusal-reply.js';
+import { counted, were } from '../model/words.js';
 import { Reports } from './report.js';
 import { paramsOf, type Setup } from './setup.js';
 
@@ -107,7 +108,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         this.flow.connectionLost();
         this.emit('disconnected');
       },
-      onConnected: (url: string) => {
+      onConnected: (url: string, sessionPresent: boolean) => {
+        this.heldDecided(this.flow.connected(sessionPresent));
         this.emit('connected', { url });
         this.devices.connected();
         this.extensions.connected();
@@ -298,6 +300,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.internal.delivered += 1;
     if (this.debug) this.log.debug(`received ${msg.toString()} (from "${topic}")`);
     if (this.listenerCount('message-in') > 0) this.emit('message-in', msg, topic);
+  }
+
+  /** Says what the CONNACK decided for messages held when the connection was lost. */
+  private heldDecided(d: { leftToBroker: number; kept: number }): void {
+    if (d.leftToBroker > 0)
+      this.log.info(
+        `the broker kept the session: ${counted(d.leftToBroker, 'message')} held when the connection was lost ${d.leftToBroker === 1 ? 'comes' : 'come'} again from it`,
+      );
+    if (d.kept > 0)
+      this.log.warn(
+        `the broker did not keep the session (restarted without persistence, or the session expired): ${counted(d.kept, 'message')} held when the connection was lost ${were(d.kept)} kept and ${d.kept === 1 ? 'goes' : 'go'} to the interface first`,
+      );
   }
 
   /** `[MQTT] replyrefused`: the sender of a refused command gets an ERROR status saying why. */

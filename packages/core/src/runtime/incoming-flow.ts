@@ -35,6 +35,8 @@ interface Held {
   ack: () => void;
   /** The broker sends it again if it is not acknowledged (QoS 1/2 on a persistent session). */
   redeliverable: boolean;
+  /** Read on a connection since lost: whether the broker sends it again is known at the next CONNACK. */
+  lost: boolean;
 }
 
 const NOOP = () => undefined;
@@ -54,6 +56,8 @@ export class IncomingFlow {
   private pausedAt = 0;
   private cancelWatch: (() => void) | undefined;
   private closed = false;
+  /** Held messages of a lost connection wait for the next CONNACK to say whether the broker kept them. */
+  private undecided = false;
 
   constructor(
     private readonly list: MessageList,
@@ -96,7 +100,7 @@ export class IncomingFlow {
       ack();
       return true;
     }
-    this.held.push({ msg, topic, ack, redeliverable });
+    this.held.push({ msg, topic, ack, redeliverable, lost: false });
     if (this.held.length === 1) {
       this.pausedAt = this.clock();
       this.events.paused?.(this.list.size);
@@ -106,17 +110,47 @@ export class IncomingFlow {
   }
 
   /**
-   * The connection is gone: the acknowledgements held can no longer be sent. A message the broker
-   * will send again (QoS 1/2, persistent session) is left to it, so that it is not delivered
-   * twice; any other is kept (delivered when there is room) since nothing would bring it back.
+   * The connection is gone: the acknowledgements held can no longer be sent. Every held message
+   * is kept; whether the broker will send one again (QoS 1/2, persistent session) is known only
+   * from the next CONNACK (`connected()`): until then such a message waits, and with it what
+   * came after it (order is kept).
    */
   connectionLost(): void {
+    for (const h of this.held) {
+      h.ack = NOOP;
+      if (h.redeliverable) {
+        h.lost = true;
+        this.undecided = true;
+      }
+    }
+  }
+
+  /**
+   * Connected again. `sessionPresent` (the CONNACK's): the broker kept the session and sends again
+   * what it had sent and not had acknowledged, so the held messages of the lost connection that it
+   * will send are dropped here (no duplicate). Without a session (the broker lost it, or a clean
+   * session) nothing would bring them back: they are delivered, in order, before anything newer.
+   * Returns how many held messages were left to the broker and how many kept for the interface.
+   */
+  connected(sessionPresent: boolean): { leftToBroker: number; kept: number } {
+    const result = { leftToBroker: 0, kept: 0 };
+    if (!this.undecided) return result;
+    this.undecided = false;
     for (let i = this.held.length - 1; i >= 0; i--) {
       const h = this.held[i]!;
-      if (h.redeliverable) this.held.splice(i, 1);
-      else h.ack = NOOP;
+      if (!h.lost) continue;
+      h.lost = false;
+      if (sessionPresent) {
+        this.held.splice(i, 1);
+        result.leftToBroker += 1;
+      } else {
+        h.redeliverable = false; // that session is gone: nothing will bring it back, whatever comes next
+        result.kept += 1;
+      }
     }
     if (this.held.length === 0) this.resume();
+    else if (!this.cancelWatch) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+    return result;
   }
 
   /** Stops taking messages; what is held is left unacknowledged (to the broker). Returns how many. */
@@ -133,15 +167,16 @@ export class IncomingFlow {
     this.cancelWatch = undefined;
     // Room was made: the held messages go in first (oldest first). The acknowledgements are
     // sent once the state is settled: one may make the client read (and offer) the next packet.
+    // One whose connection was lost waits for the next CONNACK, and what follows it waits too.
     const acks: (() => void)[] = [];
-    while (this.held.length > 0 && !this.list.full) {
+    while (this.held.length > 0 && !this.list.full && !this.held[0]!.lost) {
       const h = this.held.shift()!;
       this.list.push(h.msg);
       this.events.taken?.(h.msg, h.topic);
       acks.push(h.ack);
     }
-    if (this.held.length > 0) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
-    else this.resume();
+    if (this.held.length === 0) this.resume();
+    else if (!this.held[0]!.lost) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
     for (const ack of acks) ack();
   }
 
