@@ -16,6 +16,7 @@ import { DeviceServices } from './device-services.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
 import type { GatewayEvents, Refusal } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
+import { IncomingList } from './incoming-list.js';
 import { ExtensionError, GatewayStateError, InterfaceError } from '../error-catalog.js';
 import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { Outgoing } from './outgoing.js';
@@ -51,7 +52,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly internal = new Counters();
   private readonly log: Logger;
   private readonly debug: boolean;
-  private readonly incoming: MessageList;
+  private readonly incoming: IncomingList;
   private readonly outgoing: MessageList;
   private readonly flow: IncomingFlow;
   private readonly transport: Transport;
@@ -81,22 +82,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.log = parts.logging.logger('core');
     this.debug = this.log.isLevelEnabled('debug');
     this.reports = new Reports(this.log, this.internal, this);
-    this.incoming = new MessageList({ limit: mqtt.incomingsize });
+    this.incoming = new IncomingList({ limit: mqtt.incomingsize });
     this.outgoing = new MessageList({ drained: () => this.out.drained() });
     this.flow = new IncomingFlow(
       this.incoming,
-      { overflow: mqtt.incomingoverflow },
+      { overflow: mqtt.incomingoverflow, acknowledge: mqtt.acknowledge },
       {
-        paused: (waiting) => {
-          this.transport.setReadingPaused(true);
-          this.reports.paused(waiting, waiting - this.flow.resumeAt, this.incoming.limit);
-        },
-        resumed: (ms) => {
-          this.transport.setReadingPaused(false);
-          this.reports.resumed(ms);
-        },
+        paused: (waiting) => this.reports.paused(waiting, waiting - this.flow.resumeAt, this.incoming.limit),
+        resumed: (ms) => this.reports.resumed(ms),
+        reading: (stopped) => this.transport.setReadingPaused(stopped),
         dropped: () => this.reports.incomingDropped(this.incoming.limit),
         taken: (msg, topic) => this.taken(msg, topic),
+        withdrawn: () => (this.internal.delivered -= 1),
       },
     );
     this.qos = mqtt.pubqos;

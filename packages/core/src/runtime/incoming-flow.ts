@@ -1,5 +1,5 @@
 import type { InternalMessage } from '../model/message.js';
-import type { MessageList } from '../model/message-list.js';
+import type { IncomingList } from './incoming-list.js';
 
 /**
  * What happens when the incoming list is full: `pause` stops reading from the broker until the
@@ -9,10 +9,21 @@ import type { MessageList } from '../model/message-list.js';
 export const INCOMING_OVERFLOW = ['pause', 'dropoldest'] as const;
 type IncomingOverflow = (typeof INCOMING_OVERFLOW)[number];
 
+/**
+ * When a message the broker would send again (QoS 1/2 on a persistent session) is acknowledged:
+ * `received`, once it is in the incoming list (a gateway killed then loses what the list holds);
+ * `taken`, once the interface takes it (the client reads nothing more meanwhile: a crash loses
+ * nothing the broker would not send again). Others are acknowledged on entry either way.
+ */
+export const ACKNOWLEDGE = ['received', 'taken'] as const;
+type Acknowledge = (typeof ACKNOWLEDGE)[number];
+
 export interface IncomingFlowOptions {
   overflow: IncomingOverflow;
   /** Reading resumes once the list holds this many messages or fewer. Default: half the limit. */
   resumeAt?: number;
+  /** Default `received`. With `dropoldest` every message is acknowledged on entry. */
+  acknowledge?: Acknowledge;
 }
 
 /** What the flow tells the gateway (counted, logged, emitted as events). */
@@ -25,6 +36,13 @@ export interface IncomingFlowEvents {
   dropped?(): void;
   /** A message went into the list (now, or once room was made): the interface will get it. */
   taken?(msg: InternalMessage, topic: string): void;
+  /** A message told as `taken` was taken back, untaken: its connection was lost and the broker sends it again. */
+  withdrawn?(msg: InternalMessage): void;
+  /**
+   * Reading from the broker stopped (a message waits for room, or for the interface to take it)
+   * or goes on: while stopped, the client cannot see the broker's keepalive answers.
+   */
+  reading?(stopped: boolean): void;
 }
 
 interface Held {
@@ -37,6 +55,8 @@ interface Held {
   redeliverable: boolean;
   /** Read on a connection since lost: whether the broker sends it again is known at the next CONNACK. */
   lost: boolean;
+  /** Already told as `taken` (put back from the list when its connection was lost). */
+  told?: boolean;
 }
 
 const NOOP = () => undefined;
@@ -58,9 +78,15 @@ export class IncomingFlow {
   private closed = false;
   /** Held messages of a lost connection wait for the next CONNACK to say whether the broker kept them. */
   private undecided = false;
+  private readonly whenTaken: boolean;
+  /** `acknowledge: taken`: the message in the list whose acknowledgement waits for the interface to take it. */
+  private awaited: InternalMessage | undefined;
+  private awaitedAck: () => void = NOOP;
+  private awaitedTopic = '';
+  private readingStopped = false;
 
   constructor(
-    private readonly list: MessageList,
+    private readonly list: IncomingList,
     private readonly options: IncomingFlowOptions,
     private readonly events: IncomingFlowEvents = {},
     private readonly clock: () => number = Date.now,
@@ -69,6 +95,10 @@ export class IncomingFlow {
     const resumeAt = options.resumeAt ?? (Number.isFinite(limit) ? Math.floor(limit / 2) : 0);
     if (!(resumeAt >= 0 && resumeAt < limit)) throw new RangeError(`resumeAt must be between 0 and the list limit - 1, got ${resumeAt}`);
     this.resumeAt = resumeAt;
+    this.whenTaken = options.acknowledge === 'taken' && options.overflow === 'pause';
+    list.onTaken = (msg) => {
+      if (msg === this.awaited) this.taken();
+    };
   }
 
   /** True while reading from the broker is stopped. */
@@ -95,6 +125,10 @@ export class IncomingFlow {
       return true;
     }
     if (this.held.length === 0 && !this.list.full) {
+      if (redeliverable && this.whenTaken) {
+        this.await(msg, ack, topic);
+        return true;
+      }
       this.list.push(msg);
       this.events.taken?.(msg, topic);
       ack();
@@ -105,8 +139,38 @@ export class IncomingFlow {
       this.pausedAt = this.clock();
       this.events.paused?.(this.list.size);
       this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+      this.updateReading();
     }
     return true;
+  }
+
+  /**
+   * `acknowledge: taken`: into the list with its acknowledgement held until the interface takes
+   * it (at once when an iterator waits). The client reads nothing more meanwhile.
+   */
+  private await(msg: InternalMessage, ack: () => void, topic: string): void {
+    this.awaited = msg;
+    this.awaitedAck = ack;
+    this.awaitedTopic = topic;
+    // Told before the push: taken at once, its acknowledgement may make the client offer the next.
+    this.events.taken?.(msg, topic);
+    this.updateReading();
+    this.list.push(msg);
+  }
+
+  private taken(): void {
+    const ack = this.awaitedAck;
+    this.awaited = undefined;
+    this.awaitedAck = NOOP;
+    this.updateReading();
+    ack();
+  }
+
+  private updateReading(): void {
+    const stopped = this.held.length > 0 || this.awaited !== undefined;
+    if (stopped === this.readingStopped) return;
+    this.readingStopped = stopped;
+    this.events.reading?.(stopped);
   }
 
   /**
@@ -116,6 +180,14 @@ export class IncomingFlow {
    * came after it (order is kept).
    */
   connectionLost(): void {
+    // `acknowledge: taken`: one the interface has not taken yet goes back before the held ones
+    // (it came before them): the same decision applies to it.
+    const awaited = this.awaited;
+    if (awaited) {
+      this.awaited = undefined;
+      this.awaitedAck = NOOP;
+      if (this.list.withdraw(awaited)) this.held.unshift({ msg: awaited, topic: this.awaitedTopic, ack: NOOP, redeliverable: true, lost: false, told: true });
+    }
     for (const h of this.held) {
       h.ack = NOOP;
       if (h.redeliverable) {
@@ -123,6 +195,7 @@ export class IncomingFlow {
         this.undecided = true;
       }
     }
+    this.updateReading();
   }
 
   /**
@@ -142,6 +215,7 @@ export class IncomingFlow {
       h.lost = false;
       if (sessionPresent) {
         this.held.splice(i, 1);
+        if (h.told) this.events.withdrawn?.(h.msg);
         result.leftToBroker += 1;
       } else {
         h.redeliverable = false; // that session is gone: nothing will bring it back, whatever comes next
@@ -150,6 +224,7 @@ export class IncomingFlow {
     }
     if (this.held.length === 0) this.resume();
     else if (!this.cancelWatch) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+    this.updateReading();
     return result;
   }
 
@@ -171,12 +246,19 @@ export class IncomingFlow {
     const acks: (() => void)[] = [];
     while (this.held.length > 0 && !this.list.full && !this.held[0]!.lost) {
       const h = this.held.shift()!;
+      // Only the current connection's can be waiting for its acknowledgement: the client read
+      // nothing after it. One put back from the list was told already.
+      if (h.redeliverable && this.whenTaken && h.ack !== NOOP) {
+        this.awaited = h.msg;
+        this.awaitedAck = h.ack;
+        this.awaitedTopic = h.topic;
+      } else acks.push(h.ack);
+      if (!h.told) this.events.taken?.(h.msg, h.topic);
       this.list.push(h.msg);
-      this.events.taken?.(h.msg, h.topic);
-      acks.push(h.ack);
     }
     if (this.held.length === 0) this.resume();
     else if (!this.held[0]!.lost) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+    this.updateReading();
     for (const ack of acks) ack();
   }
 
