@@ -69,6 +69,9 @@ const NOOP = () => undefined;
  * messages wait at the broker (its session for QoS 1/2, its queue policy for QoS 0) and memory
  * stays bounded by the list's limit. Reading resumes at the low watermark (hysteresis, so that
  * a busy interface does not flip the connection between paused and reading for every message).
+ * With `acknowledge: taken`, a message the broker would send again is acknowledged only once the
+ * interface takes it. What waits for an acknowledgement when the connection is lost is kept; the
+ * next CONNACK decides whether the broker sends it again (`connected()`).
  */
 export class IncomingFlow {
   readonly resumeAt: number;
@@ -114,7 +117,8 @@ export class IncomingFlow {
   /**
    * A message read from the broker on `topic`. `ack` is called once it is in the list: now, or
    * when the interface has made room (`taken` is told then, not before: a message held when the
-   * flow closes is never taken). False when the flow is closed (stopping) and the message not taken.
+   * flow closes is never taken); with `acknowledge: taken` and `redeliverable`, once the
+   * interface has taken it. False when the flow is closed (stopping) and the message not taken.
    */
   offer(msg: InternalMessage, ack: () => void, redeliverable: boolean, topic = ''): boolean {
     if (this.closed) return false; // stopping: not acknowledged, the broker keeps what it can
