@@ -49,7 +49,7 @@ export class MemoryTransport implements Transport {
     if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: this.payloads.online, qos: 1, retain: true }, 'gateway');
     if (this.sink) return;
     this.ctx.counters.connections += 1;
-    this.ctx.onConnected?.('memory://test');
+    this.ctx.onConnected?.('memory://test', false);
   }
 
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
