@@ -90,11 +90,15 @@ export interface ConnectionContext {
   /** The connection was lost: acknowledgements not yet sent can no longer be. */
   onConnectionLost?(): void;
   /**
-   * Connected (again), subscriptions sent; `url` is the broker's that answered. `sessionPresent`
-   * is the CONNACK's: the broker kept this client's session (and sends again what it had sent and
-   * not had acknowledged). Called before any message of the new connection reaches `onMessage`.
+   * A CONNACK accepted the connection: `sessionPresent` says whether the broker kept this client's
+   * session (and sends again what it had sent and not had acknowledged). Called when the packet is
+   * read, before any message of the new connection reaches `onMessage`; MQTT.js's own `connect`
+   * (hence `onConnected`) comes only after it has sent its stored publishes again and read their
+   * acknowledgements, which a held message would keep it from reading.
    */
-  onConnected?(url: string, sessionPresent: boolean): void;
+  onSession?(sessionPresent: boolean): void;
+  /** Connected (again), subscriptions sent; `url` is the broker's that answered. */
+  onConnected?(url: string): void;
   /** The broker granted these filters (its SUBACK): messages on them now reach `onMessage`. */
   onSubscribed?(filters: string[]): void;
   /** Randomness for the reconnection jitter; tests pass a fixed one. */

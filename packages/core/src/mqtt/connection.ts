@@ -104,6 +104,9 @@ export class Connection implements Transport {
     // queued packets.
     client.prependListener('connect', (connack) => this.onConnect(connack));
     client.prependListener('close', () => this.onClose());
+    client.on('packetreceive', (packet) => {
+      if (packet.cmd === 'connack' && !(packet.reasonCode ?? packet.returnCode)) this.ctx.onSession?.(packet.sessionPresent);
+    });
     client.on('error', (err) => this.onError(err));
     client.on('disconnect', (packet) => {
       if (packet.reasonCode === 142) this.kickedMessage('the broker says another client took over the session');
@@ -226,7 +229,7 @@ export class Connection implements Transport {
     void this.checks.connected(client, connack, url, alive).then(() => {
       if (alive()) attach();
     });
-    this.ctx.onConnected?.(url, connack.sessionPresent);
+    this.ctx.onConnected?.(url);
   }
 
   private onClose(): void {

@@ -108,8 +108,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         this.flow.connectionLost();
         this.emit('disconnected');
       },
-      onConnected: (url: string, sessionPresent: boolean) => {
-        this.heldDecided(this.flow.connected(sessionPresent));
+      onSession: (sessionPresent: boolean) => this.heldDecided(this.flow.connected(sessionPresent)),
+      onConnected: (url: string) => {
         this.emit('connected', { url });
         this.devices.connected();
         this.extensions.connected();

@@ -40,7 +40,7 @@ export class MemoryTransport implements Transport {
    * its availability payloads on `topic`. A will never fires in memory: nothing dies.
    */
   companion(topic: string, payloads: { online: string; stopped: string }): MemoryTransport {
-    const ctx: ConnectionContext = { ...this.ctx, onConnected: undefined, onConnectionLost: undefined, onMessage: (_p, ack) => ack() };
+    const ctx: ConnectionContext = { ...this.ctx, onSession: undefined, onConnected: undefined, onConnectionLost: undefined, onMessage: (_p, ack) => ack() };
     return new MemoryTransport(ctx, topic, payloads, this);
   }
 
@@ -49,7 +49,8 @@ export class MemoryTransport implements Transport {
     if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: this.payloads.online, qos: 1, retain: true }, 'gateway');
     if (this.sink) return;
     this.ctx.counters.connections += 1;
-    this.ctx.onConnected?.('memory://test', false);
+    this.ctx.onSession?.(false);
+    this.ctx.onConnected?.('memory://test');
   }
 
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
