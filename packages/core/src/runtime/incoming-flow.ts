@@ -227,7 +227,12 @@ export class IncomingFlow {
       }
     }
     if (this.held.length === 0) this.resume();
-    else if (!this.cancelWatch) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+    // whenAtMost fires at once when there is room already: release() then sets its own watch,
+    // which an assignment of this one's canceller would hide from close().
+    else if (!this.cancelWatch) {
+      if (this.list.size <= this.resumeAt) this.release();
+      else this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+    }
     this.updateReading();
     return result;
   }
