@@ -5,9 +5,10 @@ import { brokerSection } from '@mg/embedded-broker';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';
 import { DummyInterface } from '@mg/interface-dummy';
+import { web } from '@mg/web';
 
 // The conventions' sections, built as a gateway builds them from the extensions its launcher lists.
-const conventions = Object.fromEntries(([homeAssistant, homie] as GatewayExtension[]).map((e) => [e.section, section(e.options, e.description)]));
+const conventions = Object.fromEntries(([homeAssistant, homie, web] as GatewayExtension[]).map((e) => [e.section, section(e.options, e.description)]));
 const schema = defineConfig({ ...gatewaySections, BROKER: brokerSection, ...conventions });
 
 // In a table, | ends the cell, even in a code span (GFM): escaped.
@@ -34,14 +35,14 @@ export function renderConfigReference(): string {
     '  `MG_INTERFACE_PORT=/dev/ttyS0`); the start log says which values came from the environment.',
     '- **Booleans**: on/off, true/false, yes/no, 1/0. **Levels**: CRITICAL, ERROR, WARN or WARNING, INFO,',
     '  DEBUG, NONE.',
-    '- **Path rules** for every file name (`-c`, `mapfilename`, `logfilename`, `passwordfile`, TLS files):',
+    '- **Path rules** for every file name (`-c`, `mapfilename`, `logfilename`, `passwordfile`, `tokenfile`, TLS files):',
     '  empty or `.` means `<app>` plus the default extension (`.conf`, `.map`, `.log`); a name ending in `/`',
     '  is a directory that gets that default name; absolute names are used as they are; relative names are',
     '  looked up next to the configuration file, then in the working directory, then next to the launcher,',
     '  and the first that exists wins. The configuration file itself is looked up in the working directory,',
     '  then next to the launcher.',
-    '- **Secrets** (`password`, `emailpassword`, and `[INTERFACE]` options whose names contain password,',
-    '  secret, token, key...) are logged as `********`.',
+    '- **Secrets** (`password`, `emailpassword`, `[WEB] token`, and `[INTERFACE]` options whose names contain',
+    '  password, secret, token, key...) are logged as `********`.',
     '- `--check` validates the configuration and the map, prints the effective configuration and exits',
     '  without connecting: exit code 0 when all is valid, 1 when something is invalid, 2 when it is valid',
     '  but with warnings (an unknown option or section, which a normal run reports and ignores, as the',
@@ -79,6 +80,9 @@ export function renderConfigReference(): string {
     '`[HOMEASSISTANT]` and `[HOMIE]` exist only in launchers that ship the conventions (`@mg/homeassistant`,',
     '`@mg/homie`), such as `dummy2mqtt` and `serial2mqtt`; each stays off until its section turns it on. See',
     '[Conventions](conventions.md) for what they publish and how an interface declares its devices.',
+    '',
+    '`[WEB]` exists in launchers that ship the status page (`@mg/web`), such as `dummy2mqtt`, `serial2mqtt` and',
+    '`modbus2mqtt`; it stays off until `enabled: on`. See [The web page](web.md) for its endpoints and security.',
     '',
   );
   return out.join('\n');

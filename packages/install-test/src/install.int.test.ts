@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient, SHARED_BROKER_URL, spawnNode, uniqueRoot, waitFor } from '@mg/test-helpers';
@@ -90,6 +90,7 @@ it('publishes every public package, with real versions instead of workspace rang
     '@mg/core',
     '@mg/homeassistant',
     '@mg/homie',
+    '@mg/web',
     '@mg/device-io',
     '@mg/embedded-broker',
     '@mg/interface-dummy',
@@ -135,12 +136,15 @@ it('npm install @mg/interface-dummy: dummy2mqtt --check, then its smoke test aga
     '@mg/homie',
     '@mg/interface-dummy',
     '@mg/throttled-error',
+    '@mg/web',
   ]);
   const check = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt'), ['--check'], { cwd: dir, env: cleanEnv }).toString();
   expect(check).toContain('dummy2mqtt 0.1.0: configuration and map are valid');
   // The conventions it ships load from the installed tree (off until their sections turn them on).
   expect(check).toContain('devices: dummy (mute)');
-  expect(check).toContain('conventions: [HOMEASSISTANT], [HOMIE]');
+  // The page @mg/web serves is in its package (files), not only in the repository.
+  expect(existsSync(join(dir, 'node_modules', '@mg', 'web', 'public', 'index.html'))).toBe(true);
+  expect(check).toContain('conventions: [HOMEASSISTANT], [HOMIE], [WEB]');
   const smoke = execFileSync(join(dir, 'node_modules', '.bin', 'dummy2mqtt-smoke'), { cwd: dir, env: cleanEnv, timeout: 60_000 }).toString();
   expect(smoke).toContain('smoke: all checks passed');
 }, 300_000);
@@ -160,6 +164,7 @@ it('npm install @mg/interface-serial alone: serialport loads, and serial2mqtt --
     '@mg/homie',
     '@mg/interface-serial',
     '@mg/throttled-error',
+    '@mg/web',
   ]);
   expect(names.has('serialport') && names.has('zod')).toBe(true);
   expect([...names].some((n) => /aedes|embedded-broker/.test(n))).toBe(false);
@@ -186,7 +191,7 @@ it('npm install @mg/interface-serial alone: serialport loads, and serial2mqtt --
   expect(check).toMatch(/^serial2mqtt \d+\.\d+\.\d+: configuration and map are valid/);
   expect(check).toContain(`map file: ${join(dir, 'node_modules', '@mg', 'interface-serial', 'serial2mqtt.map.json')}`);
   expect(check).toContain('[INTERFACE] profile = "living-room.json"');
-  expect(check).toContain('conventions: [HOMEASSISTANT], [HOMIE]');
+  expect(check).toContain('conventions: [HOMEASSISTANT], [HOMIE], [WEB]');
   // The same with a broken profile: exit 1, the JSON path named.
   writeFileSync(join(etc, 'living-room.json'), JSON.stringify({ ...shipped, $schema: undefined, spacingMs: -1 }));
   let failed: { status?: number; stderr?: Buffer } = {};
@@ -214,6 +219,7 @@ it('npm install @mg/interface-modbus alone: modbus2mqtt --check passes a shipped
     '@mg/homie',
     '@mg/interface-modbus',
     '@mg/throttled-error',
+    '@mg/web',
   ]);
   expect(names.has('modbus-serial') && names.has('zod')).toBe(true);
   expect([...names].some((n) => /aedes|embedded-broker|interface-serial/.test(n))).toBe(false);
@@ -226,7 +232,7 @@ it('npm install @mg/interface-modbus alone: modbus2mqtt --check passes a shipped
   const check = execFileSync(bin, ['--check', '-c', join(etc, 'modbus2mqtt.conf')], { cwd: dir, env: cleanEnv }).toString();
   expect(check).toMatch(/^modbus2mqtt \d+\.\d+\.\d+: configuration and map are valid/);
   expect(check).toMatch(/devices: meter \(voltage-l1, .*total-energy\)/);
-  expect(check).toContain('conventions: [HOMEASSISTANT], [HOMIE]');
+  expect(check).toContain('conventions: [HOMEASSISTANT], [HOMIE], [WEB]');
   // A second unit with a profile of the user's next to the configuration, then the same profile broken.
   const board = JSON.parse(readFileSync(join(pkg, 'profiles', 'generic-relay-board.json'), 'utf8')) as { points: Array<Record<string, unknown>> };
   writeFileSync(join(etc, 'garage-board.json'), JSON.stringify({ ...board, $schema: undefined, name: 'garage-board' }));

@@ -2,14 +2,16 @@ import { section } from '@mg/config';
 import { gatewaySections } from '@mg/core/options';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';
+import { web } from '@mg/web';
 import { ModbusInterface } from '../modbus-interface.js';
 
-/** The sections of modbus2mqtt's configuration, as the gateway validates them (the launcher ships both conventions). */
+/** The sections of modbus2mqtt's configuration, as the gateway validates them (the launcher ships both conventions and the web page). */
 export function gatewaySchema() {
   return {
     ...gatewaySections,
     INTERFACE: section(ModbusInterface.options, 'modbus2mqtt'),
     HOMEASSISTANT: section(homeAssistant.options, homeAssistant.description),
     HOMIE: section(homie.options, homie.description),
+    WEB: section(web.options, web.description),
   };
 }
