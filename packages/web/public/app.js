@@ -216,7 +216,9 @@ function writeForm(deviceId, cap) {
     form.append(select, el('button', { type: 'submit' }, 'Set'));
     read = () => ({ value: select.value });
   } else if (cap.kind === 'number') {
-    const input = el('input', { type: 'number', inputMode: 'decimal', 'aria-label': label, required: true });
+    // iOS's decimal keypad has no minus key: only for numbers that cannot be negative.
+    const input = el('input', { type: 'number', 'aria-label': label, required: true });
+    if (cap.min !== undefined && cap.min >= 0) input.inputMode = 'decimal';
     for (const key of ['min', 'max', 'step']) if (cap[key] !== undefined) input.setAttribute(key, String(cap[key]));
     if (cap.step === undefined) input.setAttribute('step', 'any');
     form.append(input, el('button', { type: 'submit' }, 'Set'));
@@ -229,9 +231,14 @@ function writeForm(deviceId, cap) {
     form.append(el('button', { type: 'submit' }, 'Run'));
     read = () => ({});
   }
+  // SubmitEvent.submitter is missing before iOS 15.4: the button last clicked stands in for it.
+  let clicked;
+  form.addEventListener('click', (event) => {
+    if (event.target instanceof HTMLButtonElement) clicked = event.target;
+  });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const body = read(event.submitter);
+    const body = read(event.submitter ?? clicked);
     if (!body) return answer(result, 'refused', 'enter a number');
     answer(result, 'pending', 'sending…');
     postWrite(deviceId, cap.id, body).then(

@@ -40,18 +40,21 @@ const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 /**
  * Whether the `Host` header names this server. Only checked on a loopback bind, where a page of
  * another site could otherwise reach the server through a name that resolves to 127.0.0.1
- * (DNS rebinding); on a network bind the name users reach it by is not known, and the token
- * guards the writes.
+ * (DNS rebinding: the name is what tells, not the port, which an SSH tunnel changes); on a
+ * network bind the name users reach it by is not known, and the token guards the writes.
  */
-export function hostAllowed(hostHeader: string | undefined, boundHost: string, port: number): boolean {
-  if (hostHeader === undefined) return false;
-  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader.trim().toLowerCase());
-  if (!m) return false;
-  const [, name = '', given] = m;
-  // Without a port a browser means 80; only a server on 80 is reached so.
-  if ((given === undefined ? 80 : Number(given)) !== port) return false;
+export function hostAllowed(hostHeader: string | undefined, boundHost: string): boolean {
+  const name = hostName(hostHeader);
+  if (name === undefined) return false;
   const bound = boundHost.includes(':') ? `[${boundHost.toLowerCase()}]` : boundHost.toLowerCase();
   return LOOPBACK_NAMES.has(name) || name === bound || (isIP(name) === 4 && name.startsWith('127.'));
+}
+
+/** The name of a `Host`-like header value (`name[:port]`), lower case, or undefined when malformed. */
+function hostName(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\[[^\]]+\]|[^:/\s]+)(?::(\d+))?$/.exec(value.trim().toLowerCase());
+  return m ? m[1] : undefined;
 }
 
 /** Why a write is not let in, or undefined when it is. */
@@ -74,13 +77,22 @@ export function writeDenial(req: IncomingMessage, token: string): WriteDenial | 
   return undefined;
 }
 
-/** Whether an `Origin` header, when a browser sends one, is this server's own (the page's). */
+/**
+ * Whether an `Origin` header, when a browser sends one, names the host the page was served by:
+ * the `Host` header, or behind a reverse proxy that rewrites it, the `X-Forwarded-Host` the proxy
+ * sets (ports aside: a tunnel or a proxy changes them). Defence in depth: the write headers
+ * already need a CORS preflight this server never grants.
+ */
 export function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
+  let name: string;
   try {
-    return new URL(origin).host.toLowerCase() === (req.headers.host ?? '').toLowerCase();
+    name = new URL(origin).hostname.toLowerCase();
   } catch {
     return false;
   }
+  const forwarded = req.headers['x-forwarded-host'];
+  const hosts = [req.headers.host, ...(typeof forwarded === 'string' ? forwarded.split(',') : [])].map((h) => hostName(h));
+  return hosts.includes(name);
 }

@@ -94,4 +94,11 @@ describe('the JSON API', () => {
     expect(put.headers.allow).toBe('GET, HEAD');
     expect(put.json()).toMatchObject({ ok: false, reason: 'method-not-allowed' });
   });
+
+  it('answers 405 for a HEAD on the live stream (it would hold a viewer place with no answer)', async () => {
+    w = await startWebGateway();
+    const head = await request(w.port, '/api/events', { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    expect(head.headers.allow).toBe('GET');
+  });
 });

@@ -8,12 +8,16 @@ import { shownUrl } from './shown.js';
  * remove (it does when the extension stops); each returns at once when nobody watches, so that
  * a page nobody has open costs the message path nothing but a call.
  */
+/** Longer texts and payloads are cut for the page: one big status must not overflow every viewer's buffer. */
+const SHOWN_CHARS = 4096;
+const shown = (s: string): string => (s.length <= SHOWN_CHARS ? s : `${s.slice(0, SHOWN_CHARS)}… (${s.length} characters)`);
+
 export function feedLiveStream(gateway: GatewayView, devices: DeviceView, live: LiveStream): void {
   gateway.on('message-in', (message, topic) => {
-    if (live.watched) live.send('message', { dir: 'in', topic, text: message.toString() });
+    if (live.watched) live.send('message', { dir: 'in', topic, text: shown(message.toString()) });
   });
   gateway.on('message-out', (message, topic, payload) => {
-    if (live.watched) live.send('message', { dir: 'out', topic, text: message.toString(), payload });
+    if (live.watched) live.send('message', { dir: 'out', topic, text: shown(message.toString()), payload: shown(payload) });
   });
   gateway.on('refused', (r) => {
     if (live.watched)
@@ -25,6 +29,6 @@ export function feedLiveStream(gateway: GatewayView, devices: DeviceView, live: 
     live.send('availability', { device: a.device, available: a.available, ...(a.reason !== undefined ? { reason: a.reason } : {}) }),
   );
   devices.onState((device, capability, value) => {
-    if (live.watched) live.send('state', { device: device.id, capability: capability.id, value });
+    if (live.watched) live.send('state', { device: device.id, capability: capability.id, value: typeof value === 'string' ? shown(value) : value });
   });
 }

@@ -64,10 +64,12 @@ describe('the live stream: GET /api/events', () => {
   it('drops a viewer that stops reading once its buffer is full, counts it, and goes on with the others', async () => {
     w = await startWebGateway({ live: { bufferBytes: 256 * 1024 } });
     const stuck = await follow(w.port, true);
-    // Enough traffic to fill the socket buffers (a few MB on loopback), then the viewer's own.
+    // Enough traffic to fill the socket buffers (a few MB on loopback), then the viewer's own
+    // (each event is cut to 4 KiB of text for the page).
     const text = 'x'.repeat(200_000);
     const dropped = async () => /^mg_web_viewers_dropped_total 1$/m.test((await w!.get('/metrics')).text);
-    for (let i = 0; i < 500 && !(await dropped()); i += 1) await w.g.receive(COMMAND, { action: 'REPORT', status: 'DISPLAY', text: `${i}${text}` });
+    for (let i = 0; i < 5000 && (i % 25 !== 0 || !(await dropped())); i += 1)
+      await w.g.receive(COMMAND, { action: 'REPORT', status: 'DISPLAY', text: `${i}${text}` });
     await stuck.ended;
     expect(w.g.logs.some((l) => /live-stream viewer fell behind/.test(l))).toBe(true);
     // The gateway goes on, and a new viewer gets what happens.

@@ -122,7 +122,7 @@ export class WebServer implements ExtensionInstance {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (isLoopback(this.settings.host) && !hostAllowed(req.headers.host, this.settings.host, this.port))
+    if (isLoopback(this.settings.host) && !hostAllowed(req.headers.host, this.settings.host))
       return sendProblem(res, { status: 403, reason: 'bad-host', detail: 'this server answers to localhost and its own address only (Host header)' });
     let url: URL;
     try {
@@ -163,7 +163,8 @@ export class WebServer implements ExtensionInstance {
       case '/api/counters':
         return sendJson(res, 200, this.ctx.gateway.counters());
       case '/api/events':
-        return this.live.open(req, res);
+        // A HEAD has no body to stream: it would hold a viewer's place unanswered.
+        return method === 'GET' ? this.live.open(req, res) : methodNotAllowed(res, 'GET');
     }
     if (path.startsWith('/api/') || path.startsWith('/health/')) return sendProblem(res, { status: 404, reason: 'not-found', detail: `no endpoint ${path}` });
     return serveStatic(this.settings.publicDir, path, req, res);

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -61,7 +62,6 @@ export async function serveStatic(root: string, pathname: string, req: IncomingM
     res.end();
     return;
   }
-  const stream = createReadStream(file);
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+  // pipeline closes the file when the browser goes away mid-file (pipe() would leave it open).
+  pipeline(createReadStream(file), res, () => undefined);
 }

@@ -74,6 +74,20 @@ describe('writes: POST /api/devices/:device/:capability', () => {
     expect(w.commands).toEqual([]);
   });
 
+  it.each([
+    ['the page reached through an SSH tunnel (another port)', { Host: 'localhost:9999', Origin: 'http://localhost:9999' }],
+    ['the page behind a reverse proxy that sets X-Forwarded-Host', { Origin: 'https://gw.example', 'X-Forwarded-Host': 'gw.example' }],
+  ])('takes a write from %s', async (_what, extra) => {
+    w = await startWebGateway();
+    const r = await request(w.port, VOLUME, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-MG-Write': '1', ...extra },
+      body: '{"value":-12.5}',
+    });
+    expect(r.status).toBe(200);
+    expect(w.commands).toHaveLength(1);
+  });
+
   it('refuses a body over 16 KiB (413) and keeps serving', async () => {
     w = await startWebGateway();
     const r = await request(w.port, VOLUME, {
