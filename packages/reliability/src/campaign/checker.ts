@@ -1,0 +1,174 @@
+import { firstAtOrAfter, type FaultRecord, type History, type MessageRecord } from './history.js';
+import type { FaultKind } from './system.js';
+
+export interface Percentiles {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+export interface KindFigures {
+  injected: number;
+  /** Injections that failed (named in the log). */
+  failed: number;
+  /** Heal → the next delivery to the interface, ms (faults after which nothing was left to deliver are not counted). */
+  recovery?: Percentiles;
+}
+
+/** A lost message: which id, and on which side. */
+export interface Loss {
+  id: string;
+  side: 'command' | 'reply';
+  /** Why it counts: the history of the id in one phrase. */
+  why: string;
+  /** When it became the system's to deliver (PUBACK to the sender, or to the gateway). */
+  at: number;
+}
+
+export interface Verdict {
+  commands: {
+    /** Unique ids published by the senders. */
+    sent: number;
+    /** Acknowledged by the broker to their sender. */
+    acked: number;
+    /** Published, never acknowledged by the end (the senders were still trying). */
+    unacked: number;
+    /** Delivered to the interface (unique). */
+    delivered: number;
+    /** Extra deliveries (QoS 1 allows them). */
+    duplicated: number;
+    lost: Loss[];
+    /** Never crossed to the gateway and acknowledged before a broker-state-loss was over: the broker's loss. */
+    lostWithBrokerState: string[];
+  };
+  replies: {
+    /** Replies the gateway acknowledged having pushed (unique ids). */
+    replied: number;
+    /** Acknowledged by the broker to the gateway (seen by the tap). */
+    acked: number;
+    /** Received by the campaign's receiver (unique). */
+    received: number;
+    duplicated: number;
+    lost: Loss[];
+    lostWithBrokerState: string[];
+    /** Delivered commands whose reply never left a gateway that was killed or crashed meanwhile. */
+    unanswered: number;
+  };
+  /** Ids in the gateway's records or the receiver that no sender sent. */
+  unknownIds: number;
+  /** Commands (acknowledged) plus replies (acknowledged or received): both directions. */
+  messages: number;
+  faults: Partial<Record<FaultKind, KindFigures>>;
+  /** The earliest loss (by the time it became the system's), for the failing-run window. */
+  firstLoss?: Loss;
+}
+
+export function percentiles(values: readonly number[]): Percentiles | undefined {
+  if (values.length === 0) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+  return { n: s.length, p50: at(0.5), p99: at(0.99), max: s[s.length - 1]! };
+}
+
+/**
+ * The intervals during which a broker-state-loss can explain a loss: from the fault's start
+ * until the side that reads the messages had subscribed again after the heal (the broker had
+ * neither the queued messages nor the subscription). `resubscribed` is a sorted list of times
+ * the reader is known to have been subscribed (the first command that crossed, the receiver's SUBACK).
+ */
+function stateLossSpans(faults: readonly FaultRecord[], resubscribed: readonly number[]): Array<[number, number]> {
+  return faults
+    .filter((f) => f.kind === 'broker-state-loss' && f.error === undefined)
+    .map((f) => [f.startedAt, firstAtOrAfter(resubscribed, f.healedAt ?? f.startedAt) ?? Infinity]);
+}
+
+/** Acknowledged before a span ended: the broker held it (or had no subscriber for it) when its state went. */
+const lostInSpan = (t: number, spans: ReadonlyArray<[number, number]>) => spans.some(([, until]) => t <= until);
+
+/**
+ * The verdict over a sealed history. Definitions (docs/reliability.md, "Fault campaign"):
+ * a command is lost when the broker acknowledged it to its sender and it never reached the
+ * interface, unless it never crossed to the gateway and a broker-state-loss can explain it
+ * (counted apart); a reply is lost when the broker acknowledged it to the gateway and the
+ * receiver never got it (same exception), or when a command was delivered and its reply never
+ * left a gateway that stayed alive; a reply that died unsent with a killed gateway is unanswered.
+ */
+export function check(h: History, faults: readonly FaultRecord[]): Verdict {
+  const commandSpans = stateLossSpans(faults, h.crossedTimes);
+  const replySpans = stateLossSpans(faults, h.subscribedTimes);
+  const v: Verdict = {
+    commands: { sent: 0, acked: 0, unacked: 0, delivered: 0, duplicated: 0, lost: [], lostWithBrokerState: [] },
+    replies: { replied: 0, acked: 0, received: 0, duplicated: 0, lost: [], lostWithBrokerState: [], unanswered: 0 },
+    unknownIds: 0,
+    messages: 0,
+    faults: {},
+  };
+  const c = v.commands;
+  const r = v.replies;
+  const gatewayDownAfter = (m: MessageRecord) =>
+    h.gatewayDowns.some((d) => (m.deliveredBy !== undefined && d.incarnation !== undefined ? d.incarnation === m.deliveredBy : d.at >= m.deliveredAt!));
+  for (const m of h.messages.values()) {
+    if (m.sent === 0) {
+      v.unknownIds++;
+      continue;
+    }
+    c.sent++;
+    if (m.ackedAt !== undefined) c.acked++;
+    else if (m.delivered === 0) c.unacked++;
+    if (m.delivered > 0) c.delivered++;
+    c.duplicated += Math.max(0, m.delivered - 1);
+    if (m.replied > 0) r.replied++;
+    if (m.replyAckedAt !== undefined) r.acked++;
+    if (m.received > 0) r.received++;
+    if (m.ackedAt !== undefined) v.messages++;
+    if (m.received > 0 || m.replyAckedAt !== undefined) v.messages++;
+    r.duplicated += Math.max(0, m.received - 1);
+    if (m.ackedAt !== undefined && m.delivered === 0) {
+      if (m.crossedAt === undefined && lostInSpan(m.ackedAt, commandSpans)) c.lostWithBrokerState.push(m.id);
+      else
+        c.lost.push({
+          id: m.id,
+          side: 'command',
+          at: m.ackedAt,
+          why:
+            m.crossedAt === undefined ? 'acknowledged to its sender, never crossed to the gateway' : 'crossed to the gateway, never delivered to the interface',
+        });
+    }
+    if (m.received > 0) continue;
+    if (m.replyAckedAt !== undefined) {
+      if (lostInSpan(m.replyAckedAt, replySpans)) r.lostWithBrokerState.push(m.id);
+      else r.lost.push({ id: m.id, side: 'reply', at: m.replyAckedAt, why: 'reply acknowledged to the gateway, never received' });
+    } else if (m.delivered > 0) {
+      if (gatewayDownAfter(m)) r.unanswered++;
+      else
+        r.lost.push({
+          id: m.id,
+          side: 'reply',
+          at: m.deliveredAt!,
+          why: `delivered${m.replied > 0 ? ' and replied' : ''}, the reply never acknowledged nor received, the gateway never went down`,
+        });
+    }
+  }
+  for (const f of faults) {
+    const k = (v.faults[f.kind] ??= { injected: 0, failed: 0 });
+    if (f.error !== undefined) k.failed++;
+    else k.injected++;
+  }
+  for (const kind of Object.keys(v.faults) as FaultKind[]) {
+    const times = faults
+      .filter((f) => f.kind === kind && f.healedAt !== undefined && f.error === undefined)
+      .map((f) => {
+        const next = firstAtOrAfter(h.deliveredTimes, f.healedAt!);
+        return next === undefined ? undefined : next - f.healedAt!;
+      })
+      .filter((x): x is number => x !== undefined);
+    const p = percentiles(times);
+    if (p) v.faults[kind]!.recovery = p;
+  }
+  v.firstLoss = [...c.lost, ...r.lost].sort((a, b) => a.at - b.at)[0];
+  return v;
+}
+
+/** Lost by the system under test (the broker's state losses apart): what fails a run. */
+export const lostCount = (v: Verdict): number => v.commands.lost.length + v.replies.lost.length;
