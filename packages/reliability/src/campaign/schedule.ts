@@ -49,27 +49,30 @@ export interface ScheduleOptions {
   keepaliveS: number;
 }
 
-/** Duration range of each kind, ms: short, so that a run meets hundreds of each. */
+/**
+ * Duration range of each kind, ms: short, so that a run of about 25 minutes meets 200 of each
+ * (a family plays its faults one after the other, so its mean duration bounds the count).
+ */
 function durationRange(kind: FaultKind, keepaliveMs: number): [number, number] {
   switch (kind) {
     case 'broker-kill':
     case 'broker-restart':
     case 'broker-state-loss':
-      return [200, 2000];
+      return [100, 1500];
     case 'node-kill':
-      return [500, 5000];
+      return [500, 4000];
     case 'network-cut':
-      return [300, 4000];
+      return [200, 2500];
     case 'packet-loss':
       // Some heal before the keepalive can notice, most after.
-      return [keepaliveMs * 0.5, keepaliveMs * 3];
+      return [keepaliveMs * 0.5, keepaliveMs * 2];
     case 'latency':
     case 'slow-device':
-      return [1000, 6000];
+      return [500, 3000];
     case 'gateway-kill':
-      return [200, 1500];
+      return [100, 1000];
     case 'interface-stall':
-      return [keepaliveMs * 1.5, keepaliveMs * 3];
+      return [keepaliveMs * 1.1, keepaliveMs * 2];
   }
 }
 
@@ -98,7 +101,7 @@ export function* faultSchedule(seed: number, o: ScheduleOptions): Generator<Plan
     const [min, max] = durationRange(kind, o.keepaliveS * 1000);
     const durationMs = Math.round(between(rnd, min, max));
     // A pause before the family's next fault, so the system sometimes gets to recover.
-    freeAt[FAULT_FAMILY[kind]] = t + durationMs + between(rnd, 200, 1500);
+    freeAt[FAULT_FAMILY[kind]] = t + durationMs + between(rnd, 0, 500);
     yield { index, kind, atMs: Math.round(t), durationMs, seed: Math.floor(rnd() * 4294967296) };
   }
 }
