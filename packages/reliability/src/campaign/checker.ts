@@ -8,7 +8,7 @@ export interface Percentiles {
   max: number;
 }
 
-export interface KindFigures {
+interface KindFigures {
   injected: number;
   /** Injections that failed (named in the log). */
   failed: number;

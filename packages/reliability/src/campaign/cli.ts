@@ -3,7 +3,6 @@
 import { parseArgs } from 'node:util';
 import { runCampaign, type CampaignOptions } from './campaign.js';
 import { ALL_FAULT_KINDS, defaultKinds, firstFaults } from './schedule.js';
-import type { FaultKind } from './system.js';
 
 const USAGE = `usage: pnpm campaign --seed N (--messages N | --duration SECONDS) [options]
   --seed N                 the seed of everything random (faults: times, kinds, parameters)
@@ -75,7 +74,7 @@ export function parseCampaignArgs(argv: readonly string[]): { options: Omit<Camp
     durationS,
     mode: oneOf('mode', a.mode, ['event', 'polling'] as const, 'event')!,
     broker: oneOf('broker', a.broker, ['mosquitto', 'nats-cluster'] as const, 'mosquitto')!,
-    kinds: kinds as FaultKind[] | undefined,
+    kinds,
     ratePerS: int('rate', a.rate, 300)!,
     faultsPerMinute: int('faults-per-minute', a['faults-per-minute'], 40)!,
     senders: int('senders', a.senders, 2)!,

@@ -16,14 +16,6 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/**
- * A child source whose seed is drawn from `parent`: a fault's parameters come from its own
- * child, so they do not depend on how many numbers anything else drew at run time.
- */
-export function childRandom(parent: Random): Random {
-  return seededRandom(Math.floor(parent() * 4294967296));
-}
-
 /** A uniform number in [min, max). */
 export function between(rnd: Random, min: number, max: number): number {
   return min + (max - min) * rnd();
