@@ -26,7 +26,7 @@ export interface CampaignOptions {
   senders: number;
   /** Unacknowledged commands per sender, at most. */
   window: number;
-  /** Commands acknowledged and not yet answered, at most (keeps the broker's queues bounded). */
+  /** Commands acknowledged and not yet answered (in the last 30 s), at most: keeps the broker's queues bounded. */
   backlog: number;
   keepaliveS: number;
   acknowledge?: 'received' | 'taken';
@@ -55,6 +55,7 @@ const MEMORY_MS = 2_000;
 /** Nothing more delivered or received for this long: what is missing now will not come. */
 const DRAIN_IDLE_MS = 15_000;
 const DRAIN_MAX_MS = 180_000;
+const BACKLOG_AGE_MS = 30_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -71,12 +72,29 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const live = { acked: 0, received: 0, delivered: 0, gatewayStarts: 0, incarnation: undefined as number | undefined, lastChange: Date.now() };
   const commandBudget = o.messages === undefined ? Infinity : Math.ceil(o.messages / 2);
   let nextSeq = 0;
+  // Acknowledged commands not yet answered, in the order acknowledged. One unanswered for
+  // BACKLOG_AGE_MS is dropped from the count: lost with the broker's state or with a killed
+  // gateway, it would otherwise hold the senders back for ever.
+  const outstanding = new Map<string, number>();
   const own = (e: OwnEvent) => {
     const before = e.kind === 'received' ? (history.messages.get(e.id)?.received ?? 0) : 0;
     history.add(e);
-    if (e.kind === 'acked') live.acked++;
-    if (e.kind === 'received' && before === 0) live.received++;
-    if (e.kind === 'received') live.lastChange = e.at;
+    if (e.kind === 'acked') {
+      live.acked++;
+      outstanding.set(e.id, e.at);
+    }
+    if (e.kind === 'received') {
+      if (before === 0) live.received++;
+      outstanding.delete(e.id);
+      live.lastChange = e.at;
+    }
+  };
+  const backlogFull = () => {
+    for (const [id, at] of outstanding) {
+      if (Date.now() - at < BACKLOG_AGE_MS) break;
+      outstanding.delete(id);
+    }
+    return outstanding.size >= o.backlog;
   };
   const stopLive = system.onHistory((e: HistoryEvent) => {
     if (e.kind === 'delivered') {
@@ -109,7 +127,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     }
     await sleep(50);
   }
-  const nextId = () => (nextSeq >= commandBudget || live.acked - live.received >= o.backlog ? undefined : `c${nextSeq++}`);
+  const nextId = () => (nextSeq >= commandBudget || backlogFull() ? undefined : `c${nextSeq++}`);
   const senders = Array.from(
     { length: o.senders },
     (_, i) =>

@@ -16,7 +16,7 @@ const USAGE = `usage: pnpm campaign --seed N (--messages N | --duration SECONDS)
   --faults-per-minute N    mean rate of fault starts (default 40)
   --senders N              publishing clients (default 2)
   --window N               unacknowledged commands per sender (default 200)
-  --backlog N              commands acknowledged and not yet answered, at most (default 5000)
+  --backlog N              commands acknowledged, not yet answered (in the last 30 s), at most (default 5000)
   --keepalive S            the gateway's keepalive, s (default 2)
   --acknowledge received|taken   passed to the gateway's [MQTT] acknowledge
   --plan N                 print the first N faults of the seed's plan and exit
