@@ -10,7 +10,7 @@ export type MessageErrorCode = 'ARGUMENT_MISSING' | 'ARGUMENT_INVALID';
 export type DeviceErrorCode = 'DEVICE_INVALID' | 'DEVICE_UNKNOWN';
 export type BrokerListErrorCode = 'MQTT_HOST_INVALID';
 export type InterfaceErrorCode = 'INTERFACE_INVALID' | 'INTERFACE_START_FAILED';
-export type ExtensionErrorCode = 'EXTENSION_START_FAILED' | 'EXTENSION_ROUTE_OVERLAP';
+export type ExtensionErrorCode = 'EXTENSION_START_FAILED' | 'EXTENSION_ROUTE_OVERLAP' | 'EXTENSION_OPTIONS_INVALID';
 export type GatewayStateErrorCode = 'GATEWAY_ALREADY_STARTED';
 
 /** Every code @mg/core throws (configuration errors are @mg/config's `ConfigError`). */

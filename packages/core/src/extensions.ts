@@ -10,5 +10,8 @@ export type {
   DeviceView,
   Availability,
   Presence,
+  GatewayView,
+  ExtensionFiles,
+  WriteOutcome,
 } from './runtime/extension.js';
 export type { ServiceContext, StartedService } from './runtime/runner.js';

@@ -43,7 +43,7 @@ it('refuses a missing [INTERFACE] port at start, and --check names the file, lin
 
 it('runs with its embedded broker where no broker is, and warns when [MQTT] points elsewhere', async () => {
   const port = await freePort();
-  const r = run(['-c', join(PKG, 'demo.conf')], { MG_BROKER_PORT: String(port), MG_MQTT_PORT: String(port) });
+  const r = run(['-c', join(PKG, 'demo.conf')], { MG_BROKER_PORT: String(port), MG_MQTT_PORT: String(port), MG_WEB_PORT: '0' });
   try {
     await waitFor(() => /subscribed to testmqttgtw/.test(r.out()), 'the subscriptions');
     expect(r.out()).toContain(`embedded broker listening on mqtt://127.0.0.1:${port}`);
@@ -52,7 +52,7 @@ it('runs with its embedded broker where no broker is, and warns when [MQTT] poin
   }
   expect(await r.exit).toBe(0);
   const other = await freePort();
-  const mismatch = run(['-c', join(PKG, 'demo.conf')], { MG_BROKER_PORT: String(other), MG_MQTT_PORT: String(port) });
+  const mismatch = run(['-c', join(PKG, 'demo.conf')], { MG_BROKER_PORT: String(other), MG_MQTT_PORT: String(port), MG_WEB_PORT: '0' });
   try {
     await waitFor(() => /but \[MQTT\] connects to/.test(mismatch.err()), 'the mismatch warning');
     expect(mismatch.err()).toContain(`the embedded broker listens on 127.0.0.1:${other} but [MQTT] connects to 127.0.0.1:${port}: the gateway will not use it`);

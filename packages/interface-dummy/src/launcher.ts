@@ -7,6 +7,7 @@ import { startGateway } from '@mg/core';
 import { brokerSection, embeddedBrokerHook } from '@mg/embedded-broker';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';
+import { web } from '@mg/web';
 import { DummyInterface } from './dummy-interface.js';
 
 const packageDir = join(__dirname, '..');
@@ -21,6 +22,7 @@ void startGateway(DummyInterface, {
   // Optional embedded broker, started only when [BROKER] embedded is on.
   sections: { BROKER: brokerSection },
   beforeConnect: embeddedBrokerHook,
-  // Conventions, each off until its section turns it on: [HOMEASSISTANT] discovery, [HOMIE] enabled.
-  extensions: [homeAssistant, homie],
+  // Conventions and the status page, each off until its section turns it on: [HOMEASSISTANT]
+  // discovery, [HOMIE] enabled, [WEB] enabled.
+  extensions: [homeAssistant, homie, web],
 });

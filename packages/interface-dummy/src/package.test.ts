@@ -7,6 +7,7 @@ import { DummyInterface } from './dummy-interface.js';
 import { brokerSection } from '@mg/embedded-broker';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';
+import { web } from '@mg/web';
 import { docOnDisk, indexExports, withSection } from '@mg/test-helpers';
 import * as api from './index.js';
 
@@ -17,6 +18,7 @@ const schema = defineConfig({
   BROKER: brokerSection,
   HOMEASSISTANT: section(homeAssistant.options, homeAssistant.description),
   HOMIE: section(homie.options, homie.description),
+  WEB: section(web.options, web.description),
   INTERFACE: section(DummyInterface.options, 'The dummy.'),
 });
 
@@ -25,9 +27,9 @@ describe('the @mg/interface-dummy package', () => {
     expect(indexExports(join(__dirname, 'index.ts'), api)).toEqual(['DummyInterface', 'dummyOptions']);
   });
 
-  it('depends only on @mg/core, the optional embedded broker, the two conventions and MQTT.js for the smoke test', () => {
+  it('depends only on @mg/core, the optional embedded broker, the two conventions, the status page and MQTT.js for the smoke test', () => {
     // mqtt (already core's) for the smoke test's own client, as a user would watch the broker.
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/core', '@mg/embedded-broker', '@mg/homeassistant', '@mg/homie', 'mqtt']);
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['@mg/core', '@mg/embedded-broker', '@mg/homeassistant', '@mg/homie', '@mg/web', 'mqtt']);
   });
 
   it.each(['dummy2mqtt.conf', 'demo.conf'])('%s loads without a warning', (file) => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startGateway } from '@mg/core';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';
+import { web } from '@mg/web';
 import { configFileOf, modbusInterfaceFor } from './interface/launch.js';
 
 const APP = 'modbus2mqtt';
@@ -19,7 +20,7 @@ void startGateway(modbusInterfaceFor(configFileOf(argv, APP, packageDir)), {
   description: 'Modbus TCP and RTU devices (energy meters, inverters, heat pumps, relay boards), each described by a register profile (eastron-sdm630 ships).',
   argv,
   launcherDir: packageDir,
-  // Conventions for the units whose profiles declare capabilities, each off until its section
-  // turns it on: [HOMEASSISTANT] discovery, [HOMIE] enabled.
-  extensions: [homeAssistant, homie],
+  // Conventions for the units whose profiles declare capabilities, and the status page, each off
+  // until its section turns it on: [HOMEASSISTANT] discovery, [HOMIE] enabled, [WEB] enabled.
+  extensions: [homeAssistant, homie, web],
 });

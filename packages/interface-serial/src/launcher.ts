@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startGateway } from '@mg/core';
 import { homeAssistant } from '@mg/homeassistant';
 import { homie } from '@mg/homie';
+import { web } from '@mg/web';
 import { configFileOf, serialInterfaceFor } from './interface/launch.js';
 
 const APP = 'serial2mqtt';
@@ -19,7 +20,7 @@ void startGateway(serialInterfaceFor(configFileOf(argv, APP, packageDir)), {
   description: 'A line-protocol device (AV receiver, projector, switcher) on a serial port or TCP, described by a profile (denon-avr ships).',
   argv,
   launcherDir: packageDir,
-  // Conventions for the device the profile's capabilities describe, each off until its section
-  // turns it on: [HOMEASSISTANT] discovery, [HOMIE] enabled.
-  extensions: [homeAssistant, homie],
+  // Conventions for the device the profile's capabilities describe, and the status page, each
+  // off until its section turns it on: [HOMEASSISTANT] discovery, [HOMIE] enabled, [WEB] enabled.
+  extensions: [homeAssistant, homie, web],
 });

@@ -48,10 +48,10 @@ describe('the @mg/interface-serial package', () => {
     ]);
   });
 
-  it("depends on the core, the utilities it uses, the two conventions serial2mqtt ships, serialport and zod (the core's version), nothing else", () => {
+  it("depends on the core, the utilities it uses, the two conventions and the status page serial2mqtt ships, serialport and zod (the core's version), nothing else", () => {
     // @mg/config: profile problems worded as core words map problems; @mg/app-properties: the launcher finds the configuration file as startGateway does, so that
     // --check loads relative profiles; serialport: device-io loads it for serial device paths;
-    // @mg/homeassistant and @mg/homie: the launcher's extensions, off until their sections say on.
+    // @mg/homeassistant, @mg/homie and @mg/web: the launcher's extensions, off until their sections say on.
     expect(Object.keys(pkg.dependencies).sort()).toEqual([
       '@mg/app-properties',
       '@mg/config',
@@ -61,6 +61,7 @@ describe('the @mg/interface-serial package', () => {
       '@mg/homeassistant',
       '@mg/homie',
       '@mg/throttled-error',
+      '@mg/web',
       'serialport',
       'zod',
     ]);

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, makeTestPki, waitFor, type Mosquitto } from '@mg/test-helpers';
-import { commandTopic, idOf, writeConf, type ProbeProcess } from './probe.js';
+import { dirname, join } from 'node:path';
+import { freePort, makeTestPki, spawnNode, waitFor, type Mosquitto } from '@mg/test-helpers';
+import { commandTopic, idOf, MAP_FILE, writeConf, type ProbeProcess } from './probe.js';
 import { useResources } from './resources.js';
 import { messageIds, sendCommands, tallyWhenDone } from './deliveries.js';
 import { scenario } from './scenario.js';
@@ -12,6 +12,10 @@ import { scenario } from './scenario.js';
 // messages crafted to escape their topic or pollute prototypes.
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const { add, broker: startBroker, probe, client } = useResources();
+// dummy2mqtt as installed (it ships [WEB]), and the page's files it serves.
+const DUMMY_DIR = dirname(require.resolve('@mg/interface-dummy/package.json'));
+const DUMMY_LAUNCHER = join(DUMMY_DIR, 'dist', 'launcher.js');
+const PUBLIC_DIR = join(dirname(require.resolve('@mg/web/package.json', { paths: [DUMMY_DIR] })), 'public');
 /** Sends commands on `url` and counts what the probe received. */
 async function exchange(gw: ProbeProcess, url: string, prefix: string, count = 20) {
   await waitFor(() => /subscribed to/.test(gw.out()), 'the subscriptions');
@@ -137,6 +141,101 @@ scenario('Secrets: the passwords appear in no output of a full run at DEBUG, a f
   expect(everything.length).toBeGreaterThan(10_000);
   expect(everything).not.toContain(SECRET);
   expect(everything).not.toContain(MAIL_SECRET);
+});
+
+scenario('Secrets: the [WEB] token appears in no endpoint, page, stream, metrics, log or --check of dummy2mqtt', async (t) => {
+  const TOKEN = 'Web-5150-secret';
+  const broker = await startBroker();
+  const dir = mkdtempSync(join(tmpdir(), 'mg-web-secret-'));
+  add(() => rmSync(dir, { recursive: true, force: true }));
+  const logFile = join(dir, 'dummy2mqtt.log');
+  const { hostname, port } = new URL(broker.url);
+  const conf = (web: string[]) => {
+    const file = join(dir, `dummy2mqtt-${web.length}.conf`);
+    writeFileSync(
+      file,
+      [
+        '[INTERFACE]',
+        'port: /dev/ttyDUMMY',
+        'interval: 0.2',
+        '[MQTT]',
+        `host: ${hostname}`,
+        `port: ${port}`,
+        'mapping: on',
+        `mapfilename: ${MAP_FILE}`,
+        '[LOG]',
+        'consolelevel: DEBUG',
+        `logfilename: ${logFile}`,
+        'filelevel: DEBUG',
+        '[WEB]',
+        'enabled: on',
+        'port: 0',
+        ...web,
+        '',
+      ].join('\n'),
+    );
+    return file;
+  };
+  writeFileSync(join(dir, 'web.token'), `${TOKEN}\n`);
+  const env = { ...process.env, MG_DEBUG: '1' };
+  const gw = spawnNode(DUMMY_LAUNCHER, ['-c', conf([`token: ${TOKEN}`])], { cwd: dir, env });
+  add(() => void gw.child.kill('SIGKILL'));
+  await waitFor(() => /web page at http:\/\/127\.0\.0\.1:\d+\//.test(gw.out()) && /subscribed to/.test(gw.out()), 'the web page and the subscriptions');
+  const base = /web page at (http:\/\/127\.0\.0\.1:\d+)\//.exec(gw.out())![1]!;
+  // Every endpoint, the page's files, a write with the token and one without, as a browser would.
+  const answers: string[] = [];
+  const keep = async (r: Response) => {
+    answers.push(`${r.status} ${JSON.stringify([...r.headers])} ${await r.text()}`);
+    return r.status;
+  };
+  const pageFiles = existsSync(PUBLIC_DIR) ? readdirSync(PUBLIC_DIR).filter((f) => !f.startsWith('.')) : [];
+  for (const path of [
+    '/',
+    ...pageFiles.map((f) => `/${f}`),
+    '/health/live',
+    '/health/ready',
+    '/metrics',
+    '/api/gateway',
+    '/api/devices',
+    '/api/counters',
+    '/api/nothing',
+  ])
+    await keep(await fetch(`${base}${path}`));
+  const write = (headers: Record<string, string>) =>
+    fetch(`${base}/api/devices/dummy/mute`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: '{"value":true}' });
+  expect(await keep(await write({ 'X-MG-Token': TOKEN }))).toBe(200);
+  expect(await keep(await write({ Authorization: `Bearer ${TOKEN}` }))).toBe(200);
+  expect(await keep(await write({ 'X-MG-Token': `${TOKEN}-wrong` }))).toBe(403);
+  expect(await keep(await write({}))).toBe(401);
+  // The live stream, until the write's message and a counters event have come through it.
+  const stream = new AbortController();
+  const events = await fetch(`${base}/api/events`, { signal: stream.signal });
+  const reader = events.body!.getReader();
+  let streamed = '';
+  const read = async () => {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      streamed += Buffer.from(r.value).toString();
+      if (/event: message/.test(streamed) && /event: counters/.test(streamed)) return;
+    }
+  };
+  const reading = read();
+  await keep(await write({ 'X-MG-Token': TOKEN }));
+  await reading;
+  stream.abort();
+  gw.child.kill('SIGTERM');
+  expect(await gw.exit).toBe(0);
+  // --check of the same configuration, and of a network host with the token in a file.
+  const check = spawnNode(DUMMY_LAUNCHER, ['--check', '-c', conf([`token: ${TOKEN}`])], { cwd: dir, env });
+  const network = spawnNode(DUMMY_LAUNCHER, ['--check', '-c', conf(['host: 0.0.0.0', 'tokenfile: web.token'])], { cwd: dir, env });
+  expect(await check.exit).toBe(0);
+  expect(await network.exit).toBe(0);
+  const everything = [...[gw, check, network].map((p) => p.output()), readFileSync(logFile, 'utf8'), ...answers, streamed].join('\n');
+  Object.assign(t, {
+    notes: `dummy2mqtt at DEBUG with MG_DEBUG=1, ${answers.length} HTTP answers (headers included), the live stream, --check twice, the log file: ${(everything.length / 1024).toFixed(0)} kB searched, 0 tokens found`,
+  });
+  expect(check.out()).toMatch(/\[WEB\] token = \*{8} \(/);
+  expect(streamed).toMatch(/sender=web action=MUTE_ON/);
+  expect(everything).not.toContain(TOKEN);
 });
 
 scenario('Topic injection and prototype pollution: crafted messages stay in their topic, prototypes untouched', async (t) => {

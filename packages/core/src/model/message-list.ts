@@ -82,15 +82,33 @@ export class MessageList implements AsyncIterable<InternalMessage> {
       this.count += 1;
     }
     for (const listener of this.listeners) listener();
+    if (waiter) this.handedOut(msg);
     return kept;
   }
 
   pull(): InternalMessage | undefined {
     if (this.count === 0) return undefined;
-    const msg = this.shift();
+    const msg = this.shift()!;
     this.pullCount += 1;
     if (this.count <= this.lowLevel) this.fireLow();
+    this.handedOut(msg);
     return msg;
+  }
+
+  /**
+   * A message left the list for the interface (pulled, or handed to a waiting iterator), once the
+   * list's state is settled. Nothing here; the gateway's incoming list acknowledges it then.
+   */
+  protected handedOut(_msg: InternalMessage): void {}
+
+  /** Takes back the newest message if it is `msg` (not taken yet); false otherwise. */
+  protected takeBackNewest(msg: InternalMessage): boolean {
+    if (this.count === 0) return false;
+    const last = (this.head + this.count - 1) % this.items.length;
+    if (this.items[last] !== msg) return false;
+    this.items[last] = undefined;
+    this.count -= 1;
+    return true;
   }
 
   /** Removes the oldest message (the list is not empty). */

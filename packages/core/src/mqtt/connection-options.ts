@@ -89,8 +89,12 @@ export interface ConnectionContext {
   onMessage(packet: ReceivedPacket, ack: () => void): void;
   /** The connection was lost: acknowledgements not yet sent can no longer be. */
   onConnectionLost?(): void;
-  /** Connected (again), subscriptions sent; `url` is the broker's that answered. */
-  onConnected?(url: string): void;
+  /**
+   * Connected (again), subscriptions sent; `url` is the broker's that answered. `sessionPresent`
+   * is the CONNACK's: the broker kept this client's session (and sends again what it had sent and
+   * not had acknowledged). Called before any message of the new connection reaches `onMessage`.
+   */
+  onConnected?(url: string, sessionPresent: boolean): void;
   /** The broker granted these filters (its SUBACK): messages on them now reach `onMessage`. */
   onSubscribed?(filters: string[]): void;
   /** Randomness for the reconnection jitter; tests pass a fixed one. */

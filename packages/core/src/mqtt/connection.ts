@@ -9,6 +9,7 @@ import { BrokerRotation } from './broker-rotation.js';
 import { clientOptions } from './client-options.js';
 import { AVAILABILITY, type ConnectionContext, type ConnectionOptions, type PublishOptions, type ReceivedPacket } from './connection-options.js';
 import { describeConnectionError } from './connection-errors.js';
+import { PausedKeepalive } from './paused-keepalive.js';
 import { Publisher } from './publisher.js';
 import { Subscriber } from './subscriber.js';
 import { counted, were } from '../model/words.js';
@@ -44,7 +45,7 @@ export class Connection implements Transport {
   /** Filters added at run time (by extensions), subscribed with the configured ones on every connection. */
   private readonly extra: string[] = [];
   private alive: () => boolean = () => false;
-  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly keepalive: PausedKeepalive;
 
   constructor(
     private readonly options: ConnectionOptions,
@@ -77,6 +78,7 @@ export class Connection implements Transport {
     this.backoff = new Backoff({ minMs: options.reconnectMinMs, maxMs: options.reconnectMaxMs, random: ctx.random });
     this.log = ctx.logger;
     this.clock = ctx.clock ?? Date.now;
+    this.keepalive = new PausedKeepalive(options.keepalive, () => this.client);
   }
 
   /** Messages waiting for the broker. */
@@ -125,30 +127,9 @@ export class Connection implements Transport {
     };
   }
 
-  /**
-   * While reading is paused (the interface is not taking messages), MQTT.js cannot see the
-   * broker's PINGRESP and would end the connection after 1.5 keepalives: the broker would then
-   * publish the last will and redeliver what was in flight. Instead, keep the session alive by
-   * sending PINGREQ ourselves and holding off MQTT.js's own timeout; a dead socket still shows
-   * as a write error or a close.
-   */
+  /** Reading is paused by flow control (or resumes): the session is kept alive meanwhile. */
   setReadingPaused(paused: boolean): void {
-    if (paused && !this.pingTimer && this.options.keepalive > 0) {
-      this.pingTimer = setInterval(
-        () => {
-          const c = this.client;
-          if (!c?.connected) return;
-          c.sendPing();
-          c.reschedulePing(true);
-        },
-        (this.options.keepalive * 1000) / 3,
-      );
-      this.pingTimer.unref();
-    } else if (!paused && this.pingTimer) {
-      clearInterval(this.pingTimer);
-      this.pingTimer = undefined;
-      if (this.client?.connected) this.client.reschedulePing(true);
-    }
+    this.keepalive.setPaused(paused);
   }
 
   /** Subscribes to one more filter, now when connected and on every later connection. */
@@ -195,7 +176,7 @@ export class Connection implements Transport {
     const client = this.client;
     if (!client || this.stopping) return;
     this.stopping = true;
-    this.setReadingPaused(false);
+    this.keepalive.stop();
     const o = this.options;
     if (client.connected) {
       this.publisher.sendAll();
@@ -245,7 +226,7 @@ export class Connection implements Transport {
     void this.checks.connected(client, connack, url, alive).then(() => {
       if (alive()) attach();
     });
-    this.ctx.onConnected?.(url);
+    this.ctx.onConnected?.(url, connack.sessionPresent);
   }
 
   private onClose(): void {

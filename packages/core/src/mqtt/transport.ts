@@ -17,6 +17,8 @@ export interface Transport {
   setReadingPaused(paused: boolean): void;
   /** Graceful stop: what waits is sent, `offline` published, the link closed. Never throws. */
   stop(timeoutMs?: number): Promise<void>;
+  /** Messages waiting for the broker (the outbox). */
+  readonly pending: number;
   /** Outgoing drops the throttled log has not reported yet. */
   unreportedDrops(): number;
 }

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { createAppProperties, memoryLogging } from '@mg/app-properties';
 import { MemoryTransport } from '../testing/memory-transport.js';
 import { LAMP, Lamp } from '../test-support/toy-extension.js';
@@ -5,6 +6,9 @@ import { InternalMessage } from '../model/message.js';
 import { Counters } from './counters.js';
 import { DeviceAvailability } from './device-availability.js';
 import { DeviceRegistry } from './devices.js';
+import type { GatewayEvents } from './events.js';
+import { GatewayStatus } from './gateway-view.js';
+import { MessageList } from '../model/message-list.js';
 import type { ExtensionContext, GatewayExtension } from './extension.js';
 import { ExtensionHost } from './extension-host.js';
 import { loadSetup } from './setup.js';
@@ -30,6 +34,11 @@ function host(extension: GatewayExtension) {
   const availability = new DeviceAvailability({ devices });
   const failures: string[] = [];
   const refused: string[] = [];
+  const events = new EventEmitter<GatewayEvents>();
+  const incoming = new MessageList();
+  const counters = new Counters();
+  const status = { state: 'running' as const, interfaceStarted: true };
+  const gateway = new GatewayStatus({ events, counters, brokers: [], incoming, transport, outboxLimit: 10, status: () => status });
   const extensions = new ExtensionHost([extension], {
     setup,
     logging: memoryLogging('testgw'),
@@ -39,6 +48,14 @@ function host(extension: GatewayExtension) {
     signal: new AbortController().signal,
     failed: (ext, where, err) => failures.push(`${ext} ${where}: ${(err as Error).message}`),
     refused: (detail) => refused.push(detail),
+    gateway,
+    events,
+    // As the gateway's flow does with room in the list: in at once, and told.
+    deliver: (msg) => {
+      incoming.push(msg);
+      events.emit('message-in', msg, '');
+      return true;
+    },
   });
   /** A message from the broker, as the gateway hands it over: to the route whose filter matches, if any. */
   const receive = (topic: string, payload: string): 'routed' | 'not routed' => {
@@ -47,8 +64,8 @@ function host(extension: GatewayExtension) {
     extensions.command(route, { topic, payload: Buffer.from(payload), qos: 0 });
     return 'routed';
   };
-  const status = () => new InternalMessage({ location: 'Hall', device: 'Lamp', action: 'POWER', arguments: { state: 'on', level: 40 } });
-  return { extensions, transport, devices, failures, refused, receive, observe: () => devices.observe(status()) };
+  const statusMessage = () => new InternalMessage({ location: 'Hall', device: 'Lamp', action: 'POWER', arguments: { state: 'on', level: 40 } });
+  return { extensions, transport, devices, failures, refused, receive, observe: () => devices.observe(statusMessage()), events, incoming };
 }
 
 describe('the extension host undoes what an extension registered when the gateway stops', () => {

@@ -1,7 +1,7 @@
+import type { EventEmitter } from 'node:events';
 import type { Logging } from '@mg/app-properties';
 import { errorMessage } from '@mg/errors';
 import { ExtensionError } from '../error-catalog.js';
-import { commandFor } from '../model/device-binding.js';
 import type { InternalMessage } from '../model/message.js';
 import { expandTopic } from '../model/topic-template.js';
 import { Connection } from '../mqtt/connection.js';
@@ -9,10 +9,13 @@ import { AVAILABILITY, type ReceivedPacket } from '../mqtt/connection-options.js
 import { sharedFilter } from '../mqtt/subscriber.js';
 import type { Transport } from '../mqtt/transport.js';
 import { contained, listen } from './callbacks.js';
+import type { GatewayEvents } from './events.js';
 import { Counters } from './counters.js';
 import type { DeviceAvailability } from './device-availability.js';
 import { scopedDevices, type DeviceRegistry } from './devices.js';
 import { ExtensionScope } from './extension-scope.js';
+import { ExtensionWrites, writeCommand } from './extension-writes.js';
+import { scopedGateway, type GatewayStatus } from './gateway-view.js';
 import type { Availability, DeviceWrite, ExtensionContext, ExtensionInstance, GatewayExtension, Presence } from './extension.js';
 import { collectRetained } from './retained.js';
 import { Routes, topicMatches } from './routes.js';
@@ -37,8 +40,14 @@ export interface ExtensionHostParts {
   signal: AbortSignal;
   /** An extension's handler, listener or contained callback threw: reported as that extension's error. */
   failed(extension: string, where: string, err: unknown): void;
-  /** A write refused (counted as `invalid-value`, logged throttled). */
+  /** A write refused (counted as `invalid-value`, emitted as `refused`, logged throttled). */
   refused(detail: string): void;
+  /** What extensions read of the gateway (`ctx.gateway`). */
+  gateway: GatewayStatus;
+  /** The gateway's events (`message-in` says that a written command was taken). */
+  events: EventEmitter<GatewayEvents>;
+  /** Hands a written command to the interface through flow control; false when the gateway is stopping and did not take it. */
+  deliver(msg: InternalMessage): boolean;
   /** Opens the second connection of a presence. Default: a real one, like the gateway's (the testing kit's is in memory). */
   presence?: (options: PresenceOptions) => Transport;
 }
@@ -63,12 +72,19 @@ export class ExtensionHost {
   private readonly connectedListeners: { extension: string; listener: () => void }[] = [];
   private readonly presences: Transport[] = [];
   private stopped = false;
+  private readonly writes: ExtensionWrites;
 
   constructor(
     extensions: readonly GatewayExtension[],
     private readonly parts: ExtensionHostParts,
   ) {
     const { setup } = parts;
+    this.writes = new ExtensionWrites({
+      devices: parts.devices,
+      events: parts.events,
+      refused: (detail) => parts.refused(detail),
+      deliver: (msg) => parts.deliver(msg),
+    });
     const availability: Availability | undefined = setup.connection.availabilityTopic
       ? { topic: setup.connection.availabilityTopic, online: AVAILABILITY.online, offline: AVAILABILITY.stopped }
       : undefined;
@@ -126,6 +142,12 @@ export class ExtensionHost {
         presence: (o) => this.presence(o),
         refused: (detail) => parts.refused(detail),
         contain: (where, callback) => contained(where, callback, failed),
+        filePath: (given) => setup.app.filePath(given, '', setup.configFile === '' ? undefined : setup.configFile),
+        gateway: scopedGateway(parts.gateway, scope, failed),
+        write: (w) =>
+          scope.closed
+            ? Promise.resolve({ ok: false, reason: 'stopping', detail: `extension [${ext.section}] has stopped` })
+            : this.writes.write(w, ext.section.toLowerCase(), ext.section),
       };
       const instance = ext.create(context);
       if (instance) this.instances.push({ name: ext.section, instance });
@@ -176,11 +198,8 @@ export class ExtensionHost {
     const where = `(message on "${packet.topic}")`;
     // A retained write would be applied again on every connection: a controller must not retain it.
     if (packet.retain) return this.refuse(`retained write ignored: ${write.device}/${write.capability} ${where}; publish commands without retain`);
-    const device = this.parts.devices.get(write.device);
-    const capability = device?.capabilities.find((c) => c.id === write.capability);
-    if (!device || !capability) return this.refuse(`no device capability ${write.device}/${write.capability} ${where}`);
-    const msg = commandFor(device, capability, write.value, route.sender);
-    if (typeof msg === 'string') return this.refuse(`${msg} ${where}`);
+    const msg = writeCommand(this.parts.devices, write, route.sender, where);
+    if (typeof msg === 'string') return this.refuse(msg);
     return { msg, write };
   }
 
@@ -207,6 +226,7 @@ export class ExtensionHost {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const scope of this.scopes) scope.close();
+    this.writes.close();
     for (const { name, instance } of [...this.instances].reverse()) {
       try {
         await instance.stop?.();

@@ -1,6 +1,9 @@
 import type { Logger } from '@mg/app-properties';
 import type { SectionShape } from '@mg/config';
 import type { Capability, CapabilityValue, Device } from '../model/device.js';
+import type { RejectReason } from '../model/reject.js';
+import type { GatewayCounters } from './counters.js';
+import type { GatewayEvents } from './events.js';
 import type { InterfaceOptions } from './interface.js';
 
 /**
@@ -15,8 +18,21 @@ export interface GatewayExtension<S extends SectionShape = SectionShape> {
   readonly options: S;
   /** One line for the generated configuration reference. */
   readonly description: string;
+  /**
+   * Rules between its options that one option's schema cannot say (a host that needs a token).
+   * Called when the configuration is loaded, for every listed extension, on or off, so that
+   * `--check` refuses what the start would: throw an ExtensionError whose message names the
+   * option (`[WEB] host ...`). `filePath` finds a file option as the core's are found.
+   */
+  check?(options: InterfaceOptions<S>, files: ExtensionFiles): void;
   /** Builds the extension for one gateway, or returns undefined when its options leave it off. */
   create(context: ExtensionContext<S>): ExtensionInstance | undefined;
+}
+
+/** How an extension finds the files its options name. */
+export interface ExtensionFiles {
+  /** A relative name is looked up next to the configuration file, then in the working and the launcher directories. */
+  filePath(given: string): string;
 }
 
 /** A running extension: `start()` is awaited once the interface has started, `stop()` before the gateway disconnects. */
@@ -89,6 +105,35 @@ export interface DeviceView {
   onAvailability(listener: (device: Device, available: boolean) => void): () => void;
 }
 
+/** What an extension can read about its gateway (read-only). Its listeners are removed when the extension stops. */
+export interface GatewayView {
+  /** A fresh snapshot of the counters (as on the stats topic). */
+  counters(): GatewayCounters;
+  /** The gateway's state; `interfaceStarted` is true once the interface's `start()` resolved (false again once it stops). */
+  status(): { state: 'starting' | 'running' | 'stopping' | 'stopped'; interfaceStarted: boolean };
+  /**
+   * The broker connection: connected now, the URL in use ('' before the first connection), and
+   * for each broker of `[MQTT] host` whether it is the one connected, its connections and losses.
+   */
+  connection(): {
+    connected: boolean;
+    broker: string;
+    brokers: { url: string; connected: boolean; connections: number; disconnections: number }[];
+  };
+  /** Sizes now: the incoming list (and its limit), the outbox waiting for the broker (and its limit). */
+  lists(): { incoming: number; incomingLimit: number; outbox: number; outboxLimit: number };
+  /** Listens to one of the gateway's typed events. Returns a function that removes the listener. */
+  on<E extends keyof GatewayEvents>(event: E, listener: (...args: GatewayEvents[E]) => void): () => void;
+}
+
+/**
+ * What `ctx.write()` came to: the interface has the command, or why not. `reason` is
+ * `invalid-value` for a write the capability refuses (unknown device or capability, a value out
+ * of its kind, range or options, a read-only capability); `stopping` when the gateway stopped
+ * before the interface took it.
+ */
+export type WriteOutcome = { ok: true } | { ok: false; reason: RejectReason | 'stopping'; detail: string };
+
 /**
  * What a gateway gives an extension. What it registers here (routes, subscriptions, `onConnected`
  * and `devices` listeners, `retained`) is undone by the gateway when it stops the extension,
@@ -160,6 +205,17 @@ export interface ExtensionContext<S extends SectionShape = SectionShape> {
    * connections. The gateway's own connection keeps its will for the availability topic.
    */
   presence(options: { suffix: string; topic: string; online: string; lost: string; stopped: string }): Promise<Presence>;
+  /** See ExtensionFiles: a file option (a token file) found by the core's path rules. */
+  filePath(given: string): string;
+  /** The gateway's counters, state, connection, list sizes and events (a status page, metrics). */
+  gateway: GatewayView;
+  /**
+   * Writes a capability through the same checked path as a route's write (a Home Assistant
+   * command, a Homie `/set`): kind, range, options and access checked, made a command and handed
+   * to the interface through flow control. Resolves once the interface has it, or with the
+   * refusal (counted and emitted as `refused`, like any other). Never rejects.
+   */
+  write(write: { device: string; capability: string; value?: CapabilityValue }): Promise<WriteOutcome>;
   /** See InterfaceContext.contain: a callback whose errors are counted and logged, never fatal. */
   contain<A extends unknown[]>(where: string, callback: (...args: A) => unknown): (...args: A) => void;
 }

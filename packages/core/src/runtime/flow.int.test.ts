@@ -69,24 +69,38 @@ describe('incoming flow control (incomingoverflow pause, the default)', () => {
     expect(after.incomingPaused).toBe(false);
   });
 
-  it('keeps the session when the interface is stuck for longer than the keepalive: no reconnection, no will', async () => {
-    Gated.open = false;
-    const id = `flow-stuck-${process.pid}`;
-    client = await connectClient(SHARED_BROKER_URL);
-    await client.subscribe(`${ROOT}/${id}/availability`, 1);
-    gw = await runGateway(Gated, mqttLines(SHARED_BROKER_URL, { mapfilename: MAP, clientid: id, subqos: 1, incomingsize: 3, keepalive: 1 }));
-    await client.waitFor((m) => m.topic === `${ROOT}/${id}/availability` && m.payload === 'online', 'online');
-    await sendCommands(30);
-    await waitFor(() => gw!.handle.counters.incomingPaused, 'reading paused');
-    // 3.5 keepalives: MQTT.js alone would have timed out (1.5) and the broker sent the will.
-    await new Promise((r) => setTimeout(r, 3_500));
-    expect(gw.handle.counters.disconnections).toBe(0);
-    expect(client.messages.filter((m) => m.topic.endsWith('/availability')).map((m) => m.payload)).toEqual(['online']);
-    Gated.open = true;
-    await waitFor(() => Gated.seen.length === 30, 'every command', 10_000);
-    expect(Gated.seen).toEqual(Array.from({ length: 30 }, (_, i) => `d${i}`));
-    expect(gw.handle.counters.connections).toBe(1);
-  });
+  // acknowledge: received pauses on the full list; taken stops reading on the first message the
+  // interface does not take: both must keep the session alive by themselves.
+  it.each(['received', 'taken'])(
+    'keeps the session when the interface is stuck for longer than the keepalive: no reconnection, no will (acknowledge: %s)',
+    async (acknowledge) => {
+      Gated.open = false;
+      const id = `flow-stuck-${acknowledge}-${process.pid}`;
+      client = await connectClient(SHARED_BROKER_URL);
+      await client.subscribe(`${ROOT}/${id}/availability`, 1);
+      gw = await runGateway(
+        Gated,
+        mqttLines(SHARED_BROKER_URL, { mapfilename: MAP, clientid: id, subqos: 1, clean: 'off', incomingsize: 3, keepalive: 1, acknowledge }),
+      );
+      await client.waitFor((m) => m.topic === `${ROOT}/${id}/availability` && m.payload === 'online', 'online');
+      await sendCommands(30);
+      if (acknowledge === 'received') await waitFor(() => gw!.handle.counters.incomingPaused, 'reading paused');
+      else await waitFor(() => gw!.handle.counters.delivered === 1, 'the first command, not taken');
+      // 3.5 keepalives: MQTT.js alone would have timed out (1.5) and the broker sent the will.
+      await new Promise((r) => setTimeout(r, 3_500));
+      expect(gw.handle.counters.disconnections).toBe(0);
+      expect(client.messages.filter((m) => m.topic.endsWith('/availability')).map((m) => m.payload)).toEqual(['online']);
+      Gated.open = true;
+      await waitFor(() => Gated.seen.length === 30, 'every command', 10_000);
+      expect(Gated.seen).toEqual(Array.from({ length: 30 }, (_, i) => `d${i}`));
+      expect(gw.handle.counters.connections).toBe(1);
+      await gw.stop();
+      gw = undefined;
+      // A persistent session: stopped, so nothing is left for a later run to find.
+      const clean = await runGateway(Gated, mqttLines(SHARED_BROKER_URL, { mapfilename: MAP, clientid: id, clean: 'on' }));
+      await clean.stop();
+    },
+  );
 });
 
 describe('polling turns', () => {
@@ -99,6 +113,19 @@ describe('polling turns', () => {
     await waitFor(() => gw!.subscriptions.length > 0, 'the subscription');
     await client.publish(command(7), 'light_on');
     await client.waitFor((m) => m.topic === `${ROOT}/lighting/dummy/office/d7/dummy2mqtt/S`, 'the reply', 15_000);
+  });
+
+  it('with acknowledge: taken (one message at a time), still runs a turn for each message, not one per timeout', async () => {
+    Gated.open = true;
+    client = await connectClient(SHARED_BROKER_URL);
+    await client.subscribe(`${ROOT}/lighting/dummy/office/+/+/S`, 1);
+    const id = `flow-taken-turns-${process.pid}`;
+    gw = await runGateway(Gated, mqttLines(SHARED_BROKER_URL, { mapfilename: MAP, clientid: id, timeout: 30, subqos: 1, pubqos: 1, acknowledge: 'taken' }));
+    await waitFor(() => gw!.subscriptions.length > 0, 'the subscription');
+    await Promise.all(Array.from({ length: 200 }, (_, i) => client!.publish(command(i), 'light_on', { qos: 1 })));
+    // One per 30 s timeout would take 100 minutes.
+    await waitFor(() => Gated.seen.length === 200, 'every command', 15_000);
+    await waitFor(() => client!.messages.length === 200, 'every reply', 15_000);
   });
 
   it('is not a busy loop when idle: loop() runs about once per timeout', async () => {

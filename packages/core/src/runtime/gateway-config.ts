@@ -1,7 +1,7 @@
 import { logSection } from '@mg/app-properties';
 import { bool, choice, defineConfig, int, list, number, passthroughSection, port, renderDefaults, section, string, type ConfigValues } from '@mg/config';
 import { brokerListOption } from '../mqtt/brokers.js';
-import { INCOMING_OVERFLOW } from './incoming-flow.js';
+import { ACKNOWLEDGE, INCOMING_OVERFLOW } from './incoming-flow.js';
 import { topicOption } from './topic-option.js';
 
 /** The `[MQTT]` section: the broker, the map, and what @mg adds to the original. */
@@ -79,6 +79,11 @@ const mqttSection = section(
       INCOMING_OVERFLOW,
       'pause',
       'When incomingsize is reached: pause (stop reading, lose nothing) or dropoldest (keep reading, drop the oldest waiting message: the freshest state wins over completeness).',
+    ),
+    acknowledge: choice(
+      ACKNOWLEDGE,
+      'received',
+      'When a QoS 1/2 command of a persistent session (clean off) is acknowledged to the broker: received (once in the incoming list; a gateway killed then loses what the list held) or taken (once the interface takes it; the gateway reads nothing more meanwhile, so a crash loses nothing the broker would not send again). With incomingoverflow dropoldest, always on entry.',
     ),
     reconnectmin: number(1, 'First delay in seconds before reconnecting; it doubles after each failure.', { min: 0.1 }),
     reconnectmax: number(60, 'Longest delay in seconds between two reconnection attempts.', { min: 1 }),

@@ -14,13 +14,16 @@ import { systemClock, type Clock } from './clock.js';
 import { Counters, type GatewayCounters } from './counters.js';
 import { DeviceServices } from './device-services.js';
 import { ExtensionHost, type ExtensionHostParts } from './extension-host.js';
+import { GatewayStatus } from './gateway-view.js';
 import type { GatewayEvents, Refusal } from './events.js';
 import { IncomingFlow } from './incoming-flow.js';
+import { IncomingList } from './incoming-list.js';
 import { ExtensionError, GatewayStateError, InterfaceError } from '../error-catalog.js';
 import type { GatewayInterface, InterfaceClass } from './interface.js';
 import { Outgoing } from './outgoing.js';
 import { PollingLoop } from './polling.js';
 import { refusalReply } from './refusal-reply.js';
+import { counted, were } from '../model/words.js';
 import { Reports } from './report.js';
 import { paramsOf, type Setup } from './setup.js';
 
@@ -50,7 +53,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly internal = new Counters();
   private readonly log: Logger;
   private readonly debug: boolean;
-  private readonly incoming: MessageList;
+  private readonly incoming: IncomingList;
   private readonly outgoing: MessageList;
   private readonly flow: IncomingFlow;
   private readonly transport: Transport;
@@ -68,6 +71,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private iface: GatewayInterface | undefined;
   private polling: PollingLoop | undefined;
   private state: State = 'new';
+  /** The interface's `start()` has resolved, and its `stop()` not begun (`ctx.gateway.status()`). */
+  private interfaceStarted = false;
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -80,22 +85,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.log = parts.logging.logger('core');
     this.debug = this.log.isLevelEnabled('debug');
     this.reports = new Reports(this.log, this.internal, this);
-    this.incoming = new MessageList({ limit: mqtt.incomingsize });
+    this.incoming = new IncomingList({ limit: mqtt.incomingsize });
     this.outgoing = new MessageList({ drained: () => this.out.drained() });
     this.flow = new IncomingFlow(
       this.incoming,
-      { overflow: mqtt.incomingoverflow },
+      { overflow: mqtt.incomingoverflow, acknowledge: mqtt.acknowledge },
       {
-        paused: (waiting) => {
-          this.transport.setReadingPaused(true);
-          this.reports.paused(waiting, waiting - this.flow.resumeAt, this.incoming.limit);
-        },
-        resumed: (ms) => {
-          this.transport.setReadingPaused(false);
-          this.reports.resumed(ms);
-        },
+        paused: (waiting) => this.reports.paused(waiting, waiting - this.flow.resumeAt, this.incoming.limit),
+        resumed: (ms) => this.reports.resumed(ms),
+        reading: (stopped) => this.transport.setReadingPaused(stopped),
         dropped: () => this.reports.incomingDropped(this.incoming.limit),
         taken: (msg, topic) => this.taken(msg, topic),
+        withdrawn: () => (this.internal.delivered -= 1),
       },
     );
     this.qos = mqtt.pubqos;
@@ -107,7 +108,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         this.flow.connectionLost();
         this.emit('disconnected');
       },
-      onConnected: (url: string) => {
+      onConnected: (url: string, sessionPresent: boolean) => {
+        this.heldDecided(this.flow.connected(sessionPresent));
         this.emit('connected', { url });
         this.devices.connected();
         this.extensions.connected();
@@ -150,6 +152,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       failed: (extension, where, err) => this.reports.extensionError(extension, where, err),
       refused: (detail) => this.refused({ reason: 'invalid-value', detail }, 'incoming'),
       presence: parts.presence,
+      gateway: new GatewayStatus({
+        events: this,
+        counters: this.internal,
+        brokers: setup.connection.brokers.map((b) => b.url),
+        incoming: this.incoming,
+        transport: this.transport,
+        outboxLimit: setup.connection.outboxSize,
+        status: () => ({ state: this.state === 'new' ? 'starting' : this.state, interfaceStarted: this.interfaceStarted }),
+      }),
+      events: this,
+      // A write of an extension (`ctx.write()`) has no MQTT message: nothing to acknowledge, no topic.
+      deliver: (msg) => this.deliver(msg, { topic: '', payload: Buffer.alloc(0), qos: 0 }, () => undefined),
     });
   }
 
@@ -204,6 +218,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       slow.unref();
       try {
         await this.iface.start?.();
+        this.interfaceStarted = true;
       } finally {
         clearTimeout(slow);
       }
@@ -300,6 +315,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (this.listenerCount('message-in') > 0) this.emit('message-in', msg, topic);
   }
 
+  /** Says what the CONNACK decided for messages held when the connection was lost. */
+  private heldDecided(d: { leftToBroker: number; kept: number }): void {
+    if (d.leftToBroker > 0)
+      this.log.info(
+        `the broker kept the session: ${counted(d.leftToBroker, 'message')} held when the connection was lost ${d.leftToBroker === 1 ? 'comes' : 'come'} again from it`,
+      );
+    if (d.kept > 0)
+      this.log.warn(
+        `the broker did not keep the session (restarted without persistence, or the session expired): ${counted(d.kept, 'message')} held when the connection was lost ${were(d.kept)} kept and ${d.kept === 1 ? 'goes' : 'go'} to the interface first`,
+      );
+  }
+
   /** `[MQTT] replyrefused`: the sender of a refused command gets an ERROR status saying why. */
   private replyRefused(packet: ReceivedPacket, rejection: Rejection): void {
     const reply = refusalReply(packet, rejection, {
@@ -324,6 +351,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.polling?.stop();
     this.stats.stop();
     const left = this.flow.close();
+    this.interfaceStarted = false;
     try {
       if (this.iface) await this.iface.stop?.();
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { InternalMessage } from '../model/message.js';
-import type { MessageList } from '../model/message-list.js';
+import type { IncomingList } from './incoming-list.js';
 
 /**
  * What happens when the incoming list is full: `pause` stops reading from the broker until the
@@ -9,10 +9,21 @@ import type { MessageList } from '../model/message-list.js';
 export const INCOMING_OVERFLOW = ['pause', 'dropoldest'] as const;
 type IncomingOverflow = (typeof INCOMING_OVERFLOW)[number];
 
+/**
+ * When a message the broker would send again (QoS 1/2 on a persistent session) is acknowledged:
+ * `received`, once it is in the incoming list (a gateway killed then loses what the list holds);
+ * `taken`, once the interface takes it (the client reads nothing more meanwhile: a crash loses
+ * nothing the broker would not send again). Others are acknowledged on entry either way.
+ */
+export const ACKNOWLEDGE = ['received', 'taken'] as const;
+type Acknowledge = (typeof ACKNOWLEDGE)[number];
+
 export interface IncomingFlowOptions {
   overflow: IncomingOverflow;
   /** Reading resumes once the list holds this many messages or fewer. Default: half the limit. */
   resumeAt?: number;
+  /** Default `received`. With `dropoldest` every message is acknowledged on entry. */
+  acknowledge?: Acknowledge;
 }
 
 /** What the flow tells the gateway (counted, logged, emitted as events). */
@@ -25,6 +36,13 @@ export interface IncomingFlowEvents {
   dropped?(): void;
   /** A message went into the list (now, or once room was made): the interface will get it. */
   taken?(msg: InternalMessage, topic: string): void;
+  /** A message told as `taken` was taken back, untaken: its connection was lost and the broker sends it again. */
+  withdrawn?(msg: InternalMessage): void;
+  /**
+   * Reading from the broker stopped (a message waits for room, or for the interface to take it)
+   * or goes on: while stopped, the client cannot see the broker's keepalive answers.
+   */
+  reading?(stopped: boolean): void;
 }
 
 interface Held {
@@ -35,6 +53,10 @@ interface Held {
   ack: () => void;
   /** The broker sends it again if it is not acknowledged (QoS 1/2 on a persistent session). */
   redeliverable: boolean;
+  /** Read on a connection since lost: whether the broker sends it again is known at the next CONNACK. */
+  lost: boolean;
+  /** Already told as `taken` (put back from the list when its connection was lost). */
+  told?: boolean;
 }
 
 const NOOP = () => undefined;
@@ -47,6 +69,9 @@ const NOOP = () => undefined;
  * messages wait at the broker (its session for QoS 1/2, its queue policy for QoS 0) and memory
  * stays bounded by the list's limit. Reading resumes at the low watermark (hysteresis, so that
  * a busy interface does not flip the connection between paused and reading for every message).
+ * With `acknowledge: taken`, a message the broker would send again is acknowledged only once the
+ * interface takes it. What waits for an acknowledgement when the connection is lost is kept; the
+ * next CONNACK decides whether the broker sends it again (`connected()`).
  */
 export class IncomingFlow {
   readonly resumeAt: number;
@@ -54,9 +79,17 @@ export class IncomingFlow {
   private pausedAt = 0;
   private cancelWatch: (() => void) | undefined;
   private closed = false;
+  /** Held messages of a lost connection wait for the next CONNACK to say whether the broker kept them. */
+  private undecided = false;
+  private readonly whenTaken: boolean;
+  /** `acknowledge: taken`: the message in the list whose acknowledgement waits for the interface to take it. */
+  private awaited: InternalMessage | undefined;
+  private awaitedAck: () => void = NOOP;
+  private awaitedTopic = '';
+  private readingStopped = false;
 
   constructor(
-    private readonly list: MessageList,
+    private readonly list: IncomingList,
     private readonly options: IncomingFlowOptions,
     private readonly events: IncomingFlowEvents = {},
     private readonly clock: () => number = Date.now,
@@ -65,6 +98,10 @@ export class IncomingFlow {
     const resumeAt = options.resumeAt ?? (Number.isFinite(limit) ? Math.floor(limit / 2) : 0);
     if (!(resumeAt >= 0 && resumeAt < limit)) throw new RangeError(`resumeAt must be between 0 and the list limit - 1, got ${resumeAt}`);
     this.resumeAt = resumeAt;
+    this.whenTaken = options.acknowledge === 'taken' && options.overflow === 'pause';
+    list.onTaken = (msg) => {
+      if (msg === this.awaited) this.taken();
+    };
   }
 
   /** True while reading from the broker is stopped. */
@@ -80,7 +117,8 @@ export class IncomingFlow {
   /**
    * A message read from the broker on `topic`. `ack` is called once it is in the list: now, or
    * when the interface has made room (`taken` is told then, not before: a message held when the
-   * flow closes is never taken). False when the flow is closed (stopping) and the message not taken.
+   * flow closes is never taken); with `acknowledge: taken` and `redeliverable`, once the
+   * interface has taken it. False when the flow is closed (stopping) and the message not taken.
    */
   offer(msg: InternalMessage, ack: () => void, redeliverable: boolean, topic = ''): boolean {
     if (this.closed) return false; // stopping: not acknowledged, the broker keeps what it can
@@ -91,32 +129,107 @@ export class IncomingFlow {
       return true;
     }
     if (this.held.length === 0 && !this.list.full) {
+      if (redeliverable && this.whenTaken) {
+        this.await(msg, ack, topic);
+        return true;
+      }
       this.list.push(msg);
       this.events.taken?.(msg, topic);
       ack();
       return true;
     }
-    this.held.push({ msg, topic, ack, redeliverable });
+    this.held.push({ msg, topic, ack, redeliverable, lost: false });
     if (this.held.length === 1) {
       this.pausedAt = this.clock();
       this.events.paused?.(this.list.size);
       this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+      this.updateReading();
     }
     return true;
   }
 
   /**
-   * The connection is gone: the acknowledgements held can no longer be sent. A message the broker
-   * will send again (QoS 1/2, persistent session) is left to it, so that it is not delivered
-   * twice; any other is kept (delivered when there is room) since nothing would bring it back.
+   * `acknowledge: taken`: into the list with its acknowledgement held until the interface takes
+   * it (at once when an iterator waits). The client reads nothing more meanwhile.
+   */
+  private await(msg: InternalMessage, ack: () => void, topic: string): void {
+    this.awaited = msg;
+    this.awaitedAck = ack;
+    this.awaitedTopic = topic;
+    // Told before the push: taken at once, its acknowledgement may make the client offer the next.
+    this.events.taken?.(msg, topic);
+    this.updateReading();
+    this.list.push(msg);
+  }
+
+  private taken(): void {
+    const ack = this.awaitedAck;
+    this.awaited = undefined;
+    this.awaitedAck = NOOP;
+    this.updateReading();
+    ack();
+  }
+
+  private updateReading(): void {
+    const stopped = this.held.length > 0 || this.awaited !== undefined;
+    if (stopped === this.readingStopped) return;
+    this.readingStopped = stopped;
+    this.events.reading?.(stopped);
+  }
+
+  /**
+   * The connection is gone: the acknowledgements held can no longer be sent. Every held message
+   * is kept; whether the broker will send one again (QoS 1/2, persistent session) is known only
+   * from the next CONNACK (`connected()`): until then such a message waits, and with it what
+   * came after it (order is kept).
    */
   connectionLost(): void {
+    // `acknowledge: taken`: one the interface has not taken yet goes back before the held ones
+    // (it came before them): the same decision applies to it.
+    const awaited = this.awaited;
+    if (awaited) {
+      this.awaited = undefined;
+      this.awaitedAck = NOOP;
+      if (this.list.withdraw(awaited)) this.held.unshift({ msg: awaited, topic: this.awaitedTopic, ack: NOOP, redeliverable: true, lost: false, told: true });
+    }
+    for (const h of this.held) {
+      h.ack = NOOP;
+      if (h.redeliverable) {
+        h.lost = true;
+        this.undecided = true;
+      }
+    }
+    this.updateReading();
+  }
+
+  /**
+   * Connected again. `sessionPresent` (the CONNACK's): the broker kept the session and sends again
+   * what it had sent and not had acknowledged, so the held messages of the lost connection that it
+   * will send are dropped here (no duplicate). Without a session (the broker lost it, or a clean
+   * session) nothing would bring them back: they are delivered, in order, before anything newer.
+   * Returns how many held messages were left to the broker and how many kept for the interface.
+   */
+  connected(sessionPresent: boolean): { leftToBroker: number; kept: number } {
+    const result = { leftToBroker: 0, kept: 0 };
+    if (!this.undecided) return result;
+    this.undecided = false;
     for (let i = this.held.length - 1; i >= 0; i--) {
       const h = this.held[i]!;
-      if (h.redeliverable) this.held.splice(i, 1);
-      else h.ack = NOOP;
+      if (!h.lost) continue;
+      h.lost = false;
+      if (sessionPresent) {
+        this.held.splice(i, 1);
+        if (h.told) this.events.withdrawn?.(h.msg);
+        result.leftToBroker += 1;
+      } else {
+        h.redeliverable = false; // that session is gone: nothing will bring it back, whatever comes next
+        result.kept += 1;
+      }
     }
     if (this.held.length === 0) this.resume();
+    else if (!this.cancelWatch) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+    this.updateReading();
+    return result;
   }
 
   /** Stops taking messages; what is held is left unacknowledged (to the broker). Returns how many. */
@@ -133,15 +246,23 @@ export class IncomingFlow {
     this.cancelWatch = undefined;
     // Room was made: the held messages go in first (oldest first). The acknowledgements are
     // sent once the state is settled: one may make the client read (and offer) the next packet.
+    // One whose connection was lost waits for the next CONNACK, and what follows it waits too.
     const acks: (() => void)[] = [];
-    while (this.held.length > 0 && !this.list.full) {
+    while (this.held.length > 0 && !this.list.full && !this.held[0]!.lost) {
       const h = this.held.shift()!;
+      // Only the current connection's can be waiting for its acknowledgement: the client read
+      // nothing after it. One put back from the list was told already.
+      if (h.redeliverable && this.whenTaken && h.ack !== NOOP) {
+        this.awaited = h.msg;
+        this.awaitedAck = h.ack;
+        this.awaitedTopic = h.topic;
+      } else acks.push(h.ack);
+      if (!h.told) this.events.taken?.(h.msg, h.topic);
       this.list.push(h.msg);
-      this.events.taken?.(h.msg, h.topic);
-      acks.push(h.ack);
     }
-    if (this.held.length > 0) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
-    else this.resume();
+    if (this.held.length === 0) this.resume();
+    else if (!this.held[0]!.lost) this.cancelWatch = this.list.whenAtMost(this.resumeAt, () => this.release());
+    this.updateReading();
     for (const ack of acks) ack();
   }
 

@@ -5,7 +5,9 @@ import { connectionOptions, loadMap } from './mqtt-settings.js';
 import { parseDevices } from '../model/device-binding.js';
 import type { Device } from '../model/device.js';
 import type { MessageMap } from '../model/message-map.js';
-import type { GatewayExtension } from './extension.js';
+import { ExtensionError } from '../error-catalog.js';
+import { errorMessage } from '@mg/errors';
+import type { ExtensionFiles, GatewayExtension } from './extension.js';
 import { gatewaySections, interfaceSection, type GatewayConfig } from './gateway-config.js';
 import { interfaceMode, type InterfaceClass } from './interface.js';
 
@@ -75,6 +77,7 @@ export function loadSetup(Interface: InterfaceClass, source: SetupSource): Setup
   const base = configFile === '' ? undefined : configFile;
   const { map, file: mapFile } = loadMap(app, config.MQTT, base);
   const connection = connectionOptions(app, config.MQTT, map, base);
+  checkExtensions(extensions, config, { filePath: (given) => app.filePath(given, '', base) });
   // Checked here so that --check refuses a description the interface would give at start.
   const devices = Interface.describe ? parseDevices(Interface.describe(config.INTERFACE), `${Interface.name}.describe()`) : [];
   return {
@@ -91,6 +94,19 @@ export function loadSetup(Interface: InterfaceClass, source: SetupSource): Setup
     configLines: describeConfig(schema, loaded),
     setLines: describeConfig(schema, loaded, { onlySet: true }),
   };
+}
+
+/** Each extension's rules between its options (its `check`), so that `--check` refuses what its start would. */
+function checkExtensions(extensions: readonly GatewayExtension[], config: AnyConfig, files: ExtensionFiles): void {
+  for (const ext of extensions) {
+    try {
+      ext.check?.(config[ext.section] ?? {}, files);
+    } catch (err) {
+      // Its own ExtensionError already names the option and says why.
+      if (err instanceof ExtensionError && err.extension === ext.section) throw err;
+      throw new ExtensionError(ext.section, 'EXTENSION_OPTIONS_INVALID', `[${ext.section}] options refused: ${errorMessage(err)}`, { cause: err });
+    }
+  }
 }
 
 /** `[INTERFACE]` values as text (`ctx.params`), as a file would have them. */

@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { createAppProperties, logSection } from '@mg/app-properties';
 import { defineConfig, loadConfig } from '@mg/config';
 import { createGateway, type Gateway, type GatewayCounters, type InterfaceClass } from '../index.js';
+import type { GatewayExtension } from '../extensions.js';
 import { DUMMY_MAP_PATH } from './fixtures.js';
 
 export interface Harness {
@@ -36,7 +37,11 @@ export function mqttLines(url: string, extra: Record<string, string | number> = 
 }
 
 /** Runs a gateway in this process (the library call) from a configuration file written from `lines`. */
-export async function runGateway(Interface: InterfaceClass, lines: string[], options: { appName?: string } = {}): Promise<Harness> {
+export async function runGateway(
+  Interface: InterfaceClass,
+  lines: string[],
+  options: { appName?: string; extensions?: readonly GatewayExtension[] } = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'mg-gw-'));
   const appName = options.appName ?? 'dummy2mqtt';
   const conf = join(dir, `${appName}.conf`);
@@ -49,7 +54,7 @@ export async function runGateway(Interface: InterfaceClass, lines: string[], opt
   err.on('data', (d: Buffer) => (errText += d.toString()));
   const settings = loadConfig(defineConfig({ LOG: logSection })).values.LOG;
   const logging = createAppProperties({ name: appName }).startLogging({ ...settings, consolelevel: 'debug' }, conf, { stdout: out, stderr: err });
-  const gateway = createGateway(Interface, { appName, version: '9.9.9', configFile: conf, cwd: dir, logging });
+  const gateway = createGateway(Interface, { appName, version: '9.9.9', configFile: conf, cwd: dir, logging, extensions: options.extensions });
   const subscriptions: { url: string; filters: string[] }[] = [];
   let url = '';
   gateway.on('connected', (c) => (url = c.url));

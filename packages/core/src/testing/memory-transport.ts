@@ -49,7 +49,7 @@ export class MemoryTransport implements Transport {
     if (this.availabilityTopic) this.record({ topic: this.availabilityTopic, payload: this.payloads.online, qos: 1, retain: true }, 'gateway');
     if (this.sink) return;
     this.ctx.counters.connections += 1;
-    this.ctx.onConnected?.('memory://test');
+    this.ctx.onConnected?.('memory://test', false);
   }
 
   publish(topic: string, payload: string | Buffer, options: PublishOptions): void {
@@ -58,6 +58,11 @@ export class MemoryTransport implements Transport {
 
   subscribe(filter: string): void {
     if (!this.subscriptions.includes(filter)) this.subscriptions.push(filter);
+  }
+
+  /** Nothing waits: a message is recorded as soon as it is published. */
+  get pending(): number {
+    return 0;
   }
 
   drained(): Promise<void> {
