@@ -27,7 +27,7 @@ export interface SystemOptions {
 }
 export interface HistoryEvent {
   at: number;
-  kind: 'crossed' | 'delivered' | 'replied' | 'reply-acked' | 'gateway-up' | 'gateway-down' | 'connected' | 'disconnected';
+  kind: 'crossed' | 'delivered' | 'replied' | 'reply-acked' | 'gateway-up' | 'gateway-down' | 'connected' | 'disconnected' | 'gateway-acked';
   id?: string;
   incarnation?: number;
   detail?: string;

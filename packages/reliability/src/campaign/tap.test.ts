@@ -52,6 +52,21 @@ test("the broker's PUBACK of a reply is reply-acked by packet id, per connection
   expect(events).toEqual([{ kind: 'reply-acked', id: 'y' }]);
 });
 
+test("the gateway's PUBACK of a command that crossed is gateway-acked, by packet id, per connection", () => {
+  const { t, events } = tap();
+  t.onConnection(1, 'open');
+  t.onConnection(2, 'open');
+  t.onData({ connection: 1, direction: 'down', stage: 'out', chunk: publish('r/C', 'a', 5) });
+  t.onData({ connection: 2, direction: 'down', stage: 'out', chunk: publish('r/C', 'b', 5) });
+  t.onData({ connection: 2, direction: 'up', stage: 'in', chunk: mqttPacket.generate({ cmd: 'puback', messageId: 5 }) });
+  t.onData({ connection: 2, direction: 'up', stage: 'in', chunk: mqttPacket.generate({ cmd: 'puback', messageId: 5 }) });
+  expect(events).toEqual([
+    { kind: 'crossed', id: 'a' },
+    { kind: 'crossed', id: 'b' },
+    { kind: 'gateway-acked', id: 'b' },
+  ]);
+});
+
 test('connected at the SUBACK after a CONNACK, with its sessionPresent; disconnected once, at the first side that closes', () => {
   const { t, events } = tap();
   t.onConnection(3, 'open');

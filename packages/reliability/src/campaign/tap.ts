@@ -5,6 +5,8 @@ import type { ProxyConnectionEvent, ProxyData } from '@mg/test-helpers';
 export type TapEvent =
   /** A command PUBLISH was written to the gateway's socket. */
   | { kind: 'crossed'; id: string }
+  /** The gateway PUBACKed a command (with `received` on entry to its list, with `taken` when its interface took it). */
+  | { kind: 'gateway-acked'; id: string }
   /** The broker PUBACKed a reply the gateway published: from now on the reply is the broker's. */
   | { kind: 'reply-acked'; id: string }
   /** The CONNACK (its sessionPresent in the detail) and then the first SUBACK of a connection. */
@@ -28,6 +30,8 @@ interface Stream {
   parsers: Map<string, Parser>;
   /** Packet id -> command id of the gateway's QoS 1 replies not yet PUBACKed on this connection. */
   replies: Map<number, string>;
+  /** Packet id -> command id of the QoS 1 commands written to the gateway and not yet PUBACKed by it. */
+  commands: Map<number, string>;
   /** From the CONNACK. */
   sessionPresent: boolean | undefined;
   /** CONNACK and a SUBACK seen, no side closed yet. */
@@ -38,7 +42,8 @@ const asBuffer = (p: string | Buffer) => (typeof p === 'string' ? Buffer.from(p)
 
 /**
  * Parses the MQTT byte streams a TcpProxy relays for one node: `crossed` from what is written to
- * the gateway (bytes swallowed by a fault never crossed), `reply-acked` from what the broker
+ * the gateway (bytes swallowed by a fault never crossed), `gateway-acked` from the gateway's
+ * PUBACK of such a command (as it left the gateway), `reply-acked` from what the broker
  * sends (its PUBACK, even if the gateway never sees it), and each connection's CONNACK (with
  * `sessionPresent`) and end. Packet ids are per connection: each has its own parsers.
  */
@@ -54,9 +59,16 @@ export function createTap(o: TapOptions): { onData(d: ProxyData): void; onConnec
       if (id === undefined) return;
       stream.replies.delete(packet.messageId);
       o.emit({ kind: 'reply-acked', id });
+    } else if (key === 'up:in' && packet.cmd === 'puback' && packet.messageId !== undefined) {
+      const id = stream.commands.get(packet.messageId);
+      if (id === undefined) return;
+      stream.commands.delete(packet.messageId);
+      o.emit({ kind: 'gateway-acked', id });
     } else if (key === 'down:out' && packet.cmd === 'publish') {
       const id = o.commandId(packet.topic, asBuffer(packet.payload));
-      if (id !== undefined) o.emit({ kind: 'crossed', id });
+      if (id === undefined) return;
+      if (packet.qos > 0 && packet.messageId !== undefined) stream.commands.set(packet.messageId, id);
+      o.emit({ kind: 'crossed', id });
     } else if (key === 'down:out' && packet.cmd === 'connack') {
       const code = packet.returnCode ?? packet.reasonCode ?? 0;
       if (code !== 0) return o.emit({ kind: 'disconnected', detail: `${o.node}: CONNACK refused (${code})` });
@@ -75,7 +87,7 @@ export function createTap(o: TapOptions): { onData(d: ProxyData): void; onConnec
 
   return {
     onConnection(connection, event) {
-      if (event === 'open') return void streams.set(connection, { parsers: new Map(), replies: new Map(), sessionPresent: undefined, connected: false });
+      if (event === 'open') return void streams.set(connection, { parsers: new Map(), replies: new Map(), commands: new Map(), sessionPresent: undefined, connected: false });
       const stream = streams.get(connection);
       if (event === 'close') streams.delete(connection);
       // The first side to close ends the MQTT connection (under silent loss the other side may
