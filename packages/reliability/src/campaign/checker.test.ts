@@ -1,4 +1,4 @@
-import { check, lostCount, percentiles } from './checker.js';
+import { check, KILL_WINDOW_MS, lostCount, percentiles } from './checker.js';
 import { History, type CampaignEvent, type FaultRecord } from './history.js';
 
 /** The full round trip of one command, from `t` on, 1 ms per step. */
@@ -27,7 +27,7 @@ describe('the checker', () => {
 
   it('loses a command acknowledged to its sender and never delivered, saying whether it crossed', () => {
     const v = verdict([...roundTrip('c0', 0), ...without(roundTrip('c1', 10), 'delivered', 'replied', 'reply-acked', 'received')]);
-    expect(v.commands.lost).toEqual([{ id: 'c1', side: 'command', at: 11, why: 'crossed to the gateway, never delivered to the interface' }]);
+    expect(v.commands.lost).toEqual([{ id: 'c1', side: 'command', at: 11, why: 'crossed to the gateway, never PUBACKed by it nor delivered to the interface' }]);
     expect(v.firstLoss?.id).toBe('c1');
     const never = verdict(without(roundTrip('c2', 0), 'crossed', 'delivered', 'replied', 'reply-acked', 'received'));
     expect(never.commands.lost[0]?.why).toMatch(/never crossed/);
@@ -77,15 +77,37 @@ describe('the checker', () => {
       ...roundTrip('c2', 298),
       // Acknowledged after the gateway was subscribed again: the system's loss.
       ...without(roundTrip('c3', 400), 'crossed', 'delivered', 'replied', 'reply-acked', 'received'),
-      // Crossed to the gateway before the state loss: the gateway had it, the broker's state is no excuse.
+      // Crossed to the gateway and PUBACKed by it before the state loss: the gateway's, the broker's state is no excuse.
       ...without(roundTrip('c4', 95), 'delivered', 'replied', 'reply-acked', 'received'),
+      { at: 98, kind: 'gateway-acked', id: 'c4' },
+      // Crossed before the state loss, never PUBACKed by the gateway (its reading paused): still the broker's to send again.
+      ...without(roundTrip('c5', 90), 'delivered', 'replied', 'reply-acked', 'received'),
     ];
     const v = verdict(events, [stateLoss]);
-    expect(v.commands.lostWithBrokerState).toEqual(['c0', 'c1']);
-    expect(v.commands.lost.map((l) => l.id)).toEqual(['c3', 'c4']);
+    expect(v.commands.lostWithBrokerState).toEqual(['c0', 'c1', 'c5']);
+    expect(v.commands.lost.map((l) => [l.id, l.why])).toEqual([
+      ['c3', 'acknowledged to its sender, never crossed to the gateway'],
+      ['c4', 'PUBACKed by the gateway, never delivered to the interface'],
+    ]);
     expect(v.firstLoss?.id).toBe('c4');
     // Without the fault every one of them is lost.
-    expect(verdict(events).commands.lost).toHaveLength(4);
+    expect(verdict(events).commands.lost).toHaveLength(5);
+  });
+
+  it('counts apart a command PUBACKed to its sender just before a broker kill -9 that never crossed, and nothing else', () => {
+    const kill: FaultRecord = { index: 0, kind: 'broker-kill', startedAt: 1000, healedAt: 2000 };
+    const lostBefore = (id: string, ackedAt: number) => without(roundTrip(id, ackedAt - 1), 'crossed', 'delivered', 'replied', 'reply-acked', 'received');
+    const events = [
+      ...lostBefore('c0', 999), // 1 ms before the kill was done: Mosquitto had not saved it
+      ...lostBefore('c1', 1000 - KILL_WINDOW_MS - 5), // long before: the broker had time to save it
+      ...lostBefore('c2', 1500), // after the kill: no broker acknowledged it then, yet it is lost
+      // Crossed just before the kill, never delivered: the kill is no excuse.
+      ...without(roundTrip('c3', 997), 'delivered', 'replied', 'reply-acked', 'received'),
+    ];
+    const v = verdict(events, [kill]);
+    expect(v.commands.lostAtBrokerKill).toEqual(['c0']);
+    expect(v.commands.lost.map((l) => l.id).sort()).toEqual(['c1', 'c2', 'c3']);
+    expect(lostCount(v)).toBe(3);
   });
 
   it('counts apart replies acknowledged before the receiver had subscribed again after a state loss', () => {

@@ -39,8 +39,18 @@ export interface Verdict {
     /** Extra deliveries (QoS 1 allows them). */
     duplicated: number;
     lost: Loss[];
-    /** Never crossed to the gateway and acknowledged before a broker-state-loss was over: the broker's loss. */
+    /**
+     * The broker's loss in a broker-state-loss: acknowledged to the sender before the span was
+     * over and either never crossed to the gateway, or crossed before the state loss and never
+     * PUBACKed by the gateway (it was still the broker's to send again).
+     */
     lostWithBrokerState: string[];
+    /**
+     * The broker's loss at a kill -9: acknowledged to the sender at most KILL_WINDOW_MS before a
+     * broker kill (-9, with or without its state) was done, never crossed to the gateway:
+     * Mosquitto PUBACKs before its autosave has written the message.
+     */
+    lostAtBrokerKill: string[];
   };
   replies: {
     /** Replies the gateway acknowledged having pushed (unique ids). */
@@ -87,18 +97,39 @@ function stateLossSpans(faults: readonly FaultRecord[], resubscribed: readonly n
 const lostInSpan = (t: number, spans: ReadonlyArray<[number, number]>) => spans.some(([, until]) => t <= until);
 
 /**
+ * How long before a broker kill's completion (the fault's start: SIGKILL sent and the process
+ * gone) a PUBACK to a sender may have come from a message Mosquitto had not yet saved.
+ * Measured: it loses what it PUBACKed 0-2 ms before the signal despite autosave_on_changes;
+ * the rest of the window is the time the kill took to complete.
+ */
+export const KILL_WINDOW_MS = 25;
+
+/** Broker kills -9 (with or without the state), by the time they were complete. */
+const killTimes = (faults: readonly FaultRecord[]) =>
+  faults.filter((f) => (f.kind === 'broker-kill' || f.kind === 'broker-state-loss') && f.error === undefined).map((f) => f.startedAt);
+
+/** The broker still had it to send (crossed, never PUBACKed by the gateway) when a state loss began. */
+const heldByBrokerAtStateLoss = (m: MessageRecord, faults: readonly FaultRecord[], spans: ReadonlyArray<[number, number]>) =>
+  m.crossedAt !== undefined &&
+  m.gatewayAckedAt === undefined &&
+  faults.some((f) => f.kind === 'broker-state-loss' && f.error === undefined && f.startedAt >= m.crossedAt!) &&
+  lostInSpan(m.ackedAt!, spans);
+
+/**
  * The verdict over a sealed history. Definitions (docs/reliability.md, "Fault campaign"):
  * a command is lost when the broker acknowledged it to its sender and it never reached the
- * interface, unless it never crossed to the gateway and a broker-state-loss can explain it
- * (counted apart); a reply is lost when the broker acknowledged it to the gateway and the
+ * interface, unless a broker-state-loss can explain it (it never crossed to the gateway, or
+ * crossed and was never PUBACKed by the gateway before the state went) or a broker kill -9 can
+ * (never crossed, PUBACKed to its sender within KILL_WINDOW_MS of the kill): both counted apart; a reply is lost when the broker acknowledged it to the gateway and the
  * receiver never got it (same exception), or when a command was delivered and its reply never
  * left a gateway that stayed alive; a reply that died unsent with a killed gateway is unanswered.
  */
 export function check(h: History, faults: readonly FaultRecord[]): Verdict {
   const commandSpans = stateLossSpans(faults, h.crossedTimes);
   const replySpans = stateLossSpans(faults, h.subscribedTimes);
+  const kills = killTimes(faults);
   const v: Verdict = {
-    commands: { sent: 0, acked: 0, unacked: 0, delivered: 0, duplicated: 0, lost: [], lostWithBrokerState: [] },
+    commands: { sent: 0, acked: 0, unacked: 0, delivered: 0, duplicated: 0, lost: [], lostWithBrokerState: [], lostAtBrokerKill: [] },
     replies: { replied: 0, acked: 0, received: 0, duplicated: 0, lost: [], lostWithBrokerState: [], unanswered: 0 },
     unknownIds: 0,
     messages: 0,
@@ -125,14 +156,21 @@ export function check(h: History, faults: readonly FaultRecord[]): Verdict {
     if (m.received > 0 || m.replyAckedAt !== undefined) v.messages++;
     r.duplicated += Math.max(0, m.received - 1);
     if (m.ackedAt !== undefined && m.delivered === 0) {
-      if (m.crossedAt === undefined && lostInSpan(m.ackedAt, commandSpans)) c.lostWithBrokerState.push(m.id);
+      const ackedAt = m.ackedAt;
+      if (m.crossedAt === undefined && lostInSpan(ackedAt, commandSpans)) c.lostWithBrokerState.push(m.id);
+      else if (heldByBrokerAtStateLoss(m, faults, commandSpans)) c.lostWithBrokerState.push(m.id);
+      else if (m.crossedAt === undefined && kills.some((k) => ackedAt <= k && ackedAt > k - KILL_WINDOW_MS)) c.lostAtBrokerKill.push(m.id);
       else
         c.lost.push({
           id: m.id,
           side: 'command',
-          at: m.ackedAt,
+          at: ackedAt,
           why:
-            m.crossedAt === undefined ? 'acknowledged to its sender, never crossed to the gateway' : 'crossed to the gateway, never delivered to the interface',
+            m.crossedAt === undefined
+              ? 'acknowledged to its sender, never crossed to the gateway'
+              : m.gatewayAckedAt === undefined
+                ? 'crossed to the gateway, never PUBACKed by it nor delivered to the interface'
+                : 'PUBACKed by the gateway, never delivered to the interface',
         });
     }
     if (m.received > 0) continue;

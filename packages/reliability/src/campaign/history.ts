@@ -24,6 +24,8 @@ export interface MessageRecord {
   sentAt?: number;
   ackedAt?: number;
   crossedAt?: number;
+  /** The gateway's first PUBACK of the command (seen by the tap as it left the gateway). */
+  gatewayAckedAt?: number;
   delivered: number;
   deliveredAt?: number;
   deliveredBy?: number;
@@ -88,6 +90,9 @@ export class History {
       case 'crossed':
         r.crossedAt = first(r.crossedAt);
         this.crossedTimes.push(e.at);
+        break;
+      case 'gateway-acked':
+        r.gatewayAckedAt = first(r.gatewayAckedAt);
         break;
       case 'delivered':
         r.delivered++;

@@ -1,4 +1,4 @@
-import { lostCount, type Loss, type Percentiles, type Verdict } from './checker.js';
+import { KILL_WINDOW_MS, lostCount, type Loss, type Percentiles, type Verdict } from './checker.js';
 import type { FaultRecord, History, MessageRecord } from './history.js';
 import type { MemoryFigures } from './memory.js';
 
@@ -39,6 +39,7 @@ export function formatSummary(v: Verdict, f: RunFacts): string {
     `Replies: pushed ${n(r.replied)}, acknowledged to the gateway ${n(r.acked)}, received ${n(r.received)}`,
     `Lost: ${n(lost)} (commands ${n(c.lost.length)}, replies ${n(r.lost.length)})`,
     `Lost with the broker's state (broker-state-loss, counted apart): commands ${n(c.lostWithBrokerState.length)}, replies ${n(r.lostWithBrokerState.length)}`,
+    `Lost by the broker at a kill -9 (PUBACKed to the sender within ${KILL_WINDOW_MS} ms of the kill, never sent on; counted apart): commands ${n(c.lostAtBrokerKill.length)}`,
     `Duplicated: commands ${n(c.duplicated)}, replies ${n(r.duplicated)}`,
     `Unanswered (reply died unsent with a killed gateway): ${n(r.unanswered)}`,
     `Gateway processes started: ${f.gatewayStarts}; ids nobody sent: ${v.unknownIds + f.strays}`,
