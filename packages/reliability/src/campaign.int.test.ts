@@ -27,6 +27,8 @@ const base = (seed: number, mode: 'event' | 'polling', durationS: number, faults
   window: 100,
   backlog: 3000,
   keepaliveS: 2,
+  // taken: with received, a gateway killed -9 during a stall loses what it acknowledged into its list.
+  acknowledge: 'taken',
   replay: `pnpm campaign --seed ${seed} --duration ${durationS} --mode ${mode} --faults-per-minute ${faultsPerMinute} --rate 150`,
 });
 

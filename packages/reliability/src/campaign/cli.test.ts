@@ -11,7 +11,9 @@ describe('the campaign command line', () => {
       broker: 'mosquitto',
       kinds: ['latency', 'gateway-kill'],
       ratePerS: 300,
+      acknowledge: 'taken',
     });
+    expect(parseCampaignArgs(['--seed', '1', '--messages', '10', '--acknowledge', 'received']).options.acknowledge).toBe('received');
     expect(options.replay).toBe('pnpm campaign --seed 42 --duration 60 --mode polling --kinds latency, gateway-kill');
   });
 

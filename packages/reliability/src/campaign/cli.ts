@@ -18,7 +18,8 @@ const USAGE = `usage: pnpm campaign --seed N (--messages N | --duration SECONDS)
   --window N               unacknowledged commands per sender (default 200)
   --backlog N              commands acknowledged, not yet answered (in the last 30 s), at most (default 5000)
   --keepalive S            the gateway's keepalive, s (default 2)
-  --acknowledge received|taken   passed to the gateway's [MQTT] acknowledge
+  --acknowledge received|taken   the gateway's [MQTT] acknowledge (default taken: with received, a
+                           gateway killed -9 loses what it acknowledged into its incoming list)
   --plan N                 print the first N faults of the seed's plan and exit
 Exit code: 0 nothing lost, 1 a loss, 2 bad arguments, 3 incomplete run.`;
 
@@ -81,7 +82,7 @@ export function parseCampaignArgs(argv: readonly string[]): { options: Omit<Camp
     window: int('window', a.window, 200)!,
     backlog: int('backlog', a.backlog, 5000)!,
     keepaliveS: int('keepalive', a.keepalive, 2)!,
-    acknowledge: oneOf('acknowledge', a.acknowledge, ['received', 'taken'] as const),
+    acknowledge: oneOf('acknowledge', a.acknowledge, ['received', 'taken'] as const, 'taken'),
     replay: `pnpm campaign ${argv.join(' ')}`,
   };
   return { options, plan };
