@@ -27,7 +27,9 @@ describe('the checker', () => {
 
   it('loses a command acknowledged to its sender and never delivered, saying whether it crossed', () => {
     const v = verdict([...roundTrip('c0', 0), ...without(roundTrip('c1', 10), 'delivered', 'replied', 'reply-acked', 'received')]);
-    expect(v.commands.lost).toEqual([{ id: 'c1', side: 'command', at: 11, why: 'crossed to the gateway, never PUBACKed by it nor delivered to the interface' }]);
+    expect(v.commands.lost).toEqual([
+      { id: 'c1', side: 'command', at: 11, why: 'crossed to the gateway, never PUBACKed by it nor delivered to the interface' },
+    ]);
     expect(v.firstLoss?.id).toBe('c1');
     const never = verdict(without(roundTrip('c2', 0), 'crossed', 'delivered', 'replied', 'reply-acked', 'received'));
     expect(never.commands.lost[0]?.why).toMatch(/never crossed/);
@@ -69,7 +71,7 @@ describe('the checker', () => {
 
   it('counts apart what a broker-state-loss took before it crossed, and nothing that crossed', () => {
     const stateLoss: FaultRecord = { index: 0, kind: 'broker-state-loss', startedAt: 100, healedAt: 200 };
-    const events = [
+    const events: CampaignEvent[] = [
       // Queued in the broker when it lost its state: never crossed.
       ...without(roundTrip('c0', 90), 'crossed', 'delivered', 'replied', 'reply-acked', 'received'),
       // Acknowledged after the restart, before the gateway had subscribed again (its first crossing at 300).

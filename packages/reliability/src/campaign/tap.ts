@@ -87,7 +87,8 @@ export function createTap(o: TapOptions): { onData(d: ProxyData): void; onConnec
 
   return {
     onConnection(connection, event) {
-      if (event === 'open') return void streams.set(connection, { parsers: new Map(), replies: new Map(), commands: new Map(), sessionPresent: undefined, connected: false });
+      if (event === 'open')
+        return void streams.set(connection, { parsers: new Map(), replies: new Map(), commands: new Map(), sessionPresent: undefined, connected: false });
       const stream = streams.get(connection);
       if (event === 'close') streams.delete(connection);
       // The first side to close ends the MQTT connection (under silent loss the other side may
