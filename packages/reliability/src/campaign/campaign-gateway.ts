@@ -16,8 +16,8 @@ export type GatewayRequest =
 /** What the gateway tells the supervisor (its connections are seen on the wire, by the tap). */
 export type GatewayReport = { type: 'memory'; rss: number; heapUsed: number };
 
-/** Environment variables the supervisor sets. */
-export const ENV = { mode: 'CAMPAIGN_MODE', records: 'CAMPAIGN_RECORDS' } as const;
+/** Environment variables the supervisor sets (supervisor.ts spells them out: it forks this file, it does not import it). */
+const ENV = { mode: 'CAMPAIGN_MODE', records: 'CAMPAIGN_RECORDS' } as const;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
