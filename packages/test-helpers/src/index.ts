@@ -10,7 +10,7 @@ export { connectClient, topicMatches } from './client.js';
 export { startTcpProxy } from './tcp-proxy.js';
 export { spawnLogged, spawnNode } from './process.js';
 export type { LoggedProcess } from './process.js';
-export type { TcpProxy } from './tcp-proxy.js';
+export type { ProxyConnectionEvent, ProxyData, ProxyDirection, ProxyLatency, TcpProxy, TcpProxyOptions } from './tcp-proxy.js';
 export type { TestClient, Received } from './client.js';
 export { SHARED_BROKER_URL, uniqueRoot } from './shared.js';
 export { makeTestPki } from './tls.js';

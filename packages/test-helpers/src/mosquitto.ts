@@ -19,6 +19,9 @@ export interface Mosquitto {
   port: number;
   url: string;
   dir: string;
+  /** The broker's process id while it runs. */
+  readonly pid: number | undefined;
+  readonly running: boolean;
   /** Starts the broker again after a stop or kill (same port, same persistence). */
   start(): Promise<void>;
   /** SIGKILL: the broker dies at once, as in a crash. */
@@ -56,6 +59,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   writeFileSync(conf, `${lines.join('\n')}\n`);
   let child: ChildProcess | undefined;
   let output = '';
+  const running = () => child !== undefined && child.exitCode === null && child.signalCode === null;
   const exited = () =>
     new Promise<void>((resolve) => {
       if (!child || child.exitCode !== null || child.signalCode !== null) resolve();
@@ -65,6 +69,12 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     port,
     url: `mqtt://127.0.0.1:${port}`,
     dir,
+    get pid() {
+      return running() ? child?.pid : undefined;
+    },
+    get running() {
+      return running();
+    },
     get output() {
       return output;
     },

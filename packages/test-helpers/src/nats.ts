@@ -42,6 +42,8 @@ export interface NatsNode {
   readonly conf: string;
   readonly storeDir: string;
   readonly running: boolean;
+  /** The node's process id while it runs. */
+  readonly pid: number | undefined;
   readonly output: string;
 }
 
@@ -57,6 +59,11 @@ export interface NatsCluster {
   kill(i: number): Promise<void>;
   /** SIGTERM node `i` and wait for it to exit. */
   stop(i: number): Promise<void>;
+  /**
+   * Starts node `i` if it is not running, without waiting for it to be ready (a node alone among
+   * stopped ones never is: see `waitReady()` once a majority runs).
+   */
+  start(i: number): Promise<void>;
   /** Starts node `i` again (stopping it first if it runs), same ports and store dir; resolves when it is ready. */
   restart(i: number): Promise<void>;
   /**
@@ -253,6 +260,9 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
     get running() {
       return running(s.index);
     },
+    get pid() {
+      return running(s.index) ? s.child?.pid : undefined;
+    },
     get output() {
       return s.output;
     },
@@ -267,6 +277,9 @@ export async function startNatsCluster(options: NatsClusterOptions = {}): Promis
       await signal(i, 'SIGKILL');
     },
     stop,
+    async start(i) {
+      if (!running(i)) await launch(i);
+    },
     async restart(i) {
       await stop(i);
       await launch(i);
