@@ -234,7 +234,7 @@ function writeForm(deviceId, cap) {
   // SubmitEvent.submitter is missing before iOS 15.4: the button last clicked stands in for it.
   let clicked;
   form.addEventListener('click', (event) => {
-    if (event.target instanceof HTMLButtonElement) clicked = event.target;
+    if (event.target?.tagName === 'BUTTON') clicked = event.target;
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
