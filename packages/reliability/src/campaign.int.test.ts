@@ -1,5 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { lostCount } from './campaign/checker.js';
 import { runCampaign, type CampaignOptions, type CampaignResult } from './campaign/campaign.js';
+import { buildMutantCore } from './campaign/mutants.js';
 import { defaultKinds } from './campaign/schedule.js';
 import regressionSeeds from './campaign/regression-seeds.json';
 
@@ -61,6 +65,24 @@ describe('the short fault campaign (Mosquitto)', () => {
     },
     240_000,
   );
+});
+
+describe('a deliberately broken gateway', () => {
+  it('is caught: a core that drops the messages it held at a disconnect loses commands when the broker loses its state', async () => {
+    const core = buildMutantCore('drop-held-messages', mkdtempSync(join(tmpdir(), 'mg-mutant-')));
+    // State losses during interface stalls: the gateway holds a command it read (its PUBACK
+    // waiting for the interface) when the connection goes, and the CONNACK has no session.
+    const r = await runCampaign({
+      ...base(24003, 'event', 30, 60),
+      kinds: ['broker-state-loss', 'interface-stall'],
+      core,
+      coreName: 'mutant drop-held-messages',
+    });
+    expect(r.exitCode).toBe(1);
+    const dropped = r.verdict.commands.lost.filter((l) => /^read by gateway \d+ \(not PUBACKed\)/.test(l.why));
+    if (dropped.length === 0) throw new Error(`the mutant was not caught\n${explain(r)}`);
+    expect(r.lossReport).toContain('seed 24003');
+  }, 180_000);
 });
 
 describe('regression seeds (every seed that ever failed)', () => {

@@ -3,7 +3,9 @@
 // does to its incarnation's records file with writeSync before going on, so that a kill -9
 // loses no record of anything it did; over IPC it stalls or slows down like a sick device.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { startGateway, type GatewayHandle, type GatewayInterface, type InterfaceContext, type InternalMessage } from '@mg/core';
+import { createRequire } from 'node:module';
+import type * as Core from '@mg/core';
+import type { GatewayHandle, GatewayInterface, InterfaceContext, InternalMessage } from '@mg/core';
 
 /** What the supervisor tells the gateway. */
 export type GatewayRequest =
@@ -17,7 +19,10 @@ export type GatewayRequest =
 export type GatewayReport = { type: 'memory'; rss: number; heapUsed: number };
 
 /** Environment variables the supervisor sets (supervisor.ts spells them out: it forks this file, it does not import it). */
-const ENV = { mode: 'CAMPAIGN_MODE', records: 'CAMPAIGN_RECORDS' } as const;
+const ENV = { mode: 'CAMPAIGN_MODE', records: 'CAMPAIGN_RECORDS', core: 'CAMPAIGN_CORE' } as const;
+
+/** @mg/core, or another build of it when CAMPAIGN_CORE names its entry file (`--core`, `--mutant`). */
+const { startGateway } = createRequire(__filename)(process.env[ENV.core] ?? '@mg/core') as typeof Core;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,7 +43,8 @@ class Device {
   }
 
   /** One line, on disk before the caller goes on (a kill -9 right after loses nothing of it). */
-  private record(what: 'delivered' | 'replied', id: string): void {
+  record(what: 'read' | 'delivered' | 'replied', id: string): void {
+    if (this.ctx.signal.aborted) return; // stopping: the file is closed
     writeSync(this.fd, `${Date.now()} ${what} ${id}\n`);
   }
 
@@ -101,6 +107,13 @@ process.on('disconnect', () => void (handle ? handle.stop() : process.exit(1)));
 const Mode = process.env[ENV.mode] === 'polling' ? PollingDevice : EventDevice;
 void startGateway(Mode, { appName: 'campaign2mqtt', version: '0.0.0', argv: process.argv.slice(2) }).then((h) => {
   handle = h;
+  // A command the gateway has read (in its incoming list; with `taken`, its PUBACK waits for the
+  // interface): from here on, whether it is the gateway's to deliver depends on the next
+  // CONNACK, which the checker reads off the wire. Reads before the start resolved (a session's
+  // backlog after a restart) go unrecorded: the checker then treats them as the broker's.
+  h.gateway?.on('message-in', (msg) => {
+    if (msg.isCmd && msg.correlation !== undefined) Device.current?.record('read', msg.correlation);
+  });
   // The IPC channel would keep the process alive after a stop: let it go then.
   void h.done.then(() => process.disconnect?.());
 });

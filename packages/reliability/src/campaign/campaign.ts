@@ -16,6 +16,8 @@ export interface CampaignOptions {
   messages?: number;
   /** ...or after this many seconds of load. */
   durationS?: number;
+  /** And not before every kind has been injected (and healed) this many times: the load goes on until both are met. */
+  faultsEach?: number;
   mode: 'event' | 'polling';
   broker: 'mosquitto' | 'nats-cluster';
   /** Fault kinds to draw from; default: every kind the broker supports. */
@@ -30,8 +32,14 @@ export interface CampaignOptions {
   backlog: number;
   keepaliveS: number;
   acknowledge?: 'received' | 'taken';
+  /** The gateway runs on this build of @mg/core (its entry file) instead of the workspace's: a release, a branch, a mutant. */
+  core?: string;
+  /** What `core` is, for the summary ("mutant drop-held-messages"). */
+  coreName?: string;
   /** Where the system keeps its files (default: a fresh temp dir, kept for a post-mortem). */
   dir?: string;
+  /** Ends the load early (Ctrl-C): faults are healed, the system drains, the verdict is given as usual. */
+  signal?: AbortSignal;
   /** A progress line every 10 s. */
   progress?(line: string): void;
   /** How the run is replayed (printed by a failing run). */
@@ -67,10 +75,11 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     logs.push({ at, line });
     appendFileSync(join(dir, 'campaign.log'), `${new Date(at).toISOString()} ${line}\n`);
   };
-  const system = await startCampaignSystem({ mode: o.mode, broker: o.broker, dir, keepaliveS: o.keepaliveS, acknowledge: o.acknowledge, log });
+  const system = await startCampaignSystem({ mode: o.mode, broker: o.broker, dir, keepaliveS: o.keepaliveS, acknowledge: o.acknowledge, core: o.core, log });
   const history = new History();
   const live = { acked: 0, received: 0, delivered: 0, gatewayStarts: 0, incarnation: undefined as number | undefined, lastChange: Date.now() };
-  const commandBudget = o.messages === undefined ? Infinity : Math.ceil(o.messages / 2);
+  // With faultsEach the message count is a floor, not a cap: the load goes on for the faults.
+  const commandBudget = o.messages === undefined || o.faultsEach !== undefined ? Infinity : Math.ceil(o.messages / 2);
   let nextSeq = 0;
   // Acknowledged commands not yet answered, in the order acknowledged. One unanswered for
   // BACKLOG_AGE_MS is dropped from the count: lost with the broker's state or with a killed
@@ -158,11 +167,16 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     lastProgress = { at: now, received: live.received };
     const mem = samples[samples.length - 1];
     o.progress?.(
-      `[campaign ${((now - t0) / 1000).toFixed(0)} s] commands ${nextSeq} sent, ${live.acked} acknowledged, ${live.delivered} delivered; replies ${live.received}; ${rate.toFixed(0)} round trips/s; faults ${faults.records.length} (active: ${faults.activeKinds.join(', ') || 'none'}); gateway starts ${live.gatewayStarts}${mem ? `; gateway RSS ${(mem.rss / 1048576).toFixed(0)} MB` : ''}`,
+      `[campaign ${((now - t0) / 1000).toFixed(0)} s] commands ${nextSeq} sent, ${live.acked} acknowledged, ${live.delivered} delivered; replies ${live.received}; ${rate.toFixed(0)} round trips/s; faults ${faults.records.length} (fewest of a kind: ${Math.min(...kinds.map((k) => faults.records.filter((f) => f.kind === k).length))}; active: ${faults.activeKinds.join(', ') || 'none'}); gateway starts ${live.gatewayStarts}${mem ? `; gateway RSS ${(mem.rss / 1048576).toFixed(0)} MB` : ''}`,
     );
   }, PROGRESS_MS);
+  const enoughFaults = () =>
+    o.faultsEach === undefined || kinds.every((k) => faults.records.filter((f) => f.kind === k && f.healedAt !== undefined).length >= o.faultsEach!);
+  const enoughMessages = () =>
+    o.messages !== undefined &&
+    (o.faultsEach === undefined ? nextSeq >= commandBudget && senders.every((s) => s.pending === 0) : live.acked + live.received >= o.messages);
   const loadOver = () =>
-    (o.durationS !== undefined && Date.now() - t0 >= o.durationS * 1000) || (nextSeq >= commandBudget && senders.every((s) => s.pending === 0));
+    o.signal?.aborted === true || (((o.durationS !== undefined && Date.now() - t0 >= o.durationS * 1000) || enoughMessages()) && enoughFaults());
   while (!loadOver()) await sleep(100);
   for (const s of senders) s.finish();
   await faults.stop();
@@ -193,6 +207,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     gatewayStarts: history.timeline.filter((e) => e.kind === 'gateway-up').length,
     strays: receiver.strays,
     memory,
+    core: o.core && (o.coreName ?? o.core),
   });
   const lossReport = verdict.firstLoss && formatLossWindow(history, faults.records, logs, verdict.firstLoss, o.seed);
   const exitCode = lostCount(verdict) > 0 ? 1 : verdict.commands.unacked > 0 ? 3 : 0;

@@ -96,6 +96,50 @@ describe('the checker', () => {
     expect(verdict(events).commands.lost).toHaveLength(5);
   });
 
+  it('does not excuse a command that crossed before a state loss when the gateway reconnected in between (the broker had sent it again)', () => {
+    const stateLoss: FaultRecord = { index: 0, kind: 'broker-state-loss', startedAt: 500, healedAt: 600 };
+    const events: CampaignEvent[] = [
+      // Crossed at 92 into a paused gateway; a network cut, and at 300 a CONNACK with the session:
+      // the broker would have sent it again then. The state loss at 500 is no excuse.
+      ...without(roundTrip('c0', 90), 'delivered', 'replied', 'reply-acked', 'received'),
+      { at: 300, kind: 'connack', sessionPresent: true, incarnation: 1 },
+      // Crossed after that CONNACK, still unPUBACKed when the state went: the broker's.
+      ...without(roundTrip('c1', 400), 'delivered', 'replied', 'reply-acked', 'received'),
+    ];
+    const v = verdict(events, [stateLoss]);
+    expect(v.commands.lostWithBrokerState).toEqual(['c1']);
+    expect(v.commands.lost.map((l) => l.id)).toEqual(['c0']);
+  });
+
+  it('makes a command the gateway read its own to deliver once a CONNACK says the broker lost the session (a gateway that drops held messages is caught)', () => {
+    const stateLoss: FaultRecord = { index: 0, kind: 'broker-state-loss', startedAt: 100, healedAt: 200 };
+    const readNeverDelivered = (id: string, t: number, incarnation = 1): CampaignEvent[] => [
+      ...without(roundTrip(id, t, incarnation), 'delivered', 'replied', 'reply-acked', 'received'),
+      { at: t + 3, kind: 'read', id, incarnation },
+    ];
+    const noSession: CampaignEvent = { at: 250, kind: 'connack', sessionPresent: false, incarnation: 1 };
+    // Read (its PUBACK waiting for the interface), the connection lost with the broker's state,
+    // the CONNACK without a session: only the gateway had it, and it never delivered it.
+    const dropped = verdict([...readNeverDelivered('c0', 90), noSession], [stateLoss]);
+    expect(dropped.commands.lost).toEqual([expect.objectContaining({ id: 'c0', why: expect.stringMatching(/read by gateway 1 .*no session/) })]);
+    // The same with a session present: the broker was to send it again, and lost it with its state.
+    const present = verdict([...readNeverDelivered('c0', 90), { ...noSession, sessionPresent: true }], [stateLoss]);
+    expect(present.commands.lost).toEqual([]);
+    expect(present.commands.lostWithBrokerState).toEqual(['c0']);
+    // The gateway kept it and was killed before delivering: the broker lost its copy, the kill the other.
+    const killed = verdict([...readNeverDelivered('c0', 90), noSession, { at: 260, kind: 'gateway-down', incarnation: 1 }], [stateLoss]);
+    expect(killed.commands.lost).toEqual([]);
+    expect(killed.commands.lostWithBrokerState).toEqual(['c0']);
+    // Read and never delivered by a gateway that neither reconnected nor died: the gateway's.
+    expect(verdict(readNeverDelivered('c1', 0)).commands.lost.map((l) => l.id)).toEqual(['c1']);
+    // Killed before any CONNACK: never PUBACKed, so the broker's session has it (not excused without a state loss).
+    const killedFirst = verdict([...readNeverDelivered('c1', 0), { at: 50, kind: 'gateway-down', incarnation: 1 }]);
+    expect(killedFirst.commands.lost[0]?.why).toMatch(/crossed to the gateway, never PUBACKed/);
+    // Another process's CONNACK decides nothing for what this one read.
+    const other = verdict([...readNeverDelivered('c0', 90), { ...noSession, sessionPresent: true, incarnation: 2 }], [stateLoss]);
+    expect(other.commands.lost.map((l) => l.id)).toEqual(['c0']);
+  });
+
   it('counts apart a command PUBACKed to its sender just before a broker kill -9 that never crossed, and nothing else', () => {
     const kill: FaultRecord = { index: 0, kind: 'broker-kill', startedAt: 1000, healedAt: 2000 };
     const lostBefore = (id: string, ackedAt: number) => without(roundTrip(id, ackedAt - 1), 'crossed', 'delivered', 'replied', 'reply-acked', 'received');

@@ -41,8 +41,10 @@ export interface Verdict {
     lost: Loss[];
     /**
      * The broker's loss in a broker-state-loss: acknowledged to the sender before the span was
-     * over and either never crossed to the gateway, or crossed before the state loss and never
-     * PUBACKed by the gateway (it was still the broker's to send again).
+     * over and either never crossed to the gateway, or last crossed before the state loss (with
+     * no CONNACK of the gateway in between) and never PUBACKed by the gateway (it was still the
+     * broker's to send again); or read by a gateway that the CONNACK without a session made its
+     * holder, killed before it could deliver it.
      */
     lostWithBrokerState: string[];
     /**
@@ -108,19 +110,47 @@ export const KILL_WINDOW_MS = 25;
 const killTimes = (faults: readonly FaultRecord[]) =>
   faults.filter((f) => (f.kind === 'broker-kill' || f.kind === 'broker-state-loss') && f.error === undefined).map((f) => f.startedAt);
 
-/** The broker still had it to send (crossed, never PUBACKed by the gateway) when a state loss began. */
-const heldByBrokerAtStateLoss = (m: MessageRecord, faults: readonly FaultRecord[], spans: ReadonlyArray<[number, number]>) =>
-  m.crossedAt !== undefined &&
-  m.gatewayAckedAt === undefined &&
-  faults.some((f) => f.kind === 'broker-state-loss' && f.error === undefined && f.startedAt >= m.crossedAt!) &&
-  lostInSpan(m.ackedAt!, spans);
+/**
+ * The broker still had it to send when a state loss began: it last crossed to the gateway
+ * (which never PUBACKed it), and a state loss began before the gateway's next CONNACK (at which
+ * a broker that had kept it would have sent it again, crossing once more).
+ */
+function heldByBrokerAtStateLoss(m: MessageRecord, h: History, faults: readonly FaultRecord[], spans: ReadonlyArray<[number, number]>): boolean {
+  const crossed = m.lastCrossedAt;
+  if (crossed === undefined || m.gatewayAckedAt !== undefined) return false;
+  const nextConnack = h.connections.find((c) => c.at > crossed)?.at ?? Infinity;
+  return (
+    faults.some((f) => f.kind === 'broker-state-loss' && f.error === undefined && f.startedAt >= crossed && f.startedAt <= nextConnack) &&
+    lostInSpan(m.ackedAt!, spans)
+  );
+}
+
+/**
+ * A command the gateway read and never PUBACKed (its `taken` acknowledgement waiting, or held
+ * for room): whose it was is decided by that process's next CONNACK, as the gateway decides it.
+ * Session present: the broker's again (it sends it again). No session: the gateway's to deliver,
+ * nothing else will bring it back ('gateway'), unless the process was killed before it could
+ * ('killed': the broker lost its copy and the kill the other). No next CONNACK: the gateway's if
+ * the process lived on, the broker's if it was killed first.
+ */
+function heldByGateway(m: MessageRecord, h: History): 'gateway' | 'killed' | undefined {
+  const { readAt, readBy } = m;
+  if (readAt === undefined || readBy === undefined || m.gatewayAckedAt !== undefined) return undefined;
+  const next = h.connections.find((c) => c.incarnation === readBy && c.at > readAt);
+  const died = h.gatewayDowns.find((d) => d.incarnation === readBy && d.at >= readAt);
+  if (next?.sessionPresent) return undefined;
+  if (!next) return died ? undefined : 'gateway';
+  return died && died.at >= next.at ? 'killed' : 'gateway';
+}
 
 /**
  * The verdict over a sealed history. Definitions (docs/reliability.md, "Fault campaign"):
  * a command is lost when the broker acknowledged it to its sender and it never reached the
  * interface, unless a broker-state-loss can explain it (it never crossed to the gateway, or
- * crossed and was never PUBACKed by the gateway before the state went) or a broker kill -9 can
- * (never crossed, PUBACKed to its sender within KILL_WINDOW_MS of the kill): both counted apart; a reply is lost when the broker acknowledged it to the gateway and the
+ * last crossed and was never PUBACKed by the gateway before the state went) or a broker kill -9
+ * can (never crossed, PUBACKed to its sender within KILL_WINDOW_MS of the kill): both counted
+ * apart. A command the gateway read is the gateway's once a CONNACK without a session follows
+ * (`heldByGateway`): then no state loss excuses it. A reply is lost when the broker acknowledged it to the gateway and the
  * receiver never got it (same exception), or when a command was delivered and its reply never
  * left a gateway that stayed alive; a reply that died unsent with a killed gateway is unanswered.
  */
@@ -157,8 +187,17 @@ export function check(h: History, faults: readonly FaultRecord[]): Verdict {
     r.duplicated += Math.max(0, m.received - 1);
     if (m.ackedAt !== undefined && m.delivered === 0) {
       const ackedAt = m.ackedAt;
-      if (m.crossedAt === undefined && lostInSpan(ackedAt, commandSpans)) c.lostWithBrokerState.push(m.id);
-      else if (heldByBrokerAtStateLoss(m, faults, commandSpans)) c.lostWithBrokerState.push(m.id);
+      const held = heldByGateway(m, h);
+      if (held === 'gateway')
+        c.lost.push({
+          id: m.id,
+          side: 'command',
+          at: ackedAt,
+          why: `read by gateway ${m.readBy} (not PUBACKed), which never delivered it although the broker could not send it again (its next CONNACK had no session, or it never reconnected and lived on)`,
+        });
+      else if (held === 'killed') c.lostWithBrokerState.push(m.id);
+      else if (m.crossedAt === undefined && lostInSpan(ackedAt, commandSpans)) c.lostWithBrokerState.push(m.id);
+      else if (heldByBrokerAtStateLoss(m, h, faults, commandSpans)) c.lostWithBrokerState.push(m.id);
       else if (m.crossedAt === undefined && kills.some((k) => ackedAt <= k && ackedAt > k - KILL_WINDOW_MS)) c.lostAtBrokerKill.push(m.id);
       else
         c.lost.push({

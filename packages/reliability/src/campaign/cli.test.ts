@@ -26,8 +26,15 @@ describe('the campaign command line', () => {
     [['--seed', '1', '--duration', '5', '--kinds', 'meteor'], /--kinds: "meteor" is not one of broker-kill/],
     [['--seed', '1', '--duration', '5', '--rate', '0'], /--rate: "0" is not an integer ≥ 1/],
     [['--seed', '1', '--duration', '5', '--colour', 'red'], /Unknown option '--colour'/],
+    [['--seed', '1', '--duration', '5', '--mutant', 'nice'], /--mutant: "nice" is not one of drop-held-messages/],
+    [['--seed', '1', '--duration', '5', '--mutant', 'drop-held-messages', '--core', 'x'], /--core or --mutant, not both/],
   ])('refuses %j with a message naming the option', (argv, message) => {
     expect(() => parseCampaignArgs(argv)).toThrow(message);
+  });
+
+  it('takes another build of core, by path or as a named mutant', () => {
+    expect(parseCampaignArgs(['--seed', '1', '--duration', '5', '--core', 'rel/dist/index.js']).options.core).toMatch(/^\/.*rel\/dist\/index\.js$/);
+    expect(parseCampaignArgs(['--seed', '1', '--duration', '5', '--mutant', 'drop-held-messages']).options.mutant).toBe('drop-held-messages');
   });
 
   it('prints a plan without a length', () => {

@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 // `pnpm campaign`: the seeded fault campaign (docs/reliability.md, "Fault campaign").
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runCampaign, type CampaignOptions } from './campaign.js';
+import { buildMutantCore, MUTANT_NAMES, MUTANTS, type MutantName } from './mutants.js';
 import { ALL_FAULT_KINDS, defaultKinds, firstFaults } from './schedule.js';
 
 const USAGE = `usage: pnpm campaign --seed N (--messages N | --duration SECONDS) [options]
   --seed N                 the seed of everything random (faults: times, kinds, parameters)
   --messages N             stop after N messages, commands and replies together
   --duration S             or after S seconds of load
+  --faults-each N          and not before every kind has been injected N times (with --messages
+                           the count is then a floor: the load goes on until both are met)
   --mode event|polling     the gateway's interface (default event)
   --broker mosquitto|nats-cluster  (default mosquitto)
   --kinds a,b              fault kinds to draw (default: all the broker supports):
@@ -20,6 +26,9 @@ const USAGE = `usage: pnpm campaign --seed N (--messages N | --duration SECONDS)
   --keepalive S            the gateway's keepalive, s (default 2)
   --acknowledge received|taken   the gateway's [MQTT] acknowledge (default taken: with received, a
                            gateway killed -9 loses what it acknowledged into its incoming list)
+  --core PATH              run the gateway on another build of @mg/core (its dist/index.js)
+  --mutant NAME            or on a deliberately broken one, to see the campaign catch it (exit 1):
+                           ${MUTANT_NAMES.map((m) => `${m}: ${MUTANTS[m].what}`).join('\n                           ')}
   --plan N                 print the first N faults of the seed's plan and exit
 Exit code: 0 nothing lost, 1 a loss, 2 bad arguments, 3 incomplete run.`;
 
@@ -39,7 +48,10 @@ function oneOf<T extends string>(name: string, v: string | undefined, allowed: r
 }
 
 /** The options of a command line (exported for its test); throws UsageError with what is wrong. */
-export function parseCampaignArgs(argv: readonly string[]): { options: Omit<CampaignOptions, 'progress'>; plan?: number } {
+export function parseCampaignArgs(argv: readonly string[]): {
+  options: Omit<CampaignOptions, 'progress'> & { mutant?: MutantName };
+  plan?: number;
+} {
   const { values: a } = parseArgs({
     args: [...argv],
     options: Object.fromEntries(
@@ -47,6 +59,7 @@ export function parseCampaignArgs(argv: readonly string[]): { options: Omit<Camp
         'seed',
         'messages',
         'duration',
+        'faults-each',
         'mode',
         'broker',
         'kinds',
@@ -57,6 +70,8 @@ export function parseCampaignArgs(argv: readonly string[]): { options: Omit<Camp
         'backlog',
         'keepalive',
         'acknowledge',
+        'core',
+        'mutant',
         'plan',
       ].map((k) => [k, { type: 'string' as const }]),
     ),
@@ -68,11 +83,13 @@ export function parseCampaignArgs(argv: readonly string[]): { options: Omit<Camp
   const messages = int('messages', a.messages, undefined);
   const durationS = int('duration', a.duration, undefined);
   if (plan === undefined && (messages === undefined) === (durationS === undefined)) throw new UsageError('give one of --messages N or --duration SECONDS');
+  if (a.core !== undefined && a.mutant !== undefined) throw new UsageError('give --core or --mutant, not both');
   const kinds = a.kinds?.split(',').map((k) => oneOf('kinds', k.trim(), ALL_FAULT_KINDS)!);
   const options = {
     seed,
     messages,
     durationS,
+    faultsEach: int('faults-each', a['faults-each'], undefined),
     mode: oneOf('mode', a.mode, ['event', 'polling'] as const, 'event')!,
     broker: oneOf('broker', a.broker, ['mosquitto', 'nats-cluster'] as const, 'mosquitto')!,
     kinds,
@@ -83,6 +100,8 @@ export function parseCampaignArgs(argv: readonly string[]): { options: Omit<Camp
     backlog: int('backlog', a.backlog, 5000)!,
     keepaliveS: int('keepalive', a.keepalive, 2)!,
     acknowledge: oneOf('acknowledge', a.acknowledge, ['received', 'taken'] as const, 'taken'),
+    core: a.core === undefined ? undefined : resolve(a.core),
+    mutant: oneOf('mutant', a.mutant, MUTANT_NAMES),
     replay: `pnpm campaign ${argv.join(' ')}`,
   };
   return { options, plan };
@@ -96,14 +115,29 @@ async function main(): Promise<number> {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}\n`);
     return 2;
   }
-  const { options, plan } = parsed;
+  const { options: given, plan } = parsed;
+  const { mutant, ...options } = given;
   if (plan !== undefined) {
     const kinds = options.kinds ?? defaultKinds(options.broker);
     for (const f of firstFaults(options.seed, { kinds, faultsPerMinute: options.faultsPerMinute, keepaliveS: options.keepaliveS }, plan))
       process.stdout.write(`#${f.index} +${(f.atMs / 1000).toFixed(3)} s ${f.kind} for ${f.durationMs} ms\n`);
     return 0;
   }
-  const result = await runCampaign({ ...options, progress: (line) => process.stderr.write(`${line}\n`) });
+  // Ctrl-C ends a long run with its verdict so far (faults healed, drained); a second one quits.
+  const stop = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('campaign: stopping: healing the faults, draining, then the summary (Ctrl-C again quits at once)\n');
+    stop.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  const core = mutant ? buildMutantCore(mutant, mkdtempSync(join(tmpdir(), 'mg-mutant-'))) : options.core;
+  const result = await runCampaign({
+    ...options,
+    core,
+    coreName: mutant && `mutant ${mutant} (${MUTANTS[mutant].what})`,
+    signal: stop.signal,
+    progress: (line) => process.stderr.write(`${line}\n`),
+  });
   process.stdout.write(`${result.summary}\n`);
   if (result.lossReport) process.stdout.write(`\n${result.lossReport}\n`);
   process.stdout.write(`Files of the run (gateway records, logs): ${result.dir}\n`);

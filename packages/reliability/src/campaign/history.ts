@@ -24,6 +24,11 @@ export interface MessageRecord {
   sentAt?: number;
   ackedAt?: number;
   crossedAt?: number;
+  /** The last time it crossed (a broker sends again what a lost connection left unacknowledged). */
+  lastCrossedAt?: number;
+  /** The gateway's last record of having read it (in its incoming list), and which process read it. */
+  readAt?: number;
+  readBy?: number;
   /** The gateway's first PUBACK of the command (seen by the tap as it left the gateway). */
   gatewayAckedAt?: number;
   delivered: number;
@@ -53,6 +58,8 @@ export class History {
   readonly crossedTimes: number[] = [];
   /** The receiver's SUBACKs. */
   readonly subscribedTimes: number[] = [];
+  /** The CONNACKs the gateway got, with their sessionPresent. */
+  readonly connections: Array<{ at: number; incarnation?: number; sessionPresent: boolean }> = [];
   /** Gateway processes ending, with their incarnation. */
   readonly gatewayDowns: Array<{ at: number; incarnation?: number }> = [];
   readonly timeline: TimelineEvent[] = [];
@@ -74,6 +81,8 @@ export class History {
     }
     if (e.id === undefined) {
       if (e.kind === 'gateway-down') this.gatewayDowns.push({ at: e.at, incarnation: e.incarnation });
+      if (e.kind === 'connack' && e.sessionPresent !== undefined)
+        this.connections.push({ at: e.at, incarnation: e.incarnation, sessionPresent: e.sessionPresent });
       this.timeline.push(e as TimelineEvent);
       return;
     }
@@ -89,7 +98,14 @@ export class History {
         break;
       case 'crossed':
         r.crossedAt = first(r.crossedAt);
+        r.lastCrossedAt = Math.max(r.lastCrossedAt ?? e.at, e.at);
         this.crossedTimes.push(e.at);
+        break;
+      case 'read':
+        if (r.readAt === undefined || e.at >= r.readAt) {
+          r.readAt = e.at;
+          r.readBy = e.incarnation;
+        }
         break;
       case 'gateway-acked':
         r.gatewayAckedAt = first(r.gatewayAckedAt);
@@ -123,6 +139,7 @@ export class History {
     ascending(this.crossedTimes);
     ascending(this.subscribedTimes);
     this.gatewayDowns.sort((a, b) => a.at - b.at);
+    this.connections.sort((a, b) => a.at - b.at);
     this.timeline.sort((a, b) => a.at - b.at);
     return this;
   }

@@ -14,6 +14,8 @@ export interface RunFacts {
   /** Received replies naming no command (not the campaign's). */
   strays: number;
   memory?: MemoryFigures;
+  /** The gateway ran on another build of @mg/core (`--core`, `--mutant`): which. */
+  core?: string;
 }
 
 /** A line of the system's log, with when the campaign got it. */
@@ -33,7 +35,7 @@ export function formatSummary(v: Verdict, f: RunFacts): string {
   const r = v.replies;
   const lost = lostCount(v);
   const lines = [
-    `Fault campaign: seed ${f.seed}, ${f.mode} mode, ${f.broker}, ${f.seconds.toFixed(0)} s`,
+    `Fault campaign: seed ${f.seed}, ${f.mode} mode, ${f.broker}, ${f.seconds.toFixed(0)} s${f.core ? `; gateway on ${f.core}` : ''}`,
     `Messages: ${n(v.messages)} (commands acknowledged by the broker ${n(c.acked)}, replies ${n(Math.max(r.received, r.acked))})`,
     `Commands: sent ${n(c.sent)}, acknowledged ${n(c.acked)}, delivered ${n(c.delivered)}, never acknowledged ${n(c.unacked)}`,
     `Replies: pushed ${n(r.replied)}, acknowledged to the gateway ${n(r.acked)}, received ${n(r.received)}`,
@@ -76,6 +78,9 @@ function messageLines(m: MessageRecord): Array<{ at: number; text: string }> {
   add(m.sentAt, `published by its sender (${m.sent} time(s))`);
   add(m.ackedAt, 'PUBACK to its sender');
   add(m.crossedAt, 'crossed to the gateway');
+  if (m.lastCrossedAt !== m.crossedAt) add(m.lastCrossedAt, 'crossed to the gateway again (last time)');
+  add(m.readAt, `read by gateway #${m.readBy ?? '?'} (last time)`);
+  add(m.gatewayAckedAt, 'PUBACKed by the gateway');
   add(m.deliveredAt, `delivered to the interface (${m.delivered} time(s), gateway #${m.deliveredBy ?? '?'})`);
   add(m.replyAckedAt, `reply PUBACKed to the gateway (${m.replied} pushed)`);
   add(m.receivedAt, `reply received (${m.received} time(s))`);

@@ -23,14 +23,18 @@ export interface SystemOptions {
   dir: string; // a fresh temp dir for configs, logs, persistence, delivery files
   keepaliveS?: number; // gateway keepalive (small, e.g. 2-3 s, so half-open links are found)
   acknowledge?: 'received' | 'taken'; // passed to [MQTT] acknowledge once `flow` has it
+  core?: string; // the entry file of another build of @mg/core for the gateway (a release, a mutant)
   log(line: string): void; // everything notable (faults, restarts), for the failing-run window
 }
 export interface HistoryEvent {
   at: number;
-  kind: 'crossed' | 'delivered' | 'replied' | 'reply-acked' | 'gateway-up' | 'gateway-down' | 'connected' | 'disconnected' | 'gateway-acked';
+  kind:
+    'crossed' | 'read' | 'delivered' | 'replied' | 'reply-acked' | 'gateway-up' | 'gateway-down' | 'connack' | 'connected' | 'disconnected' | 'gateway-acked';
   id?: string;
   incarnation?: number;
   detail?: string;
+  /** A CONNACK (`connack`): the broker kept the gateway's session. */
+  sessionPresent?: boolean;
 }
 export interface ActiveFault {
   kind: FaultKind;
@@ -100,7 +104,7 @@ function gatewayConf(o: SystemOptions, proxies: readonly TcpProxy[]): string {
 }
 
 /**
- * Reads the records files as they grow: `<at> delivered|replied <id>` lines, one file per
+ * Reads the records files as they grow: `<at> read|delivered|replied <id>` lines, one file per
  * incarnation (incarnation n is file n). Only whole lines are taken; the rest waits for more.
  */
 function recordReader(files: () => readonly string[], emit: (e: HistoryEvent) => void): () => void {
@@ -125,7 +129,7 @@ function recordReader(files: () => readonly string[], emit: (e: HistoryEvent) =>
         state.rest = lines.pop() ?? '';
         for (const line of lines) {
           const [at, kind, id] = line.split(' ');
-          if ((kind === 'delivered' || kind === 'replied') && id) emit({ at: Number(at), kind, id, incarnation: i + 1 });
+          if ((kind === 'read' || kind === 'delivered' || kind === 'replied') && id) emit({ at: Number(at), kind, id, incarnation: i + 1 });
         }
       } finally {
         closeSync(fd);
@@ -207,7 +211,7 @@ export async function startCampaignSystem(o: SystemOptions): Promise<CampaignSys
     supervisor = startSupervisor({
       script: GATEWAY,
       args: ['-c', conf],
-      env: { CAMPAIGN_MODE: o.mode },
+      env: { CAMPAIGN_MODE: o.mode, ...(o.core ? { CAMPAIGN_CORE: o.core } : {}) },
       dir: o.dir,
       log: (line) => o.log(line),
       onLifecycle: (kind, incarnation, detail) => {

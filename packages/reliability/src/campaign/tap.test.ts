@@ -67,16 +67,17 @@ test("the gateway's PUBACK of a command that crossed is gateway-acked, by packet
   ]);
 });
 
-test('connected at the SUBACK after a CONNACK, with its sessionPresent; disconnected once, at the first side that closes', () => {
+test('a CONNACK is told with its sessionPresent, connected at the SUBACK after it; disconnected once, at the first side that closes', () => {
   const { t, events } = tap();
   t.onConnection(3, 'open');
   t.onData({ connection: 3, direction: 'down', stage: 'out', chunk: connack(false) });
-  expect(events).toEqual([]);
+  expect(events).toEqual([{ kind: 'connack', sessionPresent: false }]);
   t.onData({ connection: 3, direction: 'down', stage: 'out', chunk: suback });
   t.onConnection(3, 'client-closed');
   t.onConnection(3, 'target-closed');
   t.onConnection(3, 'close');
   expect(events).toEqual([
+    { kind: 'connack', sessionPresent: false },
     { kind: 'connected', detail: 'node 1 sessionPresent=false' },
     { kind: 'disconnected', detail: 'node 1 connection 3: gateway side closed' },
   ]);

@@ -9,6 +9,8 @@ export type TapEvent =
   | { kind: 'gateway-acked'; id: string }
   /** The broker PUBACKed a reply the gateway published: from now on the reply is the broker's. */
   | { kind: 'reply-acked'; id: string }
+  /** A CONNACK accepting the gateway: whether the broker kept its session (the gateway decides its held messages on it). */
+  | { kind: 'connack'; sessionPresent: boolean }
   /** The CONNACK (its sessionPresent in the detail) and then the first SUBACK of a connection. */
   | { kind: 'connected'; detail: string }
   | { kind: 'disconnected'; detail: string };
@@ -73,6 +75,7 @@ export function createTap(o: TapOptions): { onData(d: ProxyData): void; onConnec
       const code = packet.returnCode ?? packet.reasonCode ?? 0;
       if (code !== 0) return o.emit({ kind: 'disconnected', detail: `${o.node}: CONNACK refused (${code})` });
       stream.sessionPresent = packet.sessionPresent;
+      o.emit({ kind: 'connack', sessionPresent: packet.sessionPresent });
     } else if (key === 'down:out' && packet.cmd === 'suback' && stream.sessionPresent !== undefined && !stream.connected) {
       // Connected means subscribed: before the SUBACK, a broker that lost the session routes
       // nothing to the gateway, and a command sent then is the broker's loss, not the gateway's.
