@@ -29,7 +29,7 @@ const base = (seed: number, mode: 'event' | 'polling', durationS: number, faults
   faultsPerMinute,
   senders: 2,
   window: 100,
-  backlog: 3000,
+  backlog: 300,
   keepaliveS: 2,
   // taken: with received, a gateway killed -9 during a stall loses what it acknowledged into its list.
   acknowledge: 'taken',

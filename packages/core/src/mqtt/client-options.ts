@@ -28,6 +28,16 @@ export function mqttDebug(debug = process.env.DEBUG ?? ''): boolean {
  * MQTT.js's options for a connection: the first reconnection delay and the last will's payload
  * come from the caller (its backoff, its availability payloads).
  */
+/**
+ * How long an attempt waits for its CONNACK: 1.5 keepalives, between 2 and 10 s. Before the
+ * CONNACK no keepalive runs, so a CONNECT lost in a half-open link would otherwise hold the
+ * gateway for the whole timeout; who set a short keepalive to notice dead links fast wants this
+ * one noticed as fast.
+ */
+export function connectTimeoutMs(keepaliveS: number): number {
+  return keepaliveS > 0 ? Math.min(10_000, Math.max(2_000, keepaliveS * 1500)) : 10_000;
+}
+
 export function clientOptions(o: ConnectionOptions, reconnectPeriod: number, willPayload: string): IClientOptions {
   return {
     clientId: o.clientId,
@@ -42,7 +52,7 @@ export function clientOptions(o: ConnectionOptions, reconnectPeriod: number, wil
     rejectUnauthorized: o.rejectUnauthorized,
     reconnectPeriod,
     reconnectOnConnackError: true,
-    connectTimeout: o.connectTimeoutMs ?? 10_000,
+    connectTimeout: o.connectTimeoutMs ?? connectTimeoutMs(o.keepalive),
     // MQTT.js logs every packet through the debug module: even when off, that costs about 6 %
     // of the gateway's time per message. Its logs come back with DEBUG=mqttjs* (or `*`).
     log: mqttDebug() ? undefined : noLog,

@@ -40,7 +40,7 @@ export interface ConnectionOptions {
   outboxSize: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
-  /** How long to wait for the broker's CONNACK. Default 10 s. */
+  /** How long to wait for the broker's CONNACK. Default 1.5 keepalives, 2 to 10 s (`connectTimeoutMs()`). */
   connectTimeoutMs?: number;
 }
 

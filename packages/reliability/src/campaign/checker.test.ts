@@ -97,14 +97,14 @@ describe('the checker', () => {
   });
 
   it('does not excuse a command that crossed before a state loss when the gateway reconnected in between (the broker had sent it again)', () => {
-    const stateLoss: FaultRecord = { index: 0, kind: 'broker-state-loss', startedAt: 500, healedAt: 600 };
+    const stateLoss: FaultRecord = { index: 0, kind: 'broker-state-loss', startedAt: 2500, healedAt: 2600 };
     const events: CampaignEvent[] = [
       // Crossed at 92 into a paused gateway; a network cut, and at 300 a CONNACK with the session:
-      // the broker would have sent it again then. The state loss at 500 is no excuse.
+      // the broker would have sent it again then. The state loss at 2500 is no excuse.
       ...without(roundTrip('c0', 90), 'delivered', 'replied', 'reply-acked', 'received'),
       { at: 300, kind: 'connack', sessionPresent: true, incarnation: 1 },
       // Crossed after that CONNACK, still unPUBACKed when the state went: the broker's.
-      ...without(roundTrip('c1', 400), 'delivered', 'replied', 'reply-acked', 'received'),
+      ...without(roundTrip('c1', 2400), 'delivered', 'replied', 'reply-acked', 'received'),
     ];
     const v = verdict(events, [stateLoss]);
     expect(v.commands.lostWithBrokerState).toEqual(['c1']);
@@ -140,20 +140,29 @@ describe('the checker', () => {
     expect(other.commands.lost.map((l) => l.id)).toEqual(['c0']);
   });
 
-  it('counts apart a command PUBACKed to its sender just before a broker kill -9 that never crossed, and nothing else', () => {
-    const kill: FaultRecord = { index: 0, kind: 'broker-kill', startedAt: 1000, healedAt: 2000 };
+  it('counts apart what the broker acknowledged since its last save before a kill -9 and the gateway never PUBACKed, and nothing else', () => {
+    const kill: FaultRecord = { index: 0, kind: 'broker-kill', startedAt: 2000, healedAt: 3000 };
     const lostBefore = (id: string, ackedAt: number) => without(roundTrip(id, ackedAt - 1), 'crossed', 'delivered', 'replied', 'reply-acked', 'received');
     const events = [
-      ...lostBefore('c0', 999), // 1 ms before the kill was done: Mosquitto had not saved it
-      ...lostBefore('c1', 1000 - KILL_WINDOW_MS - 5), // long before: the broker had time to save it
-      ...lostBefore('c2', 1500), // after the kill: no broker acknowledged it then, yet it is lost
-      // Crossed just before the kill, never delivered: the kill is no excuse.
-      ...without(roundTrip('c3', 997), 'delivered', 'replied', 'reply-acked', 'received'),
+      ...lostBefore('c0', 1999), // just before the kill: not saved yet
+      ...lostBefore('c1', 2000 - KILL_WINDOW_MS - 5), // long before: the broker had saved it
+      ...lostBefore('c2', 2500), // after the kill: no broker acknowledged it then, yet it is lost
+      // Crossed just before the kill, unPUBACKed: the restarted broker does not know it any more.
+      ...without(roundTrip('c3', 1997), 'delivered', 'replied', 'reply-acked', 'received'),
+      // PUBACKed by the gateway, never delivered: the gateway's, kill or not.
+      ...without(roundTrip('c4', 1997), 'delivered', 'replied', 'reply-acked', 'received'),
+      { at: 1999, kind: 'gateway-acked', id: 'c4' },
+      // A reply the broker acknowledged to the gateway just before the kill, never received.
+      ...without(roundTrip('c5', 1990), 'received'),
+      // One acknowledged long before, never received: lost.
+      ...without(roundTrip('c6', 100), 'received'),
     ];
     const v = verdict(events, [kill]);
-    expect(v.commands.lostAtBrokerKill).toEqual(['c0']);
-    expect(v.commands.lost.map((l) => l.id).sort()).toEqual(['c1', 'c2', 'c3']);
-    expect(lostCount(v)).toBe(3);
+    expect(v.commands.lostAtBrokerKill.sort()).toEqual(['c0', 'c3']);
+    expect(v.commands.lost.map((l) => l.id).sort()).toEqual(['c1', 'c2', 'c4']);
+    expect(v.replies.lostAtBrokerKill).toEqual(['c5']);
+    expect(v.replies.lost.map((l) => l.id)).toEqual(['c6']);
+    expect(lostCount(v)).toBe(4);
   });
 
   it('counts apart replies acknowledged before the receiver had subscribed again after a state loss', () => {

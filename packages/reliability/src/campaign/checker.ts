@@ -49,8 +49,8 @@ export interface Verdict {
     lostWithBrokerState: string[];
     /**
      * The broker's loss at a kill -9: acknowledged to the sender at most KILL_WINDOW_MS before a
-     * broker kill (-9, with or without its state) was done, never crossed to the gateway:
-     * Mosquitto PUBACKs before its autosave has written the message.
+     * broker kill (-9, with or without its state) was done, never PUBACKed by the gateway:
+     * Mosquitto saves its state periodically and restarts from its last save.
      */
     lostAtBrokerKill: string[];
   };
@@ -64,6 +64,8 @@ export interface Verdict {
     duplicated: number;
     lost: Loss[];
     lostWithBrokerState: string[];
+    /** Acknowledged to the gateway at most KILL_WINDOW_MS before a broker kill -9, never received. */
+    lostAtBrokerKill: string[];
     /** Delivered commands whose reply never left a gateway that was killed or crashed meanwhile. */
     unanswered: number;
   };
@@ -100,27 +102,34 @@ const lostInSpan = (t: number, spans: ReadonlyArray<[number, number]>) => spans.
 
 /**
  * How long before a broker kill's completion (the fault's start: SIGKILL sent and the process
- * gone) a PUBACK to a sender may have come from a message Mosquitto had not yet saved.
- * Measured: it loses what it PUBACKed 0-2 ms before the signal despite autosave_on_changes;
- * the rest of the window is the time the kill took to complete.
+ * gone) an acknowledgement may have come from a message Mosquitto had not saved. The campaign's
+ * Mosquitto saves its state every second (saving at every change made each save as long as its
+ * queue and the broker the bottleneck): a kill -9 loses what it acknowledged since its last
+ * save, up to a second, plus the time a busy broker takes to get to the save.
  */
-export const KILL_WINDOW_MS = 25;
+export const KILL_WINDOW_MS = 1500;
 
 /** Broker kills -9 (with or without the state), by the time they were complete. */
 const killTimes = (faults: readonly FaultRecord[]) =>
   faults.filter((f) => (f.kind === 'broker-kill' || f.kind === 'broker-state-loss') && f.error === undefined).map((f) => f.startedAt);
 
 /**
- * The broker still had it to send when a state loss began: it last crossed to the gateway
- * (which never PUBACKed it), and a state loss began before the gateway's next CONNACK (at which
- * a broker that had kept it would have sent it again, crossing once more).
+ * How much earlier than the relay read it a broker killed -9 may have sent a command: bytes it
+ * wrote just before its death are read by the relay after the kill completed.
+ */
+const SENT_SLACK_MS = 100;
+
+/**
+ * The broker still had it to send when a state loss began: it last sent it toward the gateway
+ * (which never PUBACKed it) before the state loss, and no CONNACK came in between (at which a
+ * broker that had kept it would have sent it again). Times are the broker's side of the relay.
  */
 function heldByBrokerAtStateLoss(m: MessageRecord, h: History, faults: readonly FaultRecord[], spans: ReadonlyArray<[number, number]>): boolean {
-  const crossed = m.lastCrossedAt;
-  if (crossed === undefined || m.gatewayAckedAt !== undefined) return false;
-  const nextConnack = h.connections.find((c) => c.at > crossed)?.at ?? Infinity;
+  const sent = m.lastBrokerSentAt ?? m.lastCrossedAt;
+  if (sent === undefined || m.gatewayAckedAt !== undefined) return false;
+  const nextConnack = h.connections.find((c) => c.at > sent)?.at ?? Infinity;
   return (
-    faults.some((f) => f.kind === 'broker-state-loss' && f.error === undefined && f.startedAt >= crossed && f.startedAt <= nextConnack) &&
+    faults.some((f) => f.kind === 'broker-state-loss' && f.error === undefined && f.startedAt >= sent - SENT_SLACK_MS && f.startedAt <= nextConnack) &&
     lostInSpan(m.ackedAt!, spans)
   );
 }
@@ -148,7 +157,7 @@ function heldByGateway(m: MessageRecord, h: History): 'gateway' | 'killed' | und
  * a command is lost when the broker acknowledged it to its sender and it never reached the
  * interface, unless a broker-state-loss can explain it (it never crossed to the gateway, or
  * last crossed and was never PUBACKed by the gateway before the state went) or a broker kill -9
- * can (never crossed, PUBACKed to its sender within KILL_WINDOW_MS of the kill): both counted
+ * can (never PUBACKed by the gateway, PUBACKed to its sender within KILL_WINDOW_MS of the kill): both counted
  * apart. A command the gateway read is the gateway's once a CONNACK without a session follows
  * (`heldByGateway`): then no state loss excuses it. A reply is lost when the broker acknowledged it to the gateway and the
  * receiver never got it (same exception), or when a command was delivered and its reply never
@@ -158,9 +167,10 @@ export function check(h: History, faults: readonly FaultRecord[]): Verdict {
   const commandSpans = stateLossSpans(faults, h.crossedTimes);
   const replySpans = stateLossSpans(faults, h.subscribedTimes);
   const kills = killTimes(faults);
+  const beforeKill = (ackedAt: number) => kills.some((k) => ackedAt <= k && ackedAt > k - KILL_WINDOW_MS);
   const v: Verdict = {
     commands: { sent: 0, acked: 0, unacked: 0, delivered: 0, duplicated: 0, lost: [], lostWithBrokerState: [], lostAtBrokerKill: [] },
-    replies: { replied: 0, acked: 0, received: 0, duplicated: 0, lost: [], lostWithBrokerState: [], unanswered: 0 },
+    replies: { replied: 0, acked: 0, received: 0, duplicated: 0, lost: [], lostWithBrokerState: [], lostAtBrokerKill: [], unanswered: 0 },
     unknownIds: 0,
     messages: 0,
     faults: {},
@@ -198,7 +208,7 @@ export function check(h: History, faults: readonly FaultRecord[]): Verdict {
       else if (held === 'killed') c.lostWithBrokerState.push(m.id);
       else if (m.crossedAt === undefined && lostInSpan(ackedAt, commandSpans)) c.lostWithBrokerState.push(m.id);
       else if (heldByBrokerAtStateLoss(m, h, faults, commandSpans)) c.lostWithBrokerState.push(m.id);
-      else if (m.crossedAt === undefined && kills.some((k) => ackedAt <= k && ackedAt > k - KILL_WINDOW_MS)) c.lostAtBrokerKill.push(m.id);
+      else if (m.gatewayAckedAt === undefined && beforeKill(ackedAt)) c.lostAtBrokerKill.push(m.id);
       else
         c.lost.push({
           id: m.id,
@@ -215,6 +225,7 @@ export function check(h: History, faults: readonly FaultRecord[]): Verdict {
     if (m.received > 0) continue;
     if (m.replyAckedAt !== undefined) {
       if (lostInSpan(m.replyAckedAt, replySpans)) r.lostWithBrokerState.push(m.id);
+      else if (beforeKill(m.replyAckedAt)) r.lostAtBrokerKill.push(m.id);
       else r.lost.push({ id: m.id, side: 'reply', at: m.replyAckedAt, why: 'reply acknowledged to the gateway, never received' });
     } else if (m.delivered > 0) {
       if (gatewayDownAfter(m)) r.unanswered++;

@@ -22,7 +22,8 @@ const USAGE = `usage: pnpm campaign --seed N (--messages N | --duration SECONDS)
   --faults-per-minute N    mean rate of fault starts (default 40)
   --senders N              publishing clients (default 2)
   --window N               unacknowledged commands per sender (default 200)
-  --backlog N              commands acknowledged, not yet answered (in the last 30 s), at most (default 5000)
+  --backlog N              commands acknowledged, not yet delivered (in the last 5 s), at most (default 300:
+                           Mosquitto saves its whole state at every change, a long queue slows it down)
   --keepalive S            the gateway's keepalive, s (default 2)
   --acknowledge received|taken   the gateway's [MQTT] acknowledge (default taken: with received, a
                            gateway killed -9 loses what it acknowledged into its incoming list)
@@ -97,7 +98,7 @@ export function parseCampaignArgs(argv: readonly string[]): {
     faultsPerMinute: int('faults-per-minute', a['faults-per-minute'], 40)!,
     senders: int('senders', a.senders, 2)!,
     window: int('window', a.window, 200)!,
-    backlog: int('backlog', a.backlog, 5000)!,
+    backlog: int('backlog', a.backlog, 300)!,
     keepaliveS: int('keepalive', a.keepalive, 2)!,
     acknowledge: oneOf('acknowledge', a.acknowledge, ['received', 'taken'] as const, 'taken'),
     core: a.core === undefined ? undefined : resolve(a.core),

@@ -15,6 +15,8 @@ export class FaultRunner {
   private readonly chains: Record<FaultFamily, Promise<void>> = { broker: Promise.resolve(), link: Promise.resolve(), gateway: Promise.resolve() };
   private readonly stopping = new AbortController();
   private readonly planning: Promise<void>;
+  /** Told as each fault takes effect. */
+  onStarted: (kind: FaultRecord['kind']) => void = () => undefined;
 
   constructor(
     private readonly system: CampaignSystem,
@@ -69,6 +71,7 @@ export class FaultRunner {
       const fault = await this.system.inject(p.kind, seededRandom(p.seed));
       record.startedAt = fault.startedAt;
       this.active.add(record);
+      this.onStarted(p.kind);
       this.log(`fault #${p.index} ${p.kind} started (planned at +${(p.atMs / 1000).toFixed(3)} s for ${p.durationMs} ms)`);
       await this.until(fault.startedAt + p.durationMs);
       await fault.heal();

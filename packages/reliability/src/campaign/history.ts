@@ -26,6 +26,8 @@ export interface MessageRecord {
   crossedAt?: number;
   /** The last time it crossed (a broker sends again what a lost connection left unacknowledged). */
   lastCrossedAt?: number;
+  /** The last time the broker sent it toward the gateway (its own time: before any added latency). */
+  lastBrokerSentAt?: number;
   /** The gateway's last record of having read it (in its incoming list), and which process read it. */
   readAt?: number;
   readBy?: number;
@@ -100,6 +102,9 @@ export class History {
         r.crossedAt = first(r.crossedAt);
         r.lastCrossedAt = Math.max(r.lastCrossedAt ?? e.at, e.at);
         this.crossedTimes.push(e.at);
+        break;
+      case 'broker-sent':
+        r.lastBrokerSentAt = Math.max(r.lastBrokerSentAt ?? e.at, e.at);
         break;
       case 'read':
         if (r.readAt === undefined || e.at >= r.readAt) {

@@ -41,7 +41,7 @@ export function formatSummary(v: Verdict, f: RunFacts): string {
     `Replies: pushed ${n(r.replied)}, acknowledged to the gateway ${n(r.acked)}, received ${n(r.received)}`,
     `Lost: ${n(lost)} (commands ${n(c.lost.length)}, replies ${n(r.lost.length)})`,
     `Lost with the broker's state (broker-state-loss, counted apart): commands ${n(c.lostWithBrokerState.length)}, replies ${n(r.lostWithBrokerState.length)}`,
-    `Lost by the broker at a kill -9 (PUBACKed to the sender within ${KILL_WINDOW_MS} ms of the kill, never sent on; counted apart): commands ${n(c.lostAtBrokerKill.length)}`,
+    `Lost by the broker at a kill -9 (acknowledged in the ${n(KILL_WINDOW_MS)} ms before it, after its last save; counted apart): commands ${n(c.lostAtBrokerKill.length)}, replies ${n(r.lostAtBrokerKill.length)}`,
     `Duplicated: commands ${n(c.duplicated)}, replies ${n(r.duplicated)}`,
     `Unanswered (reply died unsent with a killed gateway): ${n(r.unanswered)}`,
     `Gateway processes started: ${f.gatewayStarts}; ids nobody sent: ${v.unknownIds + f.strays}`,
@@ -79,6 +79,7 @@ function messageLines(m: MessageRecord): Array<{ at: number; text: string }> {
   add(m.ackedAt, 'PUBACK to its sender');
   add(m.crossedAt, 'crossed to the gateway');
   if (m.lastCrossedAt !== m.crossedAt) add(m.lastCrossedAt, 'crossed to the gateway again (last time)');
+  add(m.lastBrokerSentAt, 'sent by the broker toward the gateway (last time)');
   add(m.readAt, `read by gateway #${m.readBy ?? '?'} (last time)`);
   add(m.gatewayAckedAt, 'PUBACKed by the gateway');
   add(m.deliveredAt, `delivered to the interface (${m.delivered} time(s), gateway #${m.deliveredBy ?? '?'})`);

@@ -29,7 +29,18 @@ export interface SystemOptions {
 export interface HistoryEvent {
   at: number;
   kind:
-    'crossed' | 'read' | 'delivered' | 'replied' | 'reply-acked' | 'gateway-up' | 'gateway-down' | 'connack' | 'connected' | 'disconnected' | 'gateway-acked';
+    | 'crossed'
+    | 'broker-sent'
+    | 'read'
+    | 'delivered'
+    | 'replied'
+    | 'reply-acked'
+    | 'gateway-up'
+    | 'gateway-down'
+    | 'connack'
+    | 'connected'
+    | 'disconnected'
+    | 'gateway-acked';
   id?: string;
   incarnation?: number;
   detail?: string;

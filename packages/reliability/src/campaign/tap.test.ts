@@ -37,6 +37,8 @@ test('a command written to the gateway crossed, even split across chunks; one sw
   expect(events).toEqual([
     { kind: 'crossed', id: 'a' },
     { kind: 'crossed', id: 'b' },
+    // The broker sent it; the relay swallowed it: it never crossed.
+    { kind: 'broker-sent', id: 'c' },
   ]);
 });
 
@@ -50,6 +52,18 @@ test("the broker's PUBACK of a reply is reply-acked by packet id, per connection
   // A second PUBACK of the same id acknowledges nothing new.
   t.onData({ connection: 2, direction: 'down', stage: 'in', chunk: mqttPacket.generate({ cmd: 'puback', messageId: 7 }) });
   expect(events).toEqual([{ kind: 'reply-acked', id: 'y' }]);
+});
+
+test('a command is broker-sent when read from the broker, crossed when written to the gateway', () => {
+  const { t, events } = tap();
+  t.onConnection(1, 'open');
+  t.onData({ connection: 1, direction: 'down', stage: 'in', chunk: publish('r/C', 'a', 5) });
+  expect(events).toEqual([{ kind: 'broker-sent', id: 'a' }]);
+  t.onData({ connection: 1, direction: 'down', stage: 'out', chunk: publish('r/C', 'a', 5) });
+  expect(events).toEqual([
+    { kind: 'broker-sent', id: 'a' },
+    { kind: 'crossed', id: 'a' },
+  ]);
 });
 
 test("the gateway's PUBACK of a command that crossed is gateway-acked, by packet id, per connection", () => {
@@ -70,6 +84,8 @@ test("the gateway's PUBACK of a command that crossed is gateway-acked, by packet
 test('a CONNACK is told with its sessionPresent, connected at the SUBACK after it; disconnected once, at the first side that closes', () => {
   const { t, events } = tap();
   t.onConnection(3, 'open');
+  // The broker's CONNACK, read as the broker sent it; the relay writes it out later (not counted twice).
+  t.onData({ connection: 3, direction: 'down', stage: 'in', chunk: connack(false) });
   t.onData({ connection: 3, direction: 'down', stage: 'out', chunk: connack(false) });
   expect(events).toEqual([{ kind: 'connack', sessionPresent: false }]);
   t.onData({ connection: 3, direction: 'down', stage: 'out', chunk: suback });

@@ -5,11 +5,13 @@ import type { ProxyConnectionEvent, ProxyData } from '@mg/test-helpers';
 export type TapEvent =
   /** A command PUBLISH was written to the gateway's socket. */
   | { kind: 'crossed'; id: string }
+  /** The broker sent a command toward the gateway (read from the broker's socket: before any added latency or loss). */
+  | { kind: 'broker-sent'; id: string }
   /** The gateway PUBACKed a command (with `received` on entry to its list, with `taken` when its interface took it). */
   | { kind: 'gateway-acked'; id: string }
   /** The broker PUBACKed a reply the gateway published: from now on the reply is the broker's. */
   | { kind: 'reply-acked'; id: string }
-  /** A CONNACK accepting the gateway: whether the broker kept its session (the gateway decides its held messages on it). */
+  /** A CONNACK accepting the gateway, as the broker sent it: whether it kept the session (the gateway decides its held messages on it). */
   | { kind: 'connack'; sessionPresent: boolean }
   /** The CONNACK (its sessionPresent in the detail) and then the first SUBACK of a connection. */
   | { kind: 'connected'; detail: string }
@@ -45,9 +47,9 @@ const asBuffer = (p: string | Buffer) => (typeof p === 'string' ? Buffer.from(p)
 /**
  * Parses the MQTT byte streams a TcpProxy relays for one node: `crossed` from what is written to
  * the gateway (bytes swallowed by a fault never crossed), `gateway-acked` from the gateway's
- * PUBACK of such a command (as it left the gateway), `reply-acked` from what the broker
- * sends (its PUBACK, even if the gateway never sees it), and each connection's CONNACK (with
- * `sessionPresent`) and end. Packet ids are per connection: each has its own parsers.
+ * PUBACK of such a command (as it left the gateway), `broker-sent`, `reply-acked` and each
+ * connection's CONNACK (with `sessionPresent`) from what the broker sends, as it sends it (even
+ * if the gateway never sees it), and each connection's end. Packet ids are per connection: each has its own parsers.
  */
 export function createTap(o: TapOptions): { onData(d: ProxyData): void; onConnection(connection: number, event: ProxyConnectionEvent): void } {
   const streams = new Map<number, Stream>();
@@ -66,16 +68,20 @@ export function createTap(o: TapOptions): { onData(d: ProxyData): void; onConnec
       if (id === undefined) return;
       stream.commands.delete(packet.messageId);
       o.emit({ kind: 'gateway-acked', id });
+    } else if (key === 'down:in' && packet.cmd === 'publish') {
+      // The broker's own time: a latency fault delays the crossing, not the sending.
+      const id = o.commandId(packet.topic, asBuffer(packet.payload));
+      if (id !== undefined) o.emit({ kind: 'broker-sent', id });
+    } else if (key === 'down:in' && packet.cmd === 'connack') {
+      const code = packet.returnCode ?? packet.reasonCode ?? 0;
+      if (code !== 0) return o.emit({ kind: 'disconnected', detail: `${o.node}: CONNACK refused (${code})` });
+      stream.sessionPresent = packet.sessionPresent;
+      o.emit({ kind: 'connack', sessionPresent: packet.sessionPresent });
     } else if (key === 'down:out' && packet.cmd === 'publish') {
       const id = o.commandId(packet.topic, asBuffer(packet.payload));
       if (id === undefined) return;
       if (packet.qos > 0 && packet.messageId !== undefined) stream.commands.set(packet.messageId, id);
       o.emit({ kind: 'crossed', id });
-    } else if (key === 'down:out' && packet.cmd === 'connack') {
-      const code = packet.returnCode ?? packet.reasonCode ?? 0;
-      if (code !== 0) return o.emit({ kind: 'disconnected', detail: `${o.node}: CONNACK refused (${code})` });
-      stream.sessionPresent = packet.sessionPresent;
-      o.emit({ kind: 'connack', sessionPresent: packet.sessionPresent });
     } else if (key === 'down:out' && packet.cmd === 'suback' && stream.sessionPresent !== undefined && !stream.connected) {
       // Connected means subscribed: before the SUBACK, a broker that lost the session routes
       // nothing to the gateway, and a command sent then is the broker's loss, not the gateway's.
