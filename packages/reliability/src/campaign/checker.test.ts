@@ -143,7 +143,7 @@ describe('the checker', () => {
   it('counts apart what the broker acknowledged since its last save before a kill -9 and the gateway never PUBACKed, and nothing else', () => {
     const kill: FaultRecord = { index: 0, kind: 'broker-kill', startedAt: 2000, healedAt: 3000 };
     const lostBefore = (id: string, ackedAt: number) => without(roundTrip(id, ackedAt - 1), 'crossed', 'delivered', 'replied', 'reply-acked', 'received');
-    const events = [
+    const events: CampaignEvent[] = [
       ...lostBefore('c0', 1999), // just before the kill: not saved yet
       ...lostBefore('c1', 2000 - KILL_WINDOW_MS - 5), // long before: the broker had saved it
       ...lostBefore('c2', 2500), // after the kill: no broker acknowledged it then, yet it is lost
