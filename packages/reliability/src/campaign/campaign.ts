@@ -218,7 +218,15 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     memory,
     core: o.core && (o.coreName ?? o.core),
   });
-  const lossReport = verdict.firstLoss && formatLossWindow(history, faults.records, logs, verdict.firstLoss, o.seed);
+  // Kept with the run's files first: a failure below must not take the verdict with it.
+  appendFileSync(join(dir, 'summary.txt'), `${summary}\n`);
+  let lossReport: string | undefined;
+  try {
+    lossReport = verdict.firstLoss && formatLossWindow(history, faults.records, logs, verdict.firstLoss, o.seed);
+  } catch (err) {
+    lossReport = `the window around the first loss (${verdict.firstLoss?.id}: ${verdict.firstLoss?.why}) could not be written: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  if (lossReport) appendFileSync(join(dir, 'summary.txt'), `\n${lossReport}\n`);
   const exitCode = lostCount(verdict) > 0 ? 1 : verdict.commands.unacked > 0 ? 3 : 0;
   return { verdict, faults: faults.records, memory, summary, lossReport, exitCode, dir };
 }

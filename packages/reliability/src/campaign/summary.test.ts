@@ -61,4 +61,18 @@ describe('the summary and the failing-run window', () => {
     expect(w).toMatch(/disconnected #1/);
     expect(w).not.toMatch(/far away|latency|c22/);
   });
+
+  it('is written for a loss early in a million-message history (a spread of every later delivery once overflowed the stack)', () => {
+    const big = new History();
+    for (const e of trip('c0', 0)) if (e.kind !== 'crossed' && e.kind !== 'delivered' && e.kind !== 'reply-acked' && e.kind !== 'received') big.add(e);
+    for (let i = 1; i <= 300_000; i++) {
+      big.add({ at: 10 + i, kind: 'acked', id: `c${i}` });
+      big.add({ at: 10 + i, kind: 'sent', id: `c${i}` });
+      big.add({ at: 20 + i, kind: 'delivered', id: `c${i}`, incarnation: 1 });
+    }
+    big.seal();
+    const verdict = check(big, []);
+    expect(verdict.firstLoss?.id).toBe('c0');
+    expect(formatLossWindow(big, [], [], verdict.firstLoss!, 1)).toMatch(/^First loss: command c0/);
+  });
 });

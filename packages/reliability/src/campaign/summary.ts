@@ -100,11 +100,14 @@ export function formatLossWindow(h: History, faults: readonly FaultRecord[], log
   const active = faults.filter((f) => f.startedAt <= loss.at && (f.healedAt ?? Infinity) >= loss.at - 1000);
   const seq = Number(loss.id.replace(/^\D+/, ''));
   const prefix = loss.id.replace(/\d+$/, '');
-  const later = [...h.messages.values()]
-    .filter((x) => x.deliveredAt !== undefined && x.deliveredAt >= loss.at && Number(x.id.replace(/^\D+/, '')) > seq)
-    .map((x) => x.deliveredAt!);
+  // A loop, not Math.min(...): a million-message run has hundreds of thousands of them (a
+  // spread that large overflows the stack, which once ate a full run's verdict).
+  let firstLater = Infinity;
+  for (const x of h.messages.values())
+    if (x.deliveredAt !== undefined && x.deliveredAt >= loss.at && x.deliveredAt < firstLater && Number(x.id.replace(/^\D+/, '')) > seq)
+      firstLater = x.deliveredAt;
   const from = Math.max(loss.at - WINDOW_CAP_MS, Math.min(m.sentAt ?? loss.at, ...active.map((f) => f.startedAt)) - 1000);
-  const until = Math.min(loss.at + WINDOW_CAP_MS, Math.max(Math.min(Infinity, ...later), ...active.map((f) => f.healedAt ?? loss.at)) + 1000);
+  const until = Math.min(loss.at + WINDOW_CAP_MS, Math.max(firstLater, ...active.map((f) => f.healedAt ?? loss.at)) + 1000);
   const rows: Array<{ at: number; text: string }> = [];
   for (const f of faults) {
     rows.push({ at: f.startedAt, text: `FAULT #${f.index} ${f.kind} ${f.error ? `failed: ${f.error}` : 'starts'}` });
