@@ -48,11 +48,16 @@ class Device {
     writeSync(this.fd, `${Date.now()} ${what} ${id}\n`);
   }
 
-  private answer(msg: InternalMessage): void {
-    if (!msg.isCmd || msg.correlation === undefined) return;
+  /** The interface has it from the moment it pulls it (with `taken`, that sends the PUBACK). */
+  private delivered(msg: InternalMessage): boolean {
+    if (!msg.isCmd || msg.correlation === undefined) return false;
     this.record('delivered', msg.correlation);
+    return true;
+  }
+
+  private answer(msg: InternalMessage): void {
     this.ctx.outgoing.push(msg.reply('OK', 'campaign'));
-    this.record('replied', msg.correlation);
+    this.record('replied', msg.correlation!);
   }
 
   /** Takes what waits: all at once, or one at a time with device time when slow. */
@@ -63,6 +68,9 @@ class Device {
       while (!behaviour.stalled && !this.ctx.signal.aborted) {
         const msg = this.ctx.incoming.pull();
         if (!msg) break;
+        // Recorded before the device time: a kill -9 during it leaves a command taken and not
+        // answered (unanswered), not one the checker would take for lost.
+        if (!this.delivered(msg)) continue;
         if (behaviour.slowMs > 0) await sleep(behaviour.slowMs);
         this.answer(msg);
       }

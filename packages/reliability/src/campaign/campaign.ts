@@ -83,8 +83,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const commandBudget = o.messages === undefined || o.faultsEach !== undefined ? Infinity : Math.ceil(o.messages / 2);
   let nextSeq = 0;
   // Acknowledged commands not yet delivered, in the order acknowledged: what the broker queues
-  // for the gateway. Kept small, since Mosquitto saves its whole state at every change here (a
-  // long queue makes each save long, and the broker slow). A state loss empties the broker's
+  // for the gateway. Kept small: Mosquitto saves its whole state every second here, and a long
+  // queue makes each save long and the broker slow. A state loss empties the broker's
   // queue; one undelivered for BACKLOG_AGE_MS is dropped from the count all the same, so that
   // nothing lost holds the senders back for ever.
   const outstanding = new Map<string, number>();

@@ -23,7 +23,7 @@ const USAGE = `usage: pnpm campaign --seed N (--messages N | --duration SECONDS)
   --senders N              publishing clients (default 2)
   --window N               unacknowledged commands per sender (default 200)
   --backlog N              commands acknowledged, not yet delivered (in the last 5 s), at most (default 300:
-                           Mosquitto saves its whole state at every change, a long queue slows it down)
+                           Mosquitto saves its whole state every second, a long queue slows it down)
   --keepalive S            the gateway's keepalive, s (default 2)
   --acknowledge received|taken   the gateway's [MQTT] acknowledge (default taken: with received, a
                            gateway killed -9 loses what it acknowledged into its incoming list)
