@@ -7,6 +7,7 @@ import { History, type FaultRecord, type OwnEvent } from './history.js';
 import { memoryFigures, type MemoryFigures, type MemorySample } from './memory.js';
 import { defaultKinds } from './schedule.js';
 import { Receiver, Sender } from './senders.js';
+import { formatLossList } from './loss-list.js';
 import { formatLossWindow, formatSummary, type LogLine } from './summary.js';
 import { startCampaignSystem, type FaultKind, type HistoryEvent } from './system.js';
 
@@ -227,6 +228,8 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     lossReport = `the window around the first loss (${verdict.firstLoss?.id}: ${verdict.firstLoss?.why}) could not be written: ${err instanceof Error ? err.message : String(err)}`;
   }
   if (lossReport) appendFileSync(join(dir, 'summary.txt'), `\n${lossReport}\n`);
+  const losses = [...verdict.commands.lost, ...verdict.replies.lost];
+  if (losses.length > 0) appendFileSync(join(dir, 'losses.txt'), formatLossList(losses, history, faults.records));
   const exitCode = lostCount(verdict) > 0 ? 1 : verdict.commands.unacked > 0 ? 3 : 0;
   return { verdict, faults: faults.records, memory, summary, lossReport, exitCode, dir };
 }

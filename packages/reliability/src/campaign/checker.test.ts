@@ -96,19 +96,20 @@ describe('the checker', () => {
     expect(verdict(events).commands.lost).toHaveLength(5);
   });
 
-  it('does not excuse a command that crossed before a state loss when the gateway reconnected in between (the broker had sent it again)', () => {
+  it('excuses a command the broker sent before a CONNACK and had not sent again when its state went (it waited in its queue)', () => {
     const stateLoss: FaultRecord = { index: 0, kind: 'broker-state-loss', startedAt: 2500, healedAt: 2600 };
     const events: CampaignEvent[] = [
-      // Crossed at 92 into a paused gateway; a network cut, and at 300 a CONNACK with the session:
-      // the broker would have sent it again then. The state loss at 2500 is no excuse.
+      // Crossed at 92 into a paused gateway; a restart, and at 300 a CONNACK with the session:
+      // the broker sent others again first; this one still waited when the state went at 2500.
       ...without(roundTrip('c0', 90), 'delivered', 'replied', 'reply-acked', 'received'),
       { at: 300, kind: 'connack', sessionPresent: true, incarnation: 1 },
-      // Crossed after that CONNACK, still unPUBACKed when the state went: the broker's.
-      ...without(roundTrip('c1', 2400), 'delivered', 'replied', 'reply-acked', 'received'),
+      // Sent by the broker after the state loss began (so it still had it): not excused by it.
+      ...without(roundTrip('c1', 90), 'delivered', 'replied', 'reply-acked', 'received'),
+      { at: 2700, kind: 'broker-sent', id: 'c1' },
     ];
     const v = verdict(events, [stateLoss]);
-    expect(v.commands.lostWithBrokerState).toEqual(['c1']);
-    expect(v.commands.lost.map((l) => l.id)).toEqual(['c0']);
+    expect(v.commands.lostWithBrokerState).toEqual(['c0']);
+    expect(v.commands.lost.map((l) => l.id)).toEqual(['c1']);
   });
 
   it('makes a command the gateway read its own to deliver once a CONNACK says the broker lost the session (a gateway that drops held messages is caught)', () => {

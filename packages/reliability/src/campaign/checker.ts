@@ -121,17 +121,15 @@ const SENT_SLACK_MS = 100;
 
 /**
  * The broker still had it to send when a state loss began: it last sent it toward the gateway
- * (which never PUBACKed it) before the state loss, and no CONNACK came in between (at which a
- * broker that had kept it would have sent it again). Times are the broker's side of the relay.
+ * (which never PUBACKed it) before the state loss. Times are the broker's side of the relay.
  */
 function heldByBrokerAtStateLoss(m: MessageRecord, h: History, faults: readonly FaultRecord[], spans: ReadonlyArray<[number, number]>): boolean {
   const sent = m.lastBrokerSentAt ?? m.lastCrossedAt;
   if (sent === undefined || m.gatewayAckedAt !== undefined) return false;
-  const nextConnack = h.connections.find((c) => c.at > sent)?.at ?? Infinity;
-  return (
-    faults.some((f) => f.kind === 'broker-state-loss' && f.error === undefined && f.startedAt >= sent - SENT_SLACK_MS && f.startedAt <= nextConnack) &&
-    lostInSpan(m.ackedAt!, spans)
-  );
+  // Not bounded by the gateway's next CONNACK: a broker does not always send everything again at
+  // once (Mosquitto restored from its file sent 3 of the 7 it had sent before, seed 24102: its
+  // in-flight limit or its restore order); what it has not sent again is still in its queue.
+  return faults.some((f) => f.kind === 'broker-state-loss' && f.error === undefined && f.startedAt >= sent - SENT_SLACK_MS) && lostInSpan(m.ackedAt!, spans);
 }
 
 /**
