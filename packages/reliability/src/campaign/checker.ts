@@ -123,7 +123,7 @@ const SENT_SLACK_MS = 100;
  * The broker still had it to send when a state loss began: it last sent it toward the gateway
  * (which never PUBACKed it) before the state loss. Times are the broker's side of the relay.
  */
-function heldByBrokerAtStateLoss(m: MessageRecord, h: History, faults: readonly FaultRecord[], spans: ReadonlyArray<[number, number]>): boolean {
+function heldByBrokerAtStateLoss(m: MessageRecord, faults: readonly FaultRecord[], spans: ReadonlyArray<[number, number]>): boolean {
   const sent = m.lastBrokerSentAt ?? m.lastCrossedAt;
   if (sent === undefined || m.gatewayAckedAt !== undefined) return false;
   // Not bounded by the gateway's next CONNACK: a broker does not always send everything again at
@@ -205,7 +205,7 @@ export function check(h: History, faults: readonly FaultRecord[]): Verdict {
         });
       else if (held === 'killed') c.lostWithBrokerState.push(m.id);
       else if (m.crossedAt === undefined && lostInSpan(ackedAt, commandSpans)) c.lostWithBrokerState.push(m.id);
-      else if (heldByBrokerAtStateLoss(m, h, faults, commandSpans)) c.lostWithBrokerState.push(m.id);
+      else if (heldByBrokerAtStateLoss(m, faults, commandSpans)) c.lostWithBrokerState.push(m.id);
       else if (m.gatewayAckedAt === undefined && beforeKill(ackedAt)) c.lostAtBrokerKill.push(m.id);
       else
         c.lost.push({
